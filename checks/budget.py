@@ -1,0 +1,38 @@
+"""Budget tiers: how hard the engine searches. Chosen by name (CLI --budget, CLAIMS_BUDGET, pytest)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Budget:
+    name: str
+    examples: int  # hypothesis examples per pointwise claim
+    batch: int  # parameter points per example (evaluated as one fast-path batch)
+    mc_scale: float  # multiplier on a probabilistic spec's default number of draws
+    confirm: int  # candidate points re-evaluated by the reference
+    reference_examples: int  # points evaluated when the backend is the reference itself
+
+
+BUDGETS = {
+    "smoke": Budget("smoke", examples=12, batch=16, mc_scale=0.35, confirm=4, reference_examples=8),
+    "default": Budget("default", examples=40, batch=64, mc_scale=1.0, confirm=8, reference_examples=24),
+    "thorough": Budget("thorough", examples=200, batch=256, mc_scale=4.0, confirm=24, reference_examples=96),
+}
+
+
+class BudgetError(ValueError):
+    pass
+
+
+def get(name: str) -> Budget:
+    try:
+        return BUDGETS[name]
+    except KeyError:
+        raise BudgetError(f"unknown budget {name!r}; choose one of {', '.join(BUDGETS)}") from None
+
+
+def from_env(default: str = "smoke") -> Budget:
+    return get(os.environ.get("CLAIMS_BUDGET", default))

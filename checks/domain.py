@@ -1,0 +1,196 @@
+"""Parameter domains: named, typed, bounded parameters turned into hypothesis strategies.
+
+A domain is declared once on a claim and serves three purposes: hypothesis draws points from it, the
+CLI validates user-supplied points against it (``claims check ID --at n=3``), and the report prints it.
+Constrained inputs are built constructively (``Derived``) rather than filtered.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import strategies as st
+
+
+class DomainError(ValueError):
+    """A parameter value lies outside the claim's declared domain (or the parameter is unknown)."""
+
+
+@dataclass(frozen=True)
+class Int:
+    name: str
+    min_value: int
+    max_value: int
+    examples: tuple[int, ...] = ()  # always tried (e.g. the edge cases n = 0, 1, 2)
+
+    def strategy(self) -> st.SearchStrategy:
+        return st.integers(self.min_value, self.max_value)
+
+    def parse(self, text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError as exc:
+            raise DomainError(f"parameter {self.name}={text!r} is not an integer") from exc
+        return self.validate(value)
+
+    def validate(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise DomainError(f"parameter {self.name}={value!r} must be an integer")
+        if not self.min_value <= value <= self.max_value:
+            raise DomainError(
+                f"parameter {self.name}={value} is outside the domain [{self.min_value}, {self.max_value}]")
+        return value
+
+    def describe(self) -> str:
+        return f"{self.name} ∈ {{{self.min_value}, …, {self.max_value}}} (integer)"
+
+
+@dataclass(frozen=True)
+class Float:
+    name: str
+    min_value: float
+    max_value: float
+    examples: tuple[float, ...] = ()
+    log_scale: bool = False  # draw log-uniformly (for scales spanning many decades; needs min_value > 0)
+
+    def strategy(self) -> st.SearchStrategy:
+        if self.log_scale:
+            lo, hi = math.log(self.min_value), math.log(self.max_value)
+            return st.floats(lo, hi).map(lambda t: min(max(math.exp(t), self.min_value), self.max_value))
+        return st.floats(self.min_value, self.max_value, allow_nan=False, allow_infinity=False)
+
+    def parse(self, text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError as exc:
+            raise DomainError(f"parameter {self.name}={text!r} is not a number") from exc
+        return self.validate(value)
+
+    def validate(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            raise DomainError(f"parameter {self.name}={value!r} must be a real number")
+        if not self.min_value <= value <= self.max_value:
+            raise DomainError(
+                f"parameter {self.name}={value} is outside the domain [{self.min_value}, {self.max_value}]")
+        return float(value)
+
+    def describe(self) -> str:
+        scale = ", log-uniform" if self.log_scale else ""
+        return f"{self.name} ∈ [{self.min_value:g}, {self.max_value:g}]{scale}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    choices: tuple[Any, ...]
+    examples: tuple[Any, ...] = ()
+
+    def strategy(self) -> st.SearchStrategy:
+        return st.sampled_from(self.choices)
+
+    def parse(self, text: str) -> Any:
+        for choice in self.choices:
+            if str(choice) == text:
+                return choice
+        raise DomainError(f"parameter {self.name}={text!r} is not one of {[str(c) for c in self.choices]}")
+
+    def validate(self, value: Any) -> Any:
+        if value not in self.choices:
+            raise DomainError(f"parameter {self.name}={value!r} is not one of {list(self.choices)}")
+        return value
+
+    def describe(self) -> str:
+        return f"{self.name} ∈ {{{', '.join(map(str, self.choices))}}}"
+
+
+Param = Int | Float | Choice
+
+
+@dataclass(frozen=True)
+class Domain:
+    """An ordered set of parameters, optional derived quantities and a cross-parameter constraint.
+
+    ``derive`` maps a drawn point to extra entries built constructively (e.g. the second vector of a
+    pair with a prescribed inner product). ``constraint`` documents and enforces a joint condition;
+    strategies respect it by construction (``repair``) rather than by filtering.
+    """
+
+    params: tuple[Param, ...]
+    derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    repair: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # map a draw into the constraint set
+    constraint: Callable[[Mapping[str, Any]], str | None] | None = None  # returns a reason if violated
+    constraint_text: str = ""
+    examples: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise DomainError(f"unknown parameter {name!r}; this claim's parameters are {list(self.names)}")
+
+    def complete(self, point: dict[str, Any]) -> dict[str, Any]:
+        if self.repair is not None:
+            point = self.repair(dict(point))
+        if self.derive is not None:
+            point = {**point, **self.derive(point)}
+        return point
+
+    def strategy(self) -> st.SearchStrategy:
+        return st.fixed_dictionaries({p.name: p.strategy() for p in self.params}).map(self.complete)
+
+    def validate(self, point: Mapping[str, Any]) -> dict[str, Any]:
+        """Check a user-supplied point; raise DomainError naming the first offending parameter."""
+        for name in point:
+            self.param(name)
+        missing = [n for n in self.names if n not in point]
+        if missing:
+            raise DomainError(f"missing parameter(s) {missing}; domain: {self.describe()}")
+        checked = {p.name: p.validate(point[p.name]) for p in self.params}
+        if self.constraint is not None:
+            reason = self.constraint(checked)
+            if reason:
+                raise DomainError(f"point {checked} violates the domain constraint: {reason}")
+        if self.derive is not None:
+            checked = {**checked, **self.derive(checked)}
+        return checked
+
+    def parse(self, assignments: Sequence[str]) -> dict[str, Any]:
+        """Parse ``name=value`` strings (the CLI's ``--at``) into a validated point."""
+        raw: dict[str, Any] = {}
+        for item in assignments:
+            if "=" not in item:
+                raise DomainError(f"--at expects name=value, got {item!r}")
+            name, text = item.split("=", 1)
+            raw[name.strip()] = self.param(name.strip()).parse(text.strip())
+        return self.validate(raw)
+
+    def example_points(self) -> list[dict[str, Any]]:
+        """Explicit edge cases: the declared examples plus, per parameter, its own examples."""
+        points = [dict(e) for e in self.examples]
+        if any(p.examples for p in self.params):
+            base = {p.name: (p.examples[0] if p.examples else _middle(p)) for p in self.params}
+            for p in self.params:
+                for value in p.examples:
+                    points.append({**base, p.name: value})
+        return [self.complete(pt) for pt in points]
+
+    def describe(self) -> str:
+        text = "; ".join(p.describe() for p in self.params)
+        if self.constraint_text:
+            text += f"; subject to {self.constraint_text}"
+        return text
+
+
+def _middle(p: Param) -> Any:
+    if isinstance(p, Choice):
+        return p.choices[0]
+    if isinstance(p, Int):
+        return p.min_value
+    return p.min_value if p.log_scale else 0.5 * (p.min_value + p.max_value)

@@ -1,0 +1,175 @@
+"""Engine for bounds on expectations and probabilities over random weights (Monte Carlo with CIs).
+
+Each setting of the sweep gets a confidence interval at the per-test level the run assigns (Bonferroni
+across every statistical test of the run). VIOLATED needs the interval to exclude the bound; when the
+spec has a high-precision reference (an exact value, or an upper bound valid at every width), it is
+consulted: an upper bound below the claimed bound proves the setting, an exact value decides it.
+For "width >= D" statements (``asymptotic_param``) only a violation that persists at every swept value
+of that parameter counts; the report shows the smallest swept value from which the bound holds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from ..model import Claim, Verdict
+from ..specs import ProbabilisticSpec
+from ..stats import mean_interval, proportion_interval
+from ..tolerance import CONFIRM_DPS
+from .context import CheckContext, mp_context
+
+
+def n_statistical_tests(spec: ProbabilisticSpec) -> int:
+    return len(spec.settings)
+
+
+def _status(low: float, high: float, bound: float, relation: str) -> str:
+    if relation in ("<=", "<"):
+        if low > bound:
+            return "violated"
+        return "holds" if high <= bound else "straddles"
+    if high < bound:
+        return "violated"
+    return "holds" if low >= bound else "straddles"
+
+
+def _reference_status(value: float, bound: float, relation: str, rtol: float, kind: str) -> str | None:
+    slack = rtol * max(abs(value), abs(bound), 1e-300)
+    if relation in ("<=", "<"):
+        if value <= bound - slack:
+            return "holds"  # exact value or an upper bound below the bound
+        if kind == "exact" and value > bound + slack:
+            return "violated"
+        return None
+    if kind == "exact":
+        if value >= bound + slack:
+            return "holds"
+        if value < bound - slack:
+            return "violated"
+    return None
+
+
+def evaluate_setting(claim: Claim, spec: ProbabilisticSpec, point: dict, ctx: CheckContext,
+                     index: int) -> dict[str, Any]:
+    constants = claim.constants
+    bound = float(spec.bound(point, constants))
+    row: dict[str, Any] = {"point": dict(point), "bound": bound}
+    statuses = []
+    if ctx.backend.uses_torch:
+        import torch
+
+        n = max(8, int(round(spec.samples * ctx.budget.mc_scale)))
+        gen = torch.Generator(device=ctx.backend.device)
+        gen.manual_seed(ctx.seed * 1_000_003 + index)
+        with torch.no_grad():
+            draws = spec.sample(point, constants, n, gen, device=ctx.backend.device, dtype=ctx.backend.dtype)
+        x = draws.detach().to("cpu", torch.float64).numpy().reshape(-1)
+        if not np.isfinite(x).all():
+            row["nonfinite_draws"] = int((~np.isfinite(x)).sum())
+            x = x[np.isfinite(x)]
+        if x.size >= 2:
+            if spec.statistic == "probability":
+                ci = proportion_interval(int(round(x.sum())), x.size, ctx.alpha)
+            else:
+                ci = mean_interval(x, ctx.alpha, spec.support)
+            row["interval"] = ci.as_dict()
+            row["confidence"] = 1.0 - ctx.alpha
+            row["mc_status"] = _status(ci.low, ci.high, bound, spec.relation)
+            statuses.append(row["mc_status"])
+            scale = max(abs(bound), abs(ci.estimate), 1e-300)
+            row["margin"] = ((bound - ci.estimate) if spec.relation in ("<=", "<")
+                             else (ci.estimate - bound)) / scale
+    if spec.reference is not None:
+        ref_values = []
+        for dps in CONFIRM_DPS[:1]:
+            ctx_mp = mp_context(dps)
+            ref_values.append(float(spec.reference(point, constants, ctx_mp)))
+        value = ref_values[-1]
+        row["reference"] = {"value": value, "is": spec.reference_is, "rtol": spec.reference_rtol,
+                            "dps": CONFIRM_DPS[0]}
+        ref = _reference_status(value, bound, spec.relation, spec.reference_rtol, spec.reference_is or "")
+        if ref is not None:
+            row["reference_status"] = ref
+            if "margin" not in row:
+                row["margin"] = ((bound - value) if spec.relation in ("<=", "<") else (value - bound)) / max(
+                    abs(bound), abs(value), 1e-300)
+            # An exact reference overrides Monte Carlo noise; an upper bound can only prove the claim.
+            statuses = [ref]
+            if "interval" in row and spec.reference_is == "exact":
+                lo, hi = row["interval"]["low"], row["interval"]["high"]
+                slack = spec.reference_rtol * max(abs(value), 1e-300)
+                row["mc_agrees_with_reference"] = bool(lo - slack <= value <= hi + slack)
+    if not statuses:
+        row["status"] = "unevaluated"
+    elif "violated" in statuses:
+        row["status"] = "violated"
+    elif all(s == "holds" for s in statuses):
+        row["status"] = "holds"
+    else:
+        row["status"] = "straddles"
+    return row
+
+
+def check_probabilistic(claim: Claim, spec: ProbabilisticSpec, ctx: CheckContext) -> tuple[Verdict, dict]:
+    rows = [evaluate_setting(claim, spec, dict(p), ctx, i) for i, p in enumerate(spec.settings)]
+    evidence: dict[str, Any] = {
+        "settings": rows, "relation": spec.relation, "statistic": spec.statistic,
+        "confidence_per_test": 1.0 - ctx.alpha,
+        "multiple_testing": "Bonferroni over every statistical test of the run",
+        "draws_per_setting": max(8, int(round(spec.samples * ctx.budget.mc_scale))),
+    }
+    if all(r["status"] == "unevaluated" for r in rows):
+        evidence["note"] = "no setting could be evaluated on this backend (no reference for this claim)"
+        return Verdict.SKIPPED, evidence
+    margins = [(r["margin"], r) for r in rows if "margin" in r]
+    if margins:
+        m, r = min(margins, key=lambda t: t[0])
+        evidence["tightest_margin"], evidence["tightest_point"] = m, r["point"]
+    decisive = rows
+    if spec.asymptotic_param:
+        decisive = _persistent_rows(rows, spec.asymptotic_param, evidence)
+    violated = [r for r in decisive if r["status"] == "violated"]
+    evidence["reproduce"] = ctx.reproduce(claim.id)
+    if violated:
+        worst = min(violated, key=lambda r: r.get("margin", 0.0))
+        evidence["minimal_counterexample"] = violated[0]
+        evidence["worst_counterexample"] = worst
+        return Verdict.VIOLATED, evidence
+    if any(r["status"] in ("straddles", "unevaluated") for r in decisive):
+        return Verdict.INCONCLUSIVE, evidence
+    return Verdict.HOLDS, evidence
+
+
+def _persistent_rows(rows: list[dict], param: str, evidence: dict) -> list[dict]:
+    """Group settings by everything except `param`; a group is violated only if every width is.
+
+    Returns one summary row per group: violated (persists), holds (holds at the largest swept value),
+    straddles (otherwise)."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        key = repr(sorted((k, v) for k, v in r["point"].items() if k != param))
+        groups[key].append(r)
+    summary = []
+    for members in groups.values():
+        members.sort(key=lambda r: r["point"][param])
+        largest = members[-1]
+        holds_from = None
+        for r in reversed(members):
+            if r["status"] != "holds":
+                break
+            holds_from = r["point"][param]
+        if all(r["status"] == "violated" for r in members):
+            status = "violated"
+        elif largest["status"] == "holds":
+            status = "holds"
+        else:
+            status = "straddles"
+        summary.append({**largest, "status": status, f"holds_from_{param}": holds_from,
+                        "sweep": [{param: r["point"][param], "status": r["status"]} for r in members]})
+    evidence["asymptotic_in"] = param
+    evidence["groups"] = [{k: v for k, v in s.items() if k in ("point", "status", "sweep",
+                                                               f"holds_from_{param}")} for s in summary]
+    return summary

@@ -1,0 +1,61 @@
+"""Helpers for testing claims: run a claim (or its mutants) at a budget and summarise the verdict.
+
+Used by the test suite and handy interactively:  python -m checks.testing daniely2023/lemma-2.7
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .backend import Backend, parse
+from .budget import get as get_budget
+from .engine import CheckContext, run_check
+from .model import Claim, Verdict
+from .result import Result
+
+
+def context(budget: str = "smoke", backend: str = "torch-cpu", dtype: str = "float64", seed: int = 0,
+            n_tests: int = 1) -> CheckContext:
+    from .tolerance import per_test_alpha
+
+    return CheckContext(get_budget(budget), Backend(backend, dtype), seed, per_test_alpha(n_tests))
+
+
+def check(claim: Claim, **kwargs) -> Result:
+    return run_check(claim, context(**kwargs))
+
+
+def mutant_verdicts(claim: Claim, **kwargs) -> dict[str, Result]:
+    """Run every declared mutant of `claim`; the harness requires each to come out VIOLATED."""
+    ctx = context(**kwargs)
+    return {m.name: run_check(claim.with_constants(m.constants), ctx) for m in claim.mutants}
+
+
+def assert_mutants_flagged(claim: Claim, **kwargs) -> None:
+    for name, result in mutant_verdicts(claim, **kwargs).items():
+        assert result.verdict == Verdict.VIOLATED, (
+            f"{claim.id} mutant {name!r} was not flagged: {result.verdict.value} "
+            f"{result.evidence.get('error', '')}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from claims import get
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    backend = parse(argv.pop(argv.index("--backend") + 1)) if "--backend" in argv else Backend("torch-cpu")
+    if "--backend" in argv:
+        argv.remove("--backend")
+    for cid in argv:
+        claim = get(cid)
+        r = run_check(claim, CheckContext(get_budget("smoke"), backend, 0))
+        print(f"{cid}: {r.verdict.value} (expected {r.expected}) {r.seconds:.2f}s "
+              f"tightest={r.evidence.get('tightest_margin')} {r.evidence.get('error', '')}")
+        if r.verdict == Verdict.ERROR:
+            print(r.evidence["traceback"])
+        for name, m in mutant_verdicts(claim, backend=backend.name, dtype=backend.dtype_name).items():
+            print(f"   mutant {name}: {m.verdict.value} {m.seconds:.2f}s {m.evidence.get('error', '')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

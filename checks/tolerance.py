@@ -1,0 +1,60 @@
+"""The one place tolerances come from.
+
+Floating-point tolerances are derived from the dtype's machine epsilon, the size of the terms that were
+combined (margins are relative to that scale) and a per-claim error-growth factor (``terms``) that must
+carry a reason. Reference tolerances come from the working precision, or from a declared quadrature
+accuracy. Statistical tolerances come from sample sizes and the run's multiple-testing control.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Safety factor on the rounding-error model: a sum of k terms accumulates at most ~k·eps relative error
+#: (recursive summation); 16 covers the constant of that bound and of elementary functions (≤ 2 ulp each).
+ROUNDING_SAFETY = 16.0
+
+#: Digits kept in reserve when the reference confirms a point: a mpmath computation at `dps` digits is
+#: trusted to dps - RESERVE_DIGITS digits (quadrature, recursions and cancellations eat the rest).
+RESERVE_DIGITS = 10
+
+#: Rising precisions at which candidate counterexamples are re-evaluated; a verdict must agree at both.
+CONFIRM_DPS = (30, 60)
+
+#: Run-wide family-wise error rate for statistical verdicts (split over all statistical tests, Bonferroni).
+FAMILY_ALPHA = 0.05
+
+
+def machine_epsilon(dtype: object) -> float:
+    import torch
+
+    return float(torch.finfo(dtype).eps)
+
+
+def fast_tolerance(dtype: object, terms: float = 1.0) -> float:
+    """Relative tolerance for a fast-path margin: ROUNDING_SAFETY · terms · eps(dtype)."""
+    return ROUNDING_SAFETY * terms * machine_epsilon(dtype)
+
+
+def reference_tolerance(dps: int, declared: float | None = None) -> float:
+    """Relative tolerance for a reference margin at `dps` digits (or the declared quadrature accuracy)."""
+    working = 10.0 ** (-(dps - RESERVE_DIGITS))
+    return max(working, declared or 0.0)
+
+
+def per_test_alpha(n_tests: int, family_alpha: float = FAMILY_ALPHA) -> float:
+    """Bonferroni: each of n_tests statistical tests runs at family_alpha / n_tests."""
+    return family_alpha / max(1, n_tests)
+
+
+@dataclass(frozen=True)
+class TolerancePolicy:
+    """What a report prints about the tolerances and confidence a check used."""
+
+    fast_rtol: float | None = None
+    reference_rtol: float | None = None
+    confidence: float | None = None
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}

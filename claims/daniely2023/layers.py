@@ -1,0 +1,5 @@
+"""daniely2023 claims: layers (being written)."""
+
+from __future__ import annotations
+
+CLAIMS: tuple = ()

@@ -1,0 +1,5 @@
+"""High-precision mathematics (mpmath, sympy, exact integers). Never imports torch.
+
+Every function takes an explicit mpmath context ``ctx`` (see ``checks.engine.context.mp_context``) and
+never touches the global precision, so checks stay independent of each other.
+"""
