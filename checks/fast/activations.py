@@ -83,9 +83,15 @@ def norm2(act: TorchActivation, *, device=None, dtype=torch.float64) -> torch.Te
 
 
 def epsilon_sigma(act: TorchActivation, n_max: int, *, device=None, dtype=torch.float64) -> torch.Tensor:
-    """[ε_σ(0), ..., ε_σ(n_max)] = ‖σ‖² - cumulative Σ a_k² (cancellation limits it to ~eps·‖σ‖²)."""
-    a = hermite_coefficients(act, n_max, device=device, dtype=dtype)
-    return norm2(act, device=device, dtype=dtype) - torch.cumsum(a * a, 0)
+    """[ε_σ(0), ..., ε_σ(n_max)] as E r_n(X)², r_n = σ − Σ_{k<=n} a_k h_k, by quadrature of the residual.
+
+    Squaring the residual (rather than subtracting Σ a_k² from ‖σ‖²) avoids the cancellation that would
+    leave only ~eps·‖σ‖² absolute accuracy; the relative error is ~eps/sqrt(ε_σ(n))."""
+    x, w = quadrature_nodes(act.kinks, device=device, dtype=dtype)
+    h = hermite_values(n_max, x)  # (n+1, nodes)
+    a = h @ (w * act.f(x))
+    residual = act.f(x)[None, :] - torch.cumsum(a[:, None] * h, 0)
+    return (residual * residual) @ w
 
 
 def shadow(act: TorchActivation, n: int, *, device=None, dtype=torch.float64) -> Callable:

@@ -22,13 +22,16 @@ from ._common import PAPER
 EQ1_MAX_N = 30
 
 
-def _sympy_recursion(n_max: int, shift) -> list:
-    """h_0..h_{n_max} from (1) exactly in sympy; `shift` perturbs the constant under the root (mutants)."""
+def _sympy_recursion(n_max: int, shift):
+    """Yield h_0..h_{n_max} from (1) exactly in sympy; `shift` perturbs the constant under the root (mutants)."""
     x = sp.Symbol("x")
-    h = [sp.Integer(1), x]
+    prev, cur = sp.Integer(1), x
+    yield prev
+    if n_max >= 1:
+        yield cur
     for n in range(1, n_max):
-        h.append(sp.expand(x * h[n] / sp.sqrt(n + 1) - sp.sqrt(sp.Rational(n + shift, n + 1)) * h[n - 1]))
-    return h
+        prev, cur = cur, sp.expand(x * cur / sp.sqrt(n + 1) - sp.sqrt(sp.Rational(n + shift, n + 1)) * prev)
+        yield cur
 
 
 def _exactly_zero(poly, x) -> bool:
@@ -44,12 +47,11 @@ def _exactly_zero(poly, x) -> bool:
 
 def _prove_eq1(constants) -> SymbolicOutcome:
     x = sp.Symbol("x")
-    h = _sympy_recursion(EQ1_MAX_N, constants["shift"])
-    for n in range(EQ1_MAX_N + 1):
+    for n, h_n in enumerate(_sympy_recursion(EQ1_MAX_N, constants["shift"])):
         standard = sp.expand(sp.hermite_prob(n, x) / sp.sqrt(sp.factorial(n)))  # independent family
-        if not _exactly_zero(sp.expand(h[n] - standard), x):
+        if not _exactly_zero(sp.expand(h_n - standard), x):
             return SymbolicOutcome(Verdict.VIOLATED, f"h_{n} from (1) differs from He_{n}/sqrt({n}!)", n + 1,
-                                   {"n": n}, {"recursion": str(h[n]), "standard": str(standard)})
+                                   {"n": n}, {"recursion": str(h_n), "standard": str(standard)})
     return SymbolicOutcome(
         Verdict.HOLDS, f"h_n from (1) equals He_n/sqrt(n!) coefficient by coefficient for n <= {EQ1_MAX_N} "
         "(sympy exact; He_n from sympy.hermite_prob)", EQ1_MAX_N + 1)
@@ -71,7 +73,7 @@ def _prove_eq3(constants) -> SymbolicOutcome:
     c = constants["factor_power"]
     x, n = sp.Symbol("x"), sp.Symbol("n", positive=True)
     # base cases from (1)
-    h = _sympy_recursion(3, 0)
+    h = list(_sympy_recursion(3, 0))
     for k in (1, 2, 3):
         if sp.simplify(sp.diff(h[k], x) - sp.sqrt(k) ** (2 * c) * h[k - 1]) != 0:
             return SymbolicOutcome(Verdict.VIOLATED, f"h_{k}' != sqrt({k}) h_{k - 1}", k, {"n": k})
