@@ -234,9 +234,9 @@ equation_2 = Claim(
     establishes="Product Gauss–Hermite (exact for these degrees) at hypothesis-drawn (i, j, ρ). As printed the "
     "left side does not depend on j, so for i ≠ j it equals ρ^i, not 0.",
     errata=(Erratum("As printed, the left side is E h_i(X) h_i(Y) (index i twice) while the right side is δ_ij ρ^i; "
-                    "for i ≠ j and ρ ≠ 0 the two differ.",
-                    "e.g. i = 1, j = 0, ρ = 0.5: E h_1(X) h_1(Y) = 0.5, δ_10 ρ = 0 (the engine's minimal "
-                    "counterexample is in the report)",
+                    "for i ≠ j the left side is ρ^i, not 0.",
+                    "minimal counterexample i = 0, j = 1, ρ = 0: E h_0(X) h_0(Y) = 1 while δ_01 ρ^0 = 0; "
+                    "also i = 1, j = 0, ρ = 0.5: 0.5 vs 0",
                     "E_{X,Y} h_i(X) h_j(Y) = δ_ij ρ^i (reading [cross-moment])"),),
     depends=(f"{PAPER}/equation-1",),
 )

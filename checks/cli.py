@@ -1,0 +1,261 @@
+"""The ``claims`` command: list, show, check, run (the main job) and report.
+
+Exit status: 0 when every verdict is the one the registry expects (recorded errata expect VIOLATED);
+1 when any verdict differs; 2 on bad usage (unknown id, paper, kind, backend; a parameter outside a
+claim's domain; CUDA asked for but absent; a corrupt results file) — always one clear line, no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import backend as backend_mod
+from .budget import BUDGETS, BudgetError
+from .budget import get as get_budget
+from .domain import DomainError
+
+DEFAULT_OUT = "claims-report"
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="claims", description="Check the claims of ML-theory papers.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ls = sub.add_parser("list", help="list registered claims")
+    ls.add_argument("--paper")
+    ls.add_argument("--kind")
+    ls.add_argument("--format", choices=("table", "json"), default="table")
+
+    sh = sub.add_parser("show", help="show one claim: statement, domain, constants, mutants, errata")
+    sh.add_argument("id")
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--budget", default="default", help=f"one of {', '.join(BUDGETS)}")
+        sp.add_argument("--seed", type=int, default=0)
+        sp.add_argument("--backend", default="torch-cpu", help="torch-cpu, torch-cuda or reference")
+        sp.add_argument("--dtype", default="float64", help="float64 or float32 (torch backends)")
+
+    ck = sub.add_parser("check", help="check the given claims and print their verdicts")
+    ck.add_argument("ids", nargs="+")
+    common(ck)
+    ck.add_argument("--at", nargs="+", metavar="NAME=VALUE",
+                    help="evaluate one point of a pointwise claim (both sides, fast path and reference)")
+    ck.add_argument("--json", action="store_true", help="print the full result records as JSON")
+
+    rn = sub.add_parser("run", help="the main job: check every selected claim and write the reports")
+    rn.add_argument("--paper")
+    rn.add_argument("--kind")
+    common(rn)
+    rn.add_argument("--jobs", type=int, default=1)
+    rn.add_argument("--out", default=DEFAULT_OUT)
+    rn.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    rp = sub.add_parser("report", help="re-render the reports of a run directory and print its summary")
+    rp.add_argument("dir")
+    return p
+
+
+def _backend(args) -> backend_mod.Backend:
+    try:
+        b = backend_mod.parse(args.backend, args.dtype)
+    except backend_mod.BackendError as exc:
+        raise UsageError(str(exc)) from None
+    reason = b.available()
+    if reason:
+        raise UsageError(f"backend {b.label} is unavailable: {reason}")
+    return b
+
+
+def _budget(name: str):
+    try:
+        return get_budget(name)
+    except BudgetError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _claims_module():
+    import claims
+
+    return claims
+
+
+def cmd_list(args) -> int:
+    from .runner import select
+
+    reg = _claims_module()
+    try:
+        chosen = select(reg.by_paper(args.paper) if args.paper else reg.all_claims(), kind=args.kind)
+    except (reg.UnknownClaim, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "json":
+        print(json.dumps([{"id": c.id, "paper": c.paper, "label": c.label, "kind": c.kind.value,
+                           "section": c.section, "statement": c.statement,
+                           "expected": sorted(v.value for v in c.expected_verdicts),
+                           "depends": list(c.depends), "reading": c.reading} for c in chosen], indent=1))
+        return 0
+    width = max((len(c.id) for c in chosen), default=10)
+    for c in chosen:
+        flag = "  [erratum]" if c.errata else ""
+        print(f"{c.id:<{width}}  {c.kind.value:<13} {c.label}{flag}")
+    print(f"{len(chosen)} claims", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args) -> int:
+    reg = _claims_module()
+    try:
+        c = reg.get(args.id)
+    except reg.UnknownClaim as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{c.id}  ({c.label}, Sec. {c.section}, {c.kind.value})")
+    print(f"\nStatement as printed:\n  {c.statement}")
+    if c.reading:
+        print(f"\nReading: {c.reading}")
+    domain = getattr(c.spec, "domain", None) or getattr(getattr(c.spec, "numeric", None), "domain", None)
+    if domain is not None:
+        print(f"\nDomain: {domain.describe()}")
+    if c.constants:
+        print(f"Constants: {dict(c.constants)}")
+    print(f"\nWhat the check establishes: {c.establishes}")
+    if c.assumptions:
+        print("Assumptions: " + "; ".join(c.assumptions))
+    print("Mutants: " + "; ".join(f"{m.name} {dict(m.constants)} ({m.description})" for m in c.mutants))
+    if c.depends:
+        print("Depends on: " + ", ".join(c.depends))
+    print("Expected verdict: " + "|".join(sorted(v.value for v in c.expected_verdicts)))
+    for e in c.errata:
+        print(f"\nErratum: {e.summary}\n  evidence: {e.evidence}" + (f"\n  fix: {e.suggested_fix}"
+                                                                     if e.suggested_fix else ""))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .engine import CheckContext, n_statistical_tests, run_check
+    from .tolerance import per_test_alpha
+
+    reg = _claims_module()
+    try:
+        chosen = [reg.get(i) for i in args.ids]
+    except reg.UnknownClaim as exc:
+        raise UsageError(str(exc)) from None
+    b, budget = _backend(args), _budget(args.budget)
+    point = None
+    if args.at:
+        if len(chosen) != 1:
+            raise UsageError("--at needs exactly one claim id")
+        domain = getattr(chosen[0].spec, "domain", None)
+        if domain is None or not hasattr(chosen[0].spec, "fast") or not hasattr(chosen[0].spec, "relation"):
+            raise UsageError(f"--at is supported for pointwise claims; {chosen[0].id} is {chosen[0].kind.value}")
+        try:
+            point = domain.parse(args.at)
+        except DomainError as exc:
+            raise UsageError(f"{chosen[0].id}: {exc}") from None
+    ctx = CheckContext(budget, b, args.seed, per_test_alpha(sum(n_statistical_tests(c) for c in chosen)))
+    status = 0
+    records = []
+    for c in chosen:
+        r = run_check(c, ctx, point)
+        records.append(r.to_json())
+        ok = r.as_expected or point is not None
+        status = status if ok else 1
+        tight = r.evidence.get("tightest_margin")
+        print(f"{r.verdict.value:<12} {c.id}  ({r.seconds:.2f} s"
+              + (f", tightest margin {tight:.3g}" if isinstance(tight, float) else "") + ")"
+              + ("" if ok else f"  <-- expected {'|'.join(r.expected)}"))
+        if r.verdict.value == "VIOLATED" and not args.json:
+            cx = r.evidence.get("minimal_counterexample") or r.evidence.get("reference", {})
+            print(f"    counterexample: {json.dumps(cx.get('point'), default=str)}")
+            if cx.get("evaluations"):
+                top = cx["evaluations"][-1]
+                print(f"    at {top['dps']} digits: lhs = {top['lhs']}, rhs = {top['rhs']}, margin = {top['margin_text']}")
+        if point is not None and not args.json:
+            for e in r.evidence["reference"]["evaluations"]:
+                print(f"    {e['dps']} digits: lhs = {e['lhs']}, rhs = {e['rhs']}, margin = {e['margin_text']}")
+            if "fast_margin" in r.evidence:
+                print(f"    fast path ({b.label}): margin = {r.evidence['fast_margin']:.6g}")
+        if r.verdict.value == "ERROR":
+            print(r.evidence.get("traceback", r.evidence.get("error")), file=sys.stderr)
+    if args.json:
+        print(json.dumps(records, indent=1, default=str))
+    return status
+
+
+def cmd_run(args) -> int:
+    from .report import write_all
+    from .runner import print_progress, run, select
+
+    reg = _claims_module()
+    try:
+        base = reg.by_paper(args.paper) if args.paper else reg.all_claims()
+        chosen = select(base, kind=args.kind)
+    except (reg.UnknownClaim, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    if not chosen:
+        raise UsageError("no claim matches the selection")
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    b, budget = _backend(args), _budget(args.budget)
+    print(f"checking {len(chosen)} claims · budget {budget.name} · backend {b.label} · seed {args.seed} · "
+          f"jobs {args.jobs}", file=sys.stderr)
+    record = run(chosen, budget=budget, backend=b, seed=args.seed, jobs=args.jobs,
+                 progress=None if args.quiet else print_progress)
+    out = write_all(record, args.out, {c.id: c for c in chosen})
+    _summary(record, out)
+    return 0 if record.all_as_expected else 1
+
+
+def _summary(record, out) -> None:
+    from collections import Counter
+
+    counts = Counter(r.verdict.value for r in record.claims)
+    print(" · ".join(f"{v} {n}" for v, n in sorted(counts.items())) + f" · {record.seconds:.1f} s")
+    for r in record.claims:
+        if r.verdict.value == "VIOLATED":
+            note = "recorded erratum" if r.as_expected else "NEW"
+            print(f"  VIOLATED ({note}): {r.id}")
+    bad = [r for r in record.claims if not r.as_expected]
+    for r in bad:
+        print(f"  unexpected: {r.id} is {r.verdict.value}, expected {'|'.join(r.expected)}")
+    print(f"report: {out}/index.html  (also report.md, results.json, junit.xml)")
+
+
+def cmd_report(args) -> int:
+    from .report import ResultsError, read_results, write_all
+
+    try:
+        record = read_results(args.dir)
+    except ResultsError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        reg = _claims_module()
+        by_id = {c.id: c for c in reg.all_claims()}
+    except Exception:  # reports of old runs must render even if the registry changed
+        by_id = {}
+    out = write_all(record, args.dir, by_id)
+    _summary(record, out)
+    return 0 if record.all_as_expected else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    handlers = {"list": cmd_list, "show": cmd_show, "check": cmd_check, "run": cmd_run, "report": cmd_report}
+    try:
+        return handlers[args.command](args)
+    except UsageError as exc:
+        print(f"claims: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("claims: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
