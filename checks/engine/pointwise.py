@@ -151,8 +151,8 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
             i = int(np.nanargmin(np.where(finite, margins, np.inf)))
             if margins[i] < state.tightest:
                 state.tightest, state.tightest_point = float(margins[i]), dict(points[i])
-            if steer:
-                target(max(float(margins[i]), -1e300), label="margin")
+            if steer:  # hypothesis maximises the target: steer toward the smallest (tightest) margin
+                target(min(-float(margins[i]), 1e300), label="tightness")
         # Non-finite fast values are candidates too: the reference decides them.
         suspects = [i for i in np.argsort(np.where(finite, margins, -np.inf)) if not finite[i] or margins[i] < -tol]
         for i in suspects[:3]:
