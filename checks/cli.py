@@ -174,7 +174,8 @@ def cmd_check(args) -> int:
             print(f"    counterexample: {json.dumps(cx.get('point'), default=str)}")
             if cx.get("evaluations"):
                 top = cx["evaluations"][-1]
-                print(f"    at {top['dps']} digits: lhs = {top['lhs']}, rhs = {top['rhs']}, margin = {top['margin_text']}")
+                print(f"    at {top['dps']} digits: lhs = {top['lhs']}, rhs = {top['rhs']}, "
+                      f"margin = {top['margin_text']}")
         if point is not None and not args.json:
             for e in r.evidence["reference"]["evaluations"]:
                 print(f"    {e['dps']} digits: lhs = {e['lhs']}, rhs = {e['rhs']}, margin = {e['margin_text']}")

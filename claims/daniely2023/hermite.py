@@ -259,7 +259,8 @@ equation_2_cross = Claim(
 # --- growth bound and Lemma 2.2 ---------------------------------------------------------------------
 
 def _scaled_hermite(n: torch.Tensor, x: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
-    """h_n(x)/m^n by a rescaled recursion (no overflow in float32): r_{k+1} = (x/m) r_k/√(k+1) − √(k/(k+1)) r_{k−1}/m²."""
+    """h_n(x)/m^n by a rescaled recursion, so float32 cannot overflow:
+    r_{k+1} = (x/m) r_k/√(k+1) − √(k/(k+1)) r_{k−1}/m²."""
     n_max = int(n.max())
     t = x / m
     prev, cur = torch.ones_like(x), t

@@ -1,0 +1,66 @@
+"""Every registered claim is reachable from the CLI, pytest and the report; ids match the catalogue."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import claims
+from checks.model import Kind
+from checks.specs import PointwiseSpec, ProbabilisticSpec, RateSpec, SymbolicSpec
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "shared" / "catalogue"
+
+
+def test_ids_unique_and_well_formed():
+    ids = [c.id for c in claims.all_claims()]
+    assert len(ids) == len(set(ids))
+    for cid in ids:
+        assert re.fullmatch(r"[a-z]+\d{4}/[a-z0-9.\-]+(\[[a-z0-9\-]+\])?", cid), cid
+
+
+@pytest.mark.parametrize("paper", claims.PAPERS)
+def test_every_catalogue_statement_is_registered(paper):
+    path = CATALOGUE / f"{paper}.md"
+    if not path.exists():
+        pytest.skip(f"catalogue {path} not present")
+    headings = set(re.findall(r"^### (\S+)\s*$", path.read_text(), flags=re.M))
+    registered = {c.base_id for c in claims.by_paper(paper)}
+    assert headings - registered == set(), "catalogue statements without a claim"
+    assert registered - headings == set(), "claims whose id is not a catalogue heading"
+
+
+def test_every_claim_is_complete():
+    for c in claims.all_claims():
+        assert c.statement and c.establishes and c.label and c.mutants, c.id
+        assert isinstance(c.spec, PointwiseSpec | SymbolicSpec | ProbabilisticSpec | RateSpec), c.id
+        assert c.kind in Kind
+        for dep in c.depends:
+            assert any(d.base_id == dep for d in claims.all_claims()), f"{c.id} depends on unknown {dep}"
+        if "[" in c.id:
+            assert c.reading, f"{c.id} is a reading but says not which"
+
+
+def test_every_claim_reachable_from_pytest_collection():
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                           str(Path(__file__).with_name("test_claims.py"))], capture_output=True, text=True,
+                          timeout=300)
+    collected = proc.stdout
+    for c in claims.all_claims():
+        assert f"test_claim[{c.id}|" in collected, c.id
+
+
+def test_reference_never_imports_torch():
+    root = Path(__file__).resolve().parents[1] / "reference"
+    for path in root.rglob("*.py"):
+        assert not re.search(r"^\s*(import torch|from torch)", path.read_text(), flags=re.M), path
+
+
+def test_fast_path_never_calls_reference():
+    root = Path(__file__).resolve().parents[1] / "checks" / "fast"
+    for path in root.rglob("*.py"):
+        assert "reference" not in re.findall(r"^\s*(?:from|import)\s+(\w+)", path.read_text(), flags=re.M), path
