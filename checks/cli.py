@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -53,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("--paper")
     rn.add_argument("--kind")
     common(rn)
-    rn.add_argument("--jobs", type=int, default=1)
+    rn.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                    help="parallel worker processes (default: the number of cores, at most 4)")
     rn.add_argument("--out", default=DEFAULT_OUT)
     rn.add_argument("--quiet", action="store_true", help="no progress lines")
 
