@@ -168,17 +168,19 @@ def cmd_check(args) -> int:
         ok = r.as_expected or point is not None
         status = status if ok else 1
         tight = r.evidence.get("tightest_margin")
+        if args.json:
+            continue
         print(f"{r.verdict.value:<12} {c.id}  ({r.seconds:.2f} s"
               + (f", tightest margin {tight:.3g}" if isinstance(tight, float) else "") + ")"
               + ("" if ok else f"  <-- expected {'|'.join(r.expected)}"))
-        if r.verdict.value == "VIOLATED" and not args.json:
+        if r.verdict.value == "VIOLATED":
             cx = r.evidence.get("minimal_counterexample") or r.evidence.get("reference", {})
             print(f"    counterexample: {json.dumps(cx.get('point'), default=str)}")
             if cx.get("evaluations"):
                 top = cx["evaluations"][-1]
                 print(f"    at {top['dps']} digits: lhs = {top['lhs']}, rhs = {top['rhs']}, "
                       f"margin = {top['margin_text']}")
-        if point is not None and not args.json:
+        if point is not None:
             for e in r.evidence["reference"]["evaluations"]:
                 print(f"    {e['dps']} digits: lhs = {e['lhs']}, rhs = {e['rhs']}, margin = {e['margin_text']}")
             if "fast_margin" in r.evidence:

@@ -140,7 +140,7 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
                 state.refuted.append({"point": point, "reference": confirm_cache[key]})
         return confirm_cache[key]["violated"]
 
-    def consider(points: Sequence[dict], steer: bool = True) -> None:
+    def consider(points: Sequence[dict], steer: bool = True, stop: bool = True) -> None:
         margins = evaluate(points)
         state.evaluated += len(points)
         finite = np.isfinite(margins)
@@ -163,7 +163,8 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
                 m = float(margins[i]) if finite[i] else -math.inf
                 if state.worst_failure is None or m < state.worst_failure[0]:
                     state.worst_failure = (m, point)
-                raise _Violation(point)
+                if stop:
+                    raise _Violation(point)
 
     # 1. explicit edge cases, one batch, outside hypothesis (they must never be skipped)
     explicit_violation = None
@@ -191,6 +192,17 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
         minimal = state.last_failure
     if minimal is None and explicit_violation is not None:
         minimal = explicit_violation
+    if minimal is not None:
+        # The shrunk point is the *smallest* violation; a second, non-stopping pass (another seed, steered
+        # toward the most negative margin) finds the *worst* one, so the report shows both.
+        @settings(max_examples=examples, deadline=None, database=None, print_blob=False,
+                  suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.target])
+        @seed(ctx.seed + 1)
+        @given(strategy)
+        def explore(points: list[dict]) -> None:
+            consider(points, stop=False)
+
+        explore()
 
     evidence: dict[str, Any] = {
         "points_searched": state.evaluated, "hypothesis_examples": examples, "max_batch": batch,

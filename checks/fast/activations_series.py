@@ -1,0 +1,180 @@
+"""Hermite coefficients in closed form, ε_σ(n) tails and dual activations in torch (daniely2023 activations).
+
+The activations of the paper whose derivative is a Gaussian bump (the Lemma-2.16 sigmoid, the intro "erf",
+the library erf and the ReLU-like activation) and the piecewise-linear ones have Hermite coefficients in
+closed form, from Gaussian integration by parts E f(X) h_i(X) = E f^{(k)}(X) h_{i−k}(X) / √(i!/(i−k)!) and the
+generating function of He_j.  Products of ratios keep full *relative* accuracy in float64, so tails
+ε_σ(n) ≈ 1e-30 are resolved, which no float64 quadrature of (σ − p)² can do (its relative accuracy is
+~eps‖σ‖/√ε).  The mpmath reference computes the same coefficients by quadrature instead
+(``reference.activations``), so the two paths share no formula beyond the definition.
+
+Never imports ``reference``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import torch
+
+from . import activations as fast_act
+from .gaussian import quadrature_nodes
+
+SQRT_PI = math.sqrt(math.pi)
+
+
+def _bump_coefficients(alpha: float, n_max: int, *, dtype, device) -> torch.Tensor:
+    """b_j = E e^{−αX²/2} h_j(X), j = 0..n_max.
+
+    Generating function: E e^{−αX²/2} He_j(X) = j! [t^j] (1+α)^{−1/2} exp(−β t²), β = α/(2(1+α)); hence
+    b_{2m} = (1+α)^{−1/2} (−β)^m √((2m)!)/m!, b_odd = 0, and b_{2m+2}/b_{2m} = −β √((2m+2)(2m+1))/(m+1)."""
+    beta = alpha / (2 * (1 + alpha))
+    out = torch.zeros(n_max + 1, dtype=dtype, device=device)
+    value = (1 + alpha) ** -0.5
+    for j in range(0, n_max + 1, 2):
+        out[j] = value
+        m = j // 2
+        value = value * (-beta) * math.sqrt((2 * m + 2) * (2 * m + 1)) / (m + 1)
+    return out
+
+
+def _kink_coefficients(n_max: int, *, dtype, device) -> torch.Tensor:
+    """c_k = φ(0) He_{k−2}(0)/√(k!) for k ≥ 2 (the Hermite coefficients of max(x, 0) beyond the linear part,
+    since max(x, 0)'' = δ_0); He_{2m}(0) = (−1)^m (2m − 1)!!.  c_{k+2}/c_k = −√(k/((k+2)(k+1)))·... built as a
+    running product to stay in range."""
+    out = torch.zeros(n_max + 1, dtype=dtype, device=device)
+    if n_max < 2:
+        return out
+    value = 1 / math.sqrt(2 * math.pi) / math.sqrt(2.0)  # k = 2: φ(0)·He_0(0)/√2!
+    for k in range(2, n_max + 1, 2):
+        out[k] = value
+        # He_k(0) = −(k − 1) He_{k−2}(0) and √(k!) → √((k+2)!): ratio −(k − 1)/√((k+1)(k+2))
+        value = value * -(k - 1) / math.sqrt((k + 1) * (k + 2))
+    return out
+
+
+def _gaussian_derivative(alpha: float, scale: float, order: int) -> Callable:
+    """a_i for σ with σ^{(order)} = scale·e^{−αx²/2}: a_i = scale·b_{i−order}/√(i!/(i−order)!)."""
+
+    def coefficients(n_max: int, *, dtype, device) -> torch.Tensor:
+        b = _bump_coefficients(alpha, n_max, dtype=dtype, device=device)
+        a = torch.zeros(n_max + 1, dtype=dtype, device=device)
+        for i in range(order, n_max + 1):
+            a[i] = scale * b[i - order] / math.sqrt(math.perm(i, order))
+        return a
+
+    return coefficients
+
+
+def _relu_like(n_max: int, *, dtype, device) -> torch.Tensor:
+    # σ'' = (2/√π) e^{−x²/2}; a_1 = E σ' = E(erf_printed + 1) = 1, a_0 = E σ = (2/√π)(√2 − 1).
+    a = _gaussian_derivative(1.0, 2 / SQRT_PI, 2)(n_max, dtype=dtype, device=device)
+    a[0] = 2 / SQRT_PI * (math.sqrt(2) - 1)
+    if n_max >= 1:
+        a[1] = 1.0
+    return a
+
+
+def _relu(n_max: int, *, dtype, device, factor: float = 1.0, even: bool = False) -> torch.Tensor:
+    """max(x, 0) (factor 1), √2 max(x, 0) (factor √2) and |x| = 2 max(x, 0) − x (even=True)."""
+    a = _kink_coefficients(n_max, dtype=dtype, device=device) * (2.0 if even else factor)
+    a[0] = (2.0 if even else factor) / math.sqrt(2 * math.pi)
+    if n_max >= 1:
+        a[1] = 0.0 if even else factor / 2
+    return a
+
+
+ANALYTIC: dict[str, Callable] = {
+    "sigmoid_printed": _gaussian_derivative(1.0, 1.0, 1),
+    "erf_printed": _gaussian_derivative(1.0, 2 / SQRT_PI, 1),
+    "erf_library": _gaussian_derivative(2.0, 2 / SQRT_PI, 1),
+    "relu_like_printed": _relu_like,
+    "relu": _relu,
+    "relu_sqrt2": lambda n, **kw: _relu(n, factor=math.sqrt(2), **kw),
+    "abs": lambda n, **kw: _relu(n, even=True, **kw),
+}
+
+#: Activations whose coefficients decay geometrically (a_i² ≲ C r^i), so a truncated tail is exact to rounding.
+GEOMETRIC = ("sigmoid_printed", "erf_printed", "erf_library", "relu_like_printed")
+
+
+def _split(name: str) -> tuple[str, bool]:
+    base, _, variant = name.partition("/")
+    return base, variant == "normalised"
+
+
+def norm2(name: str) -> float:
+    """‖σ‖² by composite Gauss–Legendre (float64), for the base activation of `name`."""
+    base, normalised = _split(name)
+    if normalised:
+        return 1.0
+    x, w = quadrature_nodes(fast_act.get(base).kinks, dtype=torch.float64)
+    return float((w * fast_act.get(base).f(x) ** 2).sum())
+
+
+def has_analytic(name: str) -> bool:
+    return _split(name)[0] in ANALYTIC
+
+
+def coefficients(name: str, n_max: int, *, dtype=torch.float64, device=None) -> torch.Tensor:
+    """a_0..a_{n_max} in closed form (normalised variants divided by ‖σ‖)."""
+    base, normalised = _split(name)
+    a = ANALYTIC[base](n_max, dtype=torch.float64, device=device)
+    if normalised:
+        a = a / math.sqrt(norm2(base))
+    return a.to(dtype)
+
+
+def epsilon_sigma(name: str, n_max: int, *, dtype=torch.float64, device=None) -> torch.Tensor:
+    """[ε_σ(0), …, ε_σ(n_max)].
+
+    Geometric activations: the tail Σ_{i>n} a_i² summed from the closed-form coefficients to n_max + 200
+    (the neglected remainder is below 2^{−200} relative).  Others (kinked, tanh): float64 quadrature of
+    the squared residual (``checks.fast.activations.epsilon_sigma``), relative accuracy ~eps/√ε."""
+    base, _ = _split(name)
+    if base in GEOMETRIC:
+        a2 = coefficients(name, n_max + 200, dtype=torch.float64, device=device) ** 2
+        tails = torch.flip(torch.cumsum(torch.flip(a2, [0]), 0), [0])  # tails[j] = Σ_{i ≥ j} a_i²
+        return tails[1: n_max + 2].to(dtype)
+    return fast_act.epsilon_sigma(fast_act.get(name), n_max, device=device, dtype=torch.float64).to(dtype)
+
+
+# --- dual activations ---------------------------------------------------------------------------------
+
+def _cond_mean_kinked(base: str, a: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+    """E σ(a + cZ) for the piecewise-linear activations (c ≥ 0; c = 0 gives σ(a))."""
+    safe = torch.where(c > 0, c, torch.ones_like(c))
+    t = a / safe
+    cdf, pdf = torch.special.ndtr(t), torch.exp(-t * t / 2) / math.sqrt(2 * math.pi)
+    if base == "abs":
+        smooth = a * (2 * cdf - 1) + 2 * safe * pdf
+        return torch.where(c > 0, smooth, a.abs())
+    factor = math.sqrt(2) if base == "relu_sqrt2" else 1.0
+    return factor * torch.where(c > 0, a * cdf + safe * pdf, torch.relu(a))
+
+
+def dual_direct(name: str, rho: torch.Tensor, *, per_panel: int = 32) -> torch.Tensor:
+    """σ̂(ρ) = E σ(X) σ(Y), Corr(X, Y) = ρ, by quadrature (not from the series), batched over ρ.
+
+    Kinked σ: outer composite Gauss–Legendre in X split at the kink, inner expectation over Y | X in closed
+    form.  Smooth σ: a tensor-product composite Gauss–Legendre rule in (Z1, Z2), X = Z1,
+    Y = ρZ1 + √(1 − ρ²) Z2."""
+    base, normalised = _split(name)
+    act = fast_act.get(base)
+    dtype, device = rho.dtype, rho.device
+    c = torch.sqrt(torch.clamp(1 - rho * rho, min=0))
+    if act.kinks:
+        x, w = quadrature_nodes(act.kinks, device=device, dtype=dtype)
+        inner = _cond_mean_kinked(base, rho[:, None] * x[None, :], c[:, None].expand(-1, x.numel()))
+        value = (w * act.f(x))[None, :] @ inner.T
+        value = value[0]
+    else:
+        z, w = quadrature_nodes((), per_panel=per_panel, device=device, dtype=dtype)
+        fx = act.f(z)  # (nodes,)
+        y = rho[:, None, None] * z[None, :, None] + c[:, None, None] * z[None, None, :]
+        fy = act.f(y)  # (B, nx, ny)
+        value = torch.einsum("i,bij,j->b", w * fx, fy, w)
+    if normalised:
+        value = value / norm2(base)
+    return value
