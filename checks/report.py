@@ -86,13 +86,23 @@ def _side(cx: dict | None, key: str) -> str:
     if evals:
         return str(evals[-1].get(key, ""))
     if key == "margin" and "margin" in cx:
-        return f"{cx['margin']:.4g}"
+        return _num(cx["margin"], 4)
     if key == "lhs" and "interval" in cx:
         iv = cx["interval"]
-        return f"{iv['estimate']:.6g} [{iv['low']:.6g}, {iv['high']:.6g}]"
+        return f"{_num(iv['estimate'])} [{_num(iv['low'])}, {_num(iv['high'])}]"
+    if key == "lhs" and "reference" in cx:
+        return _num(cx["reference"].get("value"))
     if key == "rhs" and "bound" in cx:
-        return f"{cx['bound']:.6g}"
+        return _num(cx["bound"])
     return ""
+
+
+def _num(x: Any, digits: int = 6) -> str:
+    """Format a number that may have come back from JSON as a string ('inf', an mpmath value)."""
+    try:
+        return f"{float(x):.{digits}g}"
+    except (TypeError, ValueError):
+        return str(x)
 
 
 def _tolerance_text(ev: dict) -> str:

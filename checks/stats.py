@@ -47,6 +47,10 @@ def mean_interval(samples: np.ndarray, alpha: float, support: tuple[float, float
         log_term = math.log(4.0 / alpha)
         half = math.sqrt(2.0 * sd * sd * log_term / n) + 7.0 * width * log_term / (3.0 * (n - 1))
         return Interval(mean, max(lo, mean - half), min(hi, mean + half), "empirical-Bernstein", n)
+    if sd == 0.0:
+        # All draws equal and no known range: the sample says nothing about the spread, so no finite
+        # interval is justified (a zero-width t-interval would claim certainty).
+        return Interval(mean, -math.inf, math.inf, "degenerate (all draws equal, range unknown)", n)
     t = float(_st.t.ppf(1.0 - alpha / 2.0, n - 1))
     half = t * sd / math.sqrt(n)
     return Interval(mean, mean - half, mean + half, "Student-t (CLT)", n)

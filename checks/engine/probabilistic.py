@@ -124,13 +124,15 @@ def check_probabilistic(claim: Claim, spec: ProbabilisticSpec, ctx: CheckContext
     if all(r["status"] == "unevaluated" for r in rows):
         evidence["note"] = "no setting could be evaluated on this backend (no reference for this claim)"
         return Verdict.SKIPPED, evidence
-    margins = [(r["margin"], r) for r in rows if "margin" in r]
-    if margins:
-        m, r = min(margins, key=lambda t: t[0])
-        evidence["tightest_margin"], evidence["tightest_point"] = m, r["point"]
     decisive = rows
     if spec.asymptotic_param:
         decisive = _persistent_rows(rows, spec.asymptotic_param, evidence)
+    # the tightest margin among the settings that decide the verdict (for "width >= D" statements, the
+    # largest swept value; small widths are allowed to fail and are shown in the sweep instead)
+    margins = [(r["margin"], r) for r in decisive if "margin" in r]
+    if margins:
+        m, r = min(margins, key=lambda t: t[0])
+        evidence["tightest_margin"], evidence["tightest_point"] = m, r["point"]
     violated = [r for r in decisive if r["status"] == "violated"]
     evidence["reproduce"] = ctx.reproduce(claim.id)
     if violated:

@@ -1,4 +1,6 @@
-"""Torch kernels for the shadow-network claims of Daniely et al. (Sec. 1.1, 2.4, 2.6.1). Never calls reference/.
+"""Torch kernels for the shadow-network claims of Daniely et al. (Sec. 1.1, 2.4, 2.6.1).
+
+Never calls reference/.
 
 * λ(n) of Lemma 2.11 (log-gamma, independent of the reference's exact double factorial);
 * points of S̃^{d−1} from two input distributions, monomial features and a least-squares learner (Cor. 1.2);
@@ -7,8 +9,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
+from functools import cache
 
 import torch
 
@@ -42,24 +46,40 @@ def sphere_samples(m: int, d: int, generator: torch.Generator, distribution: str
     return u / normalised_norm(u)[:, None]
 
 
+@cache
+def _monomial_plan(d: int, degree: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Monomials of total degree <= `degree` in d variables, graded: (parent, variable) per monomial.
+
+    Monomial 0 is the constant; every other one is (its parent monomial, one degree lower) × x_variable, with
+    variables in non-decreasing order so each monomial appears once."""
+    monomials: list[tuple[int, ...]] = [()]
+    parents, variables = [0], [-1]
+    position = {(): 0}
+    for k in range(1, degree + 1):
+        for combo in itertools.combinations_with_replacement(range(d), k):
+            position[combo] = len(monomials)
+            monomials.append(combo)
+            parents.append(position[combo[:-1]])
+            variables.append(combo[-1])
+    return tuple(parents), tuple(variables)
+
+
 def monomial_features(x: torch.Tensor, degree: int) -> torch.Tensor:
     """All monomials of total degree <= `degree` in the columns of x (m, d) -> (m, C(d + degree, degree)).
 
-    Built degree by degree: a monomial of degree k + 1 is one of degree k (whose largest variable index is
-    <= j) times x_j, so each monomial appears once."""
+    Built degree by degree: each monomial is its parent (one degree lower) times one variable."""
     m, d = x.shape
-    cur = torch.ones(m, 1, device=x.device, dtype=x.dtype)
-    last = torch.zeros(1, dtype=torch.long, device=x.device)
-    blocks = [cur]
-    for _ in range(degree):
-        parts, lasts = [], []
-        for j in range(d):
-            keep = last <= j
-            parts.append(cur[:, keep] * x[:, j : j + 1])
-            lasts.append(torch.full((int(keep.sum()),), j, dtype=torch.long, device=x.device))
-        cur, last = torch.cat(parts, 1), torch.cat(lasts)
-        blocks.append(cur)
-    return torch.cat(blocks, 1)
+    parents, variables = _monomial_plan(d, degree)
+    out = torch.empty(m, len(parents), device=x.device, dtype=x.dtype)
+    out[:, 0] = 1
+    start = 1
+    for k in range(1, degree + 1):
+        stop = start + math.comb(d + k - 1, k)
+        par = torch.tensor(parents[start:stop], device=x.device)
+        var = torch.tensor(variables[start:stop], device=x.device)
+        out[:, start:stop] = out[:, par] * x[:, var]
+        start = stop
+    return out
 
 
 #: Relative ridge of the least-squares learner: on S̃^{d−1} the monomials are linearly dependent
@@ -75,7 +95,8 @@ def fit_polynomial(x: torch.Tensor, y: torch.Tensor, degree: int) -> Callable[[t
     x64, y64 = x.to(torch.float64), y.to(torch.float64)
     f = monomial_features(x64, degree)
     gram = f.T @ f
-    gram += RIDGE * torch.diagonal(gram).mean() * torch.eye(gram.shape[0], device=x.device, dtype=torch.float64)
+    eye = torch.eye(gram.shape[0], device=x.device, dtype=torch.float64)
+    gram += RIDGE * torch.diagonal(gram).mean() * eye
     chol = torch.linalg.cholesky(gram)
     beta = torch.cholesky_solve((f.T @ y64)[:, None], chol)[:, 0]
 
@@ -117,7 +138,8 @@ def truncated_difference(x: torch.Tensor, weights: Sequence[torch.Tensor], sigma
     """‖Ψ^i(x, δ) − Ψ^{i,n}(x, δ)‖ per weight draw, i = len(weights).
 
     Ψ^j = σ(W^j Ψ^{j−1}) and Ψ^{j,n} = σ_n(W^j Ψ^{j−1,n}) for every j ≤ i (the post-activation shadow that
-    Lemma 2.12 compares); both are replaced by 0 when |1 − ‖Ψ^j‖| > δ or |1 − ‖Ψ^{j,n}‖| > δ for some j < i."""
+    Lemma 2.12 compares); both are replaced by 0 when |1 − ‖Ψ^j‖| > δ or |1 − ‖Ψ^{j,n}‖| > δ for some
+    j < i."""
     draws = weights[0].shape[0]
     psi = x.expand(draws, -1)
     psi_n = psi

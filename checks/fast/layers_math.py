@@ -1,0 +1,191 @@
+"""Torch fast paths for daniely2023 Sec. 2.5–2.6 (claims/daniely2023/layers.py); never calls reference/.
+
+Written independently of ``reference.layers_math``: where the reference conditions on X and uses exact
+polynomial moments, the fast path sums an outer Gauss–Legendre rule times an inner Gauss–Hermite rule; where
+the reference uses the arc-sine closed form for piecewise-linear activations, the fast path integrates over
+the angle in polar coordinates (both rely on positive homogeneity).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import numpy as np
+import torch
+
+from . import activations as fast_act
+from .gaussian import gauss_hermite, quadrature_nodes
+
+
+@cache
+def _shadow_coefficients(name: str, n: int, device: str, dtype: torch.dtype) -> torch.Tensor:
+    """Hermite coefficients of σ_n normalised to Σ a_k² = 1 (cached per activation, degree, dtype)."""
+    a = fast_act.hermite_coefficients(fast_act.get(name), n, device=device, dtype=torch.float64)
+    a = a / torch.sqrt((a * a).sum())
+    return a.to(dtype)
+
+
+def shadow_coefficients(name: str, n: int, *, device, dtype) -> torch.Tensor:
+    return _shadow_coefficients(name, n, str(device), dtype)
+
+
+@cache
+def _epsilon_table(name: str, n_max: int, device: str) -> torch.Tensor:
+    return fast_act.epsilon_sigma(fast_act.get(name), n_max, device=device, dtype=torch.float64)
+
+
+def epsilon(name: str, n: int, *, device, dtype) -> torch.Tensor:
+    """ε_σ(n) (residual quadrature in float64, cast to dtype)."""
+    return _epsilon_table(name, max(n, 20), str(device))[n].to(dtype)
+
+
+def polynomial(a: torch.Tensor):
+    """x ↦ Σ_k a_k h_k(x), batched; the recursion (1) is accumulated on the fly (no (n+1)×shape table)."""
+
+    def p(x: torch.Tensor) -> torch.Tensor:
+        acc = a[0] * torch.ones_like(x)
+        if a.shape[0] == 1:
+            return acc
+        prev, cur = torch.ones_like(x), x
+        acc = acc + a[1] * cur
+        for k in range(1, a.shape[0] - 1):
+            prev, cur = cur, x * cur / math.sqrt(k + 1) - math.sqrt(k / (k + 1)) * prev
+            acc = acc + a[k + 1] * cur
+        return acc
+
+    return p
+
+
+@cache
+def _gauss_hermite_cached(m: int, device: str, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    return gauss_hermite(m, device=device, dtype=dtype)
+
+
+def gauss_hermite_rule(m: int, *, device, dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    return _gauss_hermite_cached(m, str(device), dtype)
+
+
+#: Gauss–Legendre nodes per panel of the outer rule (22 panels on [-40, 40], split at the kinks).
+OUTER_PER_PANEL = 24
+
+
+def mean_square_against_polynomial(f, kinks, a: torch.Tensor, var_x, cov, var_y, *, device,
+                                   dtype) -> torch.Tensor:
+    """E (f(X) − P(Y))², P = Σ a_k h_k, for a batch of covariances (var_x, cov, var_y: floats or tensors (B,)).
+
+    Outer composite Gauss–Legendre over X (split at f's kinks, all at 0 here), inner Gauss–Hermite over
+    Y | X = x ~ N(βx, c²) with deg P + 1 nodes (exact for the squared polynomial)."""
+    var_x, cov, var_y = (torch.as_tensor(v, device=device, dtype=dtype).reshape(-1) for v in (var_x, cov, var_y))
+    x, w = quadrature_nodes(kinks, per_panel=OUTER_PER_PANEL, device=device, dtype=dtype)
+    z, wz = gauss_hermite_rule(a.shape[0], device=device, dtype=dtype)
+    positive = var_x > 0
+    safe = torch.where(positive, var_x, torch.ones_like(var_x))
+    beta = torch.where(positive, cov / safe, torch.zeros_like(cov))
+    c = torch.sqrt(torch.clamp(torch.where(positive, var_y - cov * cov / safe, var_y), min=0))
+    xv = torch.sqrt(torch.clamp(var_x, min=0))[:, None] * x[None, :]  # (B, N)
+    y = (beta[:, None] * xv)[:, :, None] + c[:, None, None] * z[None, None, :]  # (B, N, m)
+    diff = f(xv)[:, :, None] - polynomial(a.to(dtype))(y)
+    return ((diff * diff) @ wz) @ w
+
+
+def _sector_nodes(breaks: list[float], per_sector: int, *, device, dtype):
+    """Gauss–Legendre nodes on [0, 2π) split at `breaks` (angles, any order)."""
+    cuts = sorted({b % (2 * math.pi) for b in breaks} | {0.0, 2 * math.pi})
+    t, w = np.polynomial.legendre.leggauss(per_sector)
+    th, wt = [], []
+    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+        if hi - lo <= 0:
+            continue
+        th.append((lo + hi) / 2 + (hi - lo) / 2 * t)
+        wt.append((hi - lo) / 2 * w)
+    return (torch.tensor(np.concatenate(th), device=device, dtype=dtype),
+            torch.tensor(np.concatenate(wt), device=device, dtype=dtype))
+
+
+def mean_square_homogeneous(f, g, var_x: float, cov: float, var_y: float, *, device, dtype,
+                            per_sector: int = 24) -> torch.Tensor:
+    """E (f(X) − g(Y))² for positively 1-homogeneous f, g (ReLU, |x|, their multiples), in polar coordinates.
+
+    With X = s_x Z1, Y = s_y (ρ Z1 + sqrt(1 − ρ²) Z2) the integrand is 2-homogeneous in (Z1, Z2), so
+    E F = E R² · (1/2π) ∫ F(cos θ, sin θ) dθ with E R² = 2; the angle integral is split where X = 0 or Y = 0,
+    where the integrand is a trigonometric polynomial of degree 2 (Gauss–Legendre is exact to rounding)."""
+    sx, sy = math.sqrt(max(var_x, 0.0)), math.sqrt(max(var_y, 0.0))
+    rho = 0.0 if sx * sy == 0 else max(-1.0, min(1.0, cov / (sx * sy)))
+    cc = math.sqrt(max(0.0, 1 - rho * rho))
+    breaks = [math.pi / 2, 3 * math.pi / 2]
+    zero = math.atan2(-rho, cc)  # ρ cos θ + c sin θ = 0
+    breaks += [zero, zero + math.pi]
+    th, wt = _sector_nodes(breaks, per_sector, device=device, dtype=dtype)
+    u1, u2 = torch.cos(th), torch.sin(th)
+    diff = f(sx * u1) - g(sy * (rho * u1 + cc * u2))
+    return 2 * (wt @ (diff * diff)) / (2 * math.pi)
+
+
+def log_lambda(n: torch.Tensor, *, two_sign: float = 1.0, nine: float = 9.0) -> torch.Tensor:
+    """log λ(n), λ(n) = 2^{2n+1} (9 (4n − 1)!!)^{1/4}, with (4n − 1)!! = (4n)!/(2^{2n} (2n)!) via lgamma."""
+    log_df = torch.lgamma(4 * n + 1) - 2 * n * math.log(2.0) - torch.lgamma(2 * n + 1)
+    return two_sign * (2 * n + 1) * math.log(2.0) + (math.log(nine) + log_df) / 4
+
+
+def row_mean_square(fa: torch.Tensor, ga: torch.Tensor, x: torch.Tensor, y: torch.Tensor,
+                    variance: float | None = None) -> torch.Tensor:
+    """E_w (F(w·x) − G(w·y))², w with i.i.d. N(0, variance) entries (Xavier: 1/d); F, G in the Hermite
+    basis; product Gauss–Hermite over the d coordinates of w (exact for polynomials of these degrees)."""
+    d = x.shape[0]
+    variance = 1.0 / d if variance is None else variance
+    m = max(fa.shape[0], ga.shape[0])
+    z, wz = gauss_hermite_rule(m, device=x.device, dtype=x.dtype)
+    grid = torch.cartesian_prod(*([z] * d)).reshape(-1, d) * math.sqrt(variance)  # (m^d, d)
+    weight = torch.cartesian_prod(*([wz] * d)).reshape(-1, d).prod(-1)
+    diff = polynomial(fa)(grid @ x) - polynomial(ga)(grid @ y)
+    return weight @ (diff * diff)
+
+
+def bivariate_mean_square(fa: torch.Tensor, ga: torch.Tensor, var_x: float, cov: float, var_y: float, *,
+                          device, dtype) -> torch.Tensor:
+    """E (F(X) − G(Y))² for polynomials F, G (Hermite basis) by a 2-D product Gauss–Hermite rule."""
+    m = max(fa.shape[0], ga.shape[0])
+    z, wz = gauss_hermite_rule(m, device=device, dtype=dtype)
+    sx, sy = math.sqrt(var_x), math.sqrt(var_y)
+    rho = 0.0 if sx * sy == 0 else max(-1.0, min(1.0, cov / (sx * sy)))
+    cc = math.sqrt(max(0.0, 1 - rho * rho))
+    z1, z2 = z[:, None], z[None, :]
+    diff = polynomial(fa)(sx * z1 + 0 * z2) - polynomial(ga)(sy * (rho * z1 + cc * z2))
+    return wz @ (diff * diff) @ wz
+
+
+# --- Lemma 2.10 -------------------------------------------------------------------------------------
+
+def normalised_norm(v: torch.Tensor) -> torch.Tensor:
+    return torch.sqrt((v * v).mean(-1))
+
+
+def project_sphere(x: torch.Tensor, radius: float) -> torch.Tensor:
+    r = normalised_norm(x)
+    if float(r) == 0.0:
+        out = torch.zeros_like(x)
+        out[0] = radius * math.sqrt(x.shape[0])
+        return out
+    return radius * x / r
+
+
+def project_points(x: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
+    dist = normalised_norm(points - x[None, :])
+    return points[int(torch.argmin(dist))]  # argmin returns the first minimiser
+
+
+def joint_projection(x1: torch.Tensor, x2: torch.Tensor, project) -> tuple:
+    """Lemma 2.10's two-case construction: (x̃1, x̃2, d(x1, A), d(x2, A))."""
+    p1, p2 = project(x1), project(x2)
+    d1, d2 = normalised_norm(x1 - p1), normalised_norm(x2 - p2)
+    swapped = bool(d1 > d2)
+    if swapped:
+        x1, x2, p1, p2, d1, d2 = x2, x1, p2, p1, d2, d1
+    if bool(d2 <= normalised_norm(x1 - x2)):
+        t1, t2 = p1, p2
+    else:
+        t1, t2 = p1, p1
+    if swapped:
+        t1, t2, d1, d2 = t2, t1, d2, d1
+    return t1, t2, d1, d2
