@@ -11,9 +11,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from .gaussian import gauss_hermite, gaussian_density, gaussian_expectation
 from .hermite import hermite_values
+
+#: Precomputed table (scripts/make_hermite_table.py): a_0..a_TABLE_N and ‖σ‖² of every base activation
+#: at TABLE_DPS digits. A test recomputes a slice of it; anything beyond it is computed on demand.
+TABLE_PATH = Path(__file__).with_name("data") / "hermite_table.json"
+TABLE_N = 100
+TABLE_DPS = 80
+
+
+@cache
+def _table() -> dict:
+    import json
+
+    if not TABLE_PATH.exists():
+        return {}
+    return json.loads(TABLE_PATH.read_text())
+
 
 
 @dataclass(frozen=True)
@@ -107,6 +124,9 @@ def _norm_cached(name: str, dps: int) -> str:
 
     ctx = mpmath.MPContext()
     ctx.dps = dps + 10
+    entry = _table().get(name)
+    if entry is not None and ctx.dps <= TABLE_DPS:
+        return ctx.nstr(ctx.sqrt(ctx.mpf(entry["norm2"])), dps + 8)
     return ctx.nstr(ctx.sqrt(norm2(BASE_ACTIVATIONS[name], ctx)), dps + 8)
 
 
@@ -171,22 +191,6 @@ def _quadrature_nodes(ctx, kinks=(), degree: int = 6):
     return xs, ws
 
 
-#: Precomputed table (scripts/make_hermite_table.py): a_0..a_TABLE_N and ‖σ‖² of every base activation
-#: at TABLE_DPS digits. A test recomputes a slice of it; anything beyond it is computed on demand.
-TABLE_PATH = __import__("pathlib").Path(__file__).with_name("data") / "hermite_table.json"
-TABLE_N = 100
-TABLE_DPS = 80
-
-
-@cache
-def _table() -> dict:
-    import json
-
-    if not TABLE_PATH.exists():
-        return {}
-    return json.loads(TABLE_PATH.read_text())
-
-
 def _base_and_scale(act: Activation, ctx):
     if act.name.endswith("/normalised"):
         base = BASE_ACTIVATIONS[act.name.split("/")[0]]
@@ -235,11 +239,15 @@ def compute_hermite_coefficients(name: str, n_max: int, dps: int) -> tuple[str, 
 
 
 def epsilon_sigma(act: Activation, n: int, ctx):
-    """ε_σ(n) = ‖σ‖² - Σ_{k<=n} a_k² (the tail Σ_{k>n} a_k²); computed with 10 guard digits."""
+    """ε_σ(n) = ‖σ‖² - Σ_{k<=n} a_k² (the tail Σ_{k>n} a_k²).
+
+    The subtraction cancels ~log10(1/ε) digits, so it runs at the table's full precision (70 digits)
+    when the table covers n, and with 10 guard digits beyond ctx's otherwise."""
     import mpmath
 
     work = mpmath.MPContext()
-    work.dps = int(ctx.dps) + 10
+    covered = n <= TABLE_N and act.name.split("/")[0] in _table()
+    work.dps = max(int(ctx.dps) + 10, TABLE_DPS - 10 if covered else 0)
     coeffs = hermite_coefficients(act, n, work)
     return ctx.mpf(norm2_of(act, work) - work.fsum(a * a for a in coeffs))
 

@@ -35,7 +35,13 @@ def quadrature_nodes(kinks: Sequence[float] = (), per_panel: int = 64, *, device
     return torch.tensor(x, device=device, dtype=dtype), torch.tensor(w, device=device, dtype=dtype)
 
 
+@cache
+def _hermegauss(n: int) -> tuple[np.ndarray, np.ndarray]:
+    x, w = np.polynomial.hermite_e.hermegauss(n)
+    return x, w / w.sum()
+
+
 def gauss_hermite(n: int, *, device=None, dtype=torch.float64):
     """n-point Gauss rule for N(0, 1) (numpy's hermegauss, weights normalised to sum 1)."""
-    x, w = np.polynomial.hermite_e.hermegauss(n)
-    return torch.tensor(x, device=device, dtype=dtype), torch.tensor(w / w.sum(), device=device, dtype=dtype)
+    x, w = _hermegauss(n)
+    return torch.tensor(x, device=device, dtype=dtype), torch.tensor(w, device=device, dtype=dtype)
