@@ -5,8 +5,9 @@ the library erf and the ReLU-like activation) and the piecewise-linear ones have
 closed form, from Gaussian integration by parts E f(X) h_i(X) = E f^{(k)}(X) h_{i−k}(X) / √(i!/(i−k)!) and the
 generating function of He_j.  Products of ratios keep full *relative* accuracy in float64, so tails
 ε_σ(n) ≈ 1e-30 are resolved, which no float64 quadrature of (σ − p)² can do (its relative accuracy is
-~eps‖σ‖/√ε).  The mpmath reference computes the same coefficients by quadrature instead
-(``reference.activations``), so the two paths share no formula beyond the definition.
+~eps‖σ‖/√ε).  The mpmath reference takes its coefficients from the registry's quadrature table
+(``reference.activations``); ``reference.activations_closed`` writes the closed forms again in mpmath, only to
+cross-check that table and as the independent side of the ε_σ(n) identity.
 
 Never imports ``reference``.
 """
@@ -106,7 +107,7 @@ def _split(name: str) -> tuple[str, bool]:
 
 
 def norm2(name: str) -> float:
-    """‖σ‖² by composite Gauss–Legendre (float64), for the base activation of `name`."""
+    """‖σ‖² by composite Gauss–Legendre in float64 (1 for a normalised variant)."""
     base, normalised = _split(name)
     if normalised:
         return 1.0
@@ -131,8 +132,9 @@ def epsilon_sigma(name: str, n_max: int, *, dtype=torch.float64, device=None) ->
     """[ε_σ(0), …, ε_σ(n_max)].
 
     Geometric activations: the tail Σ_{i>n} a_i² summed from the closed-form coefficients to n_max + 200
-    (the neglected remainder is below 2^{−200} relative).  Others (kinked, tanh): float64 quadrature of
-    the squared residual (``checks.fast.activations.epsilon_sigma``), relative accuracy ~eps/√ε."""
+    (the neglected remainder is below (2/3)^{200} ≈ 1e-35 relative).  Others (kinked, tanh): float64
+    quadrature of the squared residual (``checks.fast.activations.epsilon_sigma``), relative accuracy
+    ~eps/√ε."""
     base, _ = _split(name)
     if base in GEOMETRIC:
         a2 = coefficients(name, n_max + 200, dtype=torch.float64, device=device) ** 2
