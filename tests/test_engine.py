@@ -110,6 +110,16 @@ def test_probabilistic_verdicts_follow_the_interval():
     assert row["interval"]["low"] > 1.0 and row["interval"]["method"] == "empirical-Bernstein"
 
 
+def test_equality_in_expectation_is_two_sided():
+    from dataclasses import replace
+
+    claim = _prob(0.5, n=400)  # E[U + 0.5] = 1 exactly
+    eq = replace(claim, spec=replace(claim.spec, relation="=="))
+    assert check(eq, budget="default").verdict == Verdict.HOLDS
+    off = replace(eq, spec=replace(eq.spec, bound=lambda p, c: 1.1))
+    assert check(off, budget="default").verdict == Verdict.VIOLATED
+
+
 def test_asymptotic_sweep_needs_persistence():
     settings = ({"w": 1}, {"w": 2}, {"w": 4})
     r = check(_prob(0.0, settings=settings, asym="w", shifts={1: 0.9, 2: 0.9, 4: 0.0}), budget="default")

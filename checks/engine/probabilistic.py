@@ -27,6 +27,8 @@ def n_statistical_tests(spec: ProbabilisticSpec) -> int:
 
 
 def _status(low: float, high: float, bound: float, relation: str) -> str:
+    if relation == "==":  # an equality in expectation: refuted only when the interval excludes the value
+        return "holds" if low <= bound <= high else "violated"
     if relation in ("<=", "<"):
         if low > bound:
             return "violated"
@@ -80,8 +82,11 @@ def evaluate_setting(claim: Claim, spec: ProbabilisticSpec, point: dict, ctx: Ch
             row["mc_status"] = _status(ci.low, ci.high, bound, spec.relation)
             statuses.append(row["mc_status"])
             scale = max(abs(bound), abs(ci.estimate), 1e-300)
-            row["margin"] = ((bound - ci.estimate) if spec.relation in ("<=", "<")
-                             else (ci.estimate - bound)) / scale
+            if spec.relation == "==":
+                row["margin"] = -abs(ci.estimate - bound) / scale
+            else:
+                row["margin"] = ((bound - ci.estimate) if spec.relation in ("<=", "<")
+                                 else (ci.estimate - bound)) / scale
     if spec.reference is not None:
         ref_values = []
         for dps in CONFIRM_DPS[:1]:

@@ -70,22 +70,27 @@ def gauss_hermite_rule(m: int, *, device, dtype) -> tuple[torch.Tensor, torch.Te
 OUTER_PER_PANEL = 24
 
 
-def mean_square_against_polynomial(f, kinks, a: torch.Tensor, var_x, cov, var_y, *, device,
-                                   dtype) -> torch.Tensor:
-    """E (f(X) − P(Y))², P = Σ a_k h_k, for a batch of covariances (var_x, cov, var_y: floats or tensors (B,)).
+def loadings(var_x: float, cov: float, var_y: float) -> tuple[float, float, float]:
+    """(s_x, a, b) with X = s_x Z1, Y = a Z1 + b Z2 (Z1, Z2 i.i.d. standard) for a covariance matrix.
 
-    Outer composite Gauss–Legendre over X (split at f's kinks, all at 0 here), inner Gauss–Hermite over
-    Y | X = x ~ N(βx, c²) with deg P + 1 nodes (exact for the squared polynomial)."""
-    var_x, cov, var_y = (torch.as_tensor(v, device=device, dtype=dtype).reshape(-1) for v in (var_x, cov, var_y))
+    Callers that know the geometry should build the loadings directly: recovering b from the covariance
+    cancels when |ρ| ≈ 1 (relative error ~ eps/(1 − ρ²))."""
+    sx = math.sqrt(max(var_x, 0.0))
+    a = cov / sx if sx > 0 else 0.0
+    return sx, a, math.sqrt(max(0.0, var_y - a * a))
+
+
+def mean_square_against_polynomial(f, kinks, coeffs: torch.Tensor, sx, a, b, *, device, dtype) -> torch.Tensor:
+    """E (f(X) − P(Y))², P = Σ coeffs_k h_k, X = s_x Z1, Y = a Z1 + b Z2, for a batch of loadings (floats or
+    tensors (B,)).
+
+    Outer composite Gauss–Legendre over Z1 (split at f's kinks, all at 0 here), inner Gauss–Hermite over Z2
+    with deg P + 1 nodes (exact for the squared polynomial)."""
+    sx, a, b = (torch.as_tensor(v, device=device, dtype=dtype).reshape(-1) for v in (sx, a, b))
     x, w = quadrature_nodes(kinks, per_panel=OUTER_PER_PANEL, device=device, dtype=dtype)
-    z, wz = gauss_hermite_rule(a.shape[0], device=device, dtype=dtype)
-    positive = var_x > 0
-    safe = torch.where(positive, var_x, torch.ones_like(var_x))
-    beta = torch.where(positive, cov / safe, torch.zeros_like(cov))
-    c = torch.sqrt(torch.clamp(torch.where(positive, var_y - cov * cov / safe, var_y), min=0))
-    xv = torch.sqrt(torch.clamp(var_x, min=0))[:, None] * x[None, :]  # (B, N)
-    y = (beta[:, None] * xv)[:, :, None] + c[:, None, None] * z[None, None, :]  # (B, N, m)
-    diff = f(xv)[:, :, None] - polynomial(a.to(dtype))(y)
+    z, wz = gauss_hermite_rule(coeffs.shape[0], device=device, dtype=dtype)
+    y = (a[:, None] * x[None, :])[:, :, None] + b[:, None, None] * z[None, None, :]  # (B, N, m)
+    diff = f(sx[:, None] * x[None, :])[:, :, None] - polynomial(coeffs.to(dtype))(y)
     return ((diff * diff) @ wz) @ w
 
 
@@ -103,22 +108,19 @@ def _sector_nodes(breaks: list[float], per_sector: int, *, device, dtype):
             torch.tensor(np.concatenate(wt), device=device, dtype=dtype))
 
 
-def mean_square_homogeneous(f, g, var_x: float, cov: float, var_y: float, *, device, dtype,
+def mean_square_homogeneous(f, g, sx: float, a: float, b: float, *, device, dtype,
                             per_sector: int = 24) -> torch.Tensor:
-    """E (f(X) − g(Y))² for positively 1-homogeneous f, g (ReLU, |x|, their multiples), in polar coordinates.
+    """E (f(X) − g(Y))² for positively 1-homogeneous f, g (ReLU, |x|, their multiples), X = s_x Z1,
+    Y = a Z1 + b Z2, in polar coordinates.
 
-    With X = s_x Z1, Y = s_y (ρ Z1 + sqrt(1 − ρ²) Z2) the integrand is 2-homogeneous in (Z1, Z2), so
-    E F = E R² · (1/2π) ∫ F(cos θ, sin θ) dθ with E R² = 2; the angle integral is split where X = 0 or Y = 0,
-    where the integrand is a trigonometric polynomial of degree 2 (Gauss–Legendre is exact to rounding)."""
-    sx, sy = math.sqrt(max(var_x, 0.0)), math.sqrt(max(var_y, 0.0))
-    rho = 0.0 if sx * sy == 0 else max(-1.0, min(1.0, cov / (sx * sy)))
-    cc = math.sqrt(max(0.0, 1 - rho * rho))
-    breaks = [math.pi / 2, 3 * math.pi / 2]
-    zero = math.atan2(-rho, cc)  # ρ cos θ + c sin θ = 0
-    breaks += [zero, zero + math.pi]
-    th, wt = _sector_nodes(breaks, per_sector, device=device, dtype=dtype)
+    The integrand is 2-homogeneous in (Z1, Z2), so E F = E R² · (1/2π) ∫ F(cos θ, sin θ) dθ with E R² = 2; the
+    angle integral is split where X = 0 or Y = 0, where the integrand is a trigonometric polynomial of degree 2
+    (Gauss–Legendre is exact to rounding)."""
+    zero = math.atan2(-a, b)  # a cos θ + b sin θ = 0
+    th, wt = _sector_nodes([math.pi / 2, 3 * math.pi / 2, zero, zero + math.pi], per_sector, device=device,
+                           dtype=dtype)
     u1, u2 = torch.cos(th), torch.sin(th)
-    diff = f(sx * u1) - g(sy * (rho * u1 + cc * u2))
+    diff = f(sx * u1) - g(a * u1 + b * u2)
     return 2 * (wt @ (diff * diff)) / (2 * math.pi)
 
 
@@ -142,16 +144,14 @@ def row_mean_square(fa: torch.Tensor, ga: torch.Tensor, x: torch.Tensor, y: torc
     return weight @ (diff * diff)
 
 
-def bivariate_mean_square(fa: torch.Tensor, ga: torch.Tensor, var_x: float, cov: float, var_y: float, *,
-                          device, dtype) -> torch.Tensor:
-    """E (F(X) − G(Y))² for polynomials F, G (Hermite basis) by a 2-D product Gauss–Hermite rule."""
+def bivariate_mean_square(fa: torch.Tensor, ga: torch.Tensor, sx: float, a: float, b: float, *, device,
+                          dtype) -> torch.Tensor:
+    """E (F(X) − G(Y))², X = s_x Z1, Y = a Z1 + b Z2, for polynomials F, G (Hermite basis) by a 2-D product
+    Gauss–Hermite rule (exact)."""
     m = max(fa.shape[0], ga.shape[0])
     z, wz = gauss_hermite_rule(m, device=device, dtype=dtype)
-    sx, sy = math.sqrt(var_x), math.sqrt(var_y)
-    rho = 0.0 if sx * sy == 0 else max(-1.0, min(1.0, cov / (sx * sy)))
-    cc = math.sqrt(max(0.0, 1 - rho * rho))
     z1, z2 = z[:, None], z[None, :]
-    diff = polynomial(fa)(sx * z1 + 0 * z2) - polynomial(ga)(sy * (rho * z1 + cc * z2))
+    diff = polynomial(fa)(sx * z1 + 0 * z2) - polynomial(ga)(a * z1 + b * z2)
     return wz @ (diff * diff) @ wz
 
 
