@@ -34,9 +34,9 @@ def test_lemma_2_2_fast_sides_agree_with_reference(n, x, y):
     spec = hermite.lemma_2_2.spec
     point = {"n": n, "x": x, "y": y}
     lhs, rhs, scale = spec.fast(Batch([point]), hermite.lemma_2_2.constants, device="cpu", dtype=torch.float64)
-    fast_margin = float((rhs - lhs) / scale)
+    fast_margin = float((rhs - lhs) / scale) if float(scale) else 0.0  # 0/0 at y = 0, x a root: the engine uses 1
     l, r, s = spec.reference(point, hermite.lemma_2_2.constants, _ctx())
-    assert math.isclose(fast_margin, float((r - l) / s), abs_tol=1e-9)
+    assert math.isclose(fast_margin, float((r - l) / s) if s else 0.0, abs_tol=1e-9)
 
 
 @given(st.integers(0, 20), st.integers(0, 20), st.floats(-1, 1))
@@ -46,5 +46,5 @@ def test_equation_2_fast_agrees_with_reference(i, j, rho):
     point = {"i": i, "j": j, "rho": rho}
     lf, rf, sf = claim.spec.fast(Batch([point]), claim.constants, device="cpu", dtype=torch.float64)
     lr, rr, sr = claim.spec.reference(point, claim.constants, _ctx())
-    # product Gauss–Hermite sums of 48² terms: agreement to 1e-12 of Σ|terms|
+    # product Gauss–Hermite sums of 24² terms: agreement to 1e-12 of Σ|terms|
     assert abs(float(lf) - float(lr)) <= 1e-12 * float(sr) + 1e-15
