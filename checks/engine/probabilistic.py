@@ -40,6 +40,10 @@ def _status(low: float, high: float, bound: float, relation: str) -> str:
 
 def _reference_status(value: float, bound: float, relation: str, rtol: float, kind: str) -> str | None:
     slack = rtol * max(abs(value), abs(bound), 1e-300)
+    if relation == "==":
+        if kind != "exact":
+            return None  # an upper bound cannot settle an equality
+        return "holds" if abs(value - bound) <= slack else "violated"
     if relation in ("<=", "<"):
         if value <= bound - slack:
             return "holds"  # exact value or an upper bound below the bound
@@ -99,8 +103,9 @@ def evaluate_setting(claim: Claim, spec: ProbabilisticSpec, point: dict, ctx: Ch
         if ref is not None:
             row["reference_status"] = ref
             if "margin" not in row:
-                row["margin"] = ((bound - value) if spec.relation in ("<=", "<") else (value - bound)) / max(
-                    abs(bound), abs(value), 1e-300)
+                diff = {"==": -abs(value - bound), "<=": bound - value, "<": bound - value}.get(
+                    spec.relation, value - bound)
+                row["margin"] = diff / max(abs(bound), abs(value), 1e-300)
             # An exact reference overrides Monte Carlo noise; an upper bound can only prove the claim.
             statuses = [ref]
             if "interval" in row and spec.reference_is == "exact":
