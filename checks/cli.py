@@ -223,7 +223,7 @@ def _summary(record, out) -> None:
     print(" · ".join(f"{v} {n}" for v, n in sorted(counts.items())) + f" · {record.seconds:.1f} s")
     for r in record.claims:
         if r.verdict.value == "VIOLATED":
-            note = "recorded erratum" if r.as_expected else "NEW"
+            note = ("recorded erratum" if r.evidence.get("errata") else "expected") if r.as_expected else "NEW"
             print(f"  VIOLATED ({note}): {r.id}")
     bad = [r for r in record.claims if not r.as_expected]
     for r in bad:
