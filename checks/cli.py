@@ -131,7 +131,8 @@ def cmd_show(args) -> int:
     print("Mutants: " + "; ".join(f"{m.name} {dict(m.constants)} ({m.description})" for m in c.mutants))
     if c.depends:
         print("Depends on: " + ", ".join(c.depends))
-    print("Expected verdict: " + "|".join(sorted(v.value for v in c.expected_verdicts)))
+    print("Expected verdict: " + "|".join(sorted(v.value for v in c.expected_verdicts))
+          + (f" ({c.expected_reason})" if c.expected_reason else ""))
     for e in c.errata:
         print(f"\nErratum: {e.summary}\n  evidence: {e.evidence}" + (f"\n  fix: {e.suggested_fix}"
                                                                      if e.suggested_fix else ""))

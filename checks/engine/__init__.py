@@ -63,5 +63,7 @@ def run_check(claim: Claim, ctx: CheckContext, point: dict | None = None) -> Res
     evidence.setdefault("establishes", claim.establishes)
     if claim.errata:
         evidence["errata"] = [e.__dict__ for e in claim.errata]
+    if claim.expected_reason:
+        evidence["expected_reason"] = claim.expected_reason
     return Result(claim.id, verdict, expected, evidence, time.perf_counter() - start, ctx.backend.label,
                   claim.kind.value)
