@@ -44,6 +44,12 @@ def _backends(config: pytest.Config):
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "registered_mutant" in metafunc.fixturenames:
+        import claims
+
+        metafunc.parametrize("registered_mutant", [
+            pytest.param((claim, mutant), id=f"{claim.id}~{mutant.name}")
+            for claim in claims.all_claims() for mutant in claim.mutants])
     if "registered_claim" not in metafunc.fixturenames:
         return
     import claims
@@ -93,6 +99,32 @@ def check_registered(request: pytest.FixtureRequest, claims_alpha: float):
         assert result.verdict in claim.expected_verdicts, (
             f"{claim.id} on {backend.label}: {result.verdict.value}, expected "
             f"{'|'.join(sorted(v.value for v in claim.expected_verdicts))}. {detail}")
+        return result
+
+    return _check
+
+
+@pytest.fixture
+def check_mutant(request: pytest.FixtureRequest):
+    """Run a claim with one mutant's constants; the engine must flag it VIOLATED (a check that can fail).
+
+    Each mutant check is its own experiment: its statistical tests form one family (Bonferroni over the
+    claim's own settings), not a share of the whole registry's run."""
+    from checks.backend import Backend
+    from checks.budget import get as get_budget
+    from checks.engine import CheckContext, n_statistical_tests, run_check
+    from checks.model import Verdict
+    from checks.tolerance import per_test_alpha
+
+    def _check(pair):
+        claim, mutant = pair
+        ctx = CheckContext(get_budget(request.config.getoption("--claims-budget")),
+                           Backend("torch-cpu", "float64"), request.config.getoption("--claims-seed"),
+                           per_test_alpha(n_statistical_tests(claim)))
+        result = run_check(claim.with_constants(mutant.constants), ctx)
+        assert result.verdict == Verdict.VIOLATED, (
+            f"{claim.id} mutant {mutant.name!r} ({mutant.description}) was not flagged: {result.verdict.value} "
+            f"{result.evidence.get('error', '')}")
         return result
 
     return _check

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .gaussian import gauss_hermite, gaussian_density, gaussian_expectation
+from .gaussian import gauss_hermite, gauss_legendre_nodes, gaussian_density, gaussian_expectation
 from .hermite import hermite_values
 
 #: Precomputed table (scripts/make_hermite_table.py): a_0..a_TABLE_N and ‖σ‖² of every base activation
@@ -166,21 +166,12 @@ _PANELS = (-40, -28, -20, -14, -10, -7, -5, -3.5, -2.5, -1.5, -0.75, 0, 0.75, 1.
            28, 40)
 
 
-@cache
-def _gl_nodes(degree: int, dps: int) -> tuple[tuple[str, str], ...]:
-    import mpmath
-    from mpmath.calculus.quadrature import GaussLegendre
-
-    ctx = mpmath.MPContext()
-    ctx.dps = dps
-    nodes = GaussLegendre(ctx).calc_nodes(degree, ctx.prec)
-    return tuple((ctx.nstr(x, dps), ctx.nstr(w, dps)) for x, w in nodes)
 
 
 def _quadrature_nodes(ctx, kinks=(), degree: int = 6):
     """Composite Gauss–Legendre nodes/weights for ∫_{-40}^{40} · φ(x) dx, split at kinks."""
     edges = sorted({ctx.mpf(e) for e in _PANELS} | {ctx.mpf(k) for k in kinks})
-    base = [(ctx.mpf(x), ctx.mpf(w)) for x, w in _gl_nodes(degree, int(ctx.dps) + 10)]
+    base = [(ctx.mpf(x), ctx.mpf(w)) for x, w in gauss_legendre_nodes(degree, int(ctx.dps) + 10)]
     xs, ws = [], []
     for a, b in zip(edges[:-1], edges[1:], strict=True):
         half, mid = (b - a) / 2, (a + b) / 2

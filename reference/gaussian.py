@@ -73,3 +73,16 @@ def bivariate_expectation(f: Callable, rho, ctx, *, var_x=1, var_y=1, nodes: int
 
     kinks = [k / sx for k in outer_kinks] if sx != 0 else []
     return gaussian_expectation(inner, ctx, kinks=kinks)
+
+
+@cache
+def gauss_legendre_nodes(degree: int, dps: int) -> tuple[tuple[str, str], ...]:
+    """mpmath's Gauss–Legendre rule on [-1, 1] of the given degree (3·2^(degree−1) nodes) at `dps` digits,
+    as strings so the cache is independent of any context."""
+    import mpmath
+    from mpmath.calculus.quadrature import GaussLegendre
+
+    ctx = mpmath.MPContext()
+    ctx.dps = dps
+    nodes = GaussLegendre(ctx).calc_nodes(degree, ctx.prec)
+    return tuple((ctx.nstr(x, dps), ctx.nstr(w, dps)) for x, w in nodes)

@@ -28,6 +28,7 @@ import math
 from functools import cache
 
 from . import activations as acts
+from .gaussian import gauss_legendre_nodes
 from .hermite import gaussian_moment, hermite_e_coefficients
 
 # --- activation constants ------------------------------------------------------------------------------
@@ -400,20 +401,11 @@ _GL_PANELS = (-24, -16, -10, -7, -5, -3.5, -2.5, -2, -1.75, -1.5, -1.25, -1, -0.
 _GL_DEGREE = 5  # mpmath's degree m has 3·2^(m−1) nodes
 
 
-@cache
-def _gl_nodes(degree: int, dps: int) -> tuple[tuple[str, str], ...]:
-    import mpmath
-    from mpmath.calculus.quadrature import GaussLegendre
-
-    ctx = mpmath.MPContext()
-    ctx.dps = dps
-    nodes = GaussLegendre(ctx).calc_nodes(degree, ctx.prec)
-    return tuple((ctx.nstr(x, dps), ctx.nstr(w, dps)) for x, w in nodes)
 
 
 def _gl_rule(ctx) -> tuple[list, list]:
     """Nodes and weights (Gaussian density included) of the composite rule at ctx's precision."""
-    base = [(ctx.mpf(x), ctx.mpf(w)) for x, w in _gl_nodes(_GL_DEGREE, int(ctx.dps) + 10)]
+    base = [(ctx.mpf(x), ctx.mpf(w)) for x, w in gauss_legendre_nodes(_GL_DEGREE, int(ctx.dps) + 10)]
     norm = 1 / ctx.sqrt(2 * ctx.pi)
     xs, ws = [], []
     for a, b in zip(_GL_PANELS[:-1], _GL_PANELS[1:], strict=True):

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import math
 
-import mpmath
-import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checks.engine.context import mp_context as _ctx
 from checks.specs import Batch
-from checks.testing import assert_mutants_flagged
 from claims.daniely2023 import hermite
-
-
-@pytest.mark.parametrize("claim", hermite.CLAIMS, ids=lambda c: c.id)
-def test_mutants_are_flagged(claim):
-    assert_mutants_flagged(claim)
-
-
-def _ctx():
-    c = mpmath.MPContext()
-    c.dps = 30
-    return c
 
 
 @given(st.integers(0, 40), st.floats(-30, 30), st.floats(-10, 10))

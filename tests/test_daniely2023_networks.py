@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -19,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from checks import testing
+from checks.engine.context import mp_context as _ctx
 from checks.fast import activations as fast_acts
 from checks.fast import networks_math as fast_math
 from claims.daniely2023 import networks
@@ -27,21 +26,8 @@ from reference import activations as ref_acts
 from reference import networks_math as ref_math
 from reference.gaussian import gauss_hermite
 
-
-def _ctx(dps: int = 30):
-    ctx = mpmath.MPContext()
-    ctx.dps = dps
-    return ctx
-
-
 NORMALISED = tuple(f"{b}/normalised" for b in ref_acts.BASE_ACTIVATIONS) + ("relu_sqrt2",)
 
-
-# --- (a) mutants ----------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("claim", networks.CLAIMS, ids=lambda c: c.id)
-def test_mutants_flagged(claim):
-    testing.assert_mutants_flagged(claim)
 
 
 def test_ids_unique_and_ordered():

@@ -36,7 +36,7 @@ def _fmt(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def mp_context(dps: int) -> mpmath.ctx_mp.MPContext:
+def mp_context(dps: int = 30) -> mpmath.ctx_mp.MPContext:
     """A fresh local mpmath context at `dps` digits (never the global one)."""
     ctx = mpmath.MPContext()
     ctx.dps = dps
