@@ -84,7 +84,8 @@ def _side(cx: dict | None, key: str) -> str:
         return ""
     evals = cx.get("evaluations")
     if evals:
-        return str(evals[-1].get(key, ""))
+        value = evals[-1].get(key, "")
+        return _num(value, 12) if key in ("lhs", "rhs") else str(value)
     if key == "margin" and "margin" in cx:
         return _num(cx["margin"], 4)
     if key == "lhs" and "interval" in cx:
@@ -200,7 +201,8 @@ _CSS = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1f2328;max-width:1400px}
 h1{margin:0 0 .3rem} .bar span{display:inline-block;padding:.2rem .6rem;margin:.1rem;border-radius:1rem;
 color:#fff;font-weight:600} table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
-td,th{border:1px solid #d0d7de;padding:.3rem .5rem;vertical-align:top;font-size:.9rem;text-align:left}
+td,th{border:1px solid #d0d7de;padding:.3rem .5rem;vertical-align:top;font-size:.9rem;text-align:left;
+overflow-wrap:anywhere;max-width:28rem}
 th{background:#f6f8fa} code,pre{font-family:ui-monospace,monospace;font-size:.85rem} pre{white-space:pre-wrap;
 background:#f6f8fa;padding:.5rem;max-height:24rem;overflow:auto} .v{font-weight:700}
 details{margin:.2rem 0} .filters{position:sticky;top:0;background:#fff;padding:.5rem 0;border-bottom:1px solid #d0d7de}
@@ -256,7 +258,10 @@ def render_html(record: RunRecord, claims_by_id=None) -> str:
                      "counterexample</th><th>lhs</th><th>rhs</th><th>margin</th><th>worst</th>"
                      "<th>tolerance / confidence</th><th>erratum</th><th>reproduce</th></tr>")
         for r in violated:
-            cx = r.evidence.get("minimal_counterexample", {})
+            cx = dict(r.evidence.get("minimal_counterexample", {}))
+            for key in ("lhs", "rhs"):  # exact (symbolic) counterexamples carry their sides in `values`
+                if not _side(cx, key) and key in r.evidence.get("values", {}):
+                    cx.setdefault("evaluations", [{}])[0][key] = r.evidence["values"][key]
             worst = r.evidence.get("worst_counterexample")
             errata = "<br>".join(f"{_e(e['summary'])}<br><i>{_e(e['evidence'])}</i>"
                                  for e in r.evidence.get("errata", [])) or "— (not a recorded erratum)"
