@@ -64,3 +64,25 @@ def test_fast_path_never_calls_reference():
     root = Path(__file__).resolve().parents[1] / "checks" / "fast"
     for path in root.rglob("*.py"):
         assert "reference" not in re.findall(r"^\s*(?:from|import)\s+(\w+)", path.read_text(), flags=re.M), path
+
+
+def test_every_claim_reachable_from_the_report(tmp_path):
+    """Render a run record holding every registered claim; each id must appear in every report format."""
+    from checks.model import Verdict
+    from checks.report import read_results, write_all
+    from checks.result import Result
+    from checks.runner import RunRecord
+
+    everything = claims.all_claims()
+    record = RunRecord(seed=0, budget="smoke", backend="torch-cpu-float64", environment={}, claims=[
+        Result(c.id, Verdict.HOLDS, sorted(v.value for v in c.expected_verdicts), {"establishes": c.establishes},
+               0.0, "torch-cpu-float64", c.kind.value) for c in everything])
+    out = write_all(record, tmp_path, {c.id: c for c in everything})
+    html_text = (out / "index.html").read_text()
+    md_text = (out / "report.md").read_text()
+    junit_text = (out / "junit.xml").read_text()
+    import html
+
+    for c in everything:
+        assert html.escape(c.id) in html_text and f"`{c.id}`" in md_text and c.id in junit_text, c.id
+    assert {r.id for r in read_results(out).claims} == {c.id for c in everything}
