@@ -186,3 +186,14 @@ def test_domain_validation_names_the_parameter():
                       (["n=a", "x=0"], "not an integer")):
         with pytest.raises(DomainError, match=word):
             d.parse(bad)
+
+
+def test_reference_backend_decides_only_settings_with_a_reference():
+    from dataclasses import replace
+
+    claim = _prob(0.0, settings=({"w": 1}, {"w": 2}))
+    partial = replace(claim, spec=replace(claim.spec, reference=lambda p, c, ctx: 0.5 if p["w"] == 1 else
+                                          ctx.inf, reference_is="upper"))
+    r = check(partial, backend="reference")
+    assert r.verdict == Verdict.HOLDS and r.evidence["settings_without_reference"] == 1
+    assert check(claim, backend="reference").verdict == Verdict.SKIPPED  # no reference at all

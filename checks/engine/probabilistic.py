@@ -134,6 +134,15 @@ def check_probabilistic(claim: Claim, spec: ProbabilisticSpec, ctx: CheckContext
     if all(r["status"] == "unevaluated" for r in rows):
         evidence["note"] = "no setting could be evaluated on this backend (no reference for this claim)"
         return Verdict.SKIPPED, evidence
+    if not ctx.backend.uses_torch:
+        # Reference-only backend: settings whose only evidence would be Monte Carlo are left out (and
+        # counted), so the verdict rests on what exact arithmetic could decide.
+        skipped = [r["point"] for r in rows if r["status"] == "unevaluated"]
+        if skipped:
+            evidence["settings_without_reference"] = len(skipped)
+            evidence["note"] = (f"reference-only backend: {len(rows) - len(skipped)} of {len(rows)} settings "
+                                "decided by the reference; the others need the Monte Carlo fast path")
+            rows = [r for r in rows if r["status"] != "unevaluated"]
     decisive = rows
     if spec.asymptotic_param:
         decisive = _persistent_rows(rows, spec.asymptotic_param, evidence)
