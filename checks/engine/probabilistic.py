@@ -6,6 +6,11 @@ spec has a high-precision reference (an exact value, or an upper bound valid at 
 consulted: an upper bound below the claimed bound proves the setting, an exact value decides it.
 For "width >= D" statements (``asymptotic_param``) only a violation that persists at every swept value
 of that parameter counts; the report shows the smallest swept value from which the bound holds.
+
+Why a declared sweep and not a hypothesis search: the multiple-testing control needs the number of tests
+fixed before any draw is seen, and steering toward the tightest *estimated* margin would select settings
+for their Monte Carlo noise (a winner's curse that inflates false VIOLATED verdicts). Hypothesis drives the
+deterministic engines; here the sweep is part of the claim's declaration.
 """
 
 from __future__ import annotations
