@@ -139,6 +139,7 @@ def test_truncated_difference_without_and_with_truncation():
     for w in weights:  # σ and σ_n at every layer, no truncation
         psi = act.f(torch.einsum("bij,bj->bi", w, psi))
         psi_n = sigma_n(torch.einsum("bij,bj->bi", w, psi_n))
+    # same operations in the same order, so only the final norm's rounding differs: ~eps·(a few) relative
     assert torch.allclose(free, fast.networks.normalised_norm(psi - psi_n), rtol=1e-14, atol=0)
     assert bool((fsm.truncated_difference(x, weights, act.f, sigma_n, delta=0.0) == 0).all())
 
@@ -151,6 +152,8 @@ def test_shadow_network_reproduces_a_polynomial_activation():
     weights = [fast.networks.xavier(5, o, i, g, device=CPU, dtype=F64) for i, o in [(3, 6), (6, 4), (4, 2)]]
     x = fast.networks.sphere_point(3, device=CPU, dtype=F64)
     out = fast.networks.forward(x, weights, act.f, shadow=sigma_n)
+    # σ_n's coefficients come from a ~1400-node float64 quadrature (accurate to ~1e-15 each) and pass through
+    # three layers of O(1) weights: 1e-12 leaves three orders of headroom over that error, not over a bug
     assert torch.allclose(out["Phi_n"][-1], out["Phi"][-1], rtol=1e-12, atol=1e-12)
     assert torch.equal(out["Psi_n"][-1], out["Phi_n"][-1])  # as printed: Ψ^{i,n} = W^i Ψ^{i−1,n} = Φ^{i,n}
 
@@ -158,6 +161,7 @@ def test_shadow_network_reproduces_a_polynomial_activation():
 def test_learner_recovers_a_polynomial_and_degree_rule():
     g = torch.Generator().manual_seed(3)
     x = fsm.sphere_samples(600, 4, g, "anisotropic", device=CPU, dtype=F64)
+    # points are rescaled to normalised norm 1: one division and a 4-term mean, a few eps of error
     assert torch.allclose(fast.networks.normalised_norm(x), torch.ones(600, dtype=F64), atol=1e-14)
     target = x[:, 0] * x[:, 1] ** 2 - 0.5 * x[:, 2] + 0.25
     h = fsm.fit_polynomial(x, target, 3)
