@@ -132,3 +132,100 @@ class RateSpec:
     tail_fraction: float = 0.5  # fit on this upper fraction of the grid
     fast_rtol_terms: float = 1.0
     fast_rtol_reason: str = ""
+
+
+# --- invariance ---------------------------------------------------------------------------------------
+
+Group = Literal["orthogonal", "rotation", "permutation", "sign", "linear", "translation"]
+
+#: How a group element acts on one named input (or on the output of an equivariant map):
+#: "vector"   last axis lies in R^n: x ↦ g x (matrix groups, sign flips, coordinate permutations), x ↦ x + t;
+#: "covector" last axis pairs with vectors: x ↦ g^{-T} x (so that x^T θ is preserved under the linear group);
+#: "index"    axis 1 indexes neurons / particles: it is permuted (permutation group only);
+#: "fixed"    untouched (listed for the reader: this input is not transformed).
+Role = Literal["vector", "covector", "index", "fixed"]
+
+
+@dataclass(frozen=True)
+class InvarianceSpec:
+    """``f(g·x) = f(x)`` (``output="invariant"``) or ``F(g·x) = g·F(x)`` (``"equivariant"``) for all g in ``group``.
+
+    The engine draws structural parameters from ``domain`` with hypothesis, then a batch of random inputs
+    and group elements (Haar orthogonal by QR with sign correction, rotations, permutations, sign flips,
+    well-conditioned invertible matrices, translations), applies the group by the declared ``acts_on``
+    roles and compares.
+
+    ``inputs(point, constants, generator, batch, *, device, dtype)`` returns a dict of tensors whose first
+    axis is the batch; ``function(inputs, constants, *, device, dtype)`` maps such a dict to a tensor
+    ``(batch, ...)`` (a value, or the end point of an algorithm such as gradient descent);
+    ``reference(inputs, constants, ctx)`` does the same for ONE example whose inputs are nested lists of
+    mpmath numbers, returning an mpf or a (nested) list of mpf. ``group_dim(point)`` is the size n of the
+    group's elements (d for matrices and translations, k for neuron permutations).
+    """
+
+    domain: Domain
+    group: Group
+    acts_on: Mapping[str, Role]
+    inputs: Callable[..., dict]
+    function: Callable[..., Any]
+    reference: Callable[..., Any]
+    group_dim: Callable[[Mapping[str, Any]], int]
+    output: Literal["invariant", "equivariant"] = "invariant"
+    output_role: Role = "vector"  # how g acts on the output when equivariant
+    batch: int = 16  # inputs per hypothesis example (the budget scales it)
+    terms: float = 1.0  # error growth of `function` in units of eps(dtype); a reason when not 1
+    terms_reason: str = ""
+    reference_rtol: float | None = None
+    reference_rtol_reason: str = ""
+    max_condition: float = 10.0  # linear group: elements are drawn with condition number at most this
+
+    def __post_init__(self) -> None:
+        if self.terms != 1.0 and not self.terms_reason:
+            raise ValueError("InvarianceSpec.terms differs from 1 without terms_reason")
+        if self.reference_rtol is not None and not self.reference_rtol_reason:
+            raise ValueError("InvarianceSpec.reference_rtol given without reference_rtol_reason")
+        if "index" in self.acts_on.values() and self.group != "permutation":
+            raise ValueError("the 'index' role is only meaningful for the permutation group")
+
+
+# --- experiments / dynamics -----------------------------------------------------------------------------
+
+Outcome = Literal["success", "failure", "unfinished"]
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One run of an algorithm or dynamics (one setting, one seed) and what its end point shows.
+
+    ``success``: the statement's conclusion holds at the end point. ``failure``: the end point is a genuine
+    (second-order) stationary point — or another certified state — at which the conclusion fails while
+    every hypothesis of the statement holds. ``unfinished``: neither (the run stopped before the dynamics
+    settled, a hypothesis was not met along the way, ...). ``diagnostics`` carries the numbers that decided
+    it (gradient norm, smallest Hessian eigenvalue, output weights, loss, steps, ...).
+    """
+
+    outcome: Outcome
+    diagnostics: Mapping[str, Any] = field(default_factory=dict)
+    detail: str = ""
+    curve: Sequence[float] = ()  # e.g. the loss along the run (kept for plots, thinned by the engine)
+
+
+@dataclass(frozen=True)
+class ExperimentSpec:
+    """A convergence / success statement checked by running the algorithm over a declared sweep.
+
+    ``run(setting, constants, seed, *, device, dtype) -> Trial`` performs one run. ``claimed_rate`` is the
+    success probability the statement asserts (1.0 for "almost surely" / "always"). ``confirm`` re-examines
+    a failed or unfinished trial (run longer, halve the step, polish the end point with Newton, recompute
+    the Hessian in float64 ...) and returns the trial that counts; it is how an "as T → ∞, α → 0"
+    statement becomes a finite check. ``summarize(records)`` returns extra evidence (tables next to the
+    paper's numbers, curves for plots) from ``[(setting, [trials...]), ...]``.
+    """
+
+    settings: tuple[Mapping[str, Any], ...]
+    run: Callable[..., Trial]
+    seeds: int = 20  # runs per setting at the default budget (scaled by the budget, at least 3)
+    claimed_rate: float = 1.0
+    confirm: Callable[..., Trial] | None = None
+    summarize: Callable[[list], Mapping[str, Any]] | None = None
+    finite_check: str = ""  # what "converges" means here: budget T, step halving, end-point diagnostics

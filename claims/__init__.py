@@ -13,7 +13,7 @@ from checks.model import Claim
 
 __all__ = ["PAPERS", "UnknownClaim", "all_claims", "get", "by_paper"]
 
-PAPERS: tuple[str, ...] = ("daniely2023",)
+PAPERS: tuple[str, ...] = ("daniely2023", "zhang2017")
 
 
 class UnknownClaim(KeyError):

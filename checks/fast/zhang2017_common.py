@@ -1,0 +1,190 @@
+"""zhang2017 fast path, shared pieces (torch): the printed potentials, the losses (5), (6), (9), the
+manifold M (R^d or a product of unit spheres), Riemannian derivatives and Algorithms 1 and 4.
+
+Conventions: configurations are tensors ``theta`` of shape (..., k, d) (k particles / neurons in R^d),
+output weights ``a``, ``b`` of shape (..., k). A *potential* is a callable ``phi(theta, w)`` broadcasting
+over leading axes with the vectors on the last axis. Nothing here calls the mpmath reference.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import torch
+
+Potential = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+MANIFOLDS = ("euclidean", "sphere")
+
+
+# --- the potentials as printed (Table 1 and the text) ---------------------------------------------------
+
+def _rho(theta: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    return (theta * w).sum(-1).clamp(-1.0, 1.0)
+
+
+def phi(name: str, theta: torch.Tensor, w: torch.Tensor, **params) -> torch.Tensor:
+    """Φ(θ, w) as printed. Names: sign, relu, hermite (m), exponential (sphere, functions of θ^T w);
+    gaussian, bessel (L1), harmonic (‖θ−w‖^{2−d}; −log r in d = 2), riesz (r^{−s}), coulomb (1/r) (R^d)."""
+    if name == "sign":
+        return 1 - (2 / math.pi) * torch.arccos(_rho(theta, w))
+    if name == "relu":
+        r = _rho(theta, w)
+        return torch.sqrt((1 - r * r).clamp_min(0)) / math.pi + r * (1 - torch.arccos(r) / math.pi)
+    if name == "hermite":
+        return _rho(theta, w) ** params["m"]
+    if name == "exponential":
+        return torch.exp((theta * w).sum(-1) - 1)
+    diff = theta - w
+    if name == "gaussian":
+        return torch.exp(-(diff * diff).sum(-1) / 2)
+    if name == "bessel":
+        return torch.exp(-diff.abs().sum(-1))
+    r = diff.norm(dim=-1)
+    if name == "harmonic":
+        d = theta.shape[-1]
+        return -torch.log(r) if d == 2 else r ** (2 - d)
+    if name == "riesz":
+        return r ** (-params["s"])
+    if name == "coulomb":
+        return 1 / r
+    raise KeyError(f"unknown potential {name!r}")
+
+
+def potential(name: str, **params) -> Potential:
+    """``phi`` with its name and parameters bound: a callable (theta, w) -> values."""
+    return lambda theta, w: phi(name, theta, w, **params)
+
+
+# --- the losses ----------------------------------------------------------------------------------------
+
+def _pairwise(pot: Potential, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """(..., k, m) matrix Φ(x_i, y_j)."""
+    return pot(x.unsqueeze(-2), y.unsqueeze(-3))
+
+
+def _upper(mat: torch.Tensor) -> torch.Tensor:
+    k = mat.shape[-1]
+    mask = torch.triu(torch.ones(k, k, dtype=torch.bool, device=mat.device), diagonal=1)
+    return (mat * mask).sum((-2, -1))
+
+
+def loss5(a, theta, b, w, pot: Potential) -> torch.Tensor:
+    """(5): Σ_i a_i² Φ(θ_i,θ_i) + 2 Σ_{i<j} a_i a_j Φ(θ_i,θ_j) + 2 Σ_{i,j} a_i b_j Φ(θ_i,w_j) (pairs i < j).
+
+    The diagonal Φ(θ_i, θ_i) is evaluated as Φ(θ_i, θ_i) (not assumed 1); off-diagonal pairs only in the
+    upper triangle so that singular potentials never see θ_i − θ_i."""
+    return (a * a * pot(theta, theta)).sum(-1) + loss6(a, theta, b, w, pot)
+
+
+def loss6(a, theta, b, w, pot: Potential) -> torch.Tensor:
+    """(6): 2 Σ_{i<j} a_i a_j Φ(θ_i,θ_j) + 2 Σ_{i,j} a_i b_j Φ(θ_i,w_j)."""
+    k = theta.shape[-2]
+    if k > 1:
+        ii, jj = torch.triu_indices(k, k, offset=1, device=theta.device)
+        inter = (a[..., ii] * a[..., jj] * pot(theta[..., ii, :], theta[..., jj, :])).sum(-1)
+    else:
+        inter = torch.zeros(theta.shape[:-2], dtype=theta.dtype, device=theta.device)
+    cross = (a.unsqueeze(-1) * b.unsqueeze(-2) * _pairwise(pot, theta, w)).sum((-2, -1))
+    return 2 * inter + 2 * cross
+
+
+def loss9(theta, w, pot: Potential) -> torch.Tensor:
+    """(9): (6) under Assumption 1 (a = −1, b = 1): 2 Σ_{i<j} Φ(θ_i,θ_j) − 2 Σ_{i,j} Φ(θ_i,w_j)."""
+    shape = theta.shape[:-1]
+    ones = torch.ones(shape, dtype=theta.dtype, device=theta.device)
+    return loss6(-ones, theta, torch.ones(w.shape[:-1], dtype=w.dtype, device=w.device), w, pot)
+
+
+# --- the manifold and its calculus ---------------------------------------------------------------------
+
+def project(x: torch.Tensor, manifold: str) -> torch.Tensor:
+    """Π_M: identity on R^d; each row (last axis) normalised onto S^{d−1}."""
+    if manifold == "euclidean":
+        return x
+    if manifold == "sphere":
+        return x / x.norm(dim=-1, keepdim=True)
+    raise ValueError(f"unknown manifold {manifold!r}; choose one of {MANIFOLDS}")
+
+
+def riemannian_gradient(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, manifold: str
+                        ) -> torch.Tensor:
+    """∇_M f at x (shape (k, d)): the Euclidean gradient, projected on each sphere's tangent space."""
+    x = x.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(x), x)
+    if manifold == "sphere":
+        g = g - (g * x).sum(-1, keepdim=True) * x
+    return g.detach()
+
+
+def riemannian_hessian(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, manifold: str
+                       ) -> torch.Tensor:
+    """The Hessian of f on M at x (shape (k, d)) as a (k·d, k·d) matrix.
+
+    Sphere (product of spheres): P (∇²f − blockdiag((θ_i^T ∇_i f) I_d)) P with P = blockdiag(I − θ_iθ_i^T);
+    its restriction to the tangent space is the Riemannian Hessian, and the normal directions get 0."""
+    k, d = x.shape
+    flat = x.detach().reshape(-1)
+    hess = torch.autograd.functional.hessian(lambda v: f(v.reshape(k, d)), flat)
+    if manifold == "euclidean":
+        return hess
+    grad = torch.autograd.functional.jacobian(lambda v: f(v.reshape(k, d)), flat).reshape(k, d)
+    radial = (grad * x).sum(-1)  # θ_i^T ∇_i f
+    eye = torch.eye(d, dtype=x.dtype, device=x.device)
+    proj = torch.block_diag(*[eye - torch.outer(x[i], x[i]) for i in range(k)])
+    shift = torch.block_diag(*[radial[i] * eye for i in range(k)])
+    return proj @ (hess - shift) @ proj
+
+
+def tangent_eigenvalues(hess: torch.Tensor, x: torch.Tensor, manifold: str) -> torch.Tensor:
+    """Eigenvalues of the Hessian restricted to the tangent space of M at x (ascending)."""
+    if manifold == "euclidean":
+        return torch.linalg.eigvalsh(hess)
+    k, d = x.shape
+    # orthonormal basis of each tangent space: the last d−1 columns of a QR of [θ_i, I]
+    blocks = []
+    for i in range(k):
+        q, _ = torch.linalg.qr(torch.cat([x[i : i + 1].T, torch.eye(d, dtype=x.dtype, device=x.device)], 1))
+        blocks.append(q[:, 1:d])
+    basis = torch.block_diag(*blocks)
+    return torch.linalg.eigvalsh(basis.T @ hess @ basis)
+
+
+# --- Algorithms 1 and 4 --------------------------------------------------------------------------------
+
+def gradient_descent(loss: Callable[[torch.Tensor], torch.Tensor], x0: torch.Tensor, T: int, alpha: float,
+                     manifold: str, *, clip: float | None = None, record_every: int = 0
+                     ) -> tuple[torch.Tensor, list[float]]:
+    """Algorithm 1: x ← Π_M(x − α ∇L(x)), T times (the Riemannian gradient on the sphere, as the paper's
+    "projected gradient"). ``clip`` caps the step norm (a documented deviation where ∇²Φ is unbounded).
+    Returns the end point and, if ``record_every``, the loss every that many steps."""
+    x = project(x0.detach().clone(), manifold)
+    curve: list[float] = []
+    for t in range(T):
+        g = riemannian_gradient(loss, x, manifold)
+        step = alpha * g
+        if clip is not None:
+            norm = step.norm()
+            if norm > clip:
+                step = step * (clip / norm)
+        x = project(x - step, manifold)
+        if record_every and t % record_every == 0:
+            curve.append(float(loss(x)))
+    return x, curve
+
+
+def sgd(loss: Callable[[torch.Tensor], torch.Tensor], x0: torch.Tensor, T: int, alpha: float, eps: float,
+        generator: torch.Generator, manifold: str) -> tuple[torch.Tensor | None, int]:
+    """Algorithm 4: x ← Π_M(x − α(∇L(x) + n)) with n uniform on the unit sphere (of the whole parameter
+    vector); return (x, steps) as soon as ‖∇L(x)‖ ≤ 2ε/3 and λ_min(∇²L(x)) ≥ −2ε/3, else (None, T)."""
+    x = project(x0.detach().clone(), manifold)
+    for t in range(1, T + 1):
+        noise = torch.randn(x.shape, generator=generator, dtype=torch.float64).to(x)
+        noise = noise / noise.norm()
+        x = project(x - alpha * (riemannian_gradient(loss, x, manifold) + noise), manifold)
+        g = riemannian_gradient(loss, x, manifold)
+        if g.norm() <= 2 * eps / 3:
+            lam = tangent_eigenvalues(riemannian_hessian(loss, x, manifold), x, manifold)[0]
+            if lam >= -2 * eps / 3:
+                return x, t
+    return None, T

@@ -1,0 +1,3 @@
+"""zhang2017 claims (module being written)."""
+
+CLAIMS: tuple = ()
