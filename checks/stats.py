@@ -63,6 +63,21 @@ def proportion_interval(successes: int, n: int, alpha: float) -> Interval:
     return Interval(successes / n, low, high, "Clopper-Pearson", n)
 
 
+def wilson_interval(successes: int, n: int, alpha: float) -> Interval:
+    """Wilson score interval for a binomial proportion (reported next to Clopper–Pearson for readers used
+    to it; Clopper–Pearson, which is conservative, is the one verdicts use)."""
+    if n <= 0:
+        raise ValueError("an interval needs at least one trial")
+    z = float(_st.norm.ppf(1.0 - alpha / 2.0))
+    p = successes / n
+    denom = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    low = 0.0 if successes == 0 else max(0.0, centre - half)  # the score interval touches 0 / 1 exactly there
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return Interval(p, low, high, "Wilson", n)
+
+
 @dataclass(frozen=True)
 class SlopeFit:
     slope: float

@@ -11,7 +11,14 @@ import pytest
 
 import claims
 from checks.model import Kind
-from checks.specs import PointwiseSpec, ProbabilisticSpec, RateSpec, SymbolicSpec
+from checks.specs import (
+    ExperimentSpec,
+    InvarianceSpec,
+    PointwiseSpec,
+    ProbabilisticSpec,
+    RateSpec,
+    SymbolicSpec,
+)
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "shared" / "catalogue"
 
@@ -37,7 +44,8 @@ def test_every_catalogue_statement_is_registered(paper):
 def test_every_claim_is_complete():
     for c in claims.all_claims():
         assert c.statement and c.establishes and c.label and c.mutants, c.id
-        assert isinstance(c.spec, PointwiseSpec | SymbolicSpec | ProbabilisticSpec | RateSpec), c.id
+        assert isinstance(c.spec, PointwiseSpec | SymbolicSpec | ProbabilisticSpec | RateSpec | InvarianceSpec
+                          | ExperimentSpec), c.id
         assert c.kind in Kind
         for dep in c.depends:
             assert any(d.base_id == dep for d in claims.all_claims()), f"{c.id} depends on unknown {dep}"

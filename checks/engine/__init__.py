@@ -8,8 +8,11 @@ from typing import Any
 
 from ..model import Claim, Verdict
 from ..result import Result
-from ..specs import PointwiseSpec, ProbabilisticSpec, RateSpec, SymbolicSpec
+from ..specs import ExperimentSpec, InvarianceSpec, PointwiseSpec, ProbabilisticSpec, RateSpec, SymbolicSpec
 from .context import CheckContext
+from .experiment import check_experiment
+from .experiment import n_statistical_tests as _experiment_tests
+from .invariance import check_invariance
 from .pointwise import check_pointwise, check_pointwise_at
 from .probabilistic import check_probabilistic
 from .rate import check_rate
@@ -23,6 +26,8 @@ def n_statistical_tests(claim: Claim) -> int:
     spec = claim.spec
     if isinstance(spec, ProbabilisticSpec):
         return len(spec.settings)
+    if isinstance(spec, ExperimentSpec):
+        return _experiment_tests(spec)
     return 1 if isinstance(spec, RateSpec) else 0
 
 
@@ -35,6 +40,10 @@ def _dispatch(claim: Claim, spec: Any, ctx: CheckContext) -> tuple[Verdict, dict
         return check_probabilistic(claim, spec, ctx)
     if isinstance(spec, RateSpec):
         return check_rate(claim, spec, ctx)
+    if isinstance(spec, InvarianceSpec):
+        return check_invariance(claim, spec, ctx)
+    if isinstance(spec, ExperimentSpec):
+        return check_experiment(claim, spec, ctx)
     raise TypeError(f"{claim.id}: no engine for spec type {type(spec).__name__}")
 
 
