@@ -161,7 +161,7 @@ def _flatten(value) -> list:
     return [value]
 
 
-def _relative_discrepancy(a: list, b: list, ctx=None) -> Any:
+def _relative_discrepancy(a: list, b: list) -> Any:
     diff = max(abs(x - y) for x, y in zip(a, b, strict=True))
     scale = max(max(abs(x) for x in a), max(abs(y) for y in b))
     return diff / scale if scale != 0 else diff
@@ -181,7 +181,9 @@ def reference_discrepancy(spec: InvarianceSpec, inputs_b: Mapping[str, Any], ele
     a, b = _flatten(after), _flatten(before)
     disc = _relative_discrepancy(a, b)
     tol = reference_tolerance(dps, spec.reference_rtol)
-    return {"dps": dps, "f(g·x)": [ctx.nstr(v, 20) for v in a[:6]],
+    worst = max(range(len(a)), key=lambda i: abs(a[i] - b[i]))
+    # lhs / rhs / margin: the output component that differs most, in the pointwise engine's vocabulary
+    return {"dps": dps, "lhs": ctx.nstr(a[worst], 25), "rhs": ctx.nstr(b[worst], 25), "margin": -float(disc), "f(g·x)": [ctx.nstr(v, 20) for v in a[:6]],
             ("g·f(x)" if spec.output == "equivariant" else "f(x)"): [ctx.nstr(v, 20) for v in b[:6]],
             "relative_discrepancy": float(disc), "tolerance": tol, "violated": bool(disc > tol)}
 
