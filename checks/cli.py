@@ -1,4 +1,4 @@
-"""The ``claims`` command: list, show, check, run (the main job) and report.
+"""The ``claims`` command: list, show, check, run (the main job), report, diff and history.
 
 Exit status: 0 when every verdict is the one the registry expects (recorded errata expect VIOLATED);
 1 when any verdict differs; 2 on bad usage (unknown id, paper, kind, backend; a parameter outside a
@@ -19,6 +19,7 @@ from .budget import get as get_budget
 from .domain import DomainError
 
 DEFAULT_OUT = "claims-report"
+HISTORY_NAME = "history.sqlite"
 
 
 class UsageError(Exception):
@@ -58,6 +59,21 @@ def _parser() -> argparse.ArgumentParser:
                     help="parallel worker processes (default: the number of cores, at most 4)")
     rn.add_argument("--out", default=DEFAULT_OUT)
     rn.add_argument("--quiet", action="store_true", help="no progress lines")
+    rn.add_argument("--history", default=None,
+                    help=f"SQLite database every run is appended to (default: OUT/{HISTORY_NAME})")
+    rn.add_argument("--no-history", action="store_true", help="do not append this run to the history database")
+    rn.add_argument("--no-plots", action="store_true", help="skip the matplotlib plots (faster reports)")
+
+    df = sub.add_parser("diff", help="compare two runs: verdict changes, margin changes beyond noise, new/removed")
+    df.add_argument("run_a", help="a run id (or unique prefix) in the history database, or a results directory")
+    df.add_argument("run_b")
+    df.add_argument("--history", default=os.path.join(DEFAULT_OUT, HISTORY_NAME))
+    df.add_argument("--json", action="store_true")
+
+    hi = sub.add_parser("history", help="a claim's verdicts over the recorded runs")
+    hi.add_argument("id")
+    hi.add_argument("--history", default=os.path.join(DEFAULT_OUT, HISTORY_NAME))
+    hi.add_argument("--json", action="store_true")
 
     rp = sub.add_parser("report", help="re-render the reports of a run directory and print its summary")
     rp.add_argument("dir")
@@ -210,11 +226,76 @@ def cmd_run(args) -> int:
     b, budget = _backend(args), _budget(args.budget)
     print(f"checking {len(chosen)} claims · budget {budget.name} · backend {b.label} · seed {args.seed} · "
           f"jobs {args.jobs}", file=sys.stderr)
-    record = run(chosen, budget=budget, backend=b, seed=args.seed, jobs=args.jobs,
-                 progress=None if args.quiet else print_progress)
-    out = write_all(record, args.out, {c.id: c for c in chosen})
+    from .events import EventLog
+    from .history import HistoryError, append
+    from .report import write_results
+
+    with EventLog(os.path.join(args.out, "events.jsonl")) as log:
+        record = run(chosen, budget=budget, backend=b, seed=args.seed, jobs=args.jobs,
+                     progress=None if args.quiet else print_progress, events=log)
+        results_path = write_results(record, args.out)  # the run is safe before anything else is touched
+        out = write_all(record, args.out, {c.id: c for c in chosen}, plots=not args.no_plots)
+        log({"event": "reports-written", "run_id": record.run_id, "dir": str(out)})
+        if not args.no_history:
+            db = args.history or os.path.join(args.out, HISTORY_NAME)
+            try:
+                append(db, record, results_path)
+                log({"event": "history-appended", "run_id": record.run_id, "database": db})
+            except HistoryError as exc:  # the run and its reports are already written: warn, don't fail
+                log({"event": "history-failed", "run_id": record.run_id, "error": str(exc)})
+                print(f"claims: warning: {exc}; the run is in {results_path}", file=sys.stderr)
     _summary(record, out)
+    print(f"run id: {record.run_id}")
     return 0 if record.all_as_expected else 1
+
+
+def _load_run(ref: str, history: str):
+    """A run from a results directory / results.json, else by id (or prefix) from the history database."""
+    from .history import HistoryError, load_run
+    from .report import ResultsError, read_results
+
+    if os.path.exists(ref):
+        try:
+            return read_results(ref)
+        except ResultsError as exc:
+            raise UsageError(str(exc)) from None
+    try:
+        return load_run(history, ref)
+    except HistoryError as exc:
+        raise UsageError(f"{ref!r} is neither a results directory nor a recorded run: {exc}") from None
+
+
+def cmd_diff(args) -> int:
+    from .diff import diff_runs, render_text
+
+    result = diff_runs(_load_run(args.run_a, args.history), _load_run(args.run_b, args.history))
+    print(json.dumps(result.as_dict(), indent=1, default=str) if args.json else render_text(result))
+    return 1 if result.significant else 0
+
+
+def cmd_history(args) -> int:
+    from .history import HistoryError, claim_history
+
+    reg = _claims_module()
+    try:
+        rows = claim_history(args.history, args.id)
+    except HistoryError as exc:
+        raise UsageError(str(exc)) from None
+    if not rows:
+        try:
+            reg.get(args.id)
+        except reg.UnknownClaim as exc:
+            raise UsageError(str(exc)) from None
+        raise UsageError(f"{args.id} has no recorded run in {args.history}")
+    if args.json:
+        print(json.dumps(rows, indent=1, default=str))
+        return 0
+    print(f"{'run id':<36} {'started':<26} {'seed':>5} {'budget':<9} {'backend':<22} {'verdict':<13} margin")
+    for r in rows:
+        margin = "" if r["tightest_margin"] is None else f"{r['tightest_margin']:.4g}"
+        print(f"{r['run_id']:<36} {str(r['started']):<26} {r['seed']:>5} {r['budget']:<9} {r['backend']:<22} "
+              f"{r['verdict']:<13} {margin}")
+    return 0
 
 
 def _summary(record, out) -> None:
@@ -229,7 +310,7 @@ def _summary(record, out) -> None:
     bad = [r for r in record.claims if not r.as_expected]
     for r in bad:
         print(f"  unexpected: {r.id} is {r.verdict.value}, expected {'|'.join(r.expected)}")
-    print(f"report: {out}/index.html  (also report.md, results.json, junit.xml)")
+    print(f"report: {out}/index.html  (also report.md, results.json, junit.xml, events.jsonl, plots/)")
 
 
 def cmd_report(args) -> int:
@@ -252,7 +333,8 @@ def cmd_report(args) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    handlers = {"list": cmd_list, "show": cmd_show, "check": cmd_check, "run": cmd_run, "report": cmd_report}
+    handlers = {"list": cmd_list, "show": cmd_show, "check": cmd_check, "run": cmd_run, "report": cmd_report,
+                "diff": cmd_diff, "history": cmd_history}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

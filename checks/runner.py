@@ -7,6 +7,7 @@ import platform
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -33,9 +34,15 @@ class RunRecord:
     family_alpha: float = FAMILY_ALPHA
     statistical_tests: int = 0
     seconds: float = 0.0
+    run_id: str = ""  # unique per run: start time, seed and a random suffix; the key of the history database
+
+    def __post_init__(self) -> None:
+        if not self.run_id:
+            started = str(self.environment.get("started", "")).replace("-", "").replace(":", "").replace("+0000", "")
+            self.run_id = f"{started or 'run'}-s{self.seed}-{uuid.uuid4().hex[:6]}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"seed": self.seed, "budget": self.budget, "backend": self.backend,
+        return {"run_id": self.run_id, "seed": self.seed, "budget": self.budget, "backend": self.backend,
                 "environment": self.environment,
                 "multiple_testing": {"method": "Bonferroni", "family_alpha": self.family_alpha,
                                      "tests": self.statistical_tests,
@@ -50,7 +57,8 @@ class RunRecord:
                    environment=dict(data.get("environment", {})),
                    claims=[Result.from_json(c) for c in data["claims"]],
                    family_alpha=float(mt.get("family_alpha", FAMILY_ALPHA)),
-                   statistical_tests=int(mt.get("tests", 0)), seconds=float(data.get("seconds", 0.0)))
+                   statistical_tests=int(mt.get("tests", 0)), seconds=float(data.get("seconds", 0.0)),
+                   run_id=str(data.get("run_id", "")) or f"legacy-s{data['seed']}-{data.get('budget', '')}")
 
     @property
     def all_as_expected(self) -> bool:
@@ -97,7 +105,8 @@ def _worker(claim_id: str, budget_name: str, backend_name: str, dtype: str, seed
 
 
 def run(claims: Sequence[Claim], *, budget: Budget, backend: Backend, seed: int = 0, jobs: int = 1,
-        progress: Callable[[int, int, Result], None] | None = None) -> RunRecord:
+        progress: Callable[[int, int, Result], None] | None = None,
+        events: Callable[[dict], None] | None = None) -> RunRecord:
     """Check every claim; statistical verdicts share one family-wise error rate (Bonferroni)."""
     start = time.perf_counter()
     n_tests = sum(n_statistical_tests(c) for c in claims)
@@ -105,12 +114,22 @@ def run(claims: Sequence[Claim], *, budget: Budget, backend: Backend, seed: int 
     record = RunRecord(seed=seed, budget=budget.name, backend=backend.label, environment=environment(backend),
                        statistical_tests=n_tests)
     results: dict[str, Result] = {}
+    emit = events or (lambda event: None)
+    emit({"event": "run-start", "run_id": record.run_id, "seed": seed, "budget": budget.name,
+          "backend": backend.label, "claims": len(claims), "statistical_tests": n_tests, "per_test_alpha": alpha,
+          "environment": record.environment})
+
+    def done(i: int, result: Result) -> None:
+        emit({"event": "claim", "run_id": record.run_id, "index": i, "id": result.id, "verdict": result.verdict.value,
+              "expected": result.expected, "as_expected": result.as_expected, "seconds": round(result.seconds, 4)})
+        if progress:
+            progress(i, len(claims), result)
+
     if jobs <= 1 or len(claims) <= 1:
         ctx = CheckContext(budget, backend, seed, alpha)
         for i, claim in enumerate(claims, 1):
             results[claim.id] = run_check(claim, ctx)
-            if progress:
-                progress(i, len(claims), results[claim.id])
+            done(i, results[claim.id])
     else:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
             futures = {pool.submit(_worker, c.id, budget.name, backend.name, backend.dtype_name, seed, alpha): c
@@ -126,10 +145,13 @@ def run(claims: Sequence[Claim], *, budget: Budget, backend: Backend, seed: int 
                                                sorted(v.value for v in claim.expected_verdicts),
                                                {"error": f"worker failed: {type(exc).__name__}: {exc}"}, 0.0,
                                                backend.label, claim.kind.value)
-                if progress:
-                    progress(i, len(claims), results[claim.id])
+                done(i, results[claim.id])
     record.claims = [results[c.id] for c in claims]
     record.seconds = time.perf_counter() - start
+    emit({"event": "run-end", "run_id": record.run_id, "seconds": round(record.seconds, 3),
+          "verdicts": {v: sum(r.verdict.value == v for r in record.claims) for v in
+                       sorted({r.verdict.value for r in record.claims})},
+          "all_as_expected": record.all_as_expected})
     return record
 
 

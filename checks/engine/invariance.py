@@ -183,7 +183,8 @@ def reference_discrepancy(spec: InvarianceSpec, inputs_b: Mapping[str, Any], ele
     tol = reference_tolerance(dps, spec.reference_rtol)
     worst = max(range(len(a)), key=lambda i: abs(a[i] - b[i]))
     # lhs / rhs / margin: the output component that differs most, in the pointwise engine's vocabulary
-    return {"dps": dps, "lhs": ctx.nstr(a[worst], 25), "rhs": ctx.nstr(b[worst], 25), "margin": -float(disc), "f(g·x)": [ctx.nstr(v, 20) for v in a[:6]],
+    return {"dps": dps, "lhs": ctx.nstr(a[worst], 25), "rhs": ctx.nstr(b[worst], 25), "margin": -float(disc),
+            "f(g·x)": [ctx.nstr(v, 20) for v in a[:6]],
             ("g·f(x)" if spec.output == "equivariant" else "f(x)"): [ctx.nstr(v, 20) for v in b[:6]],
             "relative_discrepancy": float(disc), "tolerance": tol, "violated": bool(disc > tol)}
 

@@ -1,0 +1,187 @@
+"""Plots of the evidence (matplotlib, headless): one PNG per claim that has something to draw.
+
+- rate claims: the measured points, the fitted tail line with its confidence band, the claimed exponent;
+- identities / inequalities: the distribution of relative margins over the searched points, the tightest
+  one marked, the tolerance shaded;
+- probabilistic claims: each setting's estimate with its confidence interval against the claimed bound;
+- experiments: success rate per setting with its interval against the claimed rate, training curves, and
+  any table the claim compares with the paper's numbers (columns ``paper`` and ``measured``).
+Each figure is written next to the page (``plots/<id>.png``) and returned base64-encoded for embedding.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from ..result import Result
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def safe_name(claim_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.\-]+", "_", claim_id).strip("_")
+
+
+def _floats(values) -> list[float]:
+    out = []
+    for v in values:
+        try:
+            out.append(float(v))
+        except (TypeError, ValueError):
+            out.append(math.nan)
+    return out
+
+
+def _rate(ax, ev: dict) -> bool:
+    xs, ys = _floats(ev.get("grid", [])), _floats(ev.get("reference_values", []))
+    fit = ev.get("tail_fit")
+    if not xs or len(xs) != len(ys) or not fit:
+        return False
+    loglog = ev.get("scale", "loglog") == "loglog"
+    px = [math.log(x) if loglog else x for x in xs]
+    py = [math.log(abs(y)) if y and y == y else math.nan for y in ys]
+    ax.plot(px, py, "o", color="#0969da", label="measured")
+    n_tail = max(2, len(px) // 2)
+    tail_x = px[-n_tail:]
+    x0, y0 = sum(tail_x) / len(tail_x), sum(py[-n_tail:]) / len(tail_x)
+    line = [min(px), max(px)]
+    ax.plot(line, [y0 + fit["slope"] * (x - x0) for x in line], "-", color="#0969da",
+            label=f"fit {fit['slope']:.3g}")
+    lows = [y0 + fit["low"] * (x - x0) for x in line]
+    highs = [y0 + fit["high"] * (x - x0) for x in line]
+    ax.fill_between(line, [min(a, b) for a, b in zip(lows, highs, strict=True)],
+                    [max(a, b) for a, b in zip(lows, highs, strict=True)], color="#0969da", alpha=0.15,
+                    label="fit CI")
+    claimed = ev.get("claimed_slope")
+    if claimed is not None:
+        ax.plot(line, [y0 + float(claimed) * (x - x0) for x in line], "--", color="#cf222e",
+                label=f"claimed {ev.get('relation', '')} {float(claimed):.3g}")
+    ax.set_xlabel("log x" if loglog else "x")
+    ax.set_ylabel("log quantity")
+    ax.legend(fontsize=7)
+    return True
+
+
+def _margins(ax, ev: dict) -> bool:
+    margins = [m for m in _floats(ev.get("margins_sample", [])) if math.isfinite(m)]
+    if len(margins) < 3:
+        return False
+    tol = next((v for k, v in (ev.get("tolerance") or {}).items() if k in ("fast_rtol", "reference_rtol")
+                and isinstance(v, float)), None)
+    ax.hist(margins, bins=40, color="#2da44e")
+    ax.set_xscale("symlog", linthresh=max(tol or 1e-12, 1e-300))
+    tight = ev.get("tightest_margin")
+    if tight is not None:
+        ax.axvline(float(tight), color="#cf222e", label=f"tightest {float(tight):.3g}")
+    if tol:
+        ax.axvspan(-tol, tol, color="#bf8700", alpha=0.25, label=f"tolerance ±{tol:.2g}")
+    ax.set_xlabel("relative margin (≥ 0: holds)")
+    ax.set_ylabel("points")
+    ax.legend(fontsize=7)
+    return True
+
+
+def _intervals(ax, rows: list[dict], key_est, key_lo, key_hi, bound_of, label: str) -> bool:
+    pts = [(i, key_est(r), key_lo(r), key_hi(r), bound_of(r)) for i, r in enumerate(rows)]
+    pts = [p for p in pts if p[1] is not None]
+    if not pts:
+        return False
+    for i, est, lo, hi, bound in pts:
+        lo = est if lo is None or not math.isfinite(lo) else lo
+        hi = est if hi is None or not math.isfinite(hi) else hi
+        ax.errorbar([i], [est], yerr=[[est - lo], [hi - est]], fmt="o", color="#0969da", capsize=3)
+        if bound is not None:
+            ax.plot([i - 0.3, i + 0.3], [bound, bound], "-", color="#cf222e")
+    ax.set_xlabel("setting")
+    ax.set_ylabel(label)
+    return True
+
+
+def _probabilistic(ax, ev: dict) -> bool:
+    rows = [r for r in ev.get("settings", []) if isinstance(r, dict) and "interval" in r]
+    return _intervals(ax, rows, lambda r: r["interval"]["estimate"], lambda r: r["interval"]["low"],
+                      lambda r: r["interval"]["high"], lambda r: r.get("bound"), "estimate (CI), bound in red")
+
+
+def _experiment(fig, ev: dict) -> bool:
+    rows = ev.get("settings", [])
+    table = (ev.get("summary") or {}).get("table")
+    curves = [c for r in rows for c in r.get("curves", [])][:8]
+    panels = 1 + bool(curves) + bool(table)
+    axes = [fig.add_subplot(1, panels, i + 1) for i in range(panels)]
+    claimed = ev.get("claimed_success_rate")
+    _intervals(axes[0], rows, lambda r: r["success_rate"], lambda r: r["clopper_pearson"]["low"],
+               lambda r: r["clopper_pearson"]["high"], lambda r: claimed, "success rate (CI), claimed in red")
+    axes[0].set_ylim(-0.05, 1.05)
+    k = 1
+    if curves:
+        for c in curves:
+            vals = [v for v in _floats(c)]
+            axes[k].plot(range(len(vals)), vals, lw=0.8)
+        axes[k].set_xlabel("recorded step")
+        axes[k].set_ylabel("loss")
+        k += 1
+    if table:
+        rows_t = [r for r in table if isinstance(r, dict) and "paper" in r and "measured" in r]
+        labels = [str(r.get("label", i)) for i, r in enumerate(rows_t)]
+        xs = range(len(rows_t))
+        axes[k].bar([x - 0.2 for x in xs], _floats(r["paper"] for r in rows_t), 0.4, label="paper")
+        axes[k].bar([x + 0.2 for x in xs], _floats(r["measured"] for r in rows_t), 0.4, label="measured")
+        axes[k].set_xticks(list(xs), labels, rotation=45, ha="right", fontsize=6)
+        axes[k].legend(fontsize=7)
+    return True
+
+
+def figure_for(result: Result) -> Any | None:
+    """A matplotlib figure for this result's evidence, or None if there is nothing to draw."""
+    plt = _pyplot()
+    ev = result.evidence
+    if "totals" in ev and "settings" in ev:
+        fig = plt.figure(figsize=(9, 3))
+        _experiment(fig, ev)
+    else:
+        fig, ax = plt.subplots(figsize=(4.8, 3))
+        drawn = (_rate(ax, ev) if "tail_fit" in ev else _probabilistic(ax, ev) if "draws_per_setting" in ev
+                 else _margins(ax, ev))
+        if not drawn:
+            plt.close(fig)
+            return None
+    fig.suptitle(result.id, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def render_plots(results: list[Result], out_dir: Path) -> dict[str, dict[str, str]]:
+    """Write plots/<id>.png for each result with something to draw; return {id: {file, data_uri}}."""
+    plt = _pyplot()
+    folder = out_dir / "plots"
+    written: dict[str, dict[str, str]] = {}
+    for r in results:
+        try:
+            fig = figure_for(r)
+        except Exception:  # a plot must never cost the report: skip the figure, keep the run
+            plt.close("all")
+            continue
+        if fig is None:
+            continue
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=72)
+        plt.close(fig)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"plots/{safe_name(r.id)}.png"
+        (out_dir / name).write_bytes(buf.getvalue())
+        written[r.id] = {"file": name, "data_uri": "data:image/png;base64," + base64.b64encode(buf.getvalue())
+                         .decode()}
+    return written
