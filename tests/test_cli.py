@@ -77,7 +77,7 @@ def test_run_writes_contract_files_and_exit_status(tmp_path, capsys):
         assert {"id", "verdict", "expected", "evidence", "seconds"} <= set(c)
         assert c["verdict"] in {"PROVED", "HOLDS", "VIOLATED", "INCONCLUSIVE", "ERROR", "SKIPPED"}
     assert status == (0 if all(c["as_expected"] for c in data["claims"]) else 1)
-    for name in ("report.md", "junit.xml", "index.html"):
+    for name in ("report.md", "junit.xml", "index.html", "events.jsonl", "history.sqlite"):
         assert (out / name).stat().st_size > 100
     # `report` re-renders from results.json alone
     assert main(["report", str(out)]) == status
