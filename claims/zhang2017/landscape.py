@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -164,6 +163,7 @@ def _by_dimension(batch) -> dict[int, list[int]]:
     return groups
 
 
+@fast.single_threaded
 def _harmonic_fast(batch, constants, *, device, dtype):
     lap = torch.zeros(len(batch), dtype=dtype, device=device)
     scale = torch.zeros_like(lap)
@@ -357,6 +357,7 @@ def _potential_for_fast(name: str, d: int, params: dict):
     return fast.potential_callable(name, d, **params)
 
 
+@fast.single_threaded
 def _earnshaw_fast(batch, constants, *, device, dtype, what: str = "lambda_min"):
     lhs = torch.zeros(len(batch), dtype=dtype, device=device)
     scale = torch.zeros_like(lhs)
@@ -420,7 +421,8 @@ theorem_3_3 = Claim(
 
 theorem_3_3_trace = Claim(
     id=f"{PAPER}/theorem-3.3[proof-step-laplacian]", label="Theorem 3.3 (proof)", section="3.1",
-    statement="Tr(∇²_{θ_i} L) = Δ_{θ_i} L = 2 Σ_{j≠i} a_i a_j Δ_{θ_i} Φ(θ_i, θ_j) + 2 Σ_j a_i b_j Δ_{θ_i} Φ(θ_i, w_j) = 0",
+    statement="Tr(∇²_{θ_i} L) = Δ_{θ_i} L = 2 Σ_{j≠i} a_i a_j Δ_{θ_i} Φ(θ_i, θ_j) "
+    "+ 2 Σ_j a_i b_j Δ_{θ_i} Φ(θ_i, w_j) = 0",
     kind=Kind.IDENTITY, constants={"exponent_shift": 0},
     spec=PointwiseSpec(_earnshaw_domain, "==", _earnshaw_trace_reference, _earnshaw_trace_fast,
                        terms=_EARNSHAW_TERMS, terms_reason=_EARNSHAW_TERMS_REASON),
@@ -442,7 +444,7 @@ _SUBHARMONIC_POTENTIALS = ("riesz", "gaussian", "exponential-radial")
 
 
 def _claimed_riesz(s_value, d, offset) -> bool:
-    """The encoded region: r^{−s} strictly subharmonic on R^d \ {0} iff s (s − (d + offset)) > 0."""
+    r"""The encoded region: r^{−s} strictly subharmonic on R^d \ {0} iff s (s − (d + offset)) > 0."""
     return s_value * (s_value - (d + offset)) > 0
 
 
@@ -534,6 +536,7 @@ def _subharmonic_reference(point, constants, ctx):
     return lap, ctx.mpf(0), scale
 
 
+@fast.single_threaded
 def _subharmonic_fast(batch, constants, *, device, dtype):
     lap = torch.zeros(len(batch), dtype=dtype, device=device)
     scale = torch.zeros_like(lap)
@@ -579,4 +582,613 @@ definition_3_5 = Claim(
 )
 
 
-CLAIMS: tuple[Claim, ...] = (definition_3_1, definition_3_2, theorem_3_3, theorem_3_3_trace, definition_3_5)
+# ======================================================================================================
+# Experiments: Algorithm 1 on (6) / (9), end points certified by gradient norm, Newton polish and Hessian
+# ======================================================================================================
+
+GD_STEPS = 1500  # step budget of one run (confirm() runs 4× as long)
+GD_ALPHA, GD_ALPHA_MAX = 0.1, 1e4  # initial and largest adaptive step (large steps only far from every charge)
+CAPTURE = 1e-3  # capture radius around an attracting charge (the catalogue's 1e-3)
+GRAD_TOL = 1e-7  # gradient norm below which an end point is polished by Newton and certified
+ESCAPE = 30.0  # a free particle this far from the origin (charges lie within ~5) has escaped
+CRITICAL_TOL = 1e-10  # after Newton: ‖∇L‖ ≤ CRITICAL_TOL · (1 + max|λ|) certifies a critical point
+CURVATURE_TOL = 1e-8  # λ_min > CURVATURE_TOL · max|λ| certifies positive curvature (< −… negative)
+
+
+def _potential_for(setting: Mapping[str, Any], constants: Mapping[str, Any]) -> tuple[str, dict]:
+    """The potential a run uses: the claim's family (constants["potential"]) at the setting's dimension."""
+    d, family = setting["d"], constants["potential"]
+    if family == "harmonic":
+        return "harmonic", {}
+    if family == "subharmonic-riesz":  # r^{−s}, s = max(1, d − 1): s(s + 2 − d) > 0 in every d
+        s_value = float(max(1, d - 1))
+        return ("coulomb", {}) if s_value == 1 else ("riesz", {"s": s_value})
+    return family, {}  # e.g. "gaussian", "quadratic", "plummer"
+
+
+def _setup(setting: Mapping[str, Any], constants: Mapping[str, Any], seed: int):
+    """(a, b, w, θ_0) as float64 tensors for one run, built from the seed."""
+    rng = np.random.default_rng(seed)
+    d, k, layout = setting["d"], setting["k"], setting["layout"]
+    if layout == "pair":  # d = 1: two learners on either side of w_1, w_2 six units away
+        w = np.array([[0.0], [6.0]])
+        theta = np.array([[-rng.uniform(0.3, 1.2)], [rng.uniform(0.3, 1.2)]])
+    elif layout == "cage":
+        if d == 1:
+            w = np.array([[-1.0], [1.0]])
+            theta = np.sort(rng.uniform(-0.9, 0.9, size=(2, 1)), axis=0)
+            theta[1] = max(theta[1, 0], theta[0, 0] + 0.05)
+        else:  # d = 2, k = 3: a triangle of charges, one active learner inside
+            ang = rng.uniform(0, 2 * np.pi) + np.arange(3) * 2 * np.pi / 3
+            w = np.stack([np.cos(ang), np.sin(ang)], 1)
+            theta = np.vstack([rng.normal(size=(1, 2)) * 0.15, 3.0 + rng.normal(size=(2, 2))])
+    else:
+        pts = _separated_points(rng, 2 * k, d)
+        w, theta = pts[:k], pts[k:]
+    k = w.shape[0]
+    signs = setting["signs"]
+    if signs == "assumption-1":
+        a, b = -np.ones(k), np.ones(k)
+    elif signs == "random":
+        a, b = rng.choice([-1.0, 1.0], size=k), rng.choice([-1.0, 1.0], size=k)
+    else:  # "cage": learners repelled by the charges; a = constants["a_sign"] on the active learner(s)
+        a = np.zeros(k)
+        a[: (2 if d == 1 else 1)] = float(constants["a_sign"])
+        b = np.full(k, float(setting.get("b", 1.0)))
+    as_t = lambda x: torch.tensor(x, dtype=torch.float64)  # noqa: E731
+    return as_t(a), as_t(b), as_t(w), as_t(theta)
+
+
+def _certify(a, b, w, end: fast.EndPoint, name: str, d: int, params: dict) -> dict[str, Any]:
+    """Diagnostics of an end point: which particles are free, and for a near-critical end point the Newton-
+    polished gradient norm and Hessian spectrum of the reduced loss (free, active learners and free charges)."""
+    free = torch.tensor([m == -1 for m in end.matched]) & (a != 0)
+    w_free = torch.ones(len(b), dtype=torch.bool)
+    for j in end.matched:
+        if j >= 0:
+            w_free[j] = False
+    diag: dict[str, Any] = {"steps": end.steps, "grad_norm": end.grad_norm, "lambda_min": end.lambda_min,
+                            "loss": end.loss, "matched": list(end.matched), "escaped": end.escaped,
+                            "free": int(free.sum())}
+    if int(free.sum()) == 0:
+        diag["state"] = "matched"
+        return diag
+    if end.collided:
+        diag["state"] = "collided"
+        return diag
+    if end.escaped:
+        diag["state"] = "escaped"
+        return diag
+    if not end.grad_norm <= GRAD_TOL:
+        diag["state"] = "moving"
+        return diag
+    theta, g, lam, scale = fast.newton_polish(a[free], b[w_free], w[w_free], end.theta[free], name, d, params)
+    separation = float(torch.pdist(theta).min()) if theta.shape[0] > 1 else math.inf
+    diag.update({"newton_grad_norm": g, "newton_lambda_min": lam, "newton_lambda_scale": scale,
+                 "newton_moved": float((theta - end.theta[free]).norm()), "min_separation": separation,
+                 "min_distance_to_charge": float(torch.cdist(theta, w).min())})
+    if not (math.isfinite(g) and g <= CRITICAL_TOL * (1 + scale)):
+        diag["state"] = "moving"
+    elif lam > CURVATURE_TOL * scale:
+        diag["state"] = "strict-minimum"
+    elif lam < -CURVATURE_TOL * scale:
+        diag["state"] = "saddle"
+    else:
+        diag["state"] = "degenerate"
+    return diag
+
+
+@fast.single_threaded
+def _descend(setting, constants, seed, steps: int):
+    a, b, w, theta0 = _setup(setting, constants, seed)
+    name, params = _potential_for(setting, constants)
+    d = setting["d"]
+    end = fast.gradient_descent_capture(a, b, w, theta0, name, params, steps=steps, alpha=GD_ALPHA,
+                                        alpha_max=GD_ALPHA_MAX, capture=CAPTURE, grad_tol=GRAD_TOL, escape=ESCAPE)
+    diag = _certify(a, b, w, end, name, d, params)
+    diag["potential"] = name if not params else f"{name}{params}"
+    return diag, end.curve
+
+
+# --- Corollary 3.4: no strict local minimum with distinct, unmatched θ_i --------------------------------
+
+def _corollary_trial(diag: dict, curve) -> Trial:
+    state = diag["state"]
+    if state in ("matched", "escaped", "saddle", "collided"):
+        detail = {"matched": "every θ_i captured by a distinct w_j (θ_i = w_π(i))",
+                  "collided": "two learners with a_i a_j < 0 met (L → −∞ there): not distinct, not a strict minimum",
+                  "escaped": "a learner left every charge (Φ → 0 there: no strict minimum at infinity)",
+                  "saddle": "certified critical point with negative curvature: not a strict local minimum"}[state]
+        return Trial("success", diag, detail, curve)
+    if state == "strict-minimum" and diag["min_separation"] > CAPTURE and diag["min_distance_to_charge"] > CAPTURE:
+        return Trial("failure", diag, "certified strict local minimum (Newton-polished ∇ ≈ 0, λ_min > 0) with distinct "
+                     "θ_i not all matched to the w_j: the hypotheses hold and the conclusion fails", curve)
+    return Trial("unfinished", diag, f"end point {state}: neither matched nor certified", curve)
+
+
+def _corollary_run(setting, constants, seed, *, device, dtype, steps: int = GD_STEPS) -> Trial:
+    diag, curve = _descend(setting, constants, seed, steps)
+    return _corollary_trial(diag, curve)
+
+
+def _corollary_confirm(setting, constants, seed, trial: Trial) -> Trial:
+    return _corollary_run(setting, constants, seed, device="cpu", dtype=torch.float64, steps=4 * GD_STEPS)
+
+
+def _summarize_states(records) -> dict[str, Any]:
+    table = {}
+    for setting, trials in records:
+        key = ", ".join(f"{k}={v}" for k, v in setting.items())
+        states: dict[str, int] = {}
+        for t in trials:
+            states[t.diagnostics.get("state", "?")] = states.get(t.diagnostics.get("state", "?"), 0) + 1
+        table[key] = states
+    return {"end states per setting": table}
+
+
+_COROLLARY_SETTINGS = (
+    {"d": 3, "k": 3, "layout": "random", "signs": "assumption-1"},
+    {"d": 3, "k": 3, "layout": "random", "signs": "random"},
+    {"d": 2, "k": 2, "layout": "random", "signs": "random"},
+    {"d": 4, "k": 2, "layout": "random", "signs": "random"},
+    {"d": 1, "k": 2, "layout": "pair", "signs": "assumption-1"},
+)
+
+corollary_3_4 = Claim(
+    id=f"{PAPER}/corollary-3.4", label="Corollary 3.4", section="3.1",
+    statement="Let M = R^d, Φ(θ, w) = ‖θ − w‖^{2−d}, and L be as in (6). If θ_i are all distinct and (a, θ) is a "
+    "strict local minima, then θ has reached the global minima, i.e. θ_i = w_{π(i)} for some permutation π.",
+    kind=Kind.EXPERIMENT, constants={"potential": "harmonic"},
+    spec=ExperimentSpec(
+        settings=_COROLLARY_SETTINGS, run=_corollary_run, seeds=10, confirm=_corollary_confirm,
+        summarize=_summarize_states,
+        finite_check=f"Search for counterexamples: Algorithm 1 on (6) in θ (a, b fixed, ±1) from random starts, "
+        f"≤ {GD_STEPS} steps (4× on confirmation); end points with ‖∇L‖ ≤ {GRAD_TOL:g} are Newton-polished and "
+        f"certified (‖∇L‖ ≤ {CRITICAL_TOL:g}(1+max|λ|), λ_min vs ±{CURVATURE_TOL:g} max|λ|). Success = matched, "
+        "escaped, collided (θ_i = θ_j, L → −∞) or certified saddle; failure = certified strict local minimum with distinct, unmatched θ_i."),
+    mutants=(Mutant("gaussian", {"potential": "gaussian"},
+                    "Φ = e^{−‖θ−w‖²/2} (superharmonic for r² < d): two learners sharing w_1 form a strict "
+                    "spurious minimum"),),
+    establishes="No strict local minimum with distinct, unmatched θ_i was reached from random starts (d ∈ {1, 2, "
+    "3, 4}, k ∈ {2, 3}, Assumption-1 and random ±1 output weights). Deviations from Algorithm 1: adaptive step "
+    "(halved on increase), per-particle clip to ½ the distance to the nearest charge, capture radius 1e-3 (a "
+    "captured pair θ_i = w_j with a_i = −b_j cancels from (6)); a is held fixed (the θ-Hessian: with a free the "
+    "Hessian of (6) in a has zero diagonal and is never positive definite, so the joint reading is vacuous). It "
+    "does not establish absence of strict minima outside the basins sampled; Theorem 3.3 is the local argument.",
+    assumptions=("a_i, b_j ∈ {±1} fixed during the search", "Φ = ‖θ−w‖^{2−d}, −log r in d = 2"),
+    depends=(f"{PAPER}/definition-3.1", f"{PAPER}/definition-3.2", f"{PAPER}/theorem-3.3"),
+)
+
+
+# --- Assumption 1: without it, spurious local minima can be constructed -----------------------------------
+
+def _assumption_trial(diag: dict, curve) -> Trial:
+    state = diag["state"]
+    if state == "strict-minimum" and diag["loss"] > 0:
+        return Trial("success", diag, "certified strict local minimum of the active learners with L > 0 = inf L "
+                     "(L ≥ 0 for these signs and L → 0 as the learners leave): a spurious local minimum", curve)
+    if state in ("matched", "escaped"):
+        return Trial("failure", diag, f"the constructed start did not produce a spurious minimum ({state})", curve)
+    return Trial("unfinished", diag, f"end point {state}", curve)
+
+
+def _assumption_run(setting, constants, seed, *, device, dtype, steps: int = GD_STEPS) -> Trial:
+    diag, curve = _descend(setting, constants, seed, steps)
+    return _assumption_trial(diag, curve)
+
+
+def _assumption_confirm(setting, constants, seed, trial: Trial) -> Trial:
+    return _assumption_run(setting, constants, seed, device="cpu", dtype=torch.float64, steps=4 * GD_STEPS)
+
+
+assumption_1 = Claim(
+    id=f"{PAPER}/assumption-1", label="Assumption 1", section="3.2.1",
+    statement="All output weights b_i = 1 and therefore the output weights a_i = −b_i = −1 are fixed throughout the "
+    "learning algorithm. [Accompanying claim: Assumption 1 is necessary to eliminate the possibility of spurious "
+    "local minima in our framework, as counterexamples can be constructed in their absence.]",
+    kind=Kind.EXPERIMENT, constants={"potential": "subharmonic-riesz", "a_sign": 1},
+    spec=ExperimentSpec(
+        settings=({"d": 1, "k": 2, "layout": "cage", "signs": "cage", "b": 1.0},
+                  {"d": 2, "k": 3, "layout": "cage", "signs": "cage", "b": 1.0}),
+        run=_assumption_run, seeds=8, confirm=_assumption_confirm, summarize=_summarize_states,
+        finite_check="The construction: strictly subharmonic Φ = 1/r (d = 1, 2), charges b_j = 1 around the "
+        "learners with a_i = +1 (not −1: Assumption 1 dropped); Algorithm 1 from a random start inside the cage, "
+        "end point Newton-polished; success = certified strict local minimum of the active learners with L "
+        "above inf L = 0."),
+    mutants=(Mutant("assumption-1-signs", {"a_sign": -1},
+                    "a_i = −1 (Assumption 1 restored): the learners are captured, no spurious minimum"),),
+    establishes="Counterexamples exist without Assumption 1: in d = 1 (k = 2, both learners between two like "
+    "charges; (6) is strictly convex there) and d = 2 (one active learner inside a triangle of charges, the other "
+    "two inactive, a_j = 0 as in Algorithm 2's start) every constructed start ends at a certified strict local "
+    "minimum of the active learners with L > inf L. Inactive learners do not enter (6); the minimum is strict in "
+    "the active ones. It does not measure how often random networks meet such minima (the paper leaves that "
+    "open). The assumption itself (a = −1, b = 1) is the fixture of Theorem 3.6's claims.",
+    depends=(f"{PAPER}/definition-3.2", f"{PAPER}/definition-3.5", f"{PAPER}/equation-5"),
+)
+
+
+# --- Theorem 3.6: convergence of Algorithm 1 to the global minimum -----------------------------------------
+
+def _theorem_trial(diag: dict, curve) -> Trial:
+    state = diag["state"]
+    if state == "matched":
+        return Trial("success", diag, "every θ_i captured by a distinct w_j: θ_i = w_π(i)", curve)
+    if state == "strict-minimum":
+        return Trial("failure", diag, "certified local minimum (Def. 3.2, λ_min > 0) that is not a matching", curve)
+    return Trial("unfinished", diag, f"end point {state}", curve)
+
+
+def _theorem_run(setting, constants, seed, *, device, dtype, steps: int = GD_STEPS) -> Trial:
+    diag, curve = _descend(setting, constants, seed, steps)
+    return _theorem_trial(diag, curve)
+
+
+def _theorem_confirm(setting, constants, seed, trial: Trial) -> Trial:
+    return _theorem_run(setting, constants, seed, device="cpu", dtype=torch.float64, steps=4 * GD_STEPS)
+
+
+_THEOREM_SETTINGS = (
+    {"d": 1, "k": 2, "layout": "pair", "signs": "assumption-1"},
+    {"d": 2, "k": 3, "layout": "random", "signs": "assumption-1"},
+    {"d": 3, "k": 2, "layout": "random", "signs": "assumption-1"},
+    {"d": 3, "k": 3, "layout": "random", "signs": "assumption-1"},
+)
+
+theorem_3_6 = Claim(
+    id=f"{PAPER}/theorem-3.6", label="Theorem 3.6", section="3.2.1",
+    statement="Let Φ be strictly subharmonic on M and sup_{x∈M} ‖∇²Φ‖ ≤ B and let Assumption 1 hold. Let L be as "
+    "in (9) and x_0 ∈ M randomly chosen. Then, all critical points of L are not local minima, except at the global "
+    "minima. Therefore, running Algorithm 1 on L with stepsize α = 1/(4k²B) converges to the global minima almost "
+    "surely as T → ∞.",
+    kind=Kind.EXPERIMENT, constants={"potential": "subharmonic-riesz"},
+    spec=ExperimentSpec(
+        settings=_THEOREM_SETTINGS, run=_theorem_run, seeds=10, confirm=_theorem_confirm,
+        summarize=_summarize_states,
+        finite_check=f"Algorithm 1 on (9), M = R^d, Φ = r^(−s) with s = max(1, d − 1) (strictly subharmonic: "
+        f"s(s+2−d) > 0), random starts, ≤ {GD_STEPS} steps (4× on confirmation). Success = perfect matching "
+        "(every θ_i within the capture radius of a distinct w_j); failure = a certified local minimum (Newton-"
+        "polished, λ_min > 0) that is not a matching; anything else unfinished."),
+    mutants=(Mutant("gaussian", {"potential": "gaussian"},
+                    "Φ = e^{−r²/2} (superharmonic for r² < d): runs end at a spurious strict minimum"),),
+    establishes="From random starts (d ∈ {1, 2, 3}, k ∈ {2, 3}) Algorithm 1 on (9) with a strictly subharmonic "
+    "Riesz potential reaches a perfect matching. Deviations, all forced by the potential: sup‖∇²Φ‖ = ∞ near w (no "
+    "potential that is strictly subharmonic and decreasing has a bounded Hessian, see "
+    "theorem-3.6[hypotheses-as-printed]), so α = 1/(4k²B) is replaced by an adaptive step with a per-particle clip "
+    "of ½ the distance to the nearest charge, and a capture radius 1e-3 (the proof's cancellation step removes a "
+    "captured pair). 'Almost surely as T → ∞' becomes: every run matched within the budget.",
+    assumptions=("Assumption 1: a = −1, b = 1", "M = R^d"),
+    depends=(f"{PAPER}/definition-3.5", f"{PAPER}/assumption-1", f"{PAPER}/equation-9", f"{PAPER}/theorem-B.5",
+             f"{PAPER}/algorithm-1"),
+)
+
+
+# --- Theorem 3.6, proof steps ------------------------------------------------------------------------------
+
+_TRANSLATION_POTENTIALS = ("coulomb", "riesz", "gaussian", "exponential-radial", "harmonic")
+
+
+def _proof_configuration(point: Mapping[str, Any]) -> dict[str, Any]:
+    """θ (k, d), w (k, d) separated, a unit direction u, and a second configuration θ' of θ_2..θ_k."""
+    rng = np.random.default_rng(point["seed"])
+    d, k = point["d"], point["k"]
+    pts = _separated_points(rng, 3 * k, d)
+    u = rng.normal(size=d)
+    theta, w, other = pts[:k], pts[k:2 * k], pts[2 * k:]
+    return {"theta": theta.tolist(), "w": w.tolist(), "u": (u / np.linalg.norm(u)).tolist(),
+            "theta_other": other.tolist()}
+
+
+_proof_domain = Domain(
+    (Int("d", 1, 4, examples=(1, 2, 3)), Int("k", 1, 4, examples=(1, 2, 4)),
+     Choice("potential", _TRANSLATION_POTENTIALS), Int("seed", 0, 2**31 - 1)), derive=_proof_configuration)
+
+
+def _proof_params(point) -> tuple[str, dict]:
+    name = point["potential"]
+    return name, ({"s": 2.0} if name == "riesz" else {})
+
+
+def _group(batch) -> dict[tuple, list[int]]:
+    groups: dict[tuple, list[int]] = {}
+    for idx, p in enumerate(batch.points):
+        groups.setdefault((p["d"], p["k"], p["potential"]), []).append(idx)
+    return groups
+
+
+@fast.single_threaded
+def _correlated_fast(batch, constants, *, device, dtype):
+    """u^T ∇²_v L(θ + v) u at v = 0 (autograd through (9)) against u^T(c · Σ_{i,j} ∇²Φ(θ_i, w_j))u, c = −2."""
+    lhs = torch.zeros(len(batch), dtype=dtype, device=device)
+    rhs, scale = torch.zeros_like(lhs), torch.zeros_like(lhs)
+    for (d, k, _), idx in _group(batch).items():
+        pts = [batch.points[i] for i in idx]
+        name, params = _proof_params(pts[0])
+        pot = fast.potential_callable(name, d, **params)
+        theta = torch.tensor([p["theta"] for p in pts], dtype=dtype, device=device)
+        w = torch.tensor([p["w"] for p in pts], dtype=dtype, device=device)
+        u = torch.tensor([p["u"] for p in pts], dtype=dtype, device=device)
+        hess = fast.hessian_batched(lambda v, th=theta, w=w, pot=pot: fast_common.loss9(th + v.unsqueeze(1), w, pot),
+                                    torch.zeros_like(u))
+        lhs[idx] = torch.einsum("bi,bij,bj->b", u, hess, u)
+        total = torch.zeros(len(idx), dtype=dtype, device=device)
+        magnitude = torch.zeros_like(total)
+        for i in range(k):
+            for j in range(k):
+                h = fast.hessian_batched(lambda x, j=j, w=w, pot=pot: pot(x, w[:, j]), theta[:, i])
+                q = torch.einsum("bi,bij,bj->b", u, h, u)
+                total, magnitude = total + q, magnitude + 2 * q.abs()
+            for j in range(i + 1, k):  # the pair terms, whose correlated second derivative cancels
+                h = fast.hessian_batched(lambda x, j=j, th=theta, pot=pot: pot(x, th[:, j]), theta[:, i])
+                magnitude = magnitude + 8 * torch.einsum("bi,bij,bj->b", u, h, u).abs()
+        rhs[idx] = float(constants["cross_coefficient"]) * total
+        scale[idx] = magnitude
+    return lhs, rhs, scale
+
+
+def _correlated_reference(point, constants, ctx):
+    d, k = point["d"], point["k"]
+    name, params = _proof_params(point)
+    pot = ref.potential_mp(ctx, name, d, **params)
+    theta, w, u = point["theta"], point["w"], [ctx.mpf(x) for x in point["u"]]
+
+    def shifted(t, x):
+        return [ctx.mpf(c) + t * e for c, e in zip(x, u, strict=True)]
+
+    def loss_along(t):
+        return ref.common.loss9(ctx, [shifted(t, x) for x in theta], w, pot)
+
+    lhs = ctx.diff(loss_along, 0, 2)
+    terms = [ctx.diff(lambda t, i=i, j=j: pot(shifted(t, theta[i]), w[j]), 0, 2) for i in range(k) for j in range(k)]
+    pair = [ctx.diff(lambda t, i=i, j=j: pot(shifted(t, theta[i]), theta[j]), 0, 2)
+            for i in range(k) for j in range(i + 1, k)]
+    rhs = ctx.mpf(constants["cross_coefficient"]) * ctx.fsum(terms)
+    return lhs, rhs, 2 * ctx.fsum(abs(t) for t in terms) + 8 * ctx.fsum(abs(t) for t in pair)
+
+
+theorem_3_6_correlated = Claim(
+    id=f"{PAPER}/theorem-3.6[proof-step-correlated-hessian]", label="Theorem 3.6 (proof)", section="3.2.1",
+    statement="L(v) = 2 Σ_i Σ_{i<j} Φ(θ_i + v, θ_j + v) − 2 Σ_i Σ_j Φ(θ_i + v, w_j) … the first term is constant as "
+    "a function of v, by translation invariance. Therefore, ∇²L = −2 Σ_{i=1}^k Σ_{j=1}^k ∇²Φ(θ_i, w_j).",
+    kind=Kind.IDENTITY, constants={"cross_coefficient": -2},
+    spec=PointwiseSpec(_proof_domain, "==", _correlated_reference, _correlated_fast, terms=64,
+                       terms_reason="autograd Hessian of (9) through k² + k(k−1)/2 ≤ 22 potential terms (the pair "
+                       "terms cancel only up to rounding); margins are relative to Σ|terms|"),
+    mutants=(Mutant("coefficient-minus-1", {"cross_coefficient": -1}, "−2 Σ Σ ∇²Φ replaced by −Σ Σ ∇²Φ"),),
+    establishes="At random separated configurations (d ≤ 4, k ≤ 4) and translation-invariant Φ (r^{−1}, r^{−2}, "
+    "e^{−r²/2}, e^{−r}, ‖·‖^{2−d}), the second derivative of (9) along a correlated translation v = t·u equals "
+    "u^T(−2 Σ Σ ∇²Φ(θ_i, w_j))u (autograd vs mpmath 1-D numerical derivatives).",
+    reading="The printed ∇²L is the Hessian of v ↦ L(θ_1 + v, …, θ_k + v) at v = 0, compared as quadratic forms in "
+    "a random unit direction u.",
+    depends=(f"{PAPER}/equation-9",),
+)
+
+
+def _trace_point(point: Mapping[str, Any]) -> dict[str, Any]:
+    return {**_proof_configuration(point), "potential": "riesz"}
+
+
+_trace_domain = Domain(
+    (Int("d", 1, 4, examples=(1, 2, 3, 4)), Int("k", 1, 4, examples=(1, 3)),
+     Float("v", 0.0, 1.0, examples=(0.0, 1.0)), Int("seed", 0, 2**31 - 1)), derive=_trace_point)
+
+
+def _trace_exponent(point, constants) -> float:
+    """s in the strictly subharmonic range s > max(0, d − 2) of r^{−s}, shifted by the constant (mutants)."""
+    return max(0.0, point["d"] - 2.0) + 0.05 + 3.0 * point["v"] + float(constants["exponent_shift"])
+
+
+@fast.single_threaded
+def _trace_fast(batch, constants, *, device, dtype):
+    lhs = torch.zeros(len(batch), dtype=dtype, device=device)
+    scale = torch.zeros_like(lhs)
+    for idx, p in enumerate(batch.points):
+        d = p["d"]
+        pot = fast.potential_callable("riesz", d, s=_trace_exponent(p, constants))
+        theta = torch.tensor([p["theta"]], dtype=dtype, device=device)
+        w = torch.tensor([p["w"]], dtype=dtype, device=device)
+        hess = fast.hessian_batched(lambda v, th=theta, w=w, pot=pot: fast_common.loss9(th + v.unsqueeze(1), w, pot),
+                                    torch.zeros(1, d, dtype=dtype, device=device))
+        lhs[idx] = torch.diagonal(hess, dim1=-2, dim2=-1).sum()
+        mags = [fast.laplacian_batched(lambda x, j=j, w=w, pot=pot: pot(x, w[:, j]), theta[:, i])[1]
+                for i in range(p["k"]) for j in range(p["k"])]
+        scale[idx] = 2 * torch.stack(mags).sum()
+    return lhs, torch.zeros_like(lhs), scale
+
+
+def _trace_reference(point, constants, ctx):
+    d, k = point["d"], point["k"]
+    pot = ref.potential_mp(ctx, "riesz", d, s=_trace_exponent(point, constants))
+    theta, w = point["theta"], point["w"]
+
+    def loss_shifted(v):
+        return ref.common.loss9(ctx, [[ctx.mpf(c) + e for c, e in zip(x, v, strict=True)] for x in theta], w, pot)
+
+    lap, _ = ref.laplacian_mp(ctx, loss_shifted, [0] * d)
+    mags = [ref.laplacian_mp(ctx, lambda x, j=j: pot(x, w[j]), theta[i])[1] for i in range(k) for j in range(k)]
+    return lap, ctx.mpf(0), 2 * ctx.fsum(mags)
+
+
+theorem_3_6_trace = Claim(
+    id=f"{PAPER}/theorem-3.6[proof-step-trace-sign]", label="Theorem 3.6 (proof)", section="3.2.1",
+    statement="By the subharmonic condition, tr(∇²L) = −2 Σ_{i=1}^k Σ_{j=1}^k Δ_{θ_i} Φ(θ_i, w_j) < 0.",
+    kind=Kind.INEQUALITY, constants={"exponent_shift": 0},
+    spec=PointwiseSpec(_trace_domain, "<", _trace_reference, _trace_fast, terms=64,
+                       terms_reason="the trace of an autograd Hessian of (9) through ≤ 22 potential terms; margins "
+                       "relative to 2 Σ Σ Σ_m |∂_mm Φ(θ_i, w_j)|"),
+    mutants=(Mutant("superharmonic-exponent", {"exponent_shift": -1.5},
+                    "s lowered by 1.5: includes 0 < s < d − 2, where r^{−s} is superharmonic (d ≥ 3)"),),
+    establishes="For r^{−s} with s > max(0, d − 2) (strictly subharmonic, Definition 3.5) the trace of the "
+    "correlated-translation Hessian of (9) is negative at every drawn configuration with θ_i ≠ w_j (autograd vs "
+    "mpmath numerical Laplacian), so such a point is not a local minimum in Def. 3.2's sense.",
+    reading="The printed trace is that of the correlated-translation Hessian of "
+    "theorem-3.6[proof-step-correlated-hessian], at configurations with every θ_i ≠ w_j.",
+    depends=(f"{PAPER}/definition-3.5", f"{PAPER}/equation-9"),
+)
+
+
+
+@fast.single_threaded
+def _cancel_fast(batch, constants, *, device, dtype):
+    c = float(constants["pair_coefficient"])
+    lhs = torch.zeros(len(batch), dtype=dtype, device=device)
+    scale = torch.zeros_like(lhs)
+    for idx, p in enumerate(batch.points):
+        name, params = _proof_params(p)
+        pot = fast.potential_callable(name, p["d"], **params)
+        w = torch.tensor(p["w"], dtype=dtype, device=device)
+        values, mags = [], []
+        for rest in (p["theta"][1:], p["theta_other"][1:]):
+            th = torch.cat([w[:1], torch.tensor(rest, dtype=dtype, device=device).reshape(-1, p["d"])], 0)
+            k = th.shape[0]
+            terms_full = [c * pot(th[i], th[j]) for i in range(k) for j in range(i + 1, k)]
+            terms_full += [-2 * pot(th[i], w[j]) for i in range(k) for j in range(k) if (i, j) != (0, 0)]
+            terms_red = [c * pot(th[i], th[j]) for i in range(1, k) for j in range(i + 1, k)]
+            terms_red += [-2 * pot(th[i], w[j]) for i in range(1, k) for j in range(1, k)]
+            values.append(sum(terms_full, torch.zeros((), dtype=dtype)) - sum(terms_red, torch.zeros((), dtype=dtype)))
+            mags.append(sum((t.abs() for t in terms_full + terms_red), torch.zeros((), dtype=dtype)))
+        lhs[idx] = values[0] - values[1]
+        scale[idx] = mags[0] + mags[1]
+    return lhs, torch.zeros_like(lhs), scale
+
+
+def _cancel_reference(point, constants, ctx):
+    c = ctx.mpf(constants["pair_coefficient"])
+    name, params = _proof_params(point)
+    pot = ref.potential_mp(ctx, name, point["d"], **params)
+    w = point["w"]
+    values, mags = [], []
+    for rest in (point["theta"][1:], point["theta_other"][1:]):
+        th = [w[0], *rest]
+        k = len(th)
+        full = [c * pot(th[i], th[j]) for i in range(k) for j in range(i + 1, k)]
+        full += [-2 * pot(th[i], w[j]) for i in range(k) for j in range(k) if (i, j) != (0, 0)]
+        red = [c * pot(th[i], th[j]) for i in range(1, k) for j in range(i + 1, k)]
+        red += [-2 * pot(th[i], w[j]) for i in range(1, k) for j in range(1, k)]
+        values.append(ctx.fsum(full) - ctx.fsum(red))
+        mags.append(ctx.fsum(abs(t) for t in full + red))
+    return values[0] - values[1], ctx.mpf(0), mags[0] + mags[1]
+
+
+theorem_3_6_cancellation = Claim(
+    id=f"{PAPER}/theorem-3.6[proof-step-cancellation]", label="Theorem 3.6 (proof)", section="3.2.1",
+    statement="WLOG, let's say that at convergence, θ_1 = w_1. Then, simply realize that we can write L with θ_1, "
+    "w_1 terms cancelled out: L(θ) = 2 Σ_{i=2}^k Σ_{i<j} Φ(θ_i, θ_j) − 2 Σ_{i=2}^k Σ_{j=2}^k Φ(θ_i, w_j).",
+    kind=Kind.IDENTITY, constants={"pair_coefficient": 2},
+    spec=PointwiseSpec(_proof_domain, "==", _cancel_reference, _cancel_fast, terms=32,
+                       terms_reason="two sums of ≤ 2k² = 32 potential values each; margins relative to Σ|terms|"),
+    mutants=(Mutant("pair-coefficient-1", {"pair_coefficient": 1},
+                    "2 Σ_{i<j} Φ(θ_i, θ_j) replaced by Σ_{i<j} Φ(θ_i, θ_j): the θ_1-terms no longer cancel"),),
+    establishes="With θ_1 = w_1, (9) minus the printed reduced loss is the same at two independent configurations "
+    "of θ_2..θ_k (d ≤ 4, k ≤ 4, five translation-invariant potentials): it is the constant −2 Σ_{j≥2} Φ(w_1, w_j) "
+    "(plus −2Φ(w_1, w_1), infinite for singular Φ, left out on both sides).",
+    reading="'L with θ_1, w_1 terms cancelled out' read as equality up to an additive constant independent of "
+    "θ_2..θ_k (the printed display omits it), checked by differencing two configurations.",
+    depends=(f"{PAPER}/equation-9",),
+)
+
+
+def _prove_stepsize(constants) -> SymbolicOutcome:
+    k, B = sp.symbols("k B", positive=True)
+    printed = 1 / (constants["printed_denominator"] * k**2 * B)
+    hessian_bound = 4 * k**2 * B  # the proof's naive bound sup ‖∇²L‖ ≤ 4k²B
+    theorem_b5 = 1 / (2 * hessian_bound)  # Theorem B.5: α = 1/(2L)
+    sharper = 2 * B * (2 * k**2 - k)  # pair terms ≤ 4B each (k(k−1)/2 of them), cross terms ≤ 2B (k² of them)
+    ratio = sp.simplify(printed / theorem_b5)
+    values = {"printed alpha": str(printed), "Theorem B.5 alpha with L = 4k^2 B": str(theorem_b5),
+              "ratio printed / B.5": str(ratio), "sharper Hessian bound 2B(2k^2-k)": str(sharper),
+              "printed / B.5 with the sharper bound": str(sp.simplify(printed * 2 * sharper))}
+    if ratio == 1:
+        return SymbolicOutcome(Verdict.PROVED, "the printed step equals Theorem B.5's 1/(2L) with L = 4k²B", 0,
+                               None, values)
+    return SymbolicOutcome(Verdict.VIOLATED, f"α = {printed} is {ratio} × Theorem B.5's 1/(2L) = {theorem_b5} with the "
+                           "proof's own bound L = 4k²B", 0, {"k": "any", "B": "any"}, values)
+
+
+theorem_3_6_stepsize = Claim(
+    id=f"{PAPER}/theorem-3.6[proof-step-stepsize]", label="Theorem 3.6 (proof)", section="3.2.1",
+    statement="running Algorithm 1 on L with stepsize α = 1/(4k²B) … we can naively bound sup_{x∈Ω} ‖∇²L‖ ≤ 4k²B. "
+    "By Theorem B.5 [Algorithm 1 with stepsize α = 1/(2L), sup ‖∇²f‖ ≤ L], we converge to a critical point …",
+    kind=Kind.SYMBOLIC, constants={"printed_denominator": 4}, spec=SymbolicSpec(_prove_stepsize),
+    mutants=(Mutant("denominator-2", {"printed_denominator": 2}, "α = 1/(2k²B)"),),
+    establishes="Exact: the printed α = 1/(4k²B) is twice the step 1/(2L) = 1/(8k²B) that Theorem B.5 prescribes for "
+    "the proof's own bound L = 4k²B; with the sharper bound 2B(2k² − k) the printed step is still (2k − 1)/k times "
+    "B.5's for every k ≥ 2 (equal at k = 1). Whether 1/L-type steps also converge (Lee et al. use α < 1/L) is "
+    "outside the statement as printed.",
+    reading="The step-size constant of Theorem 3.6 compared with the one of the theorem its proof invokes.",
+    errata=(Erratum(
+        summary="Theorem 3.6's step α = 1/(4k²B) does not match Theorem B.5's α = 1/(2L) for the proof's bound "
+        "L = 4k²B (it is 2× larger).",
+        evidence="α_printed / α_B.5 = (1/(4k²B)) / (1/(8k²B)) = 2 exactly (sympy); with the sharper bound "
+        "‖∇²L‖ ≤ 2B(2k² − k) the ratio is (2k − 1)/k, e.g. 1.5 at k = 2, 5/3 at k = 3.",
+        suggested_fix="α = 1/(8k²B) (or prove ‖∇²L‖ ≤ 2k²B)."),),
+    depends=(f"{PAPER}/theorem-B.5",),
+)
+
+
+# --- Theorem 3.6 with every printed hypothesis met exactly: Φ = 1 + ‖θ − w‖² ---------------------------------
+
+@fast.single_threaded
+def _printed_hypotheses_run(setting, constants, seed, *, device, dtype, steps: int = 200) -> Trial:
+    """Algorithm 1 exactly as printed (fixed α = 1/(c k² B), no clipping, no capture) on (9) with
+    Φ = 1 + ‖θ − w‖²: Δ_θΦ = 2d > 0 everywhere, ‖∇²Φ‖ = 2 = B, Φ(θ, θ) = 1, Assumption 1."""
+    rng = np.random.default_rng(seed)
+    d, k = setting["d"], setting["k"]
+    pts = _separated_points(rng, 2 * k, d)
+    w = torch.tensor(pts[:k], dtype=torch.float64)
+    theta0 = torch.tensor(pts[k:], dtype=torch.float64)
+    pot = fast.potential_callable("quadratic", d)
+    bound = 2.0  # sup ‖∇²Φ‖ for Φ = 1 + r²
+    alpha = 1.0 / (float(constants["alpha_denominator"]) * k * k * bound)
+
+    def loss(x):
+        return fast_common.loss9(x, w, pot)
+
+    with torch.enable_grad():
+        theta, curve = fast_common.gradient_descent(loss, theta0, steps, alpha, "euclidean", record_every=10)
+    matched_value = float(loss(w))  # the value at θ = w (any permutation: (9) is symmetric)
+    end_value = float(loss(theta))
+    # the exact structure of (9) for this Φ: L = −2|S|² + 4 S·Σw + const with S = Σθ_i, so along a common
+    # translation L decreases without bound; check it numerically at the end point
+    direction = theta.sum(0) - w.sum(0)
+    direction = direction / direction.norm()
+    further = float(loss(theta + 10.0 * direction))
+    diag = {"loss_end": end_value, "loss_at_matching": matched_value, "loss_after_further_translation": further,
+            "norm_end": float(theta.norm()), "norm_start": float(theta0.norm()), "alpha": alpha, "steps": steps}
+    if end_value < matched_value and further < end_value and float(theta.norm()) > 10 * float(theta0.norm()):
+        return Trial("failure", diag, "the iterates diverge with L below its value at every matching and L → −∞ "
+                     "along a common translation: no global minimum exists to converge to", curve)
+    if float((theta[:, None, :] - w[None, :, :]).norm(dim=-1).min(1).values.max()) < CAPTURE:
+        return Trial("success", diag, "converged to a matching", curve)
+    return Trial("unfinished", diag, "neither matched nor certified divergent", curve)
+
+
+theorem_3_6_printed = Claim(
+    id=f"{PAPER}/theorem-3.6[hypotheses-as-printed]", label="Theorem 3.6", section="3.2.1",
+    statement=theorem_3_6.statement, kind=Kind.EXPERIMENT, constants={"alpha_denominator": 4},
+    spec=ExperimentSpec(
+        settings=({"d": 2, "k": 2}, {"d": 3, "k": 3}), run=_printed_hypotheses_run, seeds=6,
+        finite_check="Algorithm 1 exactly as printed (α = 1/(4k²B), B = 2, 200 steps, no clipping) on (9) with "
+        "Φ = 1 + ‖θ−w‖², which meets every printed hypothesis; failure = divergence certified by L(θ_T) < L(w), "
+        "growth of ‖θ_T‖ by 10× and further decrease along a common translation."),
+    mutants=(Mutant("theorem-b5-step", {"alpha_denominator": 8}, "α = 1/(8k²B) (Theorem B.5's step)"),),
+    establishes="A counterexample to the convergence sentence on M = R^d: Φ = 1 + ‖θ − w‖² is strictly "
+    "subharmonic (ΔΦ = 2d), has ‖∇²Φ‖ = 2 = B and Φ(θ, θ) = 1; under Assumption 1, (9) equals −2|S|² + 4S·Σ_j w_j "
+    "+ const with S = Σ_i θ_i, so it has no global minimum and Algorithm 1 diverges from every start off the "
+    "measure-zero set S = Σ w_j. The mechanism is general: a radial Φ = h(r) that is strictly subharmonic with "
+    "bounded Hessian has (r^{d−1}h')' = r^{d−1}Δh > 0 and h'(0) = 0, hence is strictly increasing, so learners are "
+    "repelled from the w_j. The theorem needs a non-compact-M hypothesis the paper does not state (or a singular, "
+    "decreasing Φ, which violates sup ‖∇²Φ‖ ≤ B; see theorem-3.6 for that case).",
+    reading="All printed hypotheses taken literally on M = R^d, with a potential that satisfies them exactly.",
+    errata=(Erratum(
+        summary="On M = R^d the hypotheses of Theorem 3.6 (strictly subharmonic, sup‖∇²Φ‖ ≤ B, Assumption 1) do "
+        "not imply that L has a global minimum: Φ = 1 + ‖θ−w‖² meets them and Algorithm 1 diverges.",
+        evidence="(9) = −2|Σθ_i|² + 4(Σθ_i)·(Σw_j) + const (exact). In the runs, L(θ_T) falls below L(w) and "
+        "‖θ_T‖ grows more than 10× within 200 steps of α = 1/(8k²) (see the trial diagnostics).",
+        suggested_fix="Assume Φ radially decreasing and L bounded below with a minimizer (e.g. compact M), or "
+        "treat the singular case (unbounded Hessian) with a capture argument instead of sup‖∇²Φ‖ ≤ B."),),
+    depends=(f"{PAPER}/definition-3.5", f"{PAPER}/assumption-1", f"{PAPER}/equation-9"),
+)
+
+CLAIMS: tuple[Claim, ...] = (definition_3_1, definition_3_2, theorem_3_3, theorem_3_3_trace, definition_3_5,
+                             corollary_3_4, assumption_1, theorem_3_6, theorem_3_6_correlated, theorem_3_6_trace,
+                             theorem_3_6_cancellation, theorem_3_6_stepsize, theorem_3_6_printed)

@@ -24,7 +24,7 @@ from checks.domain import Choice, Domain, Int
 from checks.fast import zhang2017_common as fcommon
 from checks.fast import zhang2017_losses as fast
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
-from checks.specs import Batch, PointwiseSpec, SymbolicOutcome, SymbolicSpec
+from checks.specs import Batch, InvarianceSpec, PointwiseSpec, ProbabilisticSpec, SymbolicOutcome, SymbolicSpec
 from reference import zhang2017_common as rcommon
 from reference import zhang2017_losses as ref
 
@@ -92,7 +92,8 @@ def _sphere_points(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
         if n == 1 or g.max() <= SPHERE_SEPARATION:
             return x
     q, _ = np.linalg.qr(rng.standard_normal((d, 2)))
-    angles = np.pi * (rng.permutation(n) + rng.uniform(0.4, 0.6, n)) / n
+    # spacing ≥ 0.9 π/n ≥ 0.35 (n ≤ 8) also across the wrap-around at π: |cos| ≤ 0.94 ≤ SPHERE_SEPARATION
+    angles = np.pi * (rng.permutation(n) + rng.uniform(0.45, 0.55, n)) / n
     signs = rng.choice([-1.0, 1.0], n)
     return signs[:, None] * (np.cos(angles)[:, None] * q[:, 0] + np.sin(angles)[:, None] * q[:, 1])
 
@@ -161,18 +162,18 @@ def _stack(points: list[dict], name: str, *, device, dtype) -> torch.Tensor:
     inner products unchanged, unit vectors stay unit); padded particles have charge 0, direction 0, and
     sit at distinct unit vectors e_m of the extra coordinates (finite potentials, |ρ| = 0 with everyone)."""
     if name in _CHARGE_FIELDS:
-        out = torch.zeros(len(points), K_MAX, device=device, dtype=dtype)
+        out = np.zeros((len(points), K_MAX))
         for i, p in enumerate(points):
-            out[i, : p["k"]] = torch.tensor(p[name], dtype=dtype)
-        return out
-    out = torch.zeros(len(points), K_MAX, D_PAD, device=device, dtype=dtype)
+            out[i, : p["k"]] = p[name]
+        return torch.from_numpy(out).to(device=device, dtype=dtype)
+    out = np.zeros((len(points), K_MAX, D_PAD))
     for i, p in enumerate(points):
         k, d = p["k"], p["dim"]
-        out[i, :k, :d] = torch.tensor(p[name], dtype=dtype)
+        out[i, :k, :d] = p[name]
         if name in _VECTOR_FIELDS:
-            for m in range(k, K_MAX):
-                out[i, m, D_MAX + _VECTOR_FIELDS[name] + m] = 1.0
-    return out
+            m = np.arange(k, K_MAX)
+            out[i, m, D_MAX + _VECTOR_FIELDS[name] + m] = 1.0
+    return torch.from_numpy(out).to(device=device, dtype=dtype)
 
 
 def _mask(points: list[dict], *, device, dtype) -> torch.Tensor:
@@ -633,7 +634,7 @@ def _eq5_fast(batch: Batch, constants, *, device, dtype):
         lhs = fast.loss4(a, th, b, w, pot) - fast.loss5(
             a, th, b, w, pot, _reading_of(constants), constants["pair_factor"], constants["cross_factor"],
             constants["diag_factor"], count=c["count"])
-        rhs = fast.gram(b, w, b, w, pot)
+        rhs = constants["dropped_weight"] * fast.gram(b, w, b, w, pot)
         scale = fast.loss4(a.abs(), th, b.abs(), w, _abs_pot(pot))
         return lhs, rhs, scale
     return _grouped(batch, _key, compute, device=device, dtype=dtype)
@@ -646,7 +647,7 @@ def _eq5_ref(point, constants, ctx):
     lhs = ref.loss4(ctx, a, th, b, w, pot) - ref.loss5(
         ctx, a, th, b, w, pot, _reading_of(constants), constants["pair_factor"], constants["cross_factor"],
         constants["diag_factor"])
-    rhs = ref.gram(ctx, b, w, b, w, pot)
+    rhs = constants["dropped_weight"] * ref.gram(ctx, b, w, b, w, pot)
     scale = ref.loss4(ctx, [abs(v) for v in a], th, [abs(v) for v in b], w, _abs_pot_ref(ctx, pot))
     return lhs, rhs, scale
 
@@ -667,7 +668,8 @@ def _eq5_claim(suffix: str, reading: str, reading_text: str, **kw) -> Claim:
         kind=Kind.IDENTITY,
         spec=PointwiseSpec(domain=_domain(FINITE_DIAGONAL), relation="==", reference=_eq5_ref, fast=_eq5_fast,
                            terms=TERMS_EXPANSION, terms_reason=TERMS_EXPANSION_REASON),
-        constants={"reading": reading, "pair_factor": 2, "cross_factor": 2, "diag_factor": 1},
+        constants={"reading": reading, "pair_factor": 2, "cross_factor": 2, "diag_factor": 1,
+                   "dropped_weight": kw.pop("dropped_weight", 1)},
         mutants=EXPANSION_MUTANTS + (Mutant("diag-dropped", {"diag_factor": 0}, "Σ a_i² Φ(θ_i,θ_i) dropped too"),),
         establishes="(4) − (5) equals Σ_{i,j} b_i b_j Φ(w_i, w_j) (the dropped constant, independent of a and θ) at "
         "random (a, θ, b, w), a, b ∈ [−2, 2], k ≤ 4, d ≤ 5, for the printed potentials of Table 1 on their M and "
@@ -685,6 +687,12 @@ equation_5_ordered = _eq5_claim(
     expected=frozenset({Verdict.VIOLATED}),
     expected_reason="a reading of the printed index range under which (5) is not (4) minus a constant; the "
     "plain id (each unordered pair once) holds")
+equation_5_literal = _eq5_claim(
+    "[literal-equality]", "pairs",
+    "(5) read as an equality with (4) (both are written 'L(a, θ) ='): (4) − (5) = 0.",
+    dropped_weight=0, expected=frozenset({Verdict.VIOLATED}),
+    expected_reason="the text says (5) drops the constant terms of (4), so it equals (4) only up to Σ bbΦ(w, w); "
+    "the literal equality fails by exactly that constant (reported), which is not an erratum")
 equation_5_rebound = _eq5_claim(
     "[rebound-index]", "rebound",
     "The inner Σ_{i<j} read as rebinding i (all unordered pairs), repeated by the outer Σ_{i=1}^k: k copies of "
@@ -705,7 +713,7 @@ def _eq6_fast(batch: Batch, constants, *, device, dtype):
                 a, th, b, w, pot, _reading_of(constants), constants["pair_factor"], constants["cross_factor"],
                 count=c["count"])
         scale = sum(fast.loss4(a.abs(), th, b.abs(), w, _abs_pot(pot)) for th in (c["theta"], c["theta2"]))
-        return dropped(c["theta"]), dropped(c["theta2"]), scale
+        return dropped(c["theta"]), constants["dropped_weight"] * dropped(c["theta2"]), scale
     return _grouped(batch, _key, compute, device=device, dtype=dtype)
 
 
@@ -719,7 +727,7 @@ def _eq6_ref(point, constants, ctx):
             ctx, a, th, b, w, pot, _reading_of(constants), constants["pair_factor"], constants["cross_factor"])
     scale = ctx.fsum(ref.loss4(ctx, [abs(v) for v in a], th, [abs(v) for v in b], w, _abs_pot_ref(ctx, pot))
                      for th in (point["theta"], point["theta2"]))
-    return dropped(point["theta"]), dropped(point["theta2"]), scale
+    return dropped(point["theta"]), constants["dropped_weight"] * dropped(point["theta2"]), scale
 
 
 EQ6_STATEMENT = ("Observe that the first term in (5) is often a constant in the variable θ. Therefore, when a_i are "
@@ -733,7 +741,8 @@ def _eq6_claim(suffix: str, reading: str, cases: tuple[str, ...], reading_text: 
         kind=Kind.IDENTITY,
         spec=PointwiseSpec(domain=_domain(cases), relation="==", reference=_eq6_ref, fast=_eq6_fast,
                            terms=TERMS_EXPANSION, terms_reason=TERMS_EXPANSION_REASON),
-        constants={"reading": reading, "pair_factor": 2, "cross_factor": 2},
+        constants={"reading": reading, "pair_factor": 2, "cross_factor": 2,
+                   "dropped_weight": kw.pop("dropped_weight", 1)},
         mutants=EXPANSION_MUTANTS,
         establishes="For fixed a (and b, w), (4) − (6) takes the same value at two independent random "
         "configurations θ, θ' on M: the simplified loss (6) differs from the population loss (4) by a "
@@ -753,6 +762,12 @@ equation_6_nonconstant = _eq6_claim(
     expected=frozenset({Verdict.VIOLATED}),
     expected_reason="the paper only says the first term is 'often' constant; this potential is outside that case "
     "on purpose (a control), not an erratum")
+equation_6_literal = _eq6_claim(
+    "[literal-equality]", "pairs", WELL_CONDITIONED_DIAGONAL,
+    "(6) read as an equality with the population loss (4) (both written 'L(a, θ) ='): (4) − (6) = 0.",
+    dropped_weight=0, expected=frozenset({Verdict.VIOLATED}),
+    expected_reason="the text calls (6) a 'simplified loss' obtained by dropping terms constant in θ; it differs "
+    "from (4) by Σ a_i² Φ(θ_i, θ_i) + Σ bbΦ(w, w) (so its minimum is not 0) — reported, not an erratum")
 equation_6_ordered = _eq6_claim(
     "[ordered-pairs]", "ordered", WELL_CONDITIONED_DIAGONAL,
     "Σ_{i=1}^k Σ_{i<j} read as Σ_i Σ_{j≠i} (each pair twice).",
@@ -1013,8 +1028,675 @@ equation_7_rebound = _eq7_claim(
     expected_reason="a literal reading of the printed index range of (6) under which (7) fails for k ≥ 2")
 
 
-CLAIMS = (theorem_1_1, theorem_1_1_like, equation_5, equation_5_ordered, equation_5_rebound, equation_6,
-          equation_6_nonconstant, equation_6_ordered, equation_6_rebound, definition_2_1, equation_8, theorem_2_2,
-          theorem_2_2_loss5, theorem_2_2_nonconstant, theorem_2_2_ordered, theorem_2_2_rebound, theorem_2_2_proof,
-          equation_9, equation_9_from6, equation_9_ordered, equation_9_rebound, equation_7, equation_7_ordered,
-          equation_7_rebound)
+# --- eq. (4): the reparametrisation a → −a and the expansion ----------------------------------------
+
+#: activation name -> (activation, m): σ(x, θ) = g(x^T θ) with g exact under a product Gauss–Hermite rule
+GH_ACTIVATIONS: dict[str, tuple[str, int]] = {
+    "hermite1": ("hermite", 1), "hermite2": ("hermite", 2), "hermite3": ("hermite", 3),
+    "exponential": ("exponential", 0), "linear": ("linear", 0),
+}
+GH_EXPONENTIAL_NODES = 12  # the expansion is linear in the measure: any rule gives an exact identity
+
+
+def _gh_nodes(act: str) -> int:
+    name, m = GH_ACTIVATIONS[act]
+    return GH_EXPONENTIAL_NODES if name == "exponential" else ref.gh_nodes(name, m)
+
+
+def _gh_derive(point: Mapping[str, Any]) -> dict[str, Any]:
+    dim = min(point["d"], 2) if point["act"] == "exponential" else point["d"]
+    rng = np.random.default_rng(point["seed"])
+    k = point["k"]
+    vec = rng.standard_normal((2 * k, dim))
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    return {"dim": dim, "theta": vec[:k].tolist(), "w": vec[k:].tolist(), "a": rng.uniform(-2, 2, k).tolist(),
+            "b": rng.uniform(-2, 2, k).tolist()}
+
+
+GH_DOMAIN = Domain((Int("seed", 0, 2**31 - 1), Int("k", 1, 3, examples=(1, 2)), Int("d", 1, 3),
+                    Choice("act", tuple(GH_ACTIVATIONS))), derive=_gh_derive)
+
+
+def _eq4_fast(batch: Batch, constants, *, device, dtype):
+    def compute(key, pts):
+        act_name, k, dim = key
+        name, m = GH_ACTIVATIONS[act_name]
+        act = fast.activation(name, m)
+        xs, wts = fast.gh_grid(dim, _gh_nodes(act_name), dtype, device)
+        th, w = (torch.tensor([p[n] for p in pts], device=device, dtype=dtype) for n in ("theta", "w"))
+        a, b = (torch.tensor([p[n] for p in pts], device=device, dtype=dtype) for n in ("a", "b"))
+        # (3) at the reparametrised weights a' = reparam_sign · a: E (Σ b σ(X, w) − Σ a' σ(X, θ))², unexpanded
+        err = fast.network_outputs(act, b, w, xs) - fast.network_outputs(act, constants["reparam_sign"] * a, th, xs)
+        lhs = (err * err * wts).sum(-1)
+        pot = fast.potential_by_quadrature(act, xs, wts)
+        rhs = fast.loss4(a, th, b, w, pot, constants["cross_factor"])
+        apot = fast.potential_by_quadrature(lambda s: act(s).abs(), xs, wts)
+        scale = fast.loss4(a.abs(), th, b.abs(), w, apot, 2.0)
+        return lhs, rhs, scale
+    return _grouped(batch, lambda p: (p["act"], p["k"], p["dim"]), compute, device=device, dtype=dtype)
+
+
+def _eq4_ref(point, constants, ctx):
+    name, m = GH_ACTIVATIONS[point["act"]]
+    act = ref.activation(ctx, name, m)
+    nodes = _gh_nodes(point["act"])
+    a, th, b, w = point["a"], point["theta"], point["b"], point["w"]
+    lhs = ref.network_square_expectation(ctx, act, [constants["reparam_sign"] * v for v in a], th, b, w, -1, nodes)
+    rhs = ref.loss4(ctx, a, th, b, w, ref.potential_by_quadrature(ctx, act, nodes), constants["cross_factor"])
+    scale = ref.loss4(ctx, [abs(v) for v in a], th, [abs(v) for v in b], w,
+                      ref.potential_by_quadrature(ctx, lambda s: abs(act(s)), nodes))
+    return lhs, rhs, scale
+
+
+equation_4 = Claim(
+    id=f"{PAPER}/equation-4", label="Eq. (4)", section="2.1",
+    statement="To further simplify (3), let us parametrize a with −a and expand: L(a, θ) = E_{X∼D}[(Σ_{i=1}^k a_i "
+    "σ(X, θ_i) + Σ_{i=1}^k b_i σ(X, w_i))²] = Σ_i Σ_j a_i a_j E[σ(X, θ_i)σ(X, θ_j)] + 2 a_i b_j E[σ(X, θ_i)σ(X, w_j)] "
+    "+ b_i b_j E[σ(X, w_i)σ(X, w_j)] = Σ_i Σ_j a_i a_j Φ(θ_i, θ_j) + 2 Σ_i Σ_j a_i b_j Φ(θ_i, w_j) + Σ_i Σ_j b_i b_j "
+    "Φ(w_i, w_j) (4) where Φ(θ, w) = E_{X∼D}[σ(X, θ)σ(X, w)] is called the potential function corresponding to the "
+    "activation function σ",
+    kind=Kind.IDENTITY,
+    spec=PointwiseSpec(domain=GH_DOMAIN, relation="==", reference=_eq4_ref, fast=_eq4_fast, terms=TERMS_EXPANSION,
+                       terms_reason="the unexpanded square sums ≤ 6 activations per node and ≤ 4^3 nodes; the Gram "
+                       "form ≤ 36 products; the scale is the expectation of the absolute expansion"),
+    constants={"reparam_sign": -1, "cross_factor": 2},
+    mutants=(Mutant("no-reparametrisation", {"reparam_sign": 1},
+                    "(4) compared with (3) at a instead of at −a (the sign of the cross term)"),
+             Mutant("cross-factor-1", {"cross_factor": 1}, "2 Σ a_i b_j Φ replaced by Σ a_i b_j Φ")),
+    establishes="(3) evaluated at −a, E(Σ b_i σ(X,w_i) − Σ (−a_i) σ(X,θ_i))² with the square NOT expanded, equals the "
+    "printed Gram form (4) with Φ = E σ(X,θ)σ(X,w) computed from σ by the same product Gauss–Hermite rule (exact for "
+    "the polynomial rows He_m/√m!, m ≤ 3, and σ = x^Tθ; for e^{x^Tθ−2} the identity is linear in the measure, so "
+    "any rule tests it exactly); unit θ_i, w_j in R^d, d ≤ 3, k ≤ 3, a, b ∈ [−2, 2]. It checks the "
+    "reparametrisation sign and the factor 2; kinked σ (ReLU, sign) are covered by the Monte Carlo check of (3).",
+    depends=(f"{PAPER}/equation-3",),
+)
+
+
+# --- eqs. (2), (3): the empirical and the population loss, Monte Carlo against the Gram form -----------
+
+MC_SETTINGS = (
+    {"act": "relu", "d": 3, "k": 2, "seed": 11, "n": 1},
+    {"act": "sign", "d": 4, "k": 3, "seed": 5, "n": 1},
+    {"act": "relu", "d": 5, "k": 3, "seed": 7, "n": 4},
+)
+
+
+def _mc_config(setting: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """Unit θ_i, w_j ∈ R^d and a, b ∈ [−2, 2] from the setting's seed; a is taken away from b (a_i = −b_i/2 +
+    noise) so that the cross term, whose sign a mutant flips, carries weight."""
+    rng = np.random.default_rng(setting["seed"])
+    k, d = setting["k"], setting["d"]
+    vec = rng.standard_normal((2 * k, d))
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    b = rng.uniform(0.5, 2, k) * rng.choice([-1, 1], k)
+    a = b / 2 + rng.uniform(-0.2, 0.2, k)
+    return {"theta": vec[:k], "w": vec[k:], "a": a, "b": b}
+
+
+@lru_cache(maxsize=4096)
+def _kinked_potential(act: str, rho: float) -> float:
+    """Φ(ρ) = E σ(U) σ(V), Corr(U, V) = ρ, for σ = √2·max(·, 0) or √2·sgn, by 1-D adaptive quadrature
+    (scipy, float64) of σ(x) times the closed-form conditional mean E σ(ρx + cZ), split at the kink — computed
+    from σ, independently of Table 1's closed forms."""
+    from scipy import integrate
+
+    def pdf(x: float) -> float:
+        return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+
+    def cdf(x: float) -> float:
+        return 0.5 * math.erfc(-x / math.sqrt(2))
+
+    c = math.sqrt(max(0.0, 1 - rho * rho))
+    sigma = {"relu": lambda x: math.sqrt(2) * max(x, 0.0), "sign": lambda x: math.sqrt(2) * math.copysign(1.0, x)
+             if x != 0 else 0.0}[act]
+    if c == 0:
+        cond = lambda x: sigma(rho * x)  # noqa: E731
+    elif act == "relu":
+        cond = lambda x: math.sqrt(2) * (rho * x * cdf(rho * x / c) + c * pdf(rho * x / c))  # noqa: E731
+    else:
+        cond = lambda x: math.sqrt(2) * math.erf(rho * x / (c * math.sqrt(2)))  # noqa: E731
+    total = 0.0
+    for lo, hi in ((-40.0, 0.0), (0.0, 40.0)):
+        val, _ = integrate.quad(lambda x: pdf(x) * sigma(x) * cond(x), lo, hi, epsabs=1e-14,
+                                epsrel=1e-13, limit=200)
+        total += val
+    return total
+
+
+def _population_loss_gram(setting: Mapping[str, Any], cross_factor: float) -> float:
+    """(3) through its Gram form Σ bbΦ − cross_factor Σ abΦ + Σ aaΦ with the quadrature potentials."""
+    cfg = _mc_config(setting)
+
+    def g(c, x, e, y):
+        return sum(c[i] * e[j] * _kinked_potential(setting["act"], round(float(np.clip(x[i] @ y[j], -1, 1)), 15))
+                   for i in range(len(c)) for j in range(len(e)))
+    return g(cfg["b"], cfg["w"], cfg["b"], cfg["w"]) - cross_factor * g(cfg["a"], cfg["theta"], cfg["b"], cfg["w"]) \
+        + g(cfg["a"], cfg["theta"], cfg["a"], cfg["theta"])
+
+
+def _squared_errors(setting, constants, n: int, generator, *, device, dtype) -> torch.Tensor:
+    """n draws of (f(X) − f̂(X))² = (Σ b_i σ(X, w_i) − learner_sign·Σ a_i σ(X, θ_i))², X ∼ N(0, I_d)."""
+    cfg = _mc_config(setting)
+    act = fast.activation(setting["act"])
+    x = torch.randn(n, setting["d"], generator=generator, dtype=dtype, device=device)
+    th, w = (torch.tensor(cfg[k], dtype=dtype, device=device) for k in ("theta", "w"))
+    a, b = (torch.tensor(cfg[k], dtype=dtype, device=device) for k in ("a", "b"))
+    f = (b * act(x @ w.T)).sum(-1)
+    fhat = (a * act(x @ th.T)).sum(-1)
+    err = f + constants["learner_sign"] * fhat
+    return err * err
+
+
+def _eq3_sample(setting, constants, n: int, generator, *, device, dtype):
+    return _squared_errors(setting, constants, n, generator, device=device, dtype=dtype)
+
+
+def _eq2_sample(setting, constants, n: int, generator, *, device, dtype):
+    """n draws of L̂ = normaliser · Σ_{j=1}^{m} (f(x_j) − f̂(x_j))² over m = setting['n'] fresh inputs."""
+    m = setting["n"]
+    sq = _squared_errors(setting, constants, n * m, generator, device=device, dtype=dtype).reshape(n, m)
+    return sq.sum(-1) / (m + constants["normaliser_shift"])
+
+
+MC_BOUND = lambda setting, constants: _population_loss_gram(setting, constants.get("cross_factor", 2))  # noqa: E731
+
+equation_3 = Claim(
+    id=f"{PAPER}/equation-3", label="Eq. (3)", section="2.1",
+    statement="L(a, θ) = E_{X∼D}[(Σ_{i=1}^k b_i σ(X, w_i) − Σ_{i=1}^k a_i σ(X, θ_i))²]. Working with the true loss "
+    "allows us to avoid overfitting concerns.",
+    kind=Kind.PROBABILISTIC,
+    spec=ProbabilisticSpec(settings=MC_SETTINGS, sample=_eq3_sample, bound=MC_BOUND, relation="==",
+                           statistic="mean", samples=60000),
+    constants={"learner_sign": -1, "cross_factor": 2},
+    mutants=(Mutant("learner-plus", {"learner_sign": 1}, "f + f̂ in place of f − f̂ (no reparametrisation)"),
+             Mutant("cross-factor-1", {"cross_factor": 1}, "the Gram form of (3) with Σ a b Φ instead of 2 Σ a b Φ")),
+    establishes="The Monte Carlo mean of (f(X) − f̂(X))², X ∼ N(0, I_d), for the Table-1 activations √2·max(x^Tθ, 0) "
+    "and √2·sgn(x^Tθ) (k = 2, 3; d = 3, 4, 5; fixed seeded configurations) agrees, within its confidence interval, "
+    "with the Gram form Σ bbΦ − 2 Σ abΦ + Σ aaΦ of (3), Φ = E σσ computed by 1-D quadrature from σ. This ties the "
+    "population loss to the potentials for the kinked activations (the exact Gauss–Hermite check of (4) covers "
+    "smooth ones); a Monte Carlo agreement cannot prove equality.",
+    depends=(f"{PAPER}/equation-1",),
+)
+
+equation_2 = Claim(
+    id=f"{PAPER}/equation-2", label="Eq. (2)", section="2.1",
+    statement="L̂(a, θ) = (1/n) Σ_{j=1}^n (f(x_j) − f̂(x_j))² = (1/n) Σ_{j=1}^n (Σ_{i=1}^k b_i σ(x_j, w_i) − Σ_{i=1}^k "
+    "a_i σ(x_j, θ_i))², with n training pairs (x_i, f(x_i)), x_i drawn i.i.d. from D. [...] since the Rademacher "
+    "complexity of C_{σ,k} under reasonable assumptions is poly(k, d)/√n, we would rather work with the true loss "
+    "directly.",
+    kind=Kind.PROBABILISTIC,
+    spec=ProbabilisticSpec(settings=MC_SETTINGS, sample=_eq2_sample, bound=MC_BOUND, relation="==",
+                           statistic="mean", samples=40000),
+    constants={"learner_sign": -1, "normaliser_shift": 0},
+    mutants=(Mutant("learner-plus", {"learner_sign": 1}, "f + f̂ in place of f − f̂"),
+             Mutant("normaliser-n-minus-1", {"normaliser_shift": -0.5},
+                    "1/n replaced by 1/(n − 1/2) (for n = 1: 2·Σ)")),
+    establishes="The empirical loss (2) is an unbiased estimate of the population loss (3): the Monte Carlo mean of "
+    "L̂ over fresh samples of size n ∈ {1, 4} agrees, within its confidence interval, with (3) in its Gram form "
+    "(quadrature potentials), for the Table-1 ReLU and sign activations. The Rademacher remark (poly(k, d)/√n) "
+    "has unspecified constants and is not checked.",
+    depends=(f"{PAPER}/equation-1", f"{PAPER}/equation-3"),
+)
+
+
+# --- Algorithm 1 -----------------------------------------------------------------------------------
+
+def _alg1_derive(point: Mapping[str, Any]) -> dict[str, Any]:
+    rng = np.random.default_rng(point["seed"])
+    d = max(point["d"], 2) if point["manifold"] == "sphere" else point["d"]
+    if point["manifold"] == "euclidean":
+        lam = rng.uniform(0.5, 2.0, d)
+        return {"dim": d, "lam": lam.tolist(), "center": rng.uniform(-1, 1, d).tolist(),
+                "x0": rng.uniform(-2, 2, d).tolist(), "u": rng.standard_normal(d).tolist(),
+                "alpha": float(point["step"] / lam.max())}
+    v = rng.standard_normal(d)
+    v /= np.linalg.norm(v)
+    e = rng.standard_normal(d)
+    e -= (e @ v) * v
+    e /= np.linalg.norm(e)
+    phi0 = rng.uniform(0.2, 3.0)  # initial angle to v (away from the antipode, where the gradient vanishes)
+    return {"dim": d, "v": v.tolist(), "x0": (math.cos(phi0) * v + math.sin(phi0) * e).tolist(), "phi0": phi0,
+            "alpha": float(point["step"])}
+
+
+ALG1_DOMAIN = Domain((Int("seed", 0, 2**31 - 1), Int("d", 1, 5), Int("T", 1, 8, examples=(1,)),
+                      Choice("manifold", ("euclidean", "sphere")), Choice("step", (0.1, 0.4, 0.9))),
+                     derive=_alg1_derive)
+
+
+def _alg1_fast(batch: Batch, constants, *, device, dtype):
+    def compute(key, pts):
+        manifold, d, T = key
+        x0 = torch.tensor([[p["x0"]] for p in pts], device=device, dtype=dtype)  # (B, 1, d): one particle
+        alpha = torch.tensor([p["alpha"] for p in pts], device=device, dtype=dtype)
+        if manifold == "euclidean":
+            lam, c, u = (torch.tensor([p[n] for p in pts], device=device, dtype=dtype) for n in ("lam", "center", "u"))
+            loss = lambda x: 0.5 * (lam * (x[:, 0] - c) ** 2).sum(-1)  # noqa: E731
+            xT = fast.gradient_descent(loss, x0, T, alpha, manifold, constants["step_sign"])[:, 0]
+            closed = c + (1 - alpha.unsqueeze(-1) * lam) ** T * (x0[:, 0] - c)
+            return (u * xT).sum(-1), (u * closed).sum(-1), ((u * xT).abs() + (u * closed).abs()).sum(-1)
+        v = torch.tensor([p["v"] for p in pts], device=device, dtype=dtype)
+        loss = lambda x: -(v * x[:, 0]).sum(-1)  # noqa: E731
+        xT = fast.gradient_descent(loss, x0, T, alpha, manifold, constants["step_sign"])[:, 0]
+        phi0 = torch.tensor([p["phi0"] for p in pts], device=device, dtype=dtype)
+        closed = torch.cos(fast.sphere_linear_angle(phi0, alpha, T))
+        return (v * xT).sum(-1), closed, torch.ones_like(closed)
+    return _grouped(batch, lambda p: (p["manifold"], p["dim"], p["T"]), compute, device=device, dtype=dtype)
+
+
+def _alg1_ref(point, constants, ctx):
+    T, alpha, manifold = point["T"], ctx.mpf(point["alpha"]), point["manifold"]
+    if manifold == "euclidean":
+        lam, c, u = point["lam"], point["center"], point["u"]
+
+        def loss(x):
+            return ctx.fsum(ctx.mpf(lv) * (x[0][i] - cv) ** 2 for i, (lv, cv) in enumerate(zip(lam, c,
+                                                                                               strict=True))) / 2
+        xT = ref.gradient_descent(ctx, loss, [point["x0"]], T, alpha, manifold, constants["step_sign"])[0]
+        closed = [ctx.mpf(cv) + (1 - alpha * lv) ** T * (ctx.mpf(x0) - cv)
+                  for lv, cv, x0 in zip(lam, c, point["x0"], strict=True)]
+        lhs = ctx.fsum(ctx.mpf(uc) * x for uc, x in zip(u, xT, strict=True))
+        rhs = ctx.fsum(ctx.mpf(uc) * x for uc, x in zip(u, closed, strict=True))
+        return lhs, rhs, ctx.fsum(abs(ctx.mpf(uc) * x) for uc, x in zip(u, xT, strict=True)) + abs(rhs)
+    v = point["v"]
+
+    def loss(x):
+        return -ctx.fsum(ctx.mpf(vc) * xc for vc, xc in zip(v, x[0], strict=True))
+    xT = ref.gradient_descent(ctx, loss, [point["x0"]], T, alpha, manifold, constants["step_sign"])[0]
+    # v and the starting point are float64: their exact angle is recomputed at working precision
+    x0 = ref.project(ctx, [point["x0"]], manifold)[0]
+    vv = ref.project(ctx, [v], manifold)[0]
+    phi0 = ctx.acos(ctx.fsum(p * q for p, q in zip(x0, vv, strict=True)))
+    return (ctx.fsum(p * q for p, q in zip(vv, xT, strict=True)), ctx.cos(ref.sphere_linear_angle(ctx, phi0, alpha, T)),
+            ctx.mpf(1))
+
+
+algorithm_1 = Claim(
+    id=f"{PAPER}/algorithm-1", label="Algorithm 1", section="2.1",
+    statement="Algorithm 1: x = GradientDescent(L, x0, T, α). Input: L: M → R; x0 ∈ M; T ∈ N; α ∈ R. x = x0; for i = 1 "
+    "to T do x = x − α∇L(x); x = Π_M x; end. Output: x. [∇ is the gradient on M: 'the projected gradient of f onto "
+    "the tangent space'; Π_M the projection onto M.]",
+    kind=Kind.IDENTITY,
+    spec=PointwiseSpec(domain=ALG1_DOMAIN, relation="==", reference=_alg1_ref, fast=_alg1_fast, terms=16.0,
+                       terms_reason="T ≤ 8 steps, each a gradient, an axpy and (on the sphere) a normalisation; the "
+                       "closed form's power (1 − αλ)^T and the angle recurrence round once per step",
+                       reference_rtol=REFERENCE_DIFF_RTOL, reference_rtol_reason=REFERENCE_DIFF_REASON),
+    constants={"step_sign": -1},
+    mutants=(Mutant("ascent", {"step_sign": 1}, "x = x + α∇L(x)"),),
+    establishes="The implementation of Algorithm 1 used by every dynamics entry (torch: autograd gradient, tangent "
+    "projection, Π_M; mpmath: mpmath.diff gradient) reproduces closed forms: on R^d, for L(x) = ½ Σ λ_c (x_c − "
+    "c_c)², x_T = c + (1 − αλ)^T (x0 − c); on S^{d−1}, for L(x) = −v^T x, the iterate stays in span(x0, v) and its "
+    "angle to v follows tan φ' = (1 − α cos φ) sin φ / ((1 − α cos φ) cos φ + α); T ≤ 8, αλ_max ∈ {0.1, 0.4, 0.9}. "
+    "The convergence claims built on Algorithm 1 are checked by the landscape / dynamics entries.",
+)
+
+
+# --- invariances: permutations of neurons, rotations / translations of Algorithm 1 ---------------------
+
+INV_K_MAX, INV_D_MAX = 4, 4
+
+
+def _unit_or_box(generator, shape, manifold: str, *, device, dtype) -> torch.Tensor:
+    x = torch.randn(*shape, generator=generator, dtype=torch.float64)
+    if manifold == "sphere":
+        x = x / x.norm(dim=-1, keepdim=True)
+    return x.to(device=device, dtype=dtype)
+
+
+def _net_inputs(point, constants, generator, batch, *, device, dtype) -> dict[str, torch.Tensor]:
+    k, d = point["k"], point["d"]
+    return {"b": (4 * torch.rand(batch, k, generator=generator, dtype=torch.float64) - 2).to(device=device,
+                                                                                              dtype=dtype),
+            "w": _unit_or_box(generator, (batch, k, d), "sphere", device=device, dtype=dtype),
+            "x": torch.randn(batch, 3, d, generator=generator, dtype=torch.float64).to(device=device, dtype=dtype)}
+
+
+def _weights(k: int, slope) -> list:
+    """1 + slope·(i − 1), i = 1..k: the (printed) unit weights of the hidden units, perturbed by a mutant."""
+    return [1 + slope * i for i in range(k)]
+
+
+def _net_function_factory(act_name: str):
+    def function(inputs, constants, *, device, dtype):
+        act = fast.activation(act_name, 2)
+        b, w, x = inputs["b"], inputs["w"], inputs["x"]
+        weights = torch.tensor(_weights(b.shape[1], constants["unit_weight_slope"]), device=device, dtype=dtype)
+        return (weights * b).unsqueeze(1).mul(act(torch.einsum("bnd,bkd->bnk", x, w))).sum(-1)
+    return function
+
+
+def _net_reference_factory(act_name: str):
+    def reference(inputs, constants, ctx):
+        act = ref.table1_activation(ctx, act_name) if act_name in ("relu", "sign") else ref.activation(ctx, act_name, 2)
+        b, w, xs = inputs["b"], inputs["w"], inputs["x"]
+        weights = _weights(len(b), constants["unit_weight_slope"])
+        return [ctx.fsum(weights[i] * b[i] * act(ctx.fsum(p * q for p, q in zip(x, w[i], strict=True)))
+                         for i in range(len(b))) for x in xs]
+    return reference
+
+
+def _net_claim(act_name: str, suffix: str, reading_text: str) -> Claim:
+    return Claim(
+        id=f"{PAPER}/equation-1{suffix}", label="Eq. (1)", section="2.1",
+        statement="The target concept class C_{σ,k} of our learning procedure is the output of a two-layer neural "
+        "network with linear output activation and has the form f(x) = Σ_{i=1}^k b_i σ(x, w_i) (1) where the sum is "
+        "over k hidden units scaled by output weights b_i ∈ R and σ(x, w): R^d × R^d → R is the activation function "
+        "that takes in a hidden weight vector w ∈ R^d and the input vector x ∈ R^d. [...] we work in the regime "
+        "where k = O(poly(d)).",
+        kind=Kind.INVARIANCE,
+        spec=InvarianceSpec(
+            domain=Domain((Int("k", 1, INV_K_MAX, examples=(2,)), Int("d", 1, INV_D_MAX))),
+            group="permutation", acts_on={"b": "index", "w": "index", "x": "fixed"}, inputs=_net_inputs,
+            function=_net_function_factory(act_name), reference=_net_reference_factory(act_name),
+            group_dim=lambda p: p["k"], terms=4.0,
+            terms_reason="a sum of k ≤ 4 hidden units, re-associated by the permutation"),
+        constants={"unit_weight_slope": 0},
+        mutants=(Mutant("weighted-units", {"unit_weight_slope": 1},
+                        "f(x) = Σ_i (1 + (i − 1)) b_i σ(x, w_i): hidden units weighted by their index"),),
+        establishes="The network (1) is a sum over its hidden units: f is invariant under every simultaneous "
+        "permutation of (b_i, w_i), for the activation " + act_name + " (Table 1 scaling), k ≤ 4, d ≤ 4, three "
+        "inputs x per draw. A definition; the check guards the fixture every loss entry uses.",
+        reading=reading_text)
+
+
+equation_1 = _net_claim("relu", "", "")
+equation_1_sign = _net_claim("sign", "[sign-activation]",
+                             "The same invariance for the Table-1 sign activation √2·sgn(x^T w).")
+
+
+def _loss_inputs_factory(manifold: str):
+    def inputs(point, constants, generator, batch, *, device, dtype):
+        k, d = point["k"], _dim(point["case"], point["d"])
+        return {"theta": _unit_or_box(generator, (batch, k, d), manifold, device=device, dtype=dtype),
+                "a": (4 * torch.rand(batch, k, generator=generator, dtype=torch.float64) - 2).to(device=device,
+                                                                                                  dtype=dtype),
+                "w": _unit_or_box(generator, (batch, k, d), manifold, device=device, dtype=dtype),
+                "b": (4 * torch.rand(batch, k, generator=generator, dtype=torch.float64) - 2).to(device=device,
+                                                                                                  dtype=dtype)}
+    return inputs
+
+
+def _perm_inputs(point, constants, generator, batch, *, device, dtype):
+    return _loss_inputs_factory(_manifold(point["case"]))(point, constants, generator, batch, device=device,
+                                                          dtype=dtype)
+
+
+def _loss5_function(inputs, constants, *, device, dtype, case: str):
+    pot = _fpot(case)
+    a = inputs["a"] * torch.tensor(_weights(inputs["a"].shape[1], constants["neuron_weight_slope"]), device=device,
+                                   dtype=dtype)
+    return fast.loss5(a, inputs["theta"], inputs["b"], inputs["w"], pot)
+
+
+def _loss5_reference(inputs, constants, ctx, case: str):
+    pot = _rpot(ctx, case)
+    weights = _weights(len(inputs["a"]), constants["neuron_weight_slope"])
+    a = [wt * v for wt, v in zip(weights, inputs["a"], strict=True)]
+    return ref.loss5(ctx, a, inputs["theta"], inputs["b"], inputs["w"], pot)
+
+
+PERM_CASES = ("gaussian-euclidean", "exponential-sphere", "hermite3-sphere", "relu-sphere")
+
+
+def _loss5_perm_function(inputs, constants, *, device, dtype):
+    case = PERM_CASES[int(inputs["case_index"][0, 0])]
+    return _loss5_function(inputs, constants, device=device, dtype=dtype, case=case)
+
+
+def _loss5_perm_reference(inputs, constants, ctx):
+    case = PERM_CASES[int(inputs["case_index"][0])]
+    return _loss5_reference(inputs, constants, ctx, case)
+
+
+def _loss5_perm_inputs(point, constants, generator, batch, *, device, dtype):
+    out = _perm_inputs(point, constants, generator, batch, device=device, dtype=dtype)
+    # the potential travels with the inputs (a "fixed" role): the engine's callables see only the inputs
+    out["case_index"] = torch.full((batch, 1), float(PERM_CASES.index(point["case"])), device=device, dtype=dtype)
+    return out
+
+
+equation_5_permutation = Claim(
+    id=f"{PAPER}/equation-5[permutation-invariance]", label="Eq. (5)", section="2.1", statement=EQ5_STATEMENT,
+    kind=Kind.INVARIANCE,
+    spec=InvarianceSpec(
+        domain=Domain((Int("k", 1, INV_K_MAX, examples=(2,)), Int("d", 1, INV_D_MAX), Choice("case", PERM_CASES))),
+        group="permutation", acts_on={"theta": "index", "a": "index", "w": "fixed", "b": "fixed",
+                                      "case_index": "fixed"},
+        inputs=_loss5_perm_inputs, function=_loss5_perm_function, reference=_loss5_perm_reference,
+        group_dim=lambda p: p["k"], terms=TERMS_EXPANSION, terms_reason=TERMS_EXPANSION_REASON),
+    constants={"neuron_weight_slope": 0},
+    mutants=(Mutant("weighted-neurons", {"neuron_weight_slope": 1},
+                    "a_i replaced by (1 + (i − 1)) a_i: neurons weighted by their index"),),
+    establishes="The loss (5) (pair reading) is invariant under simultaneous permutation of the learner's neurons "
+    "(a_i, θ_i) — the symmetry behind 'converges to some w_j' — for the Gaussian potential on R^d and the "
+    "exponential, Hermite-3 and ReLU potentials on S^{d−1}; k ≤ 4, d ≤ 4.",
+    reading="Invariance of (5) under permutations of the hidden units of f̂ (an index symmetry of the printed sums).",
+    depends=(f"{PAPER}/equation-5",),
+)
+
+
+ALG1_T, ALG1_ALPHA, GD_D_MAX = 3, 0.05, 3  # a few steps of Algorithm 1 (the reference differentiates coordinate-wise)
+ROTATION_CASES = ("exponential-sphere", "hermite3-sphere")
+TRANSLATION_CASES = ("gaussian-euclidean", "coulomb-euclidean")
+
+
+def _deformed_fast(case: str, constants) -> Callable:
+    """The potential of ``case``, deformed by the mutants' constants: anisotropy ε gives h(θ^T D w) with
+    D = I + ε e_1 e_1^T (breaks rotation invariance); confinement ε multiplies by e^{−ε(‖θ‖² + ‖w‖²)} (breaks
+    translation invariance). ε = 0 as printed."""
+    base = _fpot(case)
+    eps_a, eps_c = constants.get("anisotropy", 0.0), constants.get("confinement", 0.0)
+
+    def pot(x, y):
+        if eps_a:
+            y = torch.cat([y[..., :1] * (1 + eps_a), y[..., 1:]], -1)
+        out = base(x, y)
+        if eps_c:
+            out = out * torch.exp(-eps_c * ((x * x).sum(-1) + (y * y).sum(-1)))
+        return out
+    return pot
+
+
+def _deformed_ref(ctx, case: str, constants) -> Callable:
+    base = _rpot(ctx, case)
+    eps_a, eps_c = ctx.mpf(constants.get("anisotropy", 0)), ctx.mpf(constants.get("confinement", 0))
+
+    def pot(x, y):
+        if eps_a:
+            y = [y[0] * (1 + eps_a), *y[1:]]
+        out = base(x, y)
+        if eps_c:
+            out = out * ctx.exp(-eps_c * (ctx.fsum(ctx.mpf(t) ** 2 for t in x) + ctx.fsum(ctx.mpf(t) ** 2 for t in y)))
+        return out
+    return pot
+
+
+def _gd_inputs_factory(cases: tuple[str, ...]):
+    def inputs(point, constants, generator, batch, *, device, dtype):
+        case = point["case"]
+        manifold = _manifold(case)
+        k, d = point["k"], _dim(case, point["d"])
+        # the learner's neurons start away from the fixed ones: θ = w + offset (R^d), or generic unit vectors
+        out = {"w": _unit_or_box(generator, (batch, k, d), manifold, device=device, dtype=dtype)}
+        theta = _unit_or_box(generator, (batch, k, d), manifold, device=device, dtype=dtype)
+        if manifold == "euclidean":
+            theta = theta + 3.0 * torch.arange(1, k + 1, device=device, dtype=dtype).reshape(1, k, 1)
+        out["theta"] = theta
+        out["a"] = -torch.ones(batch, k, device=device, dtype=dtype)  # Assumption 1 (a = −1, b = 1)
+        out["b"] = torch.ones(batch, k, device=device, dtype=dtype)
+        out["case_index"] = torch.full((batch, 1), float(cases.index(case)), device=device, dtype=dtype)
+        return out
+    return inputs
+
+
+def _gd_function_factory(cases: tuple[str, ...]):
+    def function(inputs, constants, *, device, dtype):
+        case = cases[int(inputs["case_index"][0, 0])]
+        pot = _deformed_fast(case, constants)
+        a, b, w = inputs["a"], inputs["b"], inputs["w"]
+        return fast.gradient_descent(lambda x: fast.loss6(a, x, b, w, pot), inputs["theta"], ALG1_T, ALG1_ALPHA,
+                                     _manifold(case))
+    return function
+
+
+def _gd_reference_factory(cases: tuple[str, ...]):
+    def reference(inputs, constants, ctx):
+        case = cases[int(inputs["case_index"][0])]
+        pot = _deformed_ref(ctx, case, constants)
+        a, b, w = inputs["a"], inputs["b"], inputs["w"]
+        return ref.gradient_descent(ctx, lambda x: ref.loss6(ctx, a, x, b, w, pot), inputs["theta"], ALG1_T,
+                                    ALG1_ALPHA, _manifold(case))
+    return reference
+
+
+def _gd_claim(suffix: str, group: str, cases: tuple[str, ...], constant: str, reading_text: str,
+              establishes: str) -> Claim:
+    return Claim(
+        id=f"{PAPER}/algorithm-1{suffix}", label="Algorithm 1", section="2.1", statement=algorithm_1.statement,
+        kind=Kind.INVARIANCE,
+        spec=InvarianceSpec(
+            domain=Domain((Int("k", 1, 3, examples=(2,)), Int("d", 2, GD_D_MAX), Choice("case", cases))),
+            group=group, acts_on={"theta": "vector", "w": "vector", "a": "fixed", "b": "fixed", "case_index": "fixed"},
+            inputs=_gd_inputs_factory(cases), function=_gd_function_factory(cases),
+            reference=_gd_reference_factory(cases), group_dim=lambda p: _dim(p["case"], p["d"]),
+            output="equivariant", output_role="vector", batch=8, terms=64.0,
+            terms_reason=f"T = {ALG1_T} steps of Algorithm 1, each a gradient of ≤ 2k² = 18 pair terms, an axpy and "
+            "(sphere) a normalisation; rounding of the rotated inputs is propagated through all of them",
+            reference_rtol=REFERENCE_DIFF_RTOL, reference_rtol_reason=REFERENCE_DIFF_REASON),
+        constants={constant: 0.0},
+        mutants=(Mutant(constant, {constant: 0.5}, f"the potential deformed by {constant} 0.5, which breaks the "
+                        "invariance the reading relies on"),),
+        establishes=establishes, reading=reading_text, depends=(f"{PAPER}/equation-6",))
+
+
+algorithm_1_rotation = _gd_claim(
+    "[rotation-equivariance]", "rotation", ROTATION_CASES, "anisotropy",
+    "For a rotation-invariant potential Φ = h(θ^T w) on M = S^{d−1}, Algorithm 1 on the loss (6) commutes with "
+    "rotations: GD(Rθ_0; Rw) = R·GD(θ_0; w).",
+    f"End points of T = {ALG1_T} steps of Algorithm 1 (α = {ALG1_ALPHA}, Riemannian gradient, Π_M = normalisation) "
+    "on (6) under Assumption 1 are rotation-equivariant (random R ∈ SO(d), d ≤ 3, k ≤ 3) for the exponential and "
+    "Hermite-3 potentials of Table 1; confirmed with an mpmath run of the same steps. Finite T only.")
+algorithm_1_translation = _gd_claim(
+    "[translation-equivariance]", "translation", TRANSLATION_CASES, "confinement",
+    "For a translation-invariant potential Φ = h(θ − w) on M = R^d, Algorithm 1 on the loss (6) commutes with "
+    "translations: GD(θ_0 + t; w + t) = GD(θ_0; w) + t.",
+    f"End points of T = {ALG1_T} steps of Algorithm 1 (α = {ALG1_ALPHA}) on (6) under Assumption 1 are "
+    "translation-equivariant (t ∼ N(0, 4 I_d), d ≤ 3, k ≤ 3) for the Gaussian and Coulomb potentials; confirmed "
+    "with an mpmath run. Finite T only.")
+
+
+# permutation of the learner's neurons in (3) (Gauss–Hermite expectation, square not expanded) and in Algorithm 1
+
+PERM_GH_ACTIVATIONS = ("hermite2", "exponential")
+
+
+def _gh_perm_inputs(point, constants, generator, batch, *, device, dtype):
+    k, d = point["k"], point["d"]
+    out = {"theta": _unit_or_box(generator, (batch, k, d), "sphere", device=device, dtype=dtype),
+           "w": _unit_or_box(generator, (batch, k, d), "sphere", device=device, dtype=dtype)}
+    for name in ("a", "b"):
+        out[name] = (4 * torch.rand(batch, k, generator=generator, dtype=torch.float64) - 2).to(device=device,
+                                                                                                 dtype=dtype)
+    out["act_index"] = torch.full((batch, 1), float(PERM_GH_ACTIVATIONS.index(point["act"])), device=device,
+                                  dtype=dtype)
+    return out
+
+
+def _gh_perm_function(inputs, constants, *, device, dtype):
+    act_name = PERM_GH_ACTIVATIONS[int(inputs["act_index"][0, 0])]
+    name, m = GH_ACTIVATIONS[act_name]
+    act = fast.activation(name, m)
+    xs, wts = fast.gh_grid(inputs["theta"].shape[-1], _gh_nodes(act_name), dtype, device)
+    a = inputs["a"] * torch.tensor(_weights(inputs["a"].shape[1], constants["neuron_weight_slope"]), device=device,
+                                   dtype=dtype)
+    err = fast.network_outputs(act, inputs["b"], inputs["w"], xs) - fast.network_outputs(act, a, inputs["theta"], xs)
+    return (err * err * wts).sum(-1)
+
+
+def _gh_perm_reference(inputs, constants, ctx):
+    act_name = PERM_GH_ACTIVATIONS[int(inputs["act_index"][0])]
+    name, m = GH_ACTIVATIONS[act_name]
+    weights = _weights(len(inputs["a"]), constants["neuron_weight_slope"])
+    a = [wt * v for wt, v in zip(weights, inputs["a"], strict=True)]
+    return ref.network_square_expectation(ctx, ref.activation(ctx, name, m), a, inputs["theta"], inputs["b"],
+                                          inputs["w"], -1, _gh_nodes(act_name))
+
+
+equation_3_permutation = Claim(
+    id=f"{PAPER}/equation-3[permutation-invariance]", label="Eq. (3)", section="2.1", statement=equation_3.statement,
+    kind=Kind.INVARIANCE,
+    spec=InvarianceSpec(
+        domain=Domain((Int("k", 1, 3, examples=(2,)), Int("d", 1, 2), Choice("act", PERM_GH_ACTIVATIONS))),
+        group="permutation", acts_on={"theta": "index", "a": "index", "w": "fixed", "b": "fixed",
+                                      "act_index": "fixed"},
+        inputs=_gh_perm_inputs, function=_gh_perm_function, reference=_gh_perm_reference,
+        group_dim=lambda p: p["k"], terms=TERMS_EXPANSION,
+        terms_reason="a quadrature sum over ≤ 144 nodes of a square of ≤ 6 activations, re-associated by the "
+        "permutation"),
+    constants={"neuron_weight_slope": 0},
+    mutants=(Mutant("weighted-neurons", {"neuron_weight_slope": 1},
+                    "a_i replaced by (1 + (i − 1)) a_i: neurons weighted by their index"),),
+    establishes="The population loss (3), computed as E(f − f̂)² by a product Gauss–Hermite rule (square not "
+    "expanded; He_2/√2 and e^{x^Tθ−2} activations, d ≤ 2, k ≤ 3), is invariant under simultaneous permutation of "
+    "the learner's (a_i, θ_i).",
+    reading="Invariance of (3) under permutations of the hidden units of f̂.",
+    depends=(f"{PAPER}/equation-3",),
+)
+
+
+def _gd_perm_inputs(point, constants, generator, batch, *, device, dtype):
+    out = _gd_inputs_factory(ROTATION_CASES)(point, constants, generator, batch, device=device, dtype=dtype)
+    out["a"] = -(0.5 + torch.rand(batch, point["k"], generator=generator, dtype=torch.float64)).to(device=device,
+                                                                                                     dtype=dtype)
+    return out
+
+
+def _gd_perm_function(inputs, constants, *, device, dtype):
+    weights = torch.tensor(_weights(inputs["a"].shape[1], constants["neuron_weight_slope"]), device=device,
+                           dtype=dtype)
+    return _gd_function_factory(ROTATION_CASES)({**inputs, "a": inputs["a"] * weights}, {}, device=device,
+                                                dtype=dtype)
+
+
+def _gd_perm_reference(inputs, constants, ctx):
+    weights = _weights(len(inputs["a"]), constants["neuron_weight_slope"])
+    a = [wt * v for wt, v in zip(weights, inputs["a"], strict=True)]
+    return _gd_reference_factory(ROTATION_CASES)({**inputs, "a": a}, {}, ctx)
+
+
+algorithm_1_permutation = Claim(
+    id=f"{PAPER}/algorithm-1[permutation-equivariance]", label="Algorithm 1", section="2.1",
+    statement=algorithm_1.statement, kind=Kind.INVARIANCE,
+    spec=InvarianceSpec(
+        domain=Domain((Int("k", 2, 3), Int("d", 2, GD_D_MAX), Choice("case", ROTATION_CASES))),
+        group="permutation", acts_on={"theta": "index", "a": "index", "w": "fixed", "b": "fixed",
+                                      "case_index": "fixed"},
+        inputs=_gd_perm_inputs, function=_gd_perm_function, reference=_gd_perm_reference,
+        group_dim=lambda p: p["k"], output="equivariant", output_role="index", batch=8, terms=64.0,
+        terms_reason=f"T = {ALG1_T} steps of Algorithm 1 on sums of ≤ 18 pair terms re-associated by the permutation",
+        reference_rtol=REFERENCE_DIFF_RTOL, reference_rtol_reason=REFERENCE_DIFF_REASON),
+    constants={"neuron_weight_slope": 0},
+    mutants=(Mutant("weighted-neurons", {"neuron_weight_slope": 1},
+                    "a_i replaced by (1 + (i − 1)) a_i: neurons weighted by their index"),),
+    establishes=f"End points of T = {ALG1_T} steps of Algorithm 1 on (6) (moving charges a_i ∈ [−1.5, −0.5], fixed "
+    "charges 1) are permutation-equivariant in the learner's neurons (θ_i, a_i) on S^{d−1} (exponential, Hermite-3 "
+    "potentials), k ∈ {2, 3}; mpmath reference of the same steps.",
+    reading="Algorithm 1 relabels with the neurons: GD(πθ_0, πa) = π GD(θ_0, a).",
+    depends=(f"{PAPER}/equation-6",),
+)
+
+
+
+# paper order: Sec. 1.2.1, then (1)–(5), Algorithm 1, (6), (7), Definition 2.1, (8), Theorem 2.2, (9)
+CLAIMS = (
+    theorem_1_1, theorem_1_1_like,
+    equation_1, equation_1_sign, equation_2, equation_3, equation_3_permutation, equation_4,
+    equation_5, equation_5_ordered, equation_5_rebound, equation_5_literal, equation_5_permutation,
+    algorithm_1, algorithm_1_rotation, algorithm_1_translation, algorithm_1_permutation,
+    equation_6, equation_6_nonconstant, equation_6_literal, equation_6_ordered, equation_6_rebound,
+    equation_7, equation_7_ordered, equation_7_rebound,
+    definition_2_1, equation_8,
+    theorem_2_2, theorem_2_2_loss5, theorem_2_2_nonconstant, theorem_2_2_ordered, theorem_2_2_rebound,
+    theorem_2_2_proof,
+    equation_9, equation_9_from6, equation_9_ordered, equation_9_rebound,
+)

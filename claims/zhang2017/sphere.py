@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -220,7 +220,8 @@ def _zonal_fast(batch, constants, *, device, dtype):
         w = torch.tensor([batch.points[i]["w"] for i in idx], dtype=dtype, device=device)
         theta = theta / theta.norm(dim=-1, keepdim=True)
         w = w / w.norm(dim=-1, keepdim=True)
-        lhs[idx] = fsphere.sphere_laplacian_batch(lambda x, w=w: fcommon.phi(name, x, w, **params), theta)
+        lhs[idx] = fsphere.sphere_laplacian_batch(
+            lambda x, w=w, name=name, params=params: fcommon.phi(name, x, w, **params), theta)
         f1, f2 = _profile_derivatives(name, params, (theta * w).sum(-1), d)
         t = (theta * w).sum(-1)
         c2, c1 = fsphere.zonal_laplacian_coefficients(t, d, constants["radial_shift"])
@@ -508,7 +509,7 @@ lemma_38_distinct = Claim(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _literal_counterexample(lambda_per_dim: int, sign: int) -> SymbolicOutcome:
     """Exact counterexample to the literal hypothesis "θ_i ≠ θ_j for SOME j ≠ i" (see the claim)."""
     x = sp.Symbol("x", real=True)
@@ -549,7 +550,8 @@ def _literal_counterexample(lambda_per_dim: int, sign: int) -> SymbolicOutcome:
     if not ok:
         return SymbolicOutcome(Verdict.INCONCLUSIVE, "the constructed counterexample did not verify", values=values)
     detail = ("Literal hypothesis 'θ_i ≠ θ_j for some j ≠ i' admits θ_1 = θ_2: d = 1, Φ = e^{−|θ−w|} (λ = 1, c = 1), "
-              "w = (0, 1), b = (−e, 1), θ = (2, 2, 3), a = (1, −1, 0). Then θ_1 ∉ {w_j}, θ_1 ≠ θ_3, a_1 = a_1* = 1 ≠ 0, "
+              "w = (0, 1), b = (−e, 1), θ = (2, 2, 3), a = (1, −1, 0). Then θ_1 ∉ {w_j}, θ_1 ≠ θ_3, a_1 = a_1* = 1 ≠ "
+              "0, "
               "but Σ_j b_jΦ(x, w_j) ≡ 0 on x > 1, so near this point (5) = a'^T G(θ') a' ≥ 0 = L(a, θ): a local "
               "minimum, and not global ((5) reaches 1 − e² ≈ −6.389 at θ = w, a = −b).")
     if not generic[0]:
@@ -622,7 +624,7 @@ _T310_STATEMENT = ("Let M = S^{d−1}. Let w_1, ..., w_k be orthonormal vectors 
                    "T → ∞.")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _t310_landscape(l_min: int) -> SymbolicOutcome:
     """Every coordinate point ±e_j with a = a* is a strict local minimum of (11) with value −b_j² (exact)."""
     values, cases, counter = {}, 0, None
@@ -646,7 +648,8 @@ def _t310_landscape(l_min: int) -> SymbolicOutcome:
         return SymbolicOutcome(
             Verdict.VIOLATED, "At θ = ±e_j, a = a* = ∓^l b_j the joint Riemannian Hessian of (11) on R × S^{d−1} is "
             "diag(2, 2lb_j², …) ≻ 0 and L = −b_j²; the global minimum is −max_j b_j². So every e_j with |b_j| < "
-            f"max|b| is a non-global strict local minimum (exact, l = {l_min}..{l_min + 2}, {cases} coordinate points).",
+            f"max|b| is a non-global strict local minimum (exact, l = {l_min}..{l_min + 2}, {cases} coordinate "
+            f"points).",
             cases, counter, values)
     return SymbolicOutcome(Verdict.HOLDS, f"no non-global local minimum among {cases} coordinate points", cases,
                            values=values)
@@ -661,9 +664,11 @@ theorem_310 = Claim(
     kind=Kind.SYMBOLIC, spec=SymbolicSpec(_prove_t310), constants={"l": 3},
     mutants=(Mutant("l-4", {"l": 4}, "the landscape check started at l = 4 (also violated: the flaw is in every l)"),),
     establishes="The landscape sentence, exactly: with w_j = e_j (WLOG, as the proof), every coordinate point "
-                "θ = ±e_j with the optimal a is a strict local minimum of (11) (joint Riemannian Hessian on R × S^{d−1} "
+                "θ = ±e_j with the optimal a is a strict local minimum of (11) (joint Riemannian Hessian on R × "
+                "S^{d−1} "
                 "positive definite, exact sympy) with L = −b_j², while the global minimum is −max_j b_j²; checked for "
-                "l = 3..5, b = (1, 2) and (−1/2, 1, 3/2), all ±e_j. The dynamics sentence is run in [dynamics-global] / [dynamics-some-w].",
+                "l = 3..5, b = (1, 2) and (−1/2, 1, 3/2), all ±e_j. The dynamics sentence is run in "
+                "[dynamics-global] / [dynamics-some-w].",
     errata=(Erratum(
         "Not every non-global critical point is a saddle: each ±e_j is a strict local minimum of (11) with value "
         "−b_j², so when the |b_j| differ the local minima at the smaller |b_j| are not global; the proof only shows "
@@ -676,7 +681,7 @@ theorem_310 = Claim(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _curvature_symbolic(factor: int, l_shift: int) -> SymbolicOutcome:
     """The proof's chain at a critical point with θ supported on {i, j}, symbolic integer l."""
     l = sp.Symbol("l", integer=True, positive=True)
@@ -801,7 +806,8 @@ def _prove_dl_da(constants) -> SymbolicOutcome:
     residual = sp.factor(sp.diff(loss, a) - printed)
     point = {a: 2, b[0]: 1, b[1]: 0, th[0]: 1, th[1]: 0}
     values = {"dL/da": str(sp.diff(loss, a)), "printed": str(printed), "difference": str(residual),
-              "at a = 2, b = (1, 0), θ = e_1": f"dL/da = {sp.diff(loss, a).subs(point)}, printed = {printed.subs(point)}"}
+              "at a = 2, b = (1, 0), θ = e_1":
+                  f"dL/da = {sp.diff(loss, a).subs(point)}, printed = {printed.subs(point)}"}
     if residual == 0:
         return SymbolicOutcome(Verdict.PROVED, "the printed line is the derivative", values=values)
     return SymbolicOutcome(Verdict.VIOLATED, f"∂/∂a (a² + 2Σ a b_i θ_i^l) − printed = {residual} ≠ 0", 1,
@@ -825,5 +831,622 @@ curvature_dl_da = Claim(
 )
 
 
-CLAIMS = (definition_37, definition_37_rd, definition_37_sphere, equation_10, equation_11, lemma_38, lemma_38_distinct,
-          theorem_310, curvature_310, curvature_dl_da)
+
+# =====================================================================================================
+# Dynamics: Theorems 3.9, 3.10 (convergence sentence), 3.11, Corollary 3.12, Conjectures 3.13, 3.14
+# =====================================================================================================
+
+
+class _one_thread:
+    """Run tiny-tensor dynamics on one intra-op thread (thread hand-off dominates ops on 3×3 tensors)."""
+
+    def __enter__(self):
+        self.saved = torch.get_num_threads()
+        torch.set_num_threads(1)
+
+    def __exit__(self, *exc):
+        torch.set_num_threads(self.saved)
+
+
+def _unit_rows(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
+    x = rng.standard_normal((n, d))
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def _kink_instance(setting: Mapping[str, Any], seed: int, dtype, device) -> dict[str, torch.Tensor]:
+    """A random instance. Sign potential: w_j uniform on S^{d−1}, b ~ N(0, 1), θ_0 uniform on S^{d−1}.
+    e^{−|θ−w|} (Theorem 3.9, d = 1): w_j in [−3, 3] with gaps ≥ 0.5 (sorted uniforms plus 0.5·index),
+    |b_j| ∈ [0.5, 1] with random signs, θ_0 uniform in [−3, 3]."""
+    rng = np.random.default_rng(seed)
+    d, k, m = setting["d"], setting["k"], setting.get("m", setting["k"])
+    if setting.get("potential", "sign") == "bessel":
+        w = (-3.0 + np.sort(rng.uniform(0.0, 6.0 - 0.5 * (m - 1), m)) + 0.5 * np.arange(m)).reshape(m, 1)
+        t = {"w": w, "b": rng.choice((-1.0, 1.0), m) * rng.uniform(0.5, 1.0, m),
+             "theta": rng.uniform(-3.0, 3.0, (k, 1))}
+        return {n: torch.tensor(v, dtype=dtype, device=device) for n, v in t.items()}
+    t = {"w": _unit_rows(rng, m, d), "b": rng.standard_normal(m), "theta": _unit_rows(rng, k, d)}
+    return {n: torch.tensor(v, dtype=dtype, device=device) for n, v in t.items()}
+
+
+def _optimal_a(theta, b, w, pot, active: int | None) -> torch.Tensor:
+    """a*(θ) of (5) (all nodes) or of (11) (active = 1, the other a_i = 0)."""
+    k = theta.shape[0] if active is None else active
+    a = torch.zeros(theta.shape[0], dtype=theta.dtype, device=theta.device)
+    act = theta[:k]
+    gram = pot.value(act.unsqueeze(1), act.unsqueeze(0))
+    a[:k] = torch.linalg.solve(gram, -(pot.value(act.unsqueeze(1), w.unsqueeze(0)) @ b))
+    return a
+
+
+def _single_node_global(b, w, pot) -> float:
+    """Global minimum of (11) over the kinks θ = ±w_j: −max g(±w_j)² with g(θ) = Σ b_jΦ(θ, w_j) (g is
+    piecewise linear in the angle on a great circle, so its extremes sit at kinks)."""
+    best = 0.0
+    for j in range(w.shape[0]):
+        for s in (1, -1):
+            g = float((b * pot.value((s * w[j]).unsqueeze(0), w)).sum())
+            best = max(best, g * g)
+    return -best
+
+
+def _sign_kink_trial(setting, constants, seed, *, device, dtype, alpha_scale: float = 1.0, steps_scale: int = 1,
+                     start: dict | None = None) -> Trial:
+    """Algorithm 1 on (11) (single node, Theorem 3.11 / Corollary 3.12) or on (5) (Conjecture 3.13) with
+    the sign potential on S^{d−1}; the end point is snapped onto kinks and certified (see
+    ``snap_and_certify``); the conclusion named by ``constants["conclusion"]`` is then checked."""
+    dtype = torch.float64  # the certificate compares slopes at 1e-9; float32 cannot resolve it
+    inst = _kink_instance(setting, seed, dtype, device)
+    active = 1 if setting["loss"] == "11" else None
+    pot_name = setting.get("potential", "sign")
+    pot, manifold = (fsphere.SIGN, "sphere") if pot_name == "sign" else (fsphere.BESSEL, "euclidean")
+    signs = (1, -1) if pot_name == "sign" else (1,)
+    theta = inst["theta"] if start is None else start["theta"]
+    a = _optimal_a(theta, inst["b"], inst["w"], pot, active) if start is None else start["a"]
+    if active == 1:
+        a = torch.cat([a[:1], torch.zeros_like(a[1:])])
+    if pot_name == "sign":
+        # (11) and (5) scale like b², so the step is taken relative to (Σ|b_j|)²: the same α_0 then moves every
+        # instance at a comparable speed (α is free in the statement; α → 0 is finitised by halving)
+        alpha = constants["alpha"] * alpha_scale / float(inst["b"].abs().sum()) ** 2
+    else:  # Theorem 3.9's step α = 1/(4C²k²B)
+        alpha = alpha_scale / (4 * constants["C"] ** 2 * setting["k"] ** 2 * constants["B"])
+    steps = int(setting["steps"]) * steps_scale
+    slope_bound = 2 / math.pi if pot_name == "sign" else 1.0  # sup |dΦ/dθ| along unit directions
+
+    def snap_tol(a_now):
+        slope = 2 * float(a_now.abs().max()) * slope_bound * float(inst["b"].abs().sum() + a_now.abs().sum())
+        return 3 * alpha * slope + 1e-6
+
+    kinks = torch.cat([s_ * inst["w"] for s_ in signs], 0)
+    n_active = theta.shape[0] if active is None else active
+
+    def certify(a_now, th_now):
+        return fsphere.snap_and_certify(a_now, th_now, inst["b"], inst["w"], pot, pot_name, manifold,
+                                        snap_tol=snap_tol(a_now), active=active, signs=signs)
+
+    def stop(a_now, th_now):
+        # cheap test first (every active node near some kink), then the exact certificate
+        near = torch.cdist(th_now[:n_active], kinks).min(1).values.max()
+        return float(near) <= snap_tol(a_now) and certify(a_now, th_now).certified
+    with _one_thread():
+        a, theta, taken, curve, a_max = fsphere.run_algorithm1(
+            a, theta, inst["b"], inst["w"], pot, alpha=alpha, steps=steps, manifold=manifold, active=active,
+            stop=stop, check_every=10)
+        cert = certify(a, theta)
+    if active == 1:
+        global_min = _single_node_global(inst["b"], inst["w"], pot)
+    else:
+        bw = pot.value(inst["w"].unsqueeze(1), inst["w"].unsqueeze(0))
+        global_min = -float(inst["b"] @ bw @ inst["b"])
+    diag = {"steps": taken, "alpha": alpha,
+            "loss_end": float(fsphere.loss5_closed(a, theta, inst["b"], inst["w"], pot)),
+            "certified": cert.certified, "certificate_margin": cert.margin, "targets": cert.targets,
+            "loss_polished": cert.loss, "global_min": global_min, "a_end": a.tolist(), "max_abs_a": a_max,
+            "b": inst["b"].tolist()}
+    if setting["loss"] == "11" and inst["w"].shape[0] == 2 and setting["d"] > 2:
+        normal = torch.linalg.svd(inst["w"])[2][2:]  # directions orthogonal to span(w_1, w_2)
+        diag["distance_to_great_circle"] = float((normal @ theta[0]).norm())
+    start_next = {"a": a, "theta": theta}
+    diag["min_abs_a_end"] = float(a[:n_active].abs().min())
+    if not cert.certified:
+        reason = cert.detail
+        if "C" in constants and diag["min_abs_a_end"] < 0.05:
+            reason += (f"; an output weight is nearly switched off (min|a_i| = {diag['min_abs_a_end']:.3g}): the "
+                       "hypothesis 'a_i non-zero' is on the edge and the node barely moves")
+        return Trial("unfinished", {**diag, "reason": reason, "_start": start_next}, reason, curve)
+    if "C" in constants and (a_max > constants["C"] or float(cert.a[:n_active].abs().min()) < 1e-3):
+        reason = "a hypothesis failed along the run: max|a_i| > C or some a_i ≈ 0"
+        return Trial("unfinished", {**diag, "reason": reason, "_start": start_next}, reason, curve)
+    conclusion = constants["conclusion"]
+    scale = 1 + abs(global_min)
+    if conclusion == "w":
+        ok = all(s_ == 1 for _, s_ in cert.targets)
+    elif conclusion == "minus-w":
+        ok = all(s_ == -1 for _, s_ in cert.targets)
+    elif conclusion == "pm-w":
+        ok = True
+    elif conclusion == "global":
+        ok = abs(cert.loss - (global_min + constants.get("loss_shift", 0.0))) <= 1e-9 * scale
+    else:
+        raise KeyError(conclusion)
+    if ok:
+        return Trial("success", diag, f"certified local minimum at {cert.targets}", curve)
+    return Trial("failure", diag, f"certified strict local minimum at kinks {cert.targets} (j, sign) with loss "
+                 f"{cert.loss:.6g} (global {global_min:.6g}); the conclusion '{conclusion}' fails there", curve)
+
+
+def _sign_kink_confirm(setting, constants, seed, trial: Trial) -> Trial:
+    """Failures are certified by exact snapping already (kept). An unfinished single-node run continues from
+    its end point with α/2 for 4× the steps; if it is still unfinished and the iterate lies on a great circle
+    through the w_j (k ≤ 2 — the proof's reduction of Corollary 3.12 to S^1), the remaining flow is followed
+    exactly: along the circle g(θ) = Σ b_jΦ(θ, w_j) is piecewise linear in the angle, the flow (a = a*) ascends
+    g², so it runs to the next kink in the ascent direction; kinks that are not certified local minima are
+    passed. That is the T → ∞ limit of the gradient flow, not of the discrete iteration."""
+    if trial.outcome == "failure":
+        return trial
+    if "switched off" in trial.diagnostics.get("reason", ""):
+        return _strip_private(trial)  # a node with a_i ≈ 0 drifts too slowly for any affordable budget
+    start = trial.diagnostics.get("_start")
+    retry = _sign_kink_trial(setting, constants, seed, device=None, dtype=torch.float64, alpha_scale=0.5,
+                             steps_scale=setting.get("confirm_scale", 4), start=start)
+    note = "continued from the end point with α/2 for 4× the steps"
+    if retry.outcome == "unfinished" and setting["loss"] == "11" and setting["k"] <= 2:
+        flowed = _follow_circle_flow(setting, constants, seed, retry.diagnostics["_start"])
+        if flowed is not None:
+            retry, note = flowed, note + "; then the exact flow along the great circle to its end kink"
+    diag = {k: v for k, v in retry.diagnostics.items() if k != "_start"}
+    return Trial(retry.outcome, {**diag, "confirm": note}, retry.detail, retry.curve)
+
+
+def _follow_circle_flow(setting, constants, seed, end: dict) -> Trial | None:
+    inst = _kink_instance(setting, seed, torch.float64, None)
+    theta, w, b = end["theta"][0], inst["w"], inst["b"]
+    plane = torch.stack([theta, w[0]]) if w.shape[0] == 1 else w
+    basis = torch.linalg.qr(plane.T)[0].T  # orthonormal rows spanning the plane
+    if float((theta - basis.T @ (basis @ theta)).norm()) > 1e-4:
+        return None  # not on the great circle: no exact reduction
+    pot = fsphere.SIGN
+
+    def point(angle: float) -> torch.Tensor:
+        return math.cos(angle) * basis[0] + math.sin(angle) * basis[1]
+
+    def g(angle: float) -> float:
+        return float((b * pot.value(point(angle).unsqueeze(0), w)).sum())
+    kinks = sorted({math.atan2(float(s * w[j] @ basis[1]), float(s * w[j] @ basis[0])) % (2 * math.pi)
+                    for j in range(w.shape[0]) for s in (1, -1)})
+    phi = math.atan2(float(theta @ basis[1]), float(theta @ basis[0])) % (2 * math.pi)
+    step = 1e-7
+    direction = 1 if g(phi + step) ** 2 > g(phi - step) ** 2 else -1
+    for _ in range(2 * len(kinks) + 1):
+        ahead = [(direction * (k_ - phi)) % (2 * math.pi) for k_ in kinks]
+        dist = min(x for x in ahead if x > 1e-12) if any(x > 1e-12 for x in ahead) else 2 * math.pi
+        phi = (phi + direction * dist) % (2 * math.pi)
+        th = theta.clone().unsqueeze(0).repeat(setting["k"], 1)
+        th[0] = point(phi)
+        a = _optimal_a(th, b, w, pot, 1)
+        trial = _sign_kink_trial(setting, {**constants}, seed, device=None, dtype=torch.float64,
+                                 start={"a": a, "theta": th}, steps_scale=0)
+        if trial.outcome != "unfinished":
+            return trial
+        # not a local minimum along the circle: the flow passes the kink (g² keeps increasing beyond it)
+        direction = 1 if g(phi + step) ** 2 > g(phi - step) ** 2 else -1
+    return None
+
+
+def _strip_private(trial: Trial) -> Trial:
+    return Trial(trial.outcome, {k: v for k, v in trial.diagnostics.items() if not k.startswith("_")},
+                 trial.detail, trial.curve)
+
+
+def _sign_run(setting, constants, seed, *, device, dtype) -> Trial:
+    trial = _sign_kink_trial(setting, constants, seed, device=device, dtype=dtype)
+    if trial.outcome == "unfinished":
+        return trial  # keeps the end point for confirm
+    return _strip_private(trial)
+
+
+def _targets_summary(records) -> dict[str, Any]:
+    rows = []
+    for setting, trials in records:
+        plus = sum(1 for t in trials if t.diagnostics.get("certified") and
+                   all(s == 1 for _, s in t.diagnostics.get("targets", [])))
+        minus = sum(1 for t in trials if t.diagnostics.get("certified") and
+                    any(s == -1 for _, s in t.diagnostics.get("targets", [])))
+        non_global = sum(1 for t in trials if t.diagnostics.get("certified") and
+                         t.diagnostics["loss_polished"] > t.diagnostics["global_min"] + 1e-9 *
+                         (1 + abs(t.diagnostics["global_min"])))
+        rows.append({"setting": dict(setting), "runs": len(trials), "ended at +w_j": plus, "ended at −w_j": minus,
+                     "ended at a non-global local minimum": non_global})
+    return {"end points": rows}
+
+
+_T311_STATEMENT = ("Let M = S^1 and k be the number of hidden nodes. Let L be as in (11) and σ is the sign activation "
+                   "function. Then, running Algorithm 1 on L almost surely converges to some w_j as T → ∞ and α → 0.")
+_T311_SETTINGS = ({"d": 2, "k": 2, "loss": "11", "steps": 200}, {"d": 2, "k": 4, "loss": "11", "steps": 200})
+_KINK_FINITE = ("Algorithm 1 (Riemannian gradient step, then normalisation) on (a_1, θ_1) with a_2 = … = a_k = 0, "
+                "α = constants['alpha']/(Σ_j|b_j|)² (the loss scales like b²), at most `steps` iterations; every 10 "
+                "steps the iterate is snapped onto the "
+                "nearest kink ±w_j within 3 step lengths, a_1 is re-solved exactly and the point is certified a strict "
+                "local minimum when the one-sided slope of the cone beats the smooth remainder (see "
+                "checks.fast.zhang2017_sphere.snap_and_certify). Unfinished runs continue from their end point with "
+                "α/2 for 4× the steps (confirm). 'Converges' = reaches a certified local minimum; the conclusion is "
+                "then checked "
+                "there.")
+
+
+def _sign_claim(cid, label, section, statement, settings, conclusion, mutants, **extra) -> Claim:
+    return Claim(
+        id=f"{PAPER}/{cid}", label=label, section=section, statement=statement, kind=Kind.EXPERIMENT,
+        spec=ExperimentSpec(settings, _sign_run, seeds=6, confirm=_sign_kink_confirm, summarize=_targets_summary,
+                            finite_check=_KINK_FINITE),
+        constants={"alpha": 0.05, "conclusion": conclusion, "loss_shift": 0.0}, mutants=mutants, **extra)
+
+
+theorem_311 = _sign_claim(
+    "theorem-3.11", "Theorem 3.11", "3.3", _T311_STATEMENT, _T311_SETTINGS, "w",
+    (Mutant("global", {"conclusion": "global"}, "converges to the global minimum of (11)"),),
+    establishes="Runs of Algorithm 1 on (11) with the sign potential on S^1 (k = 2, 4; w_j uniform, b ~ N(0, 1), "
+                "θ_0 uniform, a_1 = a*(θ_0)); end points are certified local minima at kinks. As printed ('converges "
+                "to some w_j') a run ending at −w_j is a certified counterexample. Not a proof of the T → ∞ limit.",
+    errata=(Erratum(
+        "The conclusion holds only up to sign: the end point is a kink ±w_j and about half the runs end at −w_j "
+        "(a strict local minimum), as the proof itself concedes ('θ has converged to ±w_j … we may drop the sign').",
+        "see the evidence: certified end points at −w_j (targets with sign −1) with their one-sided slope margins",
+        "converges to ±w_j for some j (equivalently, f̂ converges to a multiple of σ(·, w_j), since sgn is odd)"),),
+    depends=(f"{PAPER}/table-1-sign", f"{PAPER}/equation-11", f"{PAPER}/algorithm-1"),
+)
+
+theorem_311_pm = _sign_claim(
+    "theorem-3.11[up-to-sign]", "Theorem 3.11", "3.3", _T311_STATEMENT, _T311_SETTINGS, "pm-w",
+    (Mutant("global", {"conclusion": "global"}, "converges to the global minimum of (11) (not just to some ±w_j)"),),
+    reading="the proof's conclusion: θ converges to ±w_j for some j (the sign dropped because sgn is odd)",
+    establishes="Same runs as theorem-3.11: every run must reach a certified local minimum at a kink ±w_j "
+                "(α = 0.02, then α/2 with twice the budget). The mutant 'global' shows that the reached kink is often "
+                "not the global minimiser. Not a proof of the T → ∞ limit.",
+    depends=(f"{PAPER}/theorem-3.11",),
+)
+
+_C312_STATEMENT = ("Let M = S^{d−1} and let there be k hidden nodes with k ≤ 2. Let L be as in (11) and σ is the sign "
+                   "activation function. Then, running Algorithm 1 on L almost surely converges to some w_j as T → ∞ "
+                   "and α → 0.")
+_C312_SETTINGS = ({"d": 3, "k": 2, "loss": "11", "steps": 200}, {"d": 5, "k": 2, "loss": "11", "steps": 200},
+                  {"d": 3, "k": 1, "loss": "11", "steps": 200})
+
+corollary_312 = _sign_claim(
+    "corollary-3.12", "Corollary 3.12", "3.3", _C312_STATEMENT, _C312_SETTINGS, "w",
+    (Mutant("global", {"conclusion": "global"}, "converges to the global minimum of (11)"),),
+    establishes="Runs of Algorithm 1 on (11) with the sign potential on S^2 and S^4 (k = 1, 2); certified kink end "
+                "points; records the distance of the end point to the great circle through w_1, w_2. As printed, "
+                "an end point at −w_j is a counterexample.",
+    errata=(Erratum(
+        "As for Theorem 3.11, the conclusion holds only up to sign: runs end at −w_j (certified strict local minima).",
+        "see the evidence: certified end points with sign −1",
+        "converges to ±w_j for some j"),),
+    depends=(f"{PAPER}/theorem-3.11", f"{PAPER}/table-1-sign"),
+)
+
+corollary_312_pm = _sign_claim(
+    "corollary-3.12[up-to-sign]", "Corollary 3.12", "3.3", _C312_STATEMENT, _C312_SETTINGS, "pm-w",
+    (Mutant("global", {"conclusion": "global"}, "converges to the global minimum of (11)"),),
+    reading="θ converges to ±w_j for some j (as in the proof of Theorem 3.11)",
+    establishes="Same runs as corollary-3.12; every run must reach a certified local minimum at some ±w_j.",
+    depends=(f"{PAPER}/corollary-3.12",),
+)
+
+
+# --- Corollary 3.12, proof: the constant force of the sign potential ----------------------------------------
+
+def _force_point(point: Mapping[str, Any]) -> dict[str, Any]:
+    rng = np.random.default_rng(point["seed"])
+    d, t = point["d"], point["t"]
+    w = _unit_rows(rng, 1, d)[0]
+    v = rng.standard_normal(d)
+    v -= (v @ w) * w
+    v /= np.linalg.norm(v)
+    return {"theta": (t * w + math.sqrt(1 - t * t) * v).tolist(), "w": w.tolist()}
+
+
+def _force_fast(batch, constants, *, device, dtype):
+    norms = []
+    for p in batch.points:
+        theta = torch.tensor(p["theta"], dtype=dtype, device=device)
+        w = torch.tensor(p["w"], dtype=dtype, device=device)
+        with torch.enable_grad():
+            x = theta.detach().requires_grad_(True)
+            (g,) = torch.autograd.grad(fcommon.phi("sign", x, w), x)
+        norms.append(fsphere.tangent(g, theta, "sphere").norm())
+    return torch.stack(norms), torch.full((len(batch),), constants["force_times_pi"] / math.pi, dtype=dtype,
+                                          device=device)
+
+
+def _force_reference(p, constants, ctx):
+    """‖∇_{S^{d−1}}Φ‖ = |dΦ/dρ|·‖w − ρθ‖ with dΦ/dρ from Price's theorem (bivariate normal density at 0)."""
+    theta, w = _unit(ctx, p["theta"]), _unit(ctx, p["w"])  # re-normalised at the working precision
+    rho = rcommon._dot(ctx, theta, w)
+    tangent_norm = ctx.sqrt(ctx.fsum((x - rho * y) ** 2 for x, y in zip(w, theta, strict=True)))
+    return rsphere.sign_potential_slope(ctx, rho) * tangent_norm, ctx.mpf(constants["force_times_pi"]) / ctx.pi
+
+
+corollary_312_force = Claim(
+    id=f"{PAPER}/corollary-3.12[proof-step-constant-force]", label="Corollary 3.12 (proof)", section="3.3",
+    statement="As shown in Theorem 3.11, there is a constant force gradient of w_1, w_2 on θ.",
+    kind=Kind.IDENTITY,
+    spec=PointwiseSpec(Domain((Int("d", 2, 10, examples=(2, 3, 10)),
+                               Float("t", -0.99, 0.99, examples=(-0.99, 0.0, 0.99)), Int("seed", 0, SEED_MAX)),
+                              derive=_force_point), "==", _force_reference, _force_fast, terms=64,
+                       terms_reason="arccos' = 1/√(1−t²) amplifies the rounding of t = θ^T w by up to 1/(1 − 0.99²) "
+                                    "≈ 50 before the tangent projection"),
+    constants={"force_times_pi": 2},
+    mutants=(Mutant("force-1/pi", {"force_times_pi": 1}, "‖∇Φ‖ = 2/π replaced by 1/π"),),
+    reading="the Riemannian gradient of θ ↦ Φ(θ, w) for the sign potential has the same norm 2/π at every θ ≠ ±w",
+    establishes="‖∇_{S^{d−1}}Φ(θ, w)‖ = 2/π at hypothesis-drawn θ with θ^T w ∈ [−0.99, 0.99], d ≤ 10: torch autograd "
+                "of the shared printed potential (projected) against Price's theorem dΦ/dρ = 2/(π√(1−ρ²)) times the "
+                "tangent norm √(1−ρ²) in mpmath.",
+    depends=(f"{PAPER}/corollary-3.12", f"{PAPER}/table-1-sign"),
+)
+
+
+
+# --- Theorem 3.10, convergence sentence ------------------------------------------------------------------
+
+def _poly_run(setting, constants, seed, *, device, dtype, start: dict | None = None, steps_scale: int = 1) -> Trial:
+    """Algorithm 1 on (a, θ) ∈ R × S^{d−1} for L = a² + 2Σ_j a b_j θ_j^l (w_j = e_j), α = 1/(4l²C²k), C = 1
+    (|b_j| ∈ [0.5, 1]; |a| ≤ C is monitored). The end point is polished by snapping onto the nearest ±e_j
+    when within 0.05 (Newton's limit: near ±e_j the joint Riemannian Hessian is diag(2, 2lb_j², …) ≻ 0,
+    so the iteration contracts linearly onto it); the snapped point is a certified strict local minimum."""
+    dtype = torch.float64
+    rng = np.random.default_rng(seed)
+    d, k, l = setting["d"], setting["k"], setting["l"]
+    C = 1.0
+    b = torch.tensor(rng.choice((-1, 1), k) * rng.uniform(0.5, 1.0, k), dtype=dtype)
+    if start is None:
+        theta = torch.tensor(_unit_rows(rng, 1, d)[0], dtype=dtype)
+        a = -(b * theta[:k] ** l).sum()  # "initialized … with a optimized upon initialization"
+    else:
+        theta, a = start["theta"], start["a"]
+    alpha = 1 / (4 * l * l * C * C * k) * constants["alpha_factor"]
+    a_max, taken = float(a.abs()), 0
+    coords = torch.eye(d, dtype=dtype)[:k]
+    with _one_thread():
+        for taken in range(1, int(setting["steps"]) * steps_scale + 1):
+            ga, gt = fsphere.poly_gradients(a, theta, b, l)
+            a = a - alpha * ga
+            theta = theta - alpha * gt
+            theta = theta / theta.norm()
+            if taken % 25 == 0:
+                a_max = max(a_max, float(a.abs()))
+                if float(torch.cdist(theta.unsqueeze(0), torch.cat([coords, -coords])).min()) < 0.05:
+                    break
+    dist = torch.cdist(theta.unsqueeze(0), torch.cat([coords, -coords]))[0]
+    idx = int(dist.argmin())
+    j, sign = idx % k, (1 if idx < k else -1)
+    ga, gt = fsphere.poly_gradients(a, theta, b, l)
+    diag = {"steps": taken, "alpha": alpha, "b": b.tolist(), "a_end": float(a), "max_abs_a": a_max,
+            "distance_to_nearest_coordinate": float(dist.min()), "grad_norm": float((ga**2 + (gt**2).sum()).sqrt())}
+    if a_max > C:
+        return Trial("unfinished", {**diag, "_start": {"a": a, "theta": theta}}, "|a| exceeded C")
+    if float(dist.min()) >= 0.05:
+        eigs = fsphere.poly_joint_hessian(float(a), theta, b, l)
+        return Trial("unfinished", {**diag, "hessian_min": float(eigs[0]), "_start": {"a": a, "theta": theta}},
+                     "not yet near a coordinate point")
+    # polished: θ = ±e_j, a = a* = −b_j (±1)^l; Hessian exactly diag(2, 2lb_j², …)
+    a_star = -float(b[j]) * sign**l
+    loss = -float(b[j]) ** 2
+    global_min = -float((b**2).max())
+    diag.update({"end": f"{'+' if sign > 0 else '−'}e_{j + 1}", "loss_polished": loss, "global_min": global_min,
+                 "hessian_at_end": [2.0, 2 * l * float(b[j]) ** 2], "a_polished": a_star})
+    conclusion = constants["conclusion"]
+    ok = True if conclusion == "some-w" else (abs(loss - global_min) <= 1e-12 if conclusion == "global"
+                                               else j == 0)
+    if ok:
+        return Trial("success", diag, f"converged to {diag['end']}")
+    return Trial("failure", diag, f"certified strict local minimum at {diag['end']} (L = {loss:.4g}, global "
+                 f"{global_min:.4g}); the conclusion '{conclusion}' fails there")
+
+
+def _poly_confirm(setting, constants, seed, trial: Trial) -> Trial:
+    if trial.outcome == "failure":
+        return trial
+    retry = _poly_run(setting, constants, seed, device=None, dtype=torch.float64, start=trial.diagnostics["_start"],
+                      steps_scale=4)
+    return _strip_private(Trial(retry.outcome, {**retry.diagnostics, "confirm": "continued for 4× the steps"},
+                                retry.detail))
+
+
+def _poly_first(setting, constants, seed, *, device, dtype) -> Trial:
+    trial = _poly_run(setting, constants, seed, device=device, dtype=dtype)
+    return trial if trial.outcome == "unfinished" else _strip_private(trial)
+
+
+_POLY_SETTINGS = ({"d": 2, "k": 2, "l": 3, "steps": 400}, {"d": 3, "k": 3, "l": 4, "steps": 400})
+_POLY_FINITE = ("Algorithm 1 with the theorem's α = 1/(4l²C²k) (C = 1, |b_j| ∈ [0.5, 1] with random signs, θ_0 "
+                "uniform, a_0 = a*(θ_0)); at most `steps` iterations (4× more in confirm); converged = within 0.05 of "
+                "some ±e_j, then polished onto it (a certified strict local minimum: joint Hessian diag(2, 2lb_j²)).")
+
+
+def _poly_summary(records) -> dict[str, Any]:
+    rows = []
+    for setting, trials in records:
+        ends = [t.diagnostics.get("end") for t in trials]
+        non_global = sum(1 for t in trials if "loss_polished" in t.diagnostics and
+                         t.diagnostics["loss_polished"] > t.diagnostics["global_min"] + 1e-12)
+        rows.append({"setting": dict(setting), "end points": ends, "non-global local minima reached": non_global})
+    return {"end points": rows}
+
+
+theorem_310_some = Claim(
+    id=f"{PAPER}/theorem-3.10[dynamics-some-w]", label="Theorem 3.10", section="3.3", statement=_T310_STATEMENT,
+    kind=Kind.EXPERIMENT,
+    spec=ExperimentSpec(_POLY_SETTINGS, _poly_first, seeds=6, confirm=_poly_confirm, summarize=_poly_summary,
+                        finite_check=_POLY_FINITE),
+    constants={"conclusion": "some-w", "alpha_factor": 1.0},
+    mutants=(Mutant("e1-only", {"conclusion": "e1"}, "converges to w_1 (θ = ±e_1) specifically"),),
+    reading="what the proof establishes: Algorithm 1 converges to θ = ±e_j (some w_j up to sign) with a = a*",
+    establishes="Runs of Algorithm 1 on (11) with the theorem's step size (d = k = 2, l = 3; d = k = 3, l = 4): each "
+                "must end at a certified strict local minimum ±e_j. Not a proof of the T → ∞ statement.",
+    depends=(f"{PAPER}/theorem-3.10", f"{PAPER}/theorem-3.10-curvature", f"{PAPER}/algorithm-1"),
+)
+
+theorem_310_global = Claim(
+    id=f"{PAPER}/theorem-3.10[dynamics-global]", label="Theorem 3.10", section="3.3", statement=_T310_STATEMENT,
+    kind=Kind.EXPERIMENT,
+    spec=ExperimentSpec(_POLY_SETTINGS, _poly_first, seeds=6, confirm=_poly_confirm, summarize=_poly_summary,
+                        finite_check=_POLY_FINITE),
+    constants={"conclusion": "global", "alpha_factor": 1.0},
+    mutants=(Mutant("e1-only", {"conclusion": "e1"}, "converges to w_1 (θ = ±e_1) specifically"),),
+    reading="the convergence sentence as printed: Algorithm 1 converges to the global minimum of (11)",
+    establishes="Same runs as [dynamics-some-w]; a run ending at a certified local minimum ±e_j with |b_j| < max|b| is "
+                "a counterexample to convergence to the global minimum.",
+    errata=(Erratum(
+        "Algorithm 1 converges to some ±e_j, not necessarily to the global minimum: the e_j with |b_j| < max|b| are "
+        "strict local minima (see theorem-3.10) and attract a positive fraction of random initialisations.",
+        "see the evidence: runs ending at ±e_j with L = −b_j² > −max b² (e.g. d = k = 2, l = 3)",
+        "converges to θ = ±w_j for some j"),),
+    depends=(f"{PAPER}/theorem-3.10",),
+)
+
+
+
+# --- Theorem 3.9 -----------------------------------------------------------------------------------------
+
+_T39_STATEMENT = ("Let Φ be λ-harmonic on Ω ⊆ R^d and sup_{x∈Ω} ‖∇²Φ‖ ≤ B. Let L be as in (5) and x_0 ∈ Ω randomly "
+                  "chosen. Assume that a_i, b_i are always bounded by some large constant C and non-zero. Also assume "
+                  "{θ_i}_{i=1}^n and {w_i}_{i=1}^n are always distinct. Then, running Algorithm 1 on L with stepsize "
+                  "α = 1/(4C²k²B) converges to the global minima almost surely as T → ∞.")
+
+theorem_39 = Claim(
+    id=f"{PAPER}/theorem-3.9", label="Theorem 3.9", section="3.2.2", statement=_T39_STATEMENT,
+    kind=Kind.EXPERIMENT,
+    spec=ExperimentSpec(
+        ({"d": 1, "k": 1, "loss": "5", "potential": "bessel", "steps": 400, "confirm_scale": 2},
+         {"d": 1, "k": 2, "loss": "5", "potential": "bessel", "steps": 400, "confirm_scale": 2}),
+        _sign_run, seeds=8, confirm=_sign_kink_confirm, summarize=_targets_summary,
+        finite_check="Algorithm 1 on (5) in (a, θ) ∈ R^k × R^k (d = 1, Φ = e^{−|θ−w|}, λ = 1, B = 1 = sup|Φ''| off the "
+                     "diagonal, C = 2 ≥ |b_j| ∈ [0.5, 1]) with the theorem's α = 1/(4C²k²B), θ_0 uniform in [−3, 3], "
+                     "a_0 = a*(θ_0); at most 400 steps (then α/2 for 800 more). Converged = every θ_i within 3 step "
+                     "lengths of a distinct w_j, snapped there with a re-solved exactly and certified a strict local "
+                     "minimum; success when the θ_i sit on the w_j (a permutation, the global minimum). Runs in which "
+                     "some a_i has decayed below 0.05 (the hypothesis 'a_i non-zero' on the edge; the node barely "
+                     "moves) are unfinished and not continued, never failures."),
+    constants={"conclusion": "w", "C": 2.0, "B": 1.0, "alpha": 0.0, "loss_shift": 0.0},
+    mutants=(Mutant("mirror", {"conclusion": "minus-w"}, "converges to θ_i = −w_π(i) instead of w_π(i)"),),
+    expected=frozenset({Verdict.HOLDS, Verdict.INCONCLUSIVE}),
+    expected_reason="The theorem assumes a_i non-zero along the whole run, which Algorithm 1 does not guarantee: in "
+                    "many k = 2 runs one output weight decays to 0 and its node stops moving (evidence: min|a_i| at "
+                    "the end). Such runs are counted unfinished — neither a success nor a counterexample — so the "
+                    "honest verdict is HOLDS or INCONCLUSIVE; no certified counterexample must appear.",
+    establishes="Runs of Algorithm 1 with the theorem's step on the paper's λ-harmonic example e^{−|θ−w|} in R^1 "
+                "(k = 1, 2 targets). Hypothesis audit (recorded in `assumptions`): Φ is λ-harmonic (λ = 1) only off "
+                "θ = w and ‖∇²Φ‖ is unbounded there (a kink), so 'sup ‖∇²Φ‖ ≤ B' holds only off the diagonal; the "
+                "a_i ≠ 0 hypothesis is monitored. Not a proof of the T → ∞ statement.",
+    assumptions=("Φ = e^{−|θ−w|} on R^1: λ-harmonic with λ = 1 on θ ≠ w (definition-3.7); Φ'' = Φ ≤ 1 = B off θ = w, "
+                 "but Φ has a kink at θ = w, so sup‖∇²Φ‖ ≤ B holds only away from the targets",
+                 "C = 2 bounds |b_j| ≤ 1 and |a_i| along the runs (monitored)"),
+    depends=(f"{PAPER}/definition-3.7", f"{PAPER}/lemma-3.8", f"{PAPER}/theorem-B.5", f"{PAPER}/algorithm-1",
+             f"{PAPER}/table-1-bessel"),
+)
+
+
+# --- Conjecture 3.13 -------------------------------------------------------------------------------------
+
+_C313_STATEMENT = ("Let M = S^{d−1} and let k = poly(d) be the number of hidden nodes and let L be as in (5). Let Φ "
+                   "be the "
+                   "potential corresponding to σ(θ, w) = sgn(θ^T w). Then, all critical points (a, θ) of L with a ≠ 0 "
+                   "are not local minima, except at the global minima. Running Algorithm 1 on (5) converges to the "
+                   "global minima almost surely as T → ∞ and α → 0.")
+
+conjecture_313 = _sign_claim(
+    "conjecture-3.13", "Conjecture 3.13", "3.3", _C313_STATEMENT,
+    ({"d": 3, "k": 2, "m": 2, "loss": "5", "steps": 200, "confirm_scale": 1},
+     {"d": 5, "k": 3, "m": 3, "loss": "5", "steps": 200, "confirm_scale": 1}), "global",
+    (Mutant("loss-below-global", {"loss_shift": -1.0}, "converges to a loss 1 below the global minimum"),),
+    expected=frozenset({Verdict.HOLDS, Verdict.INCONCLUSIVE, Verdict.VIOLATED}),
+    expected_reason="A conjecture: the paper claims no proof. The harness reports what the runs show — HOLDS if every "
+                    "run reaches a certified global minimum, VIOLATED with a certified spurious local minimum, "
+                    "INCONCLUSIVE when runs end at interacting kinks (θ_i = ±θ_j) that the certificate does not cover.",
+    establishes="Runs of Algorithm 1 on (5) with the sign potential (all θ_i and a_i move; w_j uniform, b ~ N(0, 1), "
+                "k = m). End points at distinct kinks θ_i = ±w_j are certified strict local minima and compared with "
+                "the global minimum −b^T[Φ(w_i, w_j)]b. End points where two θ's meet (a kink between moving nodes) "
+                "or away from kinks stay unfinished. Not a proof either way.",
+    depends=(f"{PAPER}/table-1-sign", f"{PAPER}/equation-5", f"{PAPER}/definition-3.2", f"{PAPER}/algorithm-1"),
+)
+
+
+# --- Conjecture 3.14: Φ = ‖θ − w‖ on R^d ---------------------------------------------------------------------
+
+def _distance_run(setting, constants, seed, *, device, dtype) -> Trial:
+    """Algorithm 1 on (5) with Φ = ‖θ − w‖^p (p = 1 as printed) on R^d. For fixed θ, (5) is a quadratic in a
+    with matrix D = [Φ(θ_i, θ_j)] (zero diagonal) and linear term 2[Φ(θ_i, w_j)]b: D has trace 0, so for
+    distinct θ (k ≥ 2) it has a negative eigenvalue and inf_a L = −∞; for k = 1, D = 0 and L is linear in a.
+    A run is a certified failure when, at its end point, this certificate of unboundedness holds (no global
+    minimum exists, so none can be reached) and the run itself diverges (L and ‖a‖ keep moving away)."""
+    dtype = torch.float64
+    rng = np.random.default_rng(seed)
+    d, k, m, power = setting["d"], setting["k"], setting["k"], constants["power"]
+    w = torch.tensor(rng.uniform(-1, 1, (m, d)), dtype=dtype)
+    b = torch.tensor(rng.standard_normal(m), dtype=dtype)
+    theta = torch.tensor(rng.uniform(-1, 1, (k, d)), dtype=dtype)
+    a = torch.tensor(rng.standard_normal(k) * 0.1, dtype=dtype)
+    pot = fsphere.SmoothPotential(lambda x, y: fsphere.DISTANCE.value(x, y) ** power,
+                                  lambda x, y: power * fsphere.DISTANCE.value(x, y).unsqueeze(-1) ** (power - 1)
+                                  * fsphere.DISTANCE.grad(x, y))
+    loss0 = float(fsphere.loss5_closed(a, theta, b, w, pot))
+
+    def far_enough(a_now, th_now):  # stop once the divergence is evident (before any overflow)
+        value = float(fsphere.loss5_closed(a_now, th_now, b, w, pot))
+        return not math.isfinite(value) or value < loss0 - 10.0
+    with _one_thread():
+        a, theta, taken, curve, _ = fsphere.run_algorithm1(a, theta, b, w, pot, alpha=constants["alpha"],
+                                                           steps=setting["steps"], manifold="euclidean",
+                                                           stop=far_enough, check_every=10)
+    gram = pot.value(theta.unsqueeze(1), theta.unsqueeze(0))
+    linear = 2 * pot.value(theta.unsqueeze(1), w.unsqueeze(0)) @ b
+    eigs = torch.linalg.eigvalsh(gram)
+    if k == 1:
+        unbounded, certificate = abs(float(linear[0])) > 1e-9, f"k = 1: L = 2a·{float(linear[0]):.4g} is linear in a"
+    else:
+        unbounded, certificate = float(eigs[0]) < -1e-9, f"λ_min[Φ(θ_i, θ_j)] = {float(eigs[0]):.4g} < 0"
+    loss_end = float(fsphere.loss5_closed(a, theta, b, w, pot))
+    diag = {"steps": taken, "loss_start": loss0, "loss_end": loss_end, "norm_a_end": float(a.norm()),
+            "gram_eigenvalues": eigs.tolist(), "certificate": certificate}
+    if unbounded and loss_end < loss0 - 1.0:
+        return Trial("failure", diag, f"no global minimum exists ({certificate}); the run diverges: L {loss0:.3g} → "
+                     f"{loss_end:.3g}, ‖a‖ → {float(a.norm()):.3g}", curve)
+    return Trial("unfinished", diag, "no divergence certificate at the end point", curve)
+
+
+conjecture_314 = Claim(
+    id=f"{PAPER}/conjecture-3.14", label="Conjecture 3.14", section="3.3",
+    statement="Let M = R^d and let k = poly(d) be the number of hidden nodes and let L be as in (5). Let Φ be the "
+              "distance "
+              "potential Φ(θ, w) = ‖θ − w‖. Then, all critical points (a, θ) of L with a ≠ 0 are not local minima, "
+              "except at the global minima. Running Algorithm 1 on (5) converges to the global minima almost surely "
+              "as T → ∞ and α → 0.",
+    kind=Kind.EXPERIMENT,
+    spec=ExperimentSpec(({"d": 1, "k": 1, "steps": 200}, {"d": 2, "k": 2, "steps": 200},
+                         {"d": 3, "k": 3, "steps": 200}),
+                        _distance_run, seeds=6,
+                        finite_check="Algorithm 1 on (5) with Φ = ‖θ − w‖ (α = 0.01, 200 steps, θ, w uniform in "
+                                     "[−1, 1]^d, b ~ N(0, 1), a_0 ~ N(0, 0.01)). Failure = certified unboundedness of "
+                                     "(5) at the end point (the a-quadratic form has a negative eigenvalue, or is "
+                                     "linear for k = 1) together with observed divergence (L decreased by > 1)."),
+    constants={"alpha": 0.01, "power": 1},
+    mutants=(Mutant("squared-distance", {"power": 2}, "Φ = ‖θ − w‖² (also not positive semi-definite)"),),
+    expected=frozenset({Verdict.VIOLATED}),
+    expected_reason="A conjecture, and false as printed: Φ(θ, θ) = 0 and the matrix [‖θ_i − θ_j‖] has trace 0 (a "
+                    "negative "
+                    "eigenvalue for distinct points; Schoenberg: exactly one positive), so (5) is unbounded below in "
+                    "a: "
+                    "there is no global minimum to converge to and Algorithm 1 diverges. (The first sentence holds "
+                    "vacuously: every critical point is a saddle in a.) ‖θ − w‖ is not a positive semi-definite "
+                    "kernel, "
+                    "so it is not the potential of any activation.",
+    establishes="Runs of Algorithm 1 on (5) with the distance potential, d = k ∈ {1, 2, 3}: every run ends with an "
+                "exact certificate that (5) is unbounded below at fixed θ and with a loss that fell by more than 1.",
+    depends=(f"{PAPER}/equation-5", f"{PAPER}/definition-2.3", f"{PAPER}/conjecture-3.13", f"{PAPER}/algorithm-1"),
+)
+
+
+CLAIMS = (definition_37, definition_37_rd, definition_37_sphere, lemma_38, lemma_38_distinct, equation_10, theorem_39,
+          equation_11, theorem_310, theorem_310_some, theorem_310_global, curvature_310, curvature_dl_da, theorem_311,
+          theorem_311_pm, corollary_312, corollary_312_pm, corollary_312_force, conjecture_313, conjecture_314)

@@ -1,0 +1,319 @@
+"""zhang2017 fast path for Sec. 5 (experiments, Table 2, Theorem 5.1) and App. D (Theorem D.1, eqs. 12–14).
+
+Torch only; nothing here calls the mpmath reference.
+
+* Teacher–student runs of Sec. 5: a random teacher network with N(0, 1) weights, a student of the same
+  shape trained by full-batch gradient descent (Algorithm 1 with M = R^p). Networks of one depth and
+  several widths are trained *together*: they are padded to the largest width and masked, so one batched
+  matrix product serves every width (masked units have zero activations and zero gradients, so each
+  network trains exactly as it would alone). Results are cached per (seed, configuration), so a mutant
+  that only changes a success criterion does not train again.
+* Theorem 5.1: the sign potential Φ(θ, w) = E[sgn(θ^T X) sgn(w^T X)] through the arc-sine kernel
+  (2/π) arcsin(θ^T w) (Daniely et al. 2016; cross-checked against an mpmath quadrature in the tests),
+  the Gram matrix of a configuration and the loss minimised exactly over the output weights.
+* App. D: the empirical potential Φ̂(θ, w) = (1/n) Σ_m σ(x_m^T θ) σ(x_m^T w), the empirical loss (5),
+  a_i* by one Newton step on the quadratic a_i ↦ L̂ (autograd), Riemannian gradients on S^{d−1}, and the
+  node step of Algorithm 3 (a_i ← a_i*, then one SGD step of Algorithm 4 on θ_i).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
+
+import torch
+
+from . import zhang2017_common as zc
+
+ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "tanh": torch.tanh,
+    "relu": torch.relu,
+    "exp": torch.exp,
+}
+
+
+@contextlib.contextmanager
+def single_thread() -> Iterator[None]:
+    """Run tiny tensor loops on one intra-op thread (restored afterwards): for matrices this small, thread
+    hand-offs cost more than they save, and under CPU contention they cost 10× more."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+# =========================================================================================================
+# Sec. 5: teacher–student gradient descent
+# =========================================================================================================
+
+def _masked_forward(weights: Sequence[torch.Tensor], x: torch.Tensor, mask: torch.Tensor,
+                    act: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    """Outputs (B, n) of B padded networks: hidden layers act(h W) masked to each network's width."""
+    h = x
+    for weight in weights[:-1]:
+        h = act(h @ weight) * mask
+    return (h @ weights[-1]).squeeze(-1)
+
+
+def teacher_student(seed: int, depth: int, widths: tuple[int, ...], d: int, n_train: int, n_test: int,
+                    steps: int, lr: float, activation: str = "tanh", dtype: torch.dtype = torch.float64,
+                    curve_every: int = 5) -> tuple[tuple[float, ...], tuple[float, ...], tuple[tuple[float, ...], ...]]:
+    """See ``_teacher_student`` (this wrapper runs it single-threaded; results are cached)."""
+    with single_thread():
+        return _teacher_student(seed, depth, widths, d, n_train, n_test, steps, lr, activation, dtype, curve_every)
+
+
+@lru_cache(maxsize=512)
+def _teacher_student(seed: int, depth: int, widths: tuple[int, ...], d: int, n_train: int, n_test: int,
+                    steps: int, lr: float, activation: str = "tanh", dtype: torch.dtype = torch.float64,
+                    curve_every: int = 5) -> tuple[tuple[float, ...], tuple[float, ...], tuple[tuple[float, ...], ...]]:
+    """Train students of one depth (= number of weight layers) and several widths on random teachers.
+
+    Teacher: all weights i.i.d. N(0, 1) (as printed), hidden activation ``activation``, linear output.
+    Student: same shape, weights N(0, 1/fan_in). Loss: training MSE divided by the variance of the teacher's
+    training outputs (relative error; 1 is the error of the best constant predictor). Full-batch gradient
+    descent with step ``lr`` for ``steps`` steps. Returns (relative training errors, relative test errors
+    on ``n_test`` fresh inputs, training curves), each indexed like ``widths``.
+    """
+    gen = torch.Generator().manual_seed(int(seed) % (2**63 - 1))
+    act = ACTIVATIONS[activation]
+    n_nets, wmax = len(widths), max(widths)
+    mask = torch.zeros(n_nets, 1, wmax, dtype=dtype)
+    for b, width in enumerate(widths):
+        mask[b, 0, :width] = 1
+    fan_in = torch.tensor(widths, dtype=dtype).view(n_nets, 1, 1)
+    shapes = [(d, wmax)] + [(wmax, wmax)] * (depth - 2) + [(wmax, 1)]
+    x_train = torch.randn(n_train, d, generator=gen, dtype=dtype)
+    x_test = torch.randn(n_test, d, generator=gen, dtype=dtype)
+    teacher = [torch.randn(n_nets, a, c, generator=gen, dtype=dtype) for a, c in shapes]
+    student = []
+    for index, (a, c) in enumerate(shapes):
+        scale = 1 / math.sqrt(d) if index == 0 else 1 / fan_in.sqrt()
+        student.append((torch.randn(n_nets, a, c, generator=gen, dtype=dtype) * scale).requires_grad_())
+    with torch.no_grad():
+        y_train = _masked_forward(teacher, x_train, mask, act)
+        y_test = _masked_forward(teacher, x_test, mask, act)
+    # standardise the targets by the teacher's training-output scale (relative error; keeps the step size
+    # meaningful whatever the teacher's output scale, which grows with width under N(0, 1) weights)
+    scale = y_train.std(1, keepdim=True)
+    y_train, y_test = y_train / scale, y_test / scale
+    v_train, v_test = y_train.var(1), y_test.var(1)
+    curves: list[list[float]] = [[] for _ in widths]
+    for step in range(steps):
+        rel = ((_masked_forward(student, x_train, mask, act) - y_train) ** 2).mean(1) / v_train
+        grads = torch.autograd.grad(rel.sum(), student)  # the sum decouples: each network gets its own gradient
+        with torch.no_grad():
+            for weight, grad in zip(student, grads, strict=True):
+                weight -= lr * grad
+        if step % curve_every == 0:
+            for b, value in enumerate(rel.detach().tolist()):
+                curves[b].append(value)
+    with torch.no_grad():
+        train = ((_masked_forward(student, x_train, mask, act) - y_train) ** 2).mean(1) / v_train
+        test = ((_masked_forward(student, x_test, mask, act) - y_test) ** 2).mean(1) / v_test
+    return tuple(train.tolist()), tuple(test.tolist()), tuple(tuple(c) for c in curves)
+
+
+def grid_errors(seed: int, depths: tuple[int, ...], widths: tuple[int, ...], **config) -> dict:
+    """Table-2 grid for one seed: {(depth, width): (train error, test error, curve)} (one teacher per cell;
+    the depth enters the seed so that the grids of different depths are independent)."""
+    out = {}
+    for depth in depths:
+        train, test, curves = teacher_student(seed * 1009 + depth, depth, widths, **config)
+        for b, width in enumerate(widths):
+            out[(depth, width)] = (train[b], test[b], curves[b])
+    return out
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman rank correlation (average ranks for ties)."""
+    def ranks(v: Sequence[float]) -> torch.Tensor:
+        t = torch.tensor(list(v), dtype=torch.float64)
+        order = torch.argsort(t)
+        r = torch.empty_like(t)
+        r[order] = torch.arange(len(t), dtype=torch.float64)
+        for value in torch.unique(t):  # average ranks over ties
+            sel = t == value
+            r[sel] = r[sel].mean()
+        return r
+    rx, ry = ranks(x), ranks(y)
+    rx, ry = rx - rx.mean(), ry - ry.mean()
+    denom = math.sqrt(float((rx * rx).sum() * (ry * ry).sum()))
+    return float((rx * ry).sum()) / denom if denom > 0 else 0.0
+
+
+# =========================================================================================================
+# Theorem 5.1: sign activation on the sphere
+# =========================================================================================================
+
+def sign_potential(rho: torch.Tensor) -> torch.Tensor:
+    """Φ(θ, w) = E[sgn(θ^T X) sgn(w^T X)] = (2/π) arcsin(θ^T w) for unit θ, w (arc-sine kernel)."""
+    return (2 / math.pi) * torch.asin(rho.clamp(-1.0, 1.0))
+
+
+def min_loss_over_a(theta: torch.Tensor, w1: torch.Tensor, b1: float = 1.0, ridge: float = 1e-9
+                    ) -> tuple[torch.Tensor, torch.Tensor]:
+    """min over a of the full loss (4) E[(Σ a_i sgn(θ_i^T X) + b_1 sgn(w_1^T X))²] with b_2..b_k = 0.
+
+    theta (..., k, d) unit rows; w1 (d,). The loss is a^T G a + 2 b_1 a^T g + b_1² with G_ij = Φ(θ_i, θ_j),
+    g_i = Φ(θ_i, w_1). The minimiser is taken as a = −b_1 (G + ridge·I)^{-1} g (G may be singular; the ridge
+    keeps the solve and its gradient finite) and the loss is then *evaluated* at that a, so the value returned
+    is the loss of an actual configuration (an upper bound on the exact minimum, equal to it as ridge → 0).
+    The diagonal is Φ(θ_i, θ_i) = 1 exactly (arcsin is not differentiable at 1). Returns (loss, a).
+    """
+    k = theta.shape[-2]
+    eye = torch.eye(k, dtype=theta.dtype, device=theta.device)
+    rho = (theta @ theta.transpose(-1, -2)) * (1 - eye)
+    gram = sign_potential(rho.clamp(-1 + 1e-12, 1 - 1e-12)) * (1 - eye) + eye
+    g = sign_potential((theta @ w1).clamp(-1 + 1e-12, 1 - 1e-12))
+    a = -b1 * torch.linalg.solve(gram + ridge * eye, g.unsqueeze(-1)).squeeze(-1)
+    value = (a.unsqueeze(-2) @ gram @ a.unsqueeze(-1)).squeeze(-1).squeeze(-1) + 2 * b1 * (a * g).sum(-1) + b1**2
+    return value, a
+
+
+def constrained_configuration(free: torch.Tensor, delta: float) -> torch.Tensor:
+    """Unit rows θ_i whose first coordinate is δ·tanh(free_i0) ∈ (−δ, δ) and whose other coordinates are
+    the direction of free_i,1: scaled to √(1 − θ_i1²): a smooth parametrisation of the band |θ_i1| < δ."""
+    first = delta * torch.tanh(free[..., :1])
+    rest = free[..., 1:]
+    rest = rest / rest.norm(dim=-1, keepdim=True).clamp_min(1e-300)
+    return torch.cat([first, rest * torch.sqrt(1 - first * first)], dim=-1)
+
+
+def band_search(k: int, d: int, delta: float, starts: int, steps: int, seed: int, lr: float = 0.05
+                ) -> tuple[float, torch.Tensor, torch.Tensor]:
+    """Smallest min-over-a loss found in the band |w_1^T θ_i| ≤ δ (w_1 = e_1) by Adam from random starts.
+
+    Returns (best loss, its configuration θ (k, d), its output weights a)."""
+    with single_thread():
+        return _band_search(k, d, delta, starts, steps, seed, lr)
+
+
+def _band_search(k: int, d: int, delta: float, starts: int, steps: int, seed: int, lr: float
+                 ) -> tuple[float, torch.Tensor, torch.Tensor]:
+    gen = torch.Generator().manual_seed(seed)
+    w1 = torch.zeros(d, dtype=torch.float64)
+    w1[0] = 1
+    free = torch.randn(starts, k, d, generator=gen, dtype=torch.float64).requires_grad_()
+    # Adam written out (torch.optim's first step imports the compiler stack: seconds of start-up)
+    beta1, beta2, tiny = 0.9, 0.999, 1e-8
+    m1, m2 = torch.zeros_like(free), torch.zeros_like(free)
+    for step in range(1, steps + 1):
+        value, _ = min_loss_over_a(constrained_configuration(free, delta), w1)
+        (grad,) = torch.autograd.grad(value.sum(), free)
+        with torch.no_grad():
+            m1.mul_(beta1).add_(grad, alpha=1 - beta1)
+            m2.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            free -= lr * (m1 / (1 - beta1**step)) / ((m2 / (1 - beta2**step)).sqrt() + tiny)
+    with torch.no_grad():
+        theta = constrained_configuration(free, delta)
+        value, a = min_loss_over_a(theta, w1)
+        best = int(torch.argmin(value))
+    return float(value[best]), theta[best], a[best]
+
+
+# =========================================================================================================
+# App. D: empirical potential, a_i*, Riemannian gradients, the node step of Algorithm 3
+# =========================================================================================================
+
+def empirical_phi(x: torch.Tensor, activation: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """Φ̂(θ, w) = (1/n) Σ_m σ(x_m^T θ) σ(x_m^T w) for data x (n, d), broadcasting over leading axes."""
+    act = ACTIVATIONS[activation]
+
+    def phi_hat(theta: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        return (act(theta @ x.T) * act(w @ x.T)).mean(-1)
+    return phi_hat
+
+
+def population_phi(name: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """A rotation-invariant population potential of the shared module (Φ(θ, θ) constant on the sphere)."""
+    return zc.potential(name)
+
+
+def loss5_hat(a: torch.Tensor, theta: torch.Tensor, b: torch.Tensor, w: torch.Tensor,
+              phi: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    """(5) with Φ̂: Σ_i a_i² Φ̂(θ_i,θ_i) + 2 Σ_{i<j} a_i a_j Φ̂(θ_i,θ_j) + 2 Σ_{i,j} a_i b_j Φ̂(θ_i,w_j)."""
+    return zc.loss5(a, theta, b, w, phi)
+
+
+def c_hat(i: int, a: torch.Tensor, theta: torch.Tensor, b: torch.Tensor, w: torch.Tensor,
+          phi: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    """Ĉ(θ_i) = Σ_{j≠i} a_j Φ̂(θ_i, θ_j) + Σ_j b_j Φ̂(θ_i, w_j)."""
+    k = theta.shape[-2]
+    others = [j for j in range(k) if j != i]
+    ti = theta[..., i:i + 1, :]
+    value = (b * phi(ti, w)).sum(-1)
+    if others:
+        idx = torch.tensor(others)
+        value = value + (a[..., idx] * phi(ti, theta[..., idx, :])).sum(-1)
+    return value
+
+
+def a_star(i: int, a: torch.Tensor, theta: torch.Tensor, b: torch.Tensor, w: torch.Tensor,
+           phi: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], *, create_graph: bool = False) -> torch.Tensor:
+    """The minimiser of the quadratic a_i ↦ L̂(a, θ) by one Newton step from a_i (exact for a quadratic):
+    a_i − (∂L̂/∂a_i)/(∂²L̂/∂a_i²), both derivatives by autograd (not the printed closed form)."""
+    ai = a[..., i].detach().clone().requires_grad_()
+    a_full = torch.cat([a[..., :i], ai.unsqueeze(-1), a[..., i + 1:]], dim=-1)
+    loss = loss5_hat(a_full, theta, b, w, phi)
+    (g,) = torch.autograd.grad(loss.sum(), ai, create_graph=True)
+    (h,) = torch.autograd.grad(g.sum(), ai, create_graph=create_graph)
+    return ai.detach() - g / h
+
+
+def a_star_vertex(i: int, a: torch.Tensor, theta: torch.Tensor, b: torch.Tensor, w: torch.Tensor,
+                  phi: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    """The same minimiser from three forward evaluations of the quadratic a_i ↦ L̂ at a_i ∈ {−1, 0, 1} (one
+    batched call; differentiable in θ without double backward — cheaper inside a θ-gradient)."""
+    trial = a.unsqueeze(-2).repeat_interleave(3, dim=-2).clone()  # (..., 3, k)
+    trial[..., :, i] = torch.tensor([-1.0, 0.0, 1.0], dtype=a.dtype, device=a.device)
+    values = loss5_hat(trial, theta.unsqueeze(-3), b, w, phi)  # (..., 3)
+    lm, l0, lp = values[..., 0], values[..., 1], values[..., 2]
+    return -(lp - lm) / (2 * (lp + lm - 2 * l0))
+
+
+def tangent(theta_i: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """Projection of v on the tangent space of the sphere at θ_i: v − (θ_i^T v) θ_i."""
+    return v - (theta_i * v).sum(-1, keepdim=True) * theta_i
+
+
+def sphere_grad(fn: Callable[[torch.Tensor], torch.Tensor], theta: torch.Tensor, i: int) -> torch.Tensor:
+    """Riemannian gradient on S^{d−1} of θ_i ↦ fn(θ with row i replaced), summed over leading batch axes."""
+    ti = theta[..., i, :].detach().clone().requires_grad_()
+    full = torch.cat([theta[..., :i, :], ti.unsqueeze(-2), theta[..., i + 1:, :]], dim=-2)
+    (grad,) = torch.autograd.grad(fn(full).sum(), ti)
+    return tangent(ti.detach(), grad)
+
+
+def node_sgd_run(theta0: torch.Tensor, i: int, a: torch.Tensor, b: torch.Tensor, w: torch.Tensor,
+                 phi: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], steps: int, alpha: float,
+                 gen: torch.Generator) -> torch.Tensor:
+    """The inner loop of Algorithm 3 for node i on a batch of independent runs (theta0 (R, k, d)).
+
+    Each iteration: a_i ← a_i*(θ_i) (one exact Newton step: the 'GradientDescent' on the quadratic), then
+    θ_i ← Π_M(θ_i − α(∇_{θ_i} L̂ + n)) with n uniform on the unit sphere of R^d (Algorithm 4, one step).
+    Returns the trajectory of (a_i*(θ_i))² (steps + 1, R), recorded before each a-step and at the end.
+    """
+    with single_thread():
+        return _node_sgd_run(theta0, i, a, b, w, phi, steps, alpha, gen)
+
+
+def _node_sgd_run(theta0, i, a, b, w, phi, steps, alpha, gen) -> torch.Tensor:
+    theta = theta0.clone()
+    a = a.expand(theta.shape[0], -1).clone()
+    squares = []
+    for _ in range(steps):
+        ai = a_star(i, a, theta, b, w, phi)
+        squares.append(ai * ai)
+        a[:, i] = ai
+        grad = sphere_grad(lambda th: loss5_hat(a, th, b, w, phi), theta, i)
+        noise = torch.randn(grad.shape, generator=gen, dtype=grad.dtype)
+        noise = noise / noise.norm(dim=-1, keepdim=True)
+        theta[:, i, :] = zc.project(theta[:, i, :] - alpha * (grad + noise), "sphere")
+    ai = a_star(i, a, theta, b, w, phi)
+    squares.append(ai * ai)
+    return torch.stack(squares)

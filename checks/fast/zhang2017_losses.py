@@ -1,0 +1,202 @@
+"""zhang2017 fast path for Sec. 2.1–2.2 (torch): the losses (3)–(6), (9) under each reading of the printed
+index range, gradient-flow and Electron-Proton vector fields on M (R^d or unit spheres), Algorithm 1 and
+Gauss–Hermite expectations of the network output. Batched: configurations are (B, k, d) tensors.
+
+Nothing here calls the mpmath reference.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+from . import zhang2017_common as common
+
+Potential = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def _pairs(k: int, device) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.triu_indices(k, k, offset=1, device=device)
+
+
+def pair_sum(reading: str, values: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], k: int, shape, dtype,
+             device, count: torch.Tensor | None = None) -> torch.Tensor:
+    """Σ_{i=1}^k Σ_{i<j} values(i, j) under ``reading`` ("pairs", "ordered", "rebound"; see the reference).
+
+    ``values(ii, jj)`` returns the (B, P) terms for index vectors ii, jj. ``count`` (B,): the number k of real
+    particles when the configuration is padded with zero-charge particles (the "rebound" multiplicity)."""
+    if k < 2:
+        return torch.zeros(shape, dtype=dtype, device=device)
+    ii, jj = _pairs(k, device)
+    pairs = values(ii, jj).sum(-1)
+    if reading == "pairs":
+        return pairs
+    if reading == "ordered":
+        return pairs + values(jj, ii).sum(-1)
+    if reading == "rebound":
+        return (k if count is None else count) * pairs
+    raise ValueError(f"unknown reading {reading!r}")
+
+
+def gram(c, x, e, y, pot: Potential) -> torch.Tensor:
+    """Σ_i Σ_j c_i e_j Φ(x_i, y_j), batched."""
+    return (c.unsqueeze(-1) * e.unsqueeze(-2) * pot(x.unsqueeze(-2), y.unsqueeze(-3))).sum((-2, -1))
+
+
+def loss4(a, theta, b, w, pot, cross_factor=2.0):
+    return gram(a, theta, a, theta, pot) + cross_factor * gram(a, theta, b, w, pot) + gram(b, w, b, w, pot)
+
+
+def loss3_gram(a, theta, b, w, pot):
+    return gram(b, w, b, w, pot) - 2 * gram(a, theta, b, w, pot) + gram(a, theta, a, theta, pot)
+
+
+def loss6(a, theta, b, w, pot, reading="pairs", pair_factor=2.0, cross_factor=2.0, count=None):
+    k = theta.shape[-2]
+    inter = pair_sum(reading, lambda ii, jj: a[..., ii] * a[..., jj] * pot(theta[..., ii, :], theta[..., jj, :]),
+                     k, theta.shape[:-2], theta.dtype, theta.device, count)
+    return pair_factor * inter + cross_factor * gram(a, theta, b, w, pot)
+
+
+def loss5(a, theta, b, w, pot, reading="pairs", pair_factor=2.0, cross_factor=2.0, diag_factor=1.0,
+          diag_detached=False, count=None):
+    """(5). ``diag_detached``: evaluate Φ(θ_i, θ_i) without autograd — only for rotation-invariant potentials
+    on the sphere, where θ ↦ Φ(θ, θ) = h(‖θ‖²) has a radial Euclidean gradient that the tangent projection
+    removes exactly, but whose closed form (arccos, √(1−ρ²)) has an infinite derivative at ρ = 1."""
+    diag_theta = theta.detach() if diag_detached else theta
+    diag = (a * a * pot(diag_theta, diag_theta)).sum(-1)
+    return diag_factor * diag + loss6(a, theta, b, w, pot, reading, pair_factor, cross_factor, count)
+
+
+def loss9(theta, w, pot, reading="pairs", pair_factor=2.0, cross_sign=-1.0, mask=None, count=None):
+    """(9). ``mask`` (B, k): 1 for real particles, 0 for zero-charge padding (Assumption 1 charges ∓1 · mask)."""
+    k = theta.shape[-2]
+    if mask is None:
+        mask = torch.ones(theta.shape[:-1], dtype=theta.dtype, device=theta.device)
+    inter = pair_sum(reading, lambda ii, jj: mask[..., ii] * mask[..., jj] * pot(theta[..., ii, :],
+                                                                               theta[..., jj, :]),
+                     k, theta.shape[:-2], theta.dtype, theta.device, count)
+    cross = (mask.unsqueeze(-1) * mask.unsqueeze(-2) * pot(theta.unsqueeze(-2), w.unsqueeze(-3))).sum((-2, -1))
+    return pair_factor * inter + cross_sign * 2 * cross
+
+
+# --- vector fields on M -----------------------------------------------------------------------------
+
+def tangent(u: torch.Tensor, x: torch.Tensor, manifold: str) -> torch.Tensor:
+    if manifold == "sphere":
+        return u - (u * x).sum(-1, keepdim=True) * x
+    return u
+
+
+def gradient(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, manifold: str) -> torch.Tensor:
+    """Batched Riemannian gradient of a batched function f: (B, k, d) → (B,) (samples are independent)."""
+    with torch.enable_grad():
+        x = x.detach().requires_grad_(True)
+        (g,) = torch.autograd.grad(f(x).sum(), x)
+    return tangent(g, x.detach(), manifold)
+
+
+@functools.lru_cache(maxsize=64)
+def _ordered_pairs(n: int, device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Index vectors (i, j) over all ordered pairs i ≠ j."""
+    pairs = [(i, j) for i in range(n) for j in range(n) if i != j]
+    return (torch.tensor([p[0] for p in pairs], device=device), torch.tensor([p[1] for p in pairs], device=device))
+
+
+def ep_velocity(pot: Potential, particles: torch.Tensor, charges: torch.Tensor, fixed: torch.Tensor,
+                manifold: str, force_sign: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Electron-Proton Dynamics (8): dθ_i/dt = −Σ_{j≠i} F_i(θ_j), F_i(θ_j) = a_i a_j ∇_{θ_i}Φ(θ_i, θ_j)
+    (Riemannian ∇ on the sphere); fixed particles (bool mask (n,)) do not move.
+
+    Returns the velocity (B, n, d) and the per-particle sum of |contributions| (B, n, d) (rounding scale)."""
+    n = particles.shape[-2]
+    ii, jj = _ordered_pairs(n, particles.device)
+    with torch.enable_grad():
+        # θ_j is held fixed in each pair term, so the gradient is ∇_{θ_i}Φ(θ_i, θ_j) pair by pair
+        xi = particles.detach().index_select(-2, ii).requires_grad_(True)
+        (gpair,) = torch.autograd.grad(pot(xi, particles.detach().index_select(-2, jj)).sum(), xi)
+    q = charges
+    contrib = -force_sign * (q.index_select(-1, ii) * q.index_select(-1, jj)).unsqueeze(-1) * gpair  # (B, P, d)
+    contrib = tangent(contrib, particles.detach().index_select(-2, ii), manifold)
+    vel = torch.zeros_like(particles).index_add_(-2, ii, contrib)
+    scale = torch.zeros_like(particles).index_add_(-2, ii, contrib.abs())
+    keep = (~fixed).to(particles.dtype).unsqueeze(-1)
+    return vel * keep, scale * keep
+
+
+# --- Algorithm 1 --------------------------------------------------------------------------------------
+
+def gradient_descent(f: Callable[[torch.Tensor], torch.Tensor], x0: torch.Tensor, T: int, alpha, manifold: str,
+                     step_sign: float = -1.0) -> torch.Tensor:
+    """Algorithm 1, batched: x = Π_M x0; T times x = Π_M(x + step_sign·α ∇_M L(x)) (step_sign = −1 printed).
+    ``alpha`` may be a tensor (B,) of step sizes."""
+    x = common.project(x0.detach().clone(), manifold)
+    alpha = torch.as_tensor(alpha, dtype=x.dtype, device=x.device)
+    alpha = alpha.reshape(alpha.shape + (1,) * (x.dim() - alpha.dim()))
+    for _ in range(T):
+        x = common.project(x + step_sign * alpha * gradient(f, x, manifold), manifold)
+    return x
+
+
+def sphere_linear_angle(phi0: torch.Tensor, alpha: torch.Tensor, T: int) -> torch.Tensor:
+    phi = phi0.clone()
+    for _ in range(T):
+        s = 1 - alpha * torch.cos(phi)
+        phi = torch.atan2(s * torch.sin(phi), s * torch.cos(phi) + alpha)
+    return phi
+
+
+# --- activations and Gaussian expectations -------------------------------------------------------------
+
+def activation(name: str, m: int = 0) -> Callable[[torch.Tensor], torch.Tensor]:
+    """σ as a function of s = x^T θ: hermite He_m/√(m!), exponential e^{s−2}, linear s, relu √2·max(s, 0),
+    sign √2·sgn(s)."""
+    if name == "hermite":
+        coeffs = np.zeros(m + 1)
+        coeffs[m] = 1.0 / math.sqrt(math.factorial(m))
+
+        def herm(s: torch.Tensor) -> torch.Tensor:
+            # probabilists' recurrence He_{n+1} = s He_n − n He_{n−1}
+            prev, cur = torch.ones_like(s), s
+            if m == 0:
+                return prev * coeffs[0]
+            for n in range(1, m):
+                prev, cur = cur, s * cur - n * prev
+            return cur * coeffs[m]
+        return herm
+    if name == "exponential":
+        return lambda s: torch.exp(s - 2)
+    if name == "linear":
+        return lambda s: s
+    if name == "relu":
+        return lambda s: math.sqrt(2) * s.clamp_min(0)
+    if name == "sign":
+        return lambda s: math.sqrt(2) * torch.sign(s)
+    raise KeyError(f"unknown activation {name!r}")
+
+
+def gh_grid(d: int, nodes: int, dtype, device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Product Gauss–Hermite rule for N(0, I_d): points (N^d, d), weights (N^d,)."""
+    z, wts = np.polynomial.hermite_e.hermegauss(nodes)
+    wts = wts / math.sqrt(2 * math.pi)
+    pts = np.array(list(itertools.product(z, repeat=d)))
+    wprod = np.prod(np.array(list(itertools.product(wts, repeat=d))), axis=1)
+    return torch.tensor(pts, dtype=dtype, device=device), torch.tensor(wprod, dtype=dtype, device=device)
+
+
+def network_outputs(act, coeffs: torch.Tensor, vectors: torch.Tensor, xs: torch.Tensor) -> torch.Tensor:
+    """Σ_i c_i σ(x, v_i) for inputs xs (..., N, d): coeffs (B, k), vectors (B, k, d) → (B, N)."""
+    s = torch.einsum("bkd,nd->bkn", vectors, xs)
+    return (coeffs.unsqueeze(-1) * act(s)).sum(-2)
+
+
+def potential_by_quadrature(act, xs: torch.Tensor, wts: torch.Tensor) -> Potential:
+    """Φ(θ, w) = E σ(X, θ) σ(X, w) by the quadrature rule (xs, wts), broadcasting over leading axes."""
+    def pot(theta, w):
+        return (act(theta @ xs.T) * act(w @ xs.T) * wts).sum(-1)
+    return pot

@@ -1,0 +1,311 @@
+"""zhang2017 fast path (torch) for the activation–potential correspondences (Table 1, App. A.1, Theorems
+2.4–2.5): potentials computed from their activations by quadrature in float64/float32, batched.
+
+Methods (independent of the mpmath reference, which never runs here):
+
+* sgn / ReLU duals: the 1-D reduction over x > 0 with the closed-form conditional expectation, integrated by
+  Gauss–Legendre on *geometric* panels [20·2^{−k−1}, 20·2^{−k}] (k = 0..60), which resolve the kink's scale
+  c = √(1 − ρ²) for every ρ at once (the same nodes for a whole batch);
+* polynomial / entire activations: product Gauss–Hermite rules (numpy's hermegauss nodes), in two variables
+  (X, Y) = (Z_1, ρZ_1 + cZ_2) for duals and as a tensor rule in d = 2, 3 for d-dimensional expectations;
+* translation-invariant rows: each coordinate's integral literally (log-space activation × log-space density,
+  so e^{x²/4} never overflows), composite Gauss–Legendre on panels graded geometrically toward θ_i and w_i,
+  where K_0 has its logarithmic singularities.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+import torch
+
+HERMITE_FAMILIES = ("physicists", "probabilists", "orthonormal")
+
+
+@cache
+def _legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.polynomial.legendre.leggauss(n)
+
+
+@cache
+def _hermegauss(n: int) -> tuple[np.ndarray, np.ndarray]:
+    x, w = np.polynomial.hermite_e.hermegauss(n)
+    return x, w / w.sum()
+
+
+def gauss_hermite(n: int, *, device=None, dtype=torch.float64) -> tuple[torch.Tensor, torch.Tensor]:
+    """n-point Gauss rule for N(0, 1)."""
+    x, w = _hermegauss(n)
+    return torch.tensor(x, device=device, dtype=dtype), torch.tensor(w, device=device, dtype=dtype)
+
+
+@cache
+def _geometric_rule(top: float, levels: int, per_panel: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes/weights on (0, top] with panels [top·2^{−k−1}, top·2^{−k}], k = 0..levels."""
+    t, w = _legendre(per_panel)
+    xs, ws = [], []
+    for k in range(levels + 1):
+        a, b = top * 2.0 ** (-k - 1), top * 2.0 ** (-k)
+        xs.append((a + b) / 2 + (b - a) / 2 * t)
+        ws.append((b - a) / 2 * w)
+    return np.concatenate(xs), np.concatenate(ws)
+
+
+@cache
+def _graded_unit_rule(levels: int, per_panel: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes/weights on [0, 1] with panels graded geometrically toward both ends (the end panels have width
+    2^{−levels−1}; Gauss nodes are interior, so an integrable logarithmic singularity at an end is harmless)."""
+    left = [0.0] + [0.5 * 2.0 ** (-k) for k in range(levels, -1, -1)]
+    edges = np.array(left + [1 - e for e in reversed(left[:-1])])
+    t, w = _legendre(per_panel)
+    xs, ws = [], []
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        xs.append((a + b) / 2 + (b - a) / 2 * t)
+        ws.append((b - a) / 2 * w)
+    return np.concatenate(xs), np.concatenate(ws)
+
+
+def _density(x: torch.Tensor) -> torch.Tensor:
+    return torch.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+
+
+# --- sgn and ReLU: 1-D reduction ---------------------------------------------------------------------------
+
+def _half_line(device, dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    x, w = _geometric_rule(20.0, 60, 24)
+    return torch.tensor(x, device=device, dtype=dtype), torch.tensor(w, device=device, dtype=dtype)
+
+
+def dual_sign(rho: torch.Tensor, amplitude_sq: float = 2.0) -> torch.Tensor:
+    """E[a sgn X · a sgn Y], (X, Y) ~ N(ρ), a² = amplitude_sq: 2a² ∫_0^∞ erf(ρx/(c√2)) φ(x) dx (c = 0 gives
+    erf(±∞) = ±1, the limit Y = ±X)."""
+    x, w = _half_line(rho.device, rho.dtype)
+    c = torch.sqrt((1 - rho * rho).clamp_min(0))[:, None]
+    val = torch.erf(rho[:, None] * x[None, :] / (c * math.sqrt(2)))
+    return amplitude_sq * 2 * (val * _density(x)[None, :] * w[None, :]).sum(-1)
+
+
+def dual_relu(rho: torch.Tensor, amplitude_sq: float = 2.0) -> torch.Tensor:
+    """E[a max(X,0) · a max(Y,0)]: a² ∫_0^∞ x (ρxΦ_N(ρx/c) + cφ(ρx/c)) φ(x) dx (limits at c = 0 are the
+    values of Y = ±X: Φ_N(±∞) ∈ {1, 0}, c φ(±∞) = 0)."""
+    x, w = _half_line(rho.device, rho.dtype)
+    r = rho[:, None]
+    c = torch.sqrt((1 - rho * rho).clamp_min(0))[:, None]
+    t = r * x[None, :] / c
+    inner = r * x[None, :] * torch.special.ndtr(t) + torch.where(c > 0, c * _density(torch.nan_to_num(t)),
+                                                                 torch.zeros_like(t))
+    return amplitude_sq * (x[None, :] * inner * _density(x)[None, :] * w[None, :]).sum(-1)
+
+
+# --- Hermite families and product Gauss–Hermite -------------------------------------------------------------
+
+def hermite_family(family: str, m: Sequence[int] | torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """H_{m_b}(x[b, ...]) of the named family for a batch of degrees m (x of shape (batch, ...))."""
+    ms = torch.as_tensor(m, device=x.device).long()
+    m_max = int(ms.max().item()) if ms.numel() else 0
+    two = 2.0 if family == "physicists" else 1.0
+    if family not in HERMITE_FAMILIES:
+        raise KeyError(family)
+    vals = [torch.ones_like(x), two * x]
+    for n in range(1, m_max):
+        vals.append(two * (x * vals[n] - n * vals[n - 1]))
+    table = torch.stack(vals[: m_max + 1])  # (m_max+1, batch, ...)
+    idx = ms.reshape(1, -1, *([1] * (x.dim() - 1))).expand(1, *x.shape)
+    out = table.gather(0, idx)[0]
+    if family == "orthonormal":
+        lgam = torch.lgamma(ms.to(x.dtype) + 1)
+        out = out * torch.exp(-lgam / 2).reshape(-1, *([1] * (x.dim() - 1)))
+    return out
+
+
+def product_gh_points(rho: torch.Tensor, nodes: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(X, Y, weight) of the n×n product GH rule for (X, Y) ~ N(ρ): shapes (batch, n²)."""
+    z, w = gauss_hermite(nodes, device=rho.device, dtype=rho.dtype)
+    z1, z2 = torch.meshgrid(z, z, indexing="ij")
+    ww = (w[:, None] * w[None, :]).reshape(1, -1)
+    c = torch.sqrt((1 - rho * rho).clamp_min(0))[:, None]
+    x = z1.reshape(1, -1).expand(len(rho), -1)
+    y = rho[:, None] * z1.reshape(1, -1) + c * z2.reshape(1, -1)
+    return x, y, ww.expand(len(rho), -1)
+
+
+def dual_hermite(family: str, m: Sequence[int], rho: torch.Tensor) -> torch.Tensor:
+    """E H_m(X) H_m(Y) by the product GH rule with max(m) + 1 nodes (exact for these polynomials)."""
+    nodes = max(max(m) + 1, 2)
+    x, y, ww = product_gh_points(rho, nodes)
+    return (hermite_family(family, m, x) * hermite_family(family, m, y) * ww).sum(-1)
+
+
+def dual_exponential(rho: torch.Tensor, shift: float = -2.0, nodes: int = 48) -> torch.Tensor:
+    """E e^{X+s} e^{Y+s} by the product GH rule (entire integrand)."""
+    x, y, ww = product_gh_points(rho, nodes)
+    return (torch.exp(x + shift) * torch.exp(y + shift) * ww).sum(-1)
+
+
+def series_values(coefficients: torch.Tensor, x: torch.Tensor, family: str = "orthonormal",
+                  start: int = 0) -> torch.Tensor:
+    """h(x) = Σ_{i ≥ start} √(c_i) H_i(x) for a batch of coefficient rows (batch, N+1) and x (batch, ...)."""
+    n = coefficients.shape[1] - 1
+    out = torch.zeros_like(x)
+    for i in range(start, n + 1):
+        deg = torch.full((x.shape[0],), i, device=x.device, dtype=torch.long)
+        out = out + torch.sqrt(coefficients[:, i]).reshape(-1, *([1] * (x.dim() - 1))) * hermite_family(family, deg, x)
+    return out
+
+
+def dual_series(coefficients: torch.Tensor, rho: torch.Tensor, family: str = "orthonormal",
+                start: int = 0) -> torch.Tensor:
+    """Dual of the truncated Theorem-2.5 activation, product GH with N + 1 nodes (exact)."""
+    nodes = max(coefficients.shape[1], 2)
+    x, y, ww = product_gh_points(rho, nodes)
+    return (series_values(coefficients, x, family, start) * series_values(coefficients, y, family, start)
+            * ww).sum(-1)
+
+
+def tensor_expectation(fn, d: int, nodes: int, *, batch: int, device=None, dtype=torch.float64) -> torch.Tensor:
+    """E_{X ~ N(0, I_d)} fn(X) by the tensor GH rule (n^d points); fn maps (batch, P, d) -> (batch, P)."""
+    z, w = gauss_hermite(nodes, device=device, dtype=dtype)
+    grids = torch.meshgrid(*([z] * d), indexing="ij")
+    pts = torch.stack([g.reshape(-1) for g in grids], -1)  # (P, d)
+    wgrids = torch.meshgrid(*([w] * d), indexing="ij")
+    wt = torch.ones_like(wgrids[0])
+    for g in wgrids:
+        wt = wt * g
+    vals = fn(pts.unsqueeze(0).expand(batch, -1, -1))
+    return (vals * wt.reshape(1, -1)).sum(-1)
+
+
+# --- translation-invariant rows: one coordinate at a time ---------------------------------------------------
+
+def _segments(theta: torch.Tensor, w: torch.Tensor, reach: float, levels: int, per_panel: int):
+    """Nodes x (batch, P), weights, and the distances |x − θ|, |x − w| computed *without* cancellation
+    (from the rule's u and 1 − u, the rule being symmetric), covering [a − reach, a] ∪ [a, b] ∪ [b, b + reach]
+    with a = min(θ, w), b = max(θ, w), each segment graded toward both ends."""
+    u_np, uw_np = _graded_unit_rule(levels, per_panel)
+    u = torch.tensor(u_np, device=theta.device, dtype=theta.dtype)
+    um = torch.tensor(u_np[::-1].copy(), device=theta.device, dtype=theta.dtype)  # 1 − u, exactly
+    uw = torch.tensor(uw_np, device=theta.device, dtype=theta.dtype)
+    a, b = torch.minimum(theta, w)[:, None], torch.maximum(theta, w)[:, None]
+    gap = b - a
+    reach_t = torch.full_like(a, reach)
+    xs = torch.cat([a - reach_t * um[None, :], a + gap * u[None, :], b + reach_t * u[None, :]], -1)
+    ws = torch.cat([reach_t * uw[None, :], gap * uw[None, :], reach_t * uw[None, :]], -1)
+    dist_a = torch.cat([reach_t * um[None, :], gap * u[None, :], gap + reach_t * u[None, :]], -1)
+    dist_b = torch.cat([gap + reach_t * um[None, :], gap * um[None, :], reach_t * u[None, :]], -1)
+    theta_is_a = (theta <= w)[:, None]
+    dist_theta = torch.where(theta_is_a, dist_a, dist_b)
+    dist_w = torch.where(theta_is_a, dist_b, dist_a)
+    return xs, ws, dist_theta, dist_w
+
+
+def gaussian_factor(theta: torch.Tensor, w: torch.Tensor, amplitude_sq: float = 2.0,
+                    quadratic: float = 0.25) -> torch.Tensor:
+    """∫ √a e^{qx²} e^{−(x−θ)²} √a e^{qx²} e^{−(x−w)²} φ(x) dx per batch element (log-space integrand)."""
+    x, wt, dt, dw = _segments(theta, w, 12.0, 8, 32)
+    logv = (math.log(amplitude_sq) + 2 * quadratic * x * x - dt ** 2 - dw ** 2
+            - x * x / 2 - 0.5 * math.log(2 * math.pi))
+    return (torch.exp(logv) * wt).sum(-1)
+
+
+def _log_k0(z: torch.Tensor) -> torch.Tensor:
+    """log K_0(z) for z > 0 via the exponentially scaled K_0 (no underflow for large z)."""
+    z = z.clamp_min(torch.finfo(z.dtype).tiny)
+    return torch.log(torch.special.scaled_modified_bessel_k0(z)) - z
+
+
+def bessel_factor(theta: torch.Tensor, w: torch.Tensor, amplitude: float | None = None,
+                  quadratic: float = 0.25) -> torch.Tensor:
+    """∫ A e^{qx²} K_0(|x−θ|) A e^{qx²} K_0(|x−w|) φ(x) dx, A = (2/π)^{3/4} unless given (the activation
+    as printed, integrated literally in log space; panels graded toward the singular points θ, w)."""
+    amp = (2 / math.pi) ** 0.75 if amplitude is None else amplitude
+    x, wt, dt, dw = _segments(theta, w, 40.0, 50, 24)
+    logv = (2 * math.log(amp) + 2 * quadratic * x * x + _log_k0(dt) + _log_k0(dw) - x * x / 2
+            - 0.5 * math.log(2 * math.pi))
+    return (torch.exp(logv) * wt).sum(-1)
+
+
+# --- App. A.1: Fourier transforms --------------------------------------------------------------------------
+
+@cache
+def _half_line_fourier(top: float, width: float, per_panel: int) -> tuple[np.ndarray, np.ndarray]:
+    """(0, top] with geometric panels toward 0 below `width`, then uniform panels of `width`."""
+    gx, gw = _geometric_rule(width, 55, per_panel)
+    t, w = _legendre(per_panel)
+    edges = np.arange(width, top + width / 2, width)
+    xs, ws = [gx], [gw]
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        xs.append((a + b) / 2 + (b - a) / 2 * t)
+        ws.append((b - a) / 2 * w)
+    return np.concatenate(xs), np.concatenate(ws)
+
+
+def fourier_cosine(kind: str, freq: torch.Tensor) -> torch.Tensor:
+    """2∫_0^∞ g(t) cos(freq·t) dt for g = e^{−t} ("exponential") or K_0 ("k0"), per batch element."""
+    x, w = _half_line_fourier(80.0, 0.05, 16)
+    x = torch.tensor(x, device=freq.device, dtype=freq.dtype)
+    w = torch.tensor(w, device=freq.device, dtype=freq.dtype)
+    g = torch.exp(-x) if kind == "exponential" else torch.exp(_log_k0(x))
+    return 2 * (g[None, :] * torch.cos(freq[:, None] * x[None, :]) * w[None, :]).sum(-1)
+
+
+# --- d-dimensional potentials that do not assume rotational invariance (for the invariance readings) -------
+
+def activation_1d(name: str, t: torch.Tensor) -> torch.Tensor:
+    """g(t) for σ(x, θ) = g(x^Tθ) as printed: "sign" √2 sgn t, "relu" √2 max(t, 0), "exponential" e^{t−2},
+    "hermite-m" the orthonormal h_m."""
+    if name == "sign":
+        return math.sqrt(2) * torch.sign(t)
+    if name == "relu":
+        return math.sqrt(2) * t.clamp_min(0)
+    if name == "exponential":
+        return torch.exp(t - 2)
+    m = int(name.split("-")[1])
+    return hermite_family("orthonormal", [m] * t.shape[0], t)
+
+
+def tensor_potential(name: str, theta: torch.Tensor, w: torch.Tensor, first_axis_scale: float = 1.0,
+                     nodes: int = 40) -> torch.Tensor:
+    """E_X g(θ^T S X) g(w^T S X), X ∼ N(0, I_d), S = diag(first_axis_scale, 1, …, 1), by the tensor GH rule on the
+    Cartesian grid (n^d points): nothing here uses the rotation invariance of N(0, I_d)."""
+    d = theta.shape[-1]
+    scale = torch.ones(d, dtype=theta.dtype, device=theta.device)
+    scale[0] = first_axis_scale
+
+    def integrand(x):
+        xs = x * scale
+        return (activation_1d(name, (xs * theta[:, None, :]).sum(-1))
+                * activation_1d(name, (xs * w[:, None, :]).sum(-1)))
+
+    return tensor_expectation(integrand, d, nodes, batch=theta.shape[0], device=theta.device, dtype=theta.dtype)
+
+
+def polar_potential(name: str, theta: torch.Tensor, w: torch.Tensor, first_axis_scale: float = 1.0,
+                    per_piece: int = 24) -> torch.Tensor:
+    """d = 2, g positively homogeneous of degree k (sgn: 0, ReLU: 1): with X = R(cos φ, sin φ),
+    E g(a^TX) g(b^TX) = E[R^{2k}] · (1/2π) ∫_0^{2π} g(a^T e_φ) g(b^T e_φ) dφ, a = Sθ, b = Sw; the angular
+    integral is split at the four kink angles of a^T e_φ = 0, b^T e_φ = 0 (computed from a, b themselves) and each
+    piece integrated by Gauss–Legendre (the integrand is a trigonometric polynomial on each piece)."""
+    a, b = theta.clone(), w.clone()
+    a[:, 0] = a[:, 0] * first_axis_scale
+    b[:, 0] = b[:, 0] * first_axis_scale
+    kinks = []
+    for v in (a, b):
+        base = torch.atan2(v[:, 1], v[:, 0])
+        kinks += [torch.remainder(base + math.pi / 2, 2 * math.pi), torch.remainder(base - math.pi / 2, 2 * math.pi)]
+    zero = torch.zeros_like(kinks[0])
+    edges = torch.sort(torch.stack([zero, *kinks, zero + 2 * math.pi], -1), -1).values  # (batch, 6)
+    t, wt = _legendre(per_piece)
+    t = torch.tensor(t, dtype=theta.dtype, device=theta.device)
+    wt = torch.tensor(wt, dtype=theta.dtype, device=theta.device)
+    lo, hi = edges[:, :-1, None], edges[:, 1:, None]
+    phi = (lo + hi) / 2 + (hi - lo) / 2 * t  # (batch, 5, n)
+    weights = (hi - lo) / 2 * wt
+    ex, ey = torch.cos(phi), torch.sin(phi)
+    ga = activation_1d(name, a[:, 0, None, None] * ex + a[:, 1, None, None] * ey)
+    gb = activation_1d(name, b[:, 0, None, None] * ex + b[:, 1, None, None] * ey)
+    angular = (ga * gb * weights).sum((-2, -1)) / (2 * math.pi)
+    radial = 1.0 if name == "sign" else 2.0  # E R^0, E R^2 for R² ∼ χ²_2
+    return radial * angular

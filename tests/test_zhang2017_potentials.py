@@ -1,0 +1,152 @@
+"""Tests for the zhang2017 activation–potential code: mpmath reference vs torch fast path, known values
+(literature closed forms used only as cross-checks here), and the subtle pieces (exact Hermite duals, the
+tabulated Bessel convolution, the Theorem-4.4 coefficients)."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import torch
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from checks.engine.context import mp_context
+from checks.fast import zhang2017_potentials as fz
+from claims.zhang2017 import potentials as claims_mod
+from reference import zhang2017_potentials as rz
+
+EPS = float(torch.finfo(torch.float64).eps)
+
+
+def _sign_closed(rho: float) -> float:
+    return 2 * (1 - 2 / math.pi * math.acos(rho))  # √2·√2 · E sgn X sgn Y = 2·(2/π) arcsin ρ
+
+
+def _relu_closed(rho: float) -> float:
+    return math.sqrt(max(0.0, 1 - rho * rho)) / math.pi + rho * (1 - math.acos(rho) / math.pi)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.floats(-1, 1))
+@example(-1.0)
+@example(1.0)
+@example(0.0)
+@example(-0.999999)
+def test_kinked_duals_reference_vs_fast(rho: float) -> None:
+    ctx = mp_context(30)
+    fast_sign = fz.dual_sign(torch.tensor([rho], dtype=torch.float64)).item()
+    fast_relu = fz.dual_relu(torch.tensor([rho], dtype=torch.float64)).item()
+    # fast path: ~1500 quadrature nodes, pairwise summation → a few hundred eps relative to the O(1) scale
+    tol = 512 * EPS
+    assert abs(fast_sign - float(rz.dual_sign(rho, ctx))) <= tol * 2
+    assert abs(fast_relu - float(rz.dual_relu(rho, ctx))) <= tol
+    # literature closed forms (Cho & Saul arc-cosine kernels) as an independent cross-check
+    assert abs(float(rz.dual_sign(rho, ctx)) - _sign_closed(rho)) <= 4 * EPS
+    assert abs(float(rz.dual_relu(rho, ctx)) - _relu_closed(rho)) <= 4 * EPS
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 30), st.floats(-1, 1), st.sampled_from(rz.HERMITE_FAMILIES))
+def test_hermite_duals_reference_vs_fast(m: int, rho: float, family: str) -> None:
+    ctx = mp_context(30)
+    ref = rz.dual_hermite(family, m, rho, ctx)
+    norm = rz.dual_hermite(family, m, 1, ctx)
+    fast = fz.dual_hermite(family, [m], torch.tensor([rho], dtype=torch.float64)).item()
+    # product Gauss–Hermite over (m+1)² nodes; terms up to ~10³× the result, relative to E H_m² (Cauchy–Schwarz)
+    assert abs(fast - float(ref)) <= 1024 * 16 * EPS * float(norm)
+
+
+def test_hermite_dual_is_exact_rational() -> None:
+    ctx = mp_context(50)
+    for m in (0, 1, 2, 7, 20):
+        for rho in (Fraction(1, 3), Fraction(-5, 8), Fraction(1)):
+            value = rz.dual_polynomial([Fraction(c) for c in rz.hermite_integer_coefficients("probabilists", m)],
+                                       rho, Fraction(1))
+            assert value == math.factorial(m) * rho**m  # E He_m(X) He_m(Y) = m! ρ^m exactly
+            phys = rz.dual_polynomial([Fraction(c) for c in rz.hermite_integer_coefficients("physicists", m)],
+                                      rho, Fraction(1))
+            assert phys == 2**m * math.factorial(m) * rho**m
+    assert abs(rz.dual_hermite("orthonormal", 5, 0.5, ctx) - ctx.mpf(0.5) ** 5) < ctx.mpf(10) ** -45
+
+
+def test_exponential_dual() -> None:
+    ctx = mp_context(30)
+    for rho in (-1.0, -0.3, 0.0, 0.8, 1.0):
+        ref = rz.dual_exponential(rho, ctx)
+        assert abs(ref - ctx.exp(ctx.mpf(rho) - 3)) < ctx.mpf(10) ** -28  # e^{−4}·e^{(2+2ρ)/2}
+        fast = fz.dual_exponential(torch.tensor([rho], dtype=torch.float64)).item()
+        assert abs(fast - float(ref)) <= 64 * EPS * float(ref)
+
+
+def test_bessel_table_matches_closed_form_and_fast_path() -> None:
+    ctx = mp_context(32)
+    for key, value in rz.BESSEL_CONVOLUTION_TABLE.items():
+        t = ctx.mpf(key) / 2
+        # literature: ∫K_0(|y|)K_0(|y−t|)dy = (π²/2) e^{−|t|}; the table was computed by quadrature
+        assert abs(ctx.mpf(value) - ctx.pi ** 2 / 2 * ctx.exp(-t)) < ctx.mpf(10) ** -29
+    theta = torch.tensor([0.0, 0.5, -1.5, 1.0], dtype=torch.float64)
+    w = torch.tensor([0.0, -1.0, 1.5, 1.0], dtype=torch.float64)
+    fast = fz.bessel_factor(theta, w)
+    for i in range(4):
+        ref = rz.bessel_factor(theta[i].item(), w[i].item(), ctx)
+        # log-space graded quadrature, ~7000 nodes: a few hundred eps
+        assert abs(fast[i].item() - float(ref)) <= 512 * EPS * float(ref)
+
+
+def test_bessel_direct_quadrature_low_precision() -> None:
+    ctx = mp_context(12)
+    assert abs(rz.bessel_convolution_direct(1.0, ctx) - ctx.mpf(rz.BESSEL_CONVOLUTION_TABLE[2])) < 1e-9
+
+
+def test_fourier_transforms() -> None:
+    ctx = mp_context(30)
+    for omega in (0.0, 0.7, 5.0):
+        assert abs(rz.fourier_k0(omega, ctx) - ctx.pi / ctx.sqrt(1 + ctx.mpf(omega) ** 2)) < ctx.mpf(10) ** -25
+    freq = torch.tensor([0.0, 0.7, 5.0, 2 * math.pi * 5], dtype=torch.float64)
+    fast = fz.fourier_cosine("k0", freq)
+    closed = math.pi / torch.sqrt(1 + freq**2)
+    assert torch.allclose(fast, closed, rtol=256 * EPS, atol=0)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.floats(-3, 3), st.floats(-3, 3), st.floats(0.1, 0.4))
+def test_gaussian_factor_reference_vs_fast(seed: int, theta: float, w: float, q: float) -> None:
+    ctx = mp_context(30)
+    ref = rz.gaussian_factor(theta, w, ctx, 2, q)
+    fast = fz.gaussian_factor(torch.tensor([theta], dtype=torch.float64), torch.tensor([w], dtype=torch.float64),
+                              2.0, q).item()
+    assert abs(fast - float(ref)) <= 256 * EPS * float(ref)
+
+
+def test_synthetic_coefficients_nonnegative_and_consistent() -> None:
+    for d in (3, 5, 10):
+        for n in (2, 8, 20):
+            exact = rz.synthetic_coefficients(d, n)
+            assert all(c >= 0 for c in exact) and exact[0] == 1 and exact[1] == 0
+            fast = claims_mod._synthetic_coeffs_fast(d, n)
+            assert all(abs(float(a) - b) <= 8 * EPS * max(1.0, b) for a, b in zip(exact, fast, strict=True))
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(2, 6), st.floats(-1, 1), st.integers(0, 2**31 - 1))
+def test_unit_pair_inner_product(d: int, rho: float, seed: int) -> None:
+    theta, w = claims_mod.unit_pair(d, rho, seed)
+    assert abs(math.fsum(a * a for a in theta) - 1) <= 8 * EPS
+    assert abs(math.fsum(a * a for a in w) - 1) <= 16 * EPS
+    assert abs(math.fsum(a * b for a, b in zip(theta, w, strict=True)) - rho) <= 16 * EPS
+
+
+def test_dimensional_potentials_do_not_need_invariance() -> None:
+    """The d-dimensional computations used by the invariance readings agree with the 1-D duals."""
+    gen = torch.Generator().manual_seed(3)
+    theta = torch.nn.functional.normalize(torch.randn(4, 2, generator=gen, dtype=torch.float64), dim=1)
+    w = torch.nn.functional.normalize(torch.randn(4, 2, generator=gen, dtype=torch.float64), dim=1)
+    rho = (theta * w).sum(1)
+    assert torch.allclose(fz.polar_potential("sign", theta, w), fz.dual_sign(rho), atol=256 * EPS, rtol=0)
+    assert torch.allclose(fz.polar_potential("relu", theta, w), fz.dual_relu(rho), atol=256 * EPS, rtol=0)
+    assert torch.allclose(fz.tensor_potential("exponential", theta, w), fz.dual_exponential(rho), rtol=256 * EPS,
+                          atol=0)
+    ctx = mp_context(30)
+    ref = rz.polar_potential("relu", theta[0].tolist(), w[0].tolist(), ctx)
+    assert abs(float(ref) - fz.polar_potential("relu", theta[:1], w[:1]).item()) <= 64 * EPS
