@@ -191,12 +191,16 @@ def cmd_check(args) -> int:
               + (f", tightest margin {tight:.3g}" if isinstance(tight, float) else "") + ")"
               + ("" if ok else f"  <-- expected {'|'.join(r.expected)}"))
         if r.verdict.value == "VIOLATED":
+            from .report.text import side, where
+
             cx = r.evidence.get("minimal_counterexample") or r.evidence.get("reference", {})
-            print(f"    counterexample: {json.dumps(cx.get('point'), default=str)}")
+            print(f"    counterexample: {where(cx)}")
             if cx.get("evaluations"):
                 top = cx["evaluations"][-1]
-                print(f"    at {top['dps']} digits: lhs = {top['lhs']}, rhs = {top['rhs']}, "
-                      f"margin = {top['margin_text']}")
+                print(f"    at {top.get('dps')} digits: lhs = {top.get('lhs')}, rhs = {top.get('rhs')}, "
+                      f"margin = {top.get('margin_text', top.get('margin'))}")
+            elif side(cx, "lhs"):
+                print(f"    {side(cx, 'lhs')}")
         if point is not None:
             for e in r.evidence["reference"]["evaluations"]:
                 print(f"    {e['dps']} digits: lhs = {e['lhs']}, rhs = {e['rhs']}, margin = {e['margin_text']}")
