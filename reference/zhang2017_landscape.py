@@ -61,12 +61,17 @@ def cartesian_laplacian(h: sp.Expr, d: int) -> sp.Expr:
     return sp.simplify(lap), xs
 
 
+@lru_cache(maxsize=64)
 def cartesian_matches_radial(h: sp.Expr, d: int) -> bool:
-    """Exact check that the coordinate Laplacian of h(‖x‖) in R^d equals the radial formula at d."""
-    lap, xs = cartesian_laplacian(h, d)
+    """Exact check that the coordinate Laplacian of h(‖x‖) in R^d equals the radial formula at d (a cheap
+    normal form first — powers of Σx² combine under powsimp/together — and sympy's simplify as fallback)."""
+    xs = sp.symbols(f"x1:{d + 1}", positive=True)
     rr = sp.sqrt(sum(x**2 for x in xs))
-    radial = radial_laplacian(h, d).subs(R, rr)
-    return sp.simplify(lap - radial) == 0
+    f = h.subs(R, rr)
+    lap = sum(sp.diff(f, x, 2) for x in xs)
+    radial = (sp.diff(h, R, 2) + (d - 1) * sp.diff(h, R) / R).subs(R, rr)
+    difference = sp.expand(sp.powsimp(sp.together(lap - radial)))
+    return difference == 0 or sp.simplify(lap - radial) == 0
 
 
 def l1_exponential_laplacian(d: int) -> tuple[sp.Expr, sp.Expr]:

@@ -202,8 +202,9 @@ def activation(ctx, name: str, m: int = 0) -> Callable[[object], object]:
     """σ as a function of s = x^T θ: 'hermite' the normalised probabilists' He_m(s)/√(m!) (the seed does not
     fix a normalisation; (4) holds for any σ), 'exponential' e^{s − 2} (Table 1), 'linear' s."""
     if name == "hermite":
-        coeffs = _hermite_coefficients(m)
-        return lambda s: ctx.fsum(ctx.mpf(c) * s**n for n, c in enumerate(coeffs)) / ctx.sqrt(ctx.factorial(m))
+        norm = ctx.sqrt(ctx.factorial(m))
+        coeffs = [ctx.mpf(c) / norm for c in _hermite_coefficients(m)]
+        return lambda s: ctx.polyval(coeffs[::-1], s)
     if name == "exponential":
         return lambda s: ctx.exp(s - 2)
     if name == "linear":
@@ -257,7 +258,7 @@ def potential_by_quadrature(ctx, act, nodes: int) -> Callable[[Vector, Vector], 
     memo: dict = {}
 
     def pot(theta, w):
-        key = (tuple(map(str, theta)), tuple(map(str, w)))
+        key = tuple(sorted((tuple(map(str, theta)), tuple(map(str, w)))))  # Φ = E σσ is symmetric
         if key not in memo:
             memo[key] = _pot(theta, w)
         return memo[key]

@@ -184,7 +184,7 @@ def test_kinked_potentials_match_literature_closed_forms(rho):
 @given(seed=st.integers(0, 2**31 - 1), k=st.integers(1, 3), d=st.integers(1, 2),
        act=st.sampled_from(["hermite2", "exponential", "linear"]))
 def test_gauss_hermite_expectations_match(seed, k, d, act):
-    """E(Σ b σ(X,w) + Σ a σ(X,θ))² by the product rule: torch vs mpmath (≤ 144 nodes × ≤ 6 terms: 1e3·eps of the
+    """E(Σ b σ(X,w) + Σ a σ(X,θ))² by the product rule: torch vs mpmath (≤ 64 nodes × ≤ 6 terms: 1e3·eps of the
     absolute integral)."""
     p = losses.GH_DOMAIN.complete({"seed": seed, "k": k, "d": d, "act": act})
     name, m = losses.GH_ACTIVATIONS[act]

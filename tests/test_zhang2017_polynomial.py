@@ -85,6 +85,8 @@ def test_loss9_hessian_closed_form_vs_autograd_and_reference(d, k, seed):
     # entries are sums of ≤ 2k terms of size ≤ ~2(1 + ‖y‖²): a few dozen rounding steps
     tol = 64 * EPS64 * max(1.0, float(closed.abs().max()))
     assert torch.allclose(closed, auto, rtol=0, atol=tol)
+    batched = fastpoly.loss9_gaussian_hessian(torch.stack([theta, theta.flip(0)]), torch.stack([w, w]))
+    assert torch.equal(batched[0], closed)  # the batched path computes exactly the same numbers
     assert max(abs(float(mp_h[i, j]) - float(closed[i, j])) for i in range(k * d) for j in range(k * d)) <= tol
 
 

@@ -175,6 +175,9 @@ def loss6_masked(a: torch.Tensor, theta: torch.Tensor, b: torch.Tensor, w: torch
     return common.loss6(a_, th, b_, w_, radial_potential(name, d, **params))
 
 
+STALL_WINDOW, STALL_TOL = 100, 1e-8
+
+
 def gradient_descent_capture(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor, theta0: torch.Tensor, name: str,
                              params: dict, *, steps: int, alpha: float, alpha_max: float, capture: float,
                              grad_tol: float, escape: float, record_every: int = 25) -> EndPoint:
@@ -189,8 +192,10 @@ def gradient_descent_capture(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor, 
       together with it — the cancellation step of the proof of Thm 3.6 (its terms against every other
       particle cancel exactly when a_i = −b_j).
 
-    Stops when the free particles' gradient is below ``grad_tol``, when all are captured, or when a free
-    particle is farther than ``escape`` from the origin."""
+    Stops when the free particles' gradient is below ``grad_tol``, when all are captured, when a free
+    particle is farther than ``escape`` from the origin, or when the loss fell by less than STALL_TOL·(1+|L|)
+    over the last STALL_WINDOW steps (a plateau; the caller certifies the end point, so stopping early can
+    only make a run "unfinished", never a false failure)."""
     k, d = theta0.shape
     theta = theta0.clone()
     active = torch.ones(k, dtype=torch.bool)
@@ -206,6 +211,7 @@ def gradient_descent_capture(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor, 
     value = loss6_masked(a, theta, b, w, name, d, params, active, w_free)
     grad = loss6_gradient(a, theta, b, w, name, d, params, theta_active=active, w_active=w_free)
     gnorm = float(grad.norm())
+    window_value = value
     for t in range(1, steps + 1):
         if gnorm < grad_tol:
             break
@@ -246,6 +252,10 @@ def gradient_descent_capture(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor, 
             break
         if record_every and t % record_every == 0:
             curve.append(float(value))
+        if t % STALL_WINDOW == 0:  # a plateau (e.g. a Gaussian tail): stop instead of crawling
+            if float(window_value - value) <= STALL_TOL * (1 + abs(float(value))):
+                break
+            window_value = value
     lam_min, lam_scale = (math.nan, math.nan) if collided else _free_hessian_spectrum(a, theta, b, w, name, d,
                                                                                        params, active, w_free)
     escaped = bool(active.any()) and float(theta[active].norm(dim=-1).max()) > escape

@@ -35,23 +35,21 @@ def loss9_gaussian_hessian(theta: torch.Tensor, w: torch.Tensor) -> torch.Tensor
     """Closed-form (k·d)×(k·d) Hessian of (9), L = 2Σ_{i<j}Φ(θ_i,θ_j) − 2Σ_{i,j}Φ(θ_i,w_j), Φ = e^{−‖·‖²/2}.
 
     ∇²_y e^{−‖y‖²/2} = (y y^T − I) e^{−‖y‖²/2}; a pair term Φ(θ_i − θ_j) contributes +H to blocks (i,i), (j,j) and
-    −H to (i,j), (j,i)."""
-    k, d = theta.shape
+    −H to (i,j), (j,i). theta (..., k, d), w (..., m, d) with the same leading axes; returns (..., k·d, k·d)."""
+    k, d = theta.shape[-2:]
     eye = torch.eye(d, dtype=theta.dtype, device=theta.device)
-    hess = torch.zeros(k, d, k, d, dtype=theta.dtype, device=theta.device)
-    diff_w = theta[:, None, :] - w[None, :, :]  # (k, m, d)
-    phi_w = torch.exp(-(diff_w**2).sum(-1) / 2)  # (k, m)
-    blocks_w = (diff_w[..., :, None] * diff_w[..., None, :] - eye) * phi_w[..., None, None]
-    for i in range(k):
-        hess[i, :, i, :] -= 2 * blocks_w[i].sum(0)
-        for j in range(i + 1, k):
-            y = theta[i] - theta[j]
-            h = 2 * (torch.outer(y, y) - eye) * torch.exp(-(y @ y) / 2)
-            hess[i, :, i, :] += h
-            hess[j, :, j, :] += h
-            hess[i, :, j, :] -= h
-            hess[j, :, i, :] -= h
-    return hess.reshape(k * d, k * d)
+
+    def blocks(diff: torch.Tensor) -> torch.Tensor:
+        phi = torch.exp(-(diff * diff).sum(-1) / 2)
+        return (diff[..., :, None] * diff[..., None, :] - eye) * phi[..., None, None]
+
+    own = -2 * blocks(theta[..., :, None, :] - w[..., None, :, :]).sum(-3)  # (..., k, d, d)
+    off = ~torch.eye(k, dtype=torch.bool, device=theta.device)
+    pair = 2 * blocks(theta[..., :, None, :] - theta[..., None, :, :]) * off[:, :, None, None]  # (..., k, k, d, d)
+    eye_k = torch.eye(k, dtype=theta.dtype, device=theta.device)
+    diag = (own + pair.sum(-3))[..., :, None, :, :] * eye_k[:, :, None, None]
+    hess = diag - pair
+    return hess.transpose(-3, -2).reshape(*theta.shape[:-2], k * d, k * d)
 
 
 # --- Cor. 4.3: the exponential activation and its dual ------------------------------------------------
@@ -277,3 +275,4 @@ def reduced_polynomial_loss(theta: torch.Tensor, b: torch.Tensor, w: torch.Tenso
     g_tt = (theta @ theta.T) ** l_pow
     c = ((theta @ w.T) ** l_pow) @ b
     return b @ ((w @ w.T) ** l_pow) @ b - c @ torch.linalg.solve(g_tt, c)
+

@@ -29,7 +29,8 @@ MIN_SEPARATION = 0.3  # the catalogue's "min pairwise distance > 0.3" for config
 
 def _separated_points(rng: np.random.Generator, n: int, d: int, spread: float = 1.5) -> np.ndarray:
     """n points in R^d, pairwise at least MIN_SEPARATION apart: Gaussian draws, each pushed radially away
-    from a too-close predecessor (a deterministic repair, not a filter)."""
+    from a too-close predecessor (a deterministic repair, not a filter); if 100 pushes do not separate it, it
+    is placed 0.5 beyond the farthest point so far."""
     pts: list[np.ndarray] = []
     for _ in range(n):
         x = rng.normal(size=d) * spread
@@ -41,6 +42,9 @@ def _separated_points(rng: np.random.Generator, n: int, d: int, spread: float = 
             u = x - y
             u = u / np.linalg.norm(u) if np.linalg.norm(u) > 1e-9 else rng.normal(size=d)
             x = y + u / np.linalg.norm(u) * (MIN_SEPARATION * 1.2)
+        else:  # still crowded after the pushes: put it outside every point so far (0.5 beyond the farthest)
+            u = rng.normal(size=d)
+            x = u / np.linalg.norm(u) * (max(np.linalg.norm(y) for y in pts) + 0.5)
         pts.append(x)
     return np.array(pts)
 
@@ -103,7 +107,7 @@ def _power_potential(d: int, shift: float) -> tuple[str, dict]:
 # Definition 3.1: harmonic potentials; the example ‖θ − w‖^{2−d}
 # ======================================================================================================
 
-CARTESIAN_MAX_D = 4  # concrete dimensions at which the radial Laplacian formula is re-derived coordinatewise
+CARTESIAN_MAX_D = 3  # concrete dimensions at which the radial Laplacian formula is re-derived coordinatewise
 
 
 def _prove_definition_3_1(constants) -> SymbolicOutcome:
@@ -436,6 +440,14 @@ theorem_3_3_trace = Claim(
 )
 
 
+def _riesz_batched(s_values: torch.Tensor):
+    """Φ = ‖θ − w‖^{−s_b} with one exponent per batch row (inputs (B, ..., d))."""
+    def pot(theta, w):
+        r = (theta - w).norm(dim=-1)
+        return r ** (-s_values.reshape((-1,) + (1,) * (r.dim() - 1)))
+    return pot
+
+
 # ======================================================================================================
 # Definition 3.5: strictly subharmonic potentials; where the candidate potentials are
 # ======================================================================================================
@@ -540,14 +552,21 @@ def _subharmonic_reference(point, constants, ctx):
 def _subharmonic_fast(batch, constants, *, device, dtype):
     lap = torch.zeros(len(batch), dtype=dtype, device=device)
     scale = torch.zeros_like(lap)
-    for idx, point in enumerate(batch.points):
-        rr, params = _in_claimed_region(point, constants)
-        d = point["d"]
-        theta = torch.tensor([point["theta"]], dtype=dtype, device=device)
-        w = theta + rr * torch.tensor([point["direction"]], dtype=dtype, device=device)
-        pot = fast.potential_callable(point["potential"], d, **params)
+    groups: dict[tuple, list[int]] = {}
+    for i, p in enumerate(batch.points):
+        groups.setdefault((p["d"], p["potential"]), []).append(i)
+    for (d, name), idx in groups.items():
+        pts = [batch.points[i] for i in idx]
+        located = [_in_claimed_region(p, constants) for p in pts]
+        radii = torch.tensor([r for r, _ in located], dtype=dtype, device=device)[:, None]
+        theta = torch.tensor([p["theta"] for p in pts], dtype=dtype, device=device)
+        w = theta + radii * torch.tensor([p["direction"] for p in pts], dtype=dtype, device=device)
+        if name == "riesz":
+            pot = _riesz_batched(torch.tensor([prm["s"] for _, prm in located], dtype=dtype, device=device))
+        else:
+            pot = fast.potential_callable(name, d)
         val, mag = fast.laplacian_batched(lambda x, w=w, pot=pot: pot(x, w), theta)
-        lap[idx], scale[idx] = val[0], mag[0]
+        lap[idx], scale[idx] = val, mag
     return lap, torch.zeros_like(lap), scale
 
 
@@ -586,7 +605,7 @@ definition_3_5 = Claim(
 # Experiments: Algorithm 1 on (6) / (9), end points certified by gradient norm, Newton polish and Hessian
 # ======================================================================================================
 
-GD_STEPS = 1500  # step budget of one run (confirm() runs 4× as long)
+GD_STEPS = 400  # step budget of one run (confirm() runs 3× as long)
 GD_ALPHA, GD_ALPHA_MAX = 0.1, 1e4  # initial and largest adaptive step (large steps only far from every charge)
 CAPTURE = 1e-3  # capture radius around an attracting charge (the catalogue's 1e-3)
 GRAD_TOL = 1e-7  # gradient norm below which an end point is polished by Newton and certified
@@ -712,7 +731,7 @@ def _corollary_run(setting, constants, seed, *, device, dtype, steps: int = GD_S
 
 
 def _corollary_confirm(setting, constants, seed, trial: Trial) -> Trial:
-    return _corollary_run(setting, constants, seed, device="cpu", dtype=torch.float64, steps=4 * GD_STEPS)
+    return _corollary_run(setting, constants, seed, device="cpu", dtype=torch.float64, steps=3 * GD_STEPS)
 
 
 def _summarize_states(records) -> dict[str, Any]:
@@ -740,12 +759,13 @@ corollary_3_4 = Claim(
     "strict local minima, then θ has reached the global minima, i.e. θ_i = w_{π(i)} for some permutation π.",
     kind=Kind.EXPERIMENT, constants={"potential": "harmonic"},
     spec=ExperimentSpec(
-        settings=_COROLLARY_SETTINGS, run=_corollary_run, seeds=10, confirm=_corollary_confirm,
+        settings=_COROLLARY_SETTINGS, run=_corollary_run, seeds=8, confirm=_corollary_confirm,
         summarize=_summarize_states,
         finite_check=f"Search for counterexamples: Algorithm 1 on (6) in θ (a, b fixed, ±1) from random starts, "
-        f"≤ {GD_STEPS} steps (4× on confirmation); end points with ‖∇L‖ ≤ {GRAD_TOL:g} are Newton-polished and "
+        f"≤ {GD_STEPS} steps (3× on confirmation); end points with ‖∇L‖ ≤ {GRAD_TOL:g} are Newton-polished and "
         f"certified (‖∇L‖ ≤ {CRITICAL_TOL:g}(1+max|λ|), λ_min vs ±{CURVATURE_TOL:g} max|λ|). Success = matched, "
-        "escaped, collided (θ_i = θ_j, L → −∞) or certified saddle; failure = certified strict local minimum with distinct, unmatched θ_i."),
+        "escaped, collided (θ_i = θ_j, L → −∞) or certified saddle; failure = certified strict local minimum with "
+        "distinct, unmatched θ_i."),
     mutants=(Mutant("gaussian", {"potential": "gaussian"},
                     "Φ = e^{−‖θ−w‖²/2} (superharmonic for r² < d): two learners sharing w_1 form a strict "
                     "spurious minimum"),),
@@ -778,7 +798,7 @@ def _assumption_run(setting, constants, seed, *, device, dtype, steps: int = GD_
 
 
 def _assumption_confirm(setting, constants, seed, trial: Trial) -> Trial:
-    return _assumption_run(setting, constants, seed, device="cpu", dtype=torch.float64, steps=4 * GD_STEPS)
+    return _assumption_run(setting, constants, seed, device="cpu", dtype=torch.float64, steps=3 * GD_STEPS)
 
 
 assumption_1 = Claim(
@@ -824,7 +844,7 @@ def _theorem_run(setting, constants, seed, *, device, dtype, steps: int = GD_STE
 
 
 def _theorem_confirm(setting, constants, seed, trial: Trial) -> Trial:
-    return _theorem_run(setting, constants, seed, device="cpu", dtype=torch.float64, steps=4 * GD_STEPS)
+    return _theorem_run(setting, constants, seed, device="cpu", dtype=torch.float64, steps=3 * GD_STEPS)
 
 
 _THEOREM_SETTINGS = (
@@ -842,10 +862,10 @@ theorem_3_6 = Claim(
     "surely as T → ∞.",
     kind=Kind.EXPERIMENT, constants={"potential": "subharmonic-riesz"},
     spec=ExperimentSpec(
-        settings=_THEOREM_SETTINGS, run=_theorem_run, seeds=10, confirm=_theorem_confirm,
+        settings=_THEOREM_SETTINGS, run=_theorem_run, seeds=8, confirm=_theorem_confirm,
         summarize=_summarize_states,
         finite_check=f"Algorithm 1 on (9), M = R^d, Φ = r^(−s) with s = max(1, d − 1) (strictly subharmonic: "
-        f"s(s+2−d) > 0), random starts, ≤ {GD_STEPS} steps (4× on confirmation). Success = perfect matching "
+        f"s(s+2−d) > 0), random starts, ≤ {GD_STEPS} steps (3× on confirmation). Success = perfect matching "
         "(every θ_i within the capture radius of a distinct w_j); failure = a certified local minimum (Newton-"
         "polished, λ_min > 0) that is not a matching; anything else unfinished."),
     mutants=(Mutant("gaussian", {"potential": "gaussian"},
@@ -895,33 +915,42 @@ def _group(batch) -> dict[tuple, list[int]]:
     return groups
 
 
+def _second_directional(f, t: torch.Tensor) -> torch.Tensor:
+    """Element-wise second derivatives of f at t for an f whose output entries each depend on one entry of t."""
+    with torch.enable_grad():
+        t = t.detach().clone().requires_grad_(True)
+        (g,) = torch.autograd.grad(f(t).sum(), t, create_graph=True)
+        (h,) = torch.autograd.grad(g.sum(), t)
+    return h.detach()
+
+
 @fast.single_threaded
 def _correlated_fast(batch, constants, *, device, dtype):
-    """u^T ∇²_v L(θ + v) u at v = 0 (autograd through (9)) against u^T(c · Σ_{i,j} ∇²Φ(θ_i, w_j))u, c = −2."""
+    """d²/dt² L(θ + t u) at t = 0 (autograd through (9)) against c · Σ_{i,j} d²/dt² Φ(θ_i + t u, w_j), c = −2
+    (the printed ∇²L as a quadratic form in the unit direction u)."""
     lhs = torch.zeros(len(batch), dtype=dtype, device=device)
     rhs, scale = torch.zeros_like(lhs), torch.zeros_like(lhs)
     for (d, k, _), idx in _group(batch).items():
         pts = [batch.points[i] for i in idx]
         name, params = _proof_params(pts[0])
         pot = fast.potential_callable(name, d, **params)
-        theta = torch.tensor([p["theta"] for p in pts], dtype=dtype, device=device)
+        theta = torch.tensor([p["theta"] for p in pts], dtype=dtype, device=device)  # (B, k, d)
         w = torch.tensor([p["w"] for p in pts], dtype=dtype, device=device)
-        u = torch.tensor([p["u"] for p in pts], dtype=dtype, device=device)
-        hess = fast.hessian_batched(lambda v, th=theta, w=w, pot=pot: fast_common.loss9(th + v.unsqueeze(1), w, pot),
-                                    torch.zeros_like(u))
-        lhs[idx] = torch.einsum("bi,bij,bj->b", u, hess, u)
-        total = torch.zeros(len(idx), dtype=dtype, device=device)
-        magnitude = torch.zeros_like(total)
-        for i in range(k):
-            for j in range(k):
-                h = fast.hessian_batched(lambda x, j=j, w=w, pot=pot: pot(x, w[:, j]), theta[:, i])
-                q = torch.einsum("bi,bij,bj->b", u, h, u)
-                total, magnitude = total + q, magnitude + 2 * q.abs()
-            for j in range(i + 1, k):  # the pair terms, whose correlated second derivative cancels
-                h = fast.hessian_batched(lambda x, j=j, th=theta, pot=pot: pot(x, th[:, j]), theta[:, i])
-                magnitude = magnitude + 8 * torch.einsum("bi,bij,bj->b", u, h, u).abs()
-        rhs[idx] = float(constants["cross_coefficient"]) * total
-        scale[idx] = magnitude
+        u = torch.tensor([p["u"] for p in pts], dtype=dtype, device=device)[:, None, :]  # (B, 1, d)
+        zeros = torch.zeros(len(idx), dtype=dtype, device=device)
+        lhs[idx] = _second_directional(
+            lambda t, th=theta, w=w, u=u, pot=pot: fast_common.loss9(th + t[:, None, None] * u, w, pot), zeros)
+        tw = torch.zeros(len(idx), k, k, dtype=dtype, device=device)  # one t per term (i, j)
+        cross = _second_directional(
+            lambda t, th=theta, w=w, u=u, pot=pot: pot(th[:, :, None, :] + t[..., None] * u[:, :, None, :],
+                                                        w[:, None, :, :]), tw)
+        pair = _second_directional(
+            lambda t, th=theta, u=u, pot=pot, k=k: pot(th[:, :, None, :] + t[..., None] * u[:, :, None, :],
+                                                       th[:, None, :, :] + 1e3 * torch.eye(k, dtype=dtype)[..., None]),
+            tw)  # Φ(θ_i + t u, θ_j), diagonal shifted away (unused)
+        off = torch.triu(torch.ones(k, k, dtype=torch.bool), diagonal=1)
+        rhs[idx] = float(constants["cross_coefficient"]) * cross.sum((-2, -1))
+        scale[idx] = 2 * cross.abs().sum((-2, -1)) + 8 * (pair.abs() * off).sum((-2, -1))
     return lhs, rhs, scale
 
 
@@ -981,17 +1010,23 @@ def _trace_exponent(point, constants) -> float:
 def _trace_fast(batch, constants, *, device, dtype):
     lhs = torch.zeros(len(batch), dtype=dtype, device=device)
     scale = torch.zeros_like(lhs)
-    for idx, p in enumerate(batch.points):
-        d = p["d"]
-        pot = fast.potential_callable("riesz", d, s=_trace_exponent(p, constants))
-        theta = torch.tensor([p["theta"]], dtype=dtype, device=device)
-        w = torch.tensor([p["w"]], dtype=dtype, device=device)
-        hess = fast.hessian_batched(lambda v, th=theta, w=w, pot=pot: fast_common.loss9(th + v.unsqueeze(1), w, pot),
-                                    torch.zeros(1, d, dtype=dtype, device=device))
-        lhs[idx] = torch.diagonal(hess, dim1=-2, dim2=-1).sum()
-        mags = [fast.laplacian_batched(lambda x, j=j, w=w, pot=pot: pot(x, w[:, j]), theta[:, i])[1]
-                for i in range(p["k"]) for j in range(p["k"])]
-        scale[idx] = 2 * torch.stack(mags).sum()
+    groups: dict[tuple, list[int]] = {}
+    for i, p in enumerate(batch.points):
+        groups.setdefault((p["d"], p["k"]), []).append(i)
+    for (d, _k), idx in groups.items():
+        pts = [batch.points[i] for i in idx]
+        s_values = torch.tensor([_trace_exponent(p, constants) for p in pts], dtype=dtype, device=device)
+        pot = _riesz_batched(s_values)
+        theta = torch.tensor([p["theta"] for p in pts], dtype=dtype, device=device)
+        w = torch.tensor([p["w"] for p in pts], dtype=dtype, device=device)
+        hess = fast.hessian_batched(lambda v, th=theta, w=w, pot=pot: fast_common.loss9(th + v[:, None, :], w, pot),
+                                    torch.zeros(len(idx), d, dtype=dtype, device=device))
+        lhs[idx] = torch.diagonal(hess, dim1=-2, dim2=-1).sum(-1)
+        # Σ_{i,j} 2 (|h''| + (d − 1)|h'|/r), h = r^{−s}: the absolute eigenvalues of each term's Hessian
+        r = (theta[:, :, None, :] - w[:, None, :, :]).norm(dim=-1)
+        sv = s_values[:, None, None]
+        mag = (sv * (sv + 1)).abs() * r ** (-sv - 2) + (d - 1) * sv.abs() * r ** (-sv - 2)
+        scale[idx] = 2 * mag.sum((-2, -1))
     return lhs, torch.zeros_like(lhs), scale
 
 
@@ -1004,7 +1039,12 @@ def _trace_reference(point, constants, ctx):
         return ref.common.loss9(ctx, [[ctx.mpf(c) + e for c, e in zip(x, v, strict=True)] for x in theta], w, pot)
 
     lap, _ = ref.laplacian_mp(ctx, loss_shifted, [0] * d)
-    mags = [ref.laplacian_mp(ctx, lambda x, j=j: pot(x, w[j]), theta[i])[1] for i in range(k) for j in range(k)]
+    h = ref.radial_mp(ctx, "riesz", d, s=_trace_exponent(point, constants))
+    mags = []
+    for i in range(k):
+        for j in range(k):
+            r = ctx.sqrt(ctx.fsum((ctx.mpf(x) - ctx.mpf(y)) ** 2 for x, y in zip(theta[i], w[j], strict=True)))
+            mags.append(abs(ctx.diff(h, r, 2)) + (d - 1) * abs(ctx.diff(h, r)) / r)
     return lap, ctx.mpf(0), 2 * ctx.fsum(mags)
 
 
@@ -1032,20 +1072,27 @@ def _cancel_fast(batch, constants, *, device, dtype):
     c = float(constants["pair_coefficient"])
     lhs = torch.zeros(len(batch), dtype=dtype, device=device)
     scale = torch.zeros_like(lhs)
-    for idx, p in enumerate(batch.points):
-        name, params = _proof_params(p)
-        pot = fast.potential_callable(name, p["d"], **params)
-        w = torch.tensor(p["w"], dtype=dtype, device=device)
+    for (d, k, _), idx in _group(batch).items():
+        pts = [batch.points[i] for i in idx]
+        name, params = _proof_params(pts[0])
+        pot = fast.potential_callable(name, d, **params)
+        w = torch.tensor([p["w"] for p in pts], dtype=dtype, device=device)  # (B, k, d)
+        pair_mask = torch.triu(torch.ones(k, k, dtype=dtype), diagonal=1)
+        cross_mask = torch.ones(k, k, dtype=dtype)
+        cross_mask[0, 0] = 0.0  # the self term Φ(w_1, w_1): the constant left out on both sides
+        red_pair, red_cross = pair_mask.clone(), cross_mask.clone()
+        red_pair[0, :], red_cross[0, :], red_cross[:, 0] = 0.0, 0.0, 0.0
         values, mags = [], []
-        for rest in (p["theta"][1:], p["theta_other"][1:]):
-            th = torch.cat([w[:1], torch.tensor(rest, dtype=dtype, device=device).reshape(-1, p["d"])], 0)
-            k = th.shape[0]
-            terms_full = [c * pot(th[i], th[j]) for i in range(k) for j in range(i + 1, k)]
-            terms_full += [-2 * pot(th[i], w[j]) for i in range(k) for j in range(k) if (i, j) != (0, 0)]
-            terms_red = [c * pot(th[i], th[j]) for i in range(1, k) for j in range(i + 1, k)]
-            terms_red += [-2 * pot(th[i], w[j]) for i in range(1, k) for j in range(1, k)]
-            values.append(sum(terms_full, torch.zeros((), dtype=dtype)) - sum(terms_red, torch.zeros((), dtype=dtype)))
-            mags.append(sum((t.abs() for t in terms_full + terms_red), torch.zeros((), dtype=dtype)))
+        for key in ("theta", "theta_other"):
+            rest = torch.tensor([p[key][1:] for p in pts], dtype=dtype, device=device).reshape(len(idx), k - 1, d)
+            th = torch.cat([w[:, :1], rest], 1)
+            offset = 1e3 * torch.eye(k, dtype=dtype)[..., None]  # keeps the unused diagonal pairs finite
+            pairs = pot(th[:, :, None, :], th[:, None, :, :] + offset)
+            cross = pot(th[:, :, None, :], w[:, None, :, :] + (1 - cross_mask)[..., None])
+            full = c * (pairs * pair_mask).sum((-2, -1)) - 2 * (cross * cross_mask).sum((-2, -1))
+            red = c * (pairs * red_pair).sum((-2, -1)) - 2 * (cross * red_cross).sum((-2, -1))
+            values.append(full - red)
+            mags.append((c * pairs * pair_mask).abs().sum((-2, -1)) * 2 + 4 * (cross * cross_mask).abs().sum((-2, -1)))
         lhs[idx] = values[0] - values[1]
         scale[idx] = mags[0] + mags[1]
     return lhs, torch.zeros_like(lhs), scale

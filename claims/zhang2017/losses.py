@@ -54,6 +54,9 @@ CONSTANT_DIAGONAL = tuple(c for c in FINITE_DIAGONAL if c != "exponential-euclid
 #: whose derivative is infinite at ρ = 1, so the rounding of ‖θ‖² = 1 ± 2^-52 of a float64 unit vector moves
 #: Φ(θ, θ) by ~1e-8 (in the fast path and in a reference fed the same floats). Those rows are left out there.
 WELL_CONDITIONED_DIAGONAL = ("gaussian-euclidean", "bessel-euclidean", "exponential-sphere", "hermite3-sphere")
+#: Readings expected to fail (alternative index ranges, literal equalities) are shown on one potential per manifold:
+#: the failure is structural, and fewer potentials keep the engine's shrinking cheap.
+READING_CASES = ("gaussian-euclidean", "exponential-sphere")
 SPHERE_SEPARATION = 0.95  # |θ_i^T θ_j| ≤ this: the arccos / √(1−ρ²) derivatives stay bounded (≤ 3.2)
 TERMS_GRADIENT = 32.0
 TERMS_GRADIENT_REASON = ("a gradient coordinate sums ≤ 2k ≤ 8 pair contributions (scale = Σ|contributions|), "
@@ -307,6 +310,31 @@ definition_2_1 = Claim(
     assumptions=("Φ differentiable at the configurations drawn (pairwise distances ≥ 0.3)",),
 )
 
+definition_2_1_force = Claim(
+    id=f"{PAPER}/definition-2.1[coulomb-force-sign]", label="Definition 2.1", section="2.2",
+    statement=definition_2_1.statement, kind=Kind.IDENTITY,
+    spec=definition_2_1.spec,
+    constants={"force_sign": -1},
+    mutants=(Mutant("force-double", {"force_sign": -2}, "F_i(θ_j) = 2 a_i a_j ∇_{θ_i}Φ(θ_i, θ_j)"),),
+    establishes="Compares the net 'force' Σ_{j≠i} F_i(θ_j) of Definition 2.1 (F_i(θ_j) = a_i a_j ∇_{θ_i}Φ, as printed) "
+    "with the physical force on charge i — Coulomb's law a_i a_j (θ_i − θ_j)/‖θ_i − θ_j‖³ for Φ = 1/‖θ − w‖ (and "
+    "its Gaussian analogue −a_i a_j ∇Φ) — in a random direction. They are opposite: the printed F is the gradient "
+    "of the interaction energy, i.e. minus the physical force; the dynamics (8) are nevertheless the physical "
+    "ones because of the minus sign in −dθ_i/dt = Σ F_i(θ_j) (the plain id holds).",
+    reading="'a force from θ_j exerted on θ_i' read physically: F_i(θ_j) is the force of Coulomb's law when Φ is the "
+    "electric potential 1/‖θ − w‖ (as the text preceding (7) calls it).",
+    assumptions=definition_2_1.assumptions,
+    errata=(Erratum(
+        "Definition 2.1 calls F_i(θ_j) = a_i a_j ∇_{θ_i}Φ(θ_i, θ_j) 'a force from θ_j exerted on θ_i', but for the "
+        "electric potential Φ = 1/‖θ − w‖ this is minus Coulomb's force (like charges: F points towards θ_j); the "
+        "motion (8) is physical only because F enters as −dθ_i/dt = Σ F_i(θ_j), and Theorem 1.1's 'an electron "
+        "moves ... proportional to the net force' holds only with the physical sign.",
+        "Engine (Coulomb and Gaussian potentials, R^d, k ≤ 4): ⟨Σ_j F_i(θ_j), u⟩ = −⟨Coulomb force, u⟩ at every "
+        "point, relative margin −2 (e.g. k = 1, d = 1); confirmed at 30 and 60 digits.",
+        "F_i(θ_j) = −a_i a_j ∇_{θ_i}Φ(θ_i, θ_j) and dθ_i/dt = Σ_{j≠i} F_i(θ_j) (same dynamics)."),),
+    depends=(f"{PAPER}/definition-2.1",),
+)
+
 
 def _eq8_fast(batch: Batch, constants, *, device, dtype):
     """(8) versus the gradient of the total interaction energy U = Σ_{p<q} q_p q_q Φ(x_p, x_q) (moving rows)."""
@@ -447,7 +475,7 @@ theorem_2_2_nonconstant = _thm22_claim(
     expected_reason="the theorem's hypothesis Φ(θ, θ) constant fails here on purpose (a control showing the "
     "hypothesis is needed); not an erratum")
 theorem_2_2_ordered = _thm22_claim(
-    "[ordered-pairs]", "6", SMOOTH_CONSTANT_DIAGONAL,
+    "[ordered-pairs]", "6", READING_CASES,
     "The printed Σ_{i=1}^k Σ_{i<j} in (6) read as Σ_i Σ_{j≠i} (each pair twice): then −∇(1/2)L has "
     "interaction force 2 a_i a_j ∇Φ, twice Definition 2.1's, so the dynamics differ whenever k ≥ 2.",
     constants={"reading": "ordered"},
@@ -455,7 +483,7 @@ theorem_2_2_ordered = _thm22_claim(
     expected_reason="a reading of the printed index range under which the theorem fails (the pair reading, the "
     "plain id, is the one the proof uses)")
 theorem_2_2_rebound = _thm22_claim(
-    "[rebound-index]", "6", SMOOTH_CONSTANT_DIAGONAL,
+    "[rebound-index]", "6", READING_CASES,
     "The inner Σ_{i<j} of (6) read as rebinding i (sum over all pairs), so the outer Σ_{i=1}^k repeats it: the "
     "interaction force is k a_i a_j ∇Φ, Definition 2.1's only for k = 1.",
     constants={"reading": "rebound"},
@@ -510,8 +538,10 @@ theorem_2_2_proof = Claim(
     errata=(Erratum(
         "The proof writes dθ_i/dt = −∇_{θ_i}L(a,θ) = −Σ_{j≠i} a_i a_j ∇Φ − Σ_j a_i b_j ∇Φ, but with L = (6) "
         "(prefactor 2 on both sums) −∇_{θ_i}L is twice the right side; the flow of (1/2)L is −∇_{θ_i}[(1/2)L].",
-        "Reported by the engine as the minimal counterexample (lhs = −⟨∇_{θ}L, u⟩, rhs = ⟨(8), u⟩, ratio "
-        "exactly 2 at every point, e.g. k = 2); see the run evidence.",
+        "Engine (smoke and default, seed 0), confirmed at 30 and 60 digits: Gaussian potential on R^1, k = 1 "
+        "(point seed 0): ⟨−∇_θ L, u⟩ = −0.76996022942067976244 vs ⟨−Σ a_i a_j ∇Φ − Σ a_i b_j ∇Φ, u⟩ = "
+        "−0.38498011471033988122; exponential potential on S^1, k = 1 (seed 1168): −3.8544457754246810888 vs "
+        "−1.9272228877123405444 — ratio exactly 2, as the factor 2 of (6) predicts.",
         "dθ_i/dt = −∇_{θ_i}[(1/2)L(a,θ)] = −Σ_{j≠i} a_i a_j ∇Φ(θ_i,θ_j) − Σ_j a_i b_j ∇Φ(θ_i,w_j)."),),
 )
 
@@ -542,7 +572,8 @@ def _thm11_fast(batch: Batch, constants, *, device, dtype):
         grad = fast.gradient(loss3, theta, manifold)
         u = fast.tangent(_stack(pts, "u", device=device, dtype=dtype), theta, manifold)
         lhs = -(grad * u).sum((-2, -1))
-        ep, scale = _ep_fast(case, pts, {}, _charges_electron_proton(constants["electron_charge"], 1.0),
+        ep, scale = _ep_fast(case, pts, {"force_sign": constants["net_force_sign"]},
+                             _charges_electron_proton(constants["electron_charge"], 1.0),
                              device=device, dtype=dtype)
         return lhs, constants["proportionality"] * ep, constants["proportionality"] * scale
     return _grouped(batch, _key, compute, device=device, dtype=dtype)
@@ -555,7 +586,8 @@ def _thm11_ref(point, constants, ctx):
     ones = [1] * k
     loss3 = lambda x: ref.loss3_gram(ctx, ones, x, ones, point["w"], pot)  # noqa: E731
     lhs = -ref.directional_derivative(ctx, loss3, point["theta"], point["u"], _manifold(case))
-    ep, scale = _ep_ref(ctx, point, {}, [constants["electron_charge"]] * k, [1] * k)
+    ep, scale = _ep_ref(ctx, point, {"force_sign": constants["net_force_sign"]}, [constants["electron_charge"]] * k,
+                        [1] * k)
     c = ctx.mpf(constants["proportionality"])
     return lhs, c * ep, c * scale
 
@@ -563,7 +595,7 @@ def _thm11_ref(point, constants, ctx):
 THM11_CASES = ("gaussian-euclidean", "exponential-sphere", "relu-sphere")
 
 
-def _thm11_claim(suffix: str, electron_charge: float, reading_text: str, **kw) -> Claim:
+def _thm11_claim(suffix: str, electron_charge: float, reading_text: str, net_force_sign: float = 1, **kw) -> Claim:
     return Claim(
         id=f"{PAPER}/theorem-1.1{suffix}", label="Theorem 1.1", section="1.2.1",
         statement="Assume for now that the coefficients b_i and a_i are 1. Thus we are only gradienting over θ_i "
@@ -577,7 +609,7 @@ def _thm11_claim(suffix: str, electron_charge: float, reading_text: str, **kw) -
             domain=_domain(THM11_CASES), relation="==", reference=_thm11_ref, fast=_thm11_fast,
             terms=TERMS_GRADIENT, terms_reason=TERMS_GRADIENT_REASON, reference_rtol=REFERENCE_DIFF_RTOL,
             reference_rtol_reason=REFERENCE_DIFF_REASON),
-        constants={"proportionality": 2, "electron_charge": electron_charge},
+        constants={"proportionality": 2, "electron_charge": electron_charge, "net_force_sign": net_force_sign},
         mutants=(Mutant("proportionality-1", {"proportionality": 1},
                         "the flow of L(3) equal (not twice) the Electron-Proton velocity"),),
         establishes="The gradient flow dθ/dt = −∇_θ L of the loss (3) with a_i = b_i = 1 (Gram form of (3) in "
@@ -592,6 +624,18 @@ def _thm11_claim(suffix: str, electron_charge: float, reading_text: str, **kw) -
 
 theorem_1_1 = _thm11_claim(
     "", -1.0, "")
+theorem_1_1_force = _thm11_claim(
+    "[definition-2.1-force]", -1.0,
+    "'an electron moves by a distance proportional to the net force acting on it' with the force of Definition "
+    "2.1, F_i(θ_j) = a_i a_j ∇_{θ_i}Φ: the displacement rate −∇_θ L of (3) compared with +2 Σ F (positive "
+    "proportionality).", net_force_sign=-1,
+    errata=(Erratum(
+        "With the force of Definition 2.1 (F_i(θ_j) = a_i a_j ∇_{θ_i}Φ), the electrons move against the net force "
+        "(dθ_i/dt = −Σ F_i), not proportionally to it as Theorem 1.1's gloss says; the statement holds with the "
+        "physical force −a_i a_j ∇Φ (the plain id).",
+        "Engine: ⟨−∇_θ L(3), u⟩ = −2 ⟨Σ F, u⟩ at every point (relative margin −2), e.g. Gaussian potential on R^1, "
+        "k = 1; confirmed at 30 and 60 digits.",
+        "Define F_i(θ_j) = −a_i a_j ∇_{θ_i}Φ(θ_i, θ_j) in Definition 2.1 and dθ_i/dt = Σ_{j≠i} F_i(θ_j)."),))
 theorem_1_1_like = _thm11_claim(
     "[like-charges]", 1.0,
     "The charges read literally as a_i = b_i = 1 in Definition 2.1 (electrons and protons of the same charge "
@@ -662,15 +706,15 @@ EXPANSION_MUTANTS = (Mutant("pair-factor-3", {"pair_factor": 3}, "2 Σ_{i<j} rep
                      Mutant("cross-factor-1", {"cross_factor": 1}, "2 Σ_ij a_i b_j Φ replaced by Σ_ij a_i b_j Φ"))
 
 
-def _eq5_claim(suffix: str, reading: str, reading_text: str, **kw) -> Claim:
+def _eq5_claim(suffix: str, reading: str, reading_text: str, cases: tuple[str, ...] = FINITE_DIAGONAL, **kw) -> Claim:
     return Claim(
         id=f"{PAPER}/equation-5{suffix}", label="Eq. (5)", section="2.1", statement=EQ5_STATEMENT,
         kind=Kind.IDENTITY,
-        spec=PointwiseSpec(domain=_domain(FINITE_DIAGONAL), relation="==", reference=_eq5_ref, fast=_eq5_fast,
+        spec=PointwiseSpec(domain=_domain(cases), relation="==", reference=_eq5_ref, fast=_eq5_fast,
                            terms=TERMS_EXPANSION, terms_reason=TERMS_EXPANSION_REASON),
         constants={"reading": reading, "pair_factor": 2, "cross_factor": 2, "diag_factor": 1,
                    "dropped_weight": kw.pop("dropped_weight", 1)},
-        mutants=EXPANSION_MUTANTS + (Mutant("diag-dropped", {"diag_factor": 0}, "Σ a_i² Φ(θ_i,θ_i) dropped too"),),
+        mutants=(EXPANSION_MUTANTS[0], Mutant("diag-dropped", {"diag_factor": 0}, "Σ a_i² Φ(θ_i,θ_i) dropped too")),
         establishes="(4) − (5) equals Σ_{i,j} b_i b_j Φ(w_i, w_j) (the dropped constant, independent of a and θ) at "
         "random (a, θ, b, w), a, b ∈ [−2, 2], k ≤ 4, d ≤ 5, for the printed potentials of Table 1 on their M and "
         "the Gaussian / L1-exponential / e^{θ^T w−1} potentials on R^d. The expansion is algebraic in the values "
@@ -684,20 +728,20 @@ equation_5_ordered = _eq5_claim(
     "[ordered-pairs]", "ordered",
     "Σ_{i=1}^k Σ_{i<j} read as Σ_i Σ_{j≠i}: the pair term is then counted twice, (4) − (5) = Σ bbΦ(w,w) − "
     "Σ_{i≠j} a_i a_j Φ(θ_i,θ_j), which depends on (a, θ).",
-    expected=frozenset({Verdict.VIOLATED}),
+    cases=READING_CASES, expected=frozenset({Verdict.VIOLATED}),
     expected_reason="a reading of the printed index range under which (5) is not (4) minus a constant; the "
     "plain id (each unordered pair once) holds")
 equation_5_literal = _eq5_claim(
     "[literal-equality]", "pairs",
     "(5) read as an equality with (4) (both are written 'L(a, θ) ='): (4) − (5) = 0.",
-    dropped_weight=0, expected=frozenset({Verdict.VIOLATED}),
+    dropped_weight=0, cases=READING_CASES, expected=frozenset({Verdict.VIOLATED}),
     expected_reason="the text says (5) drops the constant terms of (4), so it equals (4) only up to Σ bbΦ(w, w); "
     "the literal equality fails by exactly that constant (reported), which is not an erratum")
 equation_5_rebound = _eq5_claim(
     "[rebound-index]", "rebound",
     "The inner Σ_{i<j} read as rebinding i (all unordered pairs), repeated by the outer Σ_{i=1}^k: k copies of "
     "the pair sum, so (4) − (5) depends on (a, θ) for k ≥ 2.",
-    expected=frozenset({Verdict.VIOLATED}),
+    cases=READING_CASES, expected=frozenset({Verdict.VIOLATED}),
     expected_reason="a literal reading of the printed index range under which (5) is not (4) minus a constant "
     "for k ≥ 2")
 
@@ -763,18 +807,18 @@ equation_6_nonconstant = _eq6_claim(
     expected_reason="the paper only says the first term is 'often' constant; this potential is outside that case "
     "on purpose (a control), not an erratum")
 equation_6_literal = _eq6_claim(
-    "[literal-equality]", "pairs", WELL_CONDITIONED_DIAGONAL,
+    "[literal-equality]", "pairs", READING_CASES,
     "(6) read as an equality with the population loss (4) (both written 'L(a, θ) ='): (4) − (6) = 0.",
     dropped_weight=0, expected=frozenset({Verdict.VIOLATED}),
     expected_reason="the text calls (6) a 'simplified loss' obtained by dropping terms constant in θ; it differs "
     "from (4) by Σ a_i² Φ(θ_i, θ_i) + Σ bbΦ(w, w) (so its minimum is not 0) — reported, not an erratum")
 equation_6_ordered = _eq6_claim(
-    "[ordered-pairs]", "ordered", WELL_CONDITIONED_DIAGONAL,
+    "[ordered-pairs]", "ordered", READING_CASES,
     "Σ_{i=1}^k Σ_{i<j} read as Σ_i Σ_{j≠i} (each pair twice).",
     expected=frozenset({Verdict.VIOLATED}),
     expected_reason="a reading of the printed index range under which (6) is not (4) up to a θ-constant")
 equation_6_rebound = _eq6_claim(
-    "[rebound-index]", "rebound", WELL_CONDITIONED_DIAGONAL,
+    "[rebound-index]", "rebound", READING_CASES,
     "The inner Σ_{i<j} rebinds i (all pairs), repeated k times by the outer sum.",
     expected=frozenset({Verdict.VIOLATED}),
     expected_reason="a literal reading of the printed index range under which (6) is not (4) up to a θ-constant "
@@ -831,11 +875,12 @@ EQ9_MUTANTS = (Mutant("cross-sign-plus", {"cross_sign": 1}, "− 2 Σ_ij Φ(θ_i
                Mutant("pair-factor-3", {"pair_factor": 3}, "2 Σ_{i<j} replaced by 3 Σ_{i<j}"))
 
 
-def _eq9_claim(suffix: str, compare_with: str, reading: str, reading_text: str, establishes: str, **kw) -> Claim:
+def _eq9_claim(suffix: str, compare_with: str, reading: str, reading_text: str, establishes: str,
+               cases: tuple[str, ...] = WELL_CONDITIONED_DIAGONAL, **kw) -> Claim:
     return Claim(
         id=f"{PAPER}/equation-9{suffix}", label="Eq. (9)", section="3.2.1", statement=EQ9_STATEMENT,
         kind=Kind.IDENTITY,
-        spec=PointwiseSpec(domain=_domain(WELL_CONDITIONED_DIAGONAL), relation="==",
+        spec=PointwiseSpec(domain=_domain(cases), relation="==",
                            reference=_eq9_ref_factory(compare_with),
                            fast=_eq9_fast_factory(compare_with), terms=TERMS_EXPANSION,
                            terms_reason=TERMS_EXPANSION_REASON),
@@ -856,11 +901,11 @@ equation_9_from6 = _eq9_claim(
     "(9)(θ) = (6)(a = −1, θ, b = 1) exactly at random θ on M (pair reading on both sides).")
 equation_9_ordered = _eq9_claim(
     "[ordered-pairs]", "4", "ordered", "Σ_{i=1}^k Σ_{i<j} in (9) read as Σ_i Σ_{j≠i} (each pair twice).",
-    EQ9_ESTABLISHES, expected=frozenset({Verdict.VIOLATED}),
+    EQ9_ESTABLISHES, cases=READING_CASES, expected=frozenset({Verdict.VIOLATED}),
     expected_reason="a reading of the printed index range under which (9) is not (4) up to a constant")
 equation_9_rebound = _eq9_claim(
     "[rebound-index]", "4", "rebound", "The inner Σ_{i<j} of (9) rebinds i, repeated k times by the outer sum.",
-    EQ9_ESTABLISHES, expected=frozenset({Verdict.VIOLATED}),
+    EQ9_ESTABLISHES, cases=READING_CASES, expected=frozenset({Verdict.VIOLATED}),
     expected_reason="a literal reading of the printed index range under which (9) is not (4) up to a constant "
     "for k ≥ 2")
 
@@ -932,10 +977,12 @@ def _exact_gradient_check(point: dict, prefactor, inverse_power, reading: str) -
         subs |= dict(zip(th[i], map(sp.Integer, point["theta"][i]), strict=True))
         subs |= dict(zip(w[i], map(sp.Integer, point["w"][i]), strict=True))
         subs |= {a[i]: sp.Integer(point["a"][i]), b[i]: sp.Integer(point["b"][i])}
-    lhs = [sp.radsimp(-sp.diff(L, x).subs(subs)) for x in th[0]]
-    rhs = [sp.radsimp(r.subs(subs)) for r in ref.printed_rhs7(th, w, a, b, 0, sp.nsimplify(prefactor),
-                                                               sp.nsimplify(inverse_power))]
-    return all(sp.simplify(p - q) == 0 for p, q in zip(lhs, rhs, strict=True)), lhs, rhs
+    lhs = [-sp.diff(L, x).xreplace(subs) for x in th[0]]
+    rhs = [r.xreplace(subs) for r in ref.printed_rhs7(th, w, a, b, 0, sp.nsimplify(prefactor),
+                                                      sp.nsimplify(inverse_power))]
+    # exact algebraic numbers (rationals times powers of √n): radsimp of the difference decides equality
+    same = all(sp.radsimp(sp.expand(p - q)) == 0 for p, q in zip(lhs, rhs, strict=True))
+    return same, lhs, rhs
 
 
 @lru_cache(maxsize=32)
@@ -1035,7 +1082,7 @@ GH_ACTIVATIONS: dict[str, tuple[str, int]] = {
     "hermite1": ("hermite", 1), "hermite2": ("hermite", 2), "hermite3": ("hermite", 3),
     "exponential": ("exponential", 0), "linear": ("linear", 0),
 }
-GH_EXPONENTIAL_NODES = 12  # the expansion is linear in the measure: any rule gives an exact identity
+GH_EXPONENTIAL_NODES = 8  # the expansion is linear in the measure: any rule gives an exact identity
 
 
 def _gh_nodes(act: str) -> int:
@@ -1083,9 +1130,9 @@ def _eq4_ref(point, constants, ctx):
     a, th, b, w = point["a"], point["theta"], point["b"], point["w"]
     lhs = ref.network_square_expectation(ctx, act, [constants["reparam_sign"] * v for v in a], th, b, w, -1, nodes)
     rhs = ref.loss4(ctx, a, th, b, w, ref.potential_by_quadrature(ctx, act, nodes), constants["cross_factor"])
-    scale = ref.loss4(ctx, [abs(v) for v in a], th, [abs(v) for v in b], w,
-                      ref.potential_by_quadrature(ctx, lambda s: abs(act(s)), nodes))
-    return lhs, rhs, scale
+    # scale max(|lhs|, |rhs|) (the engine's default): lhs is a mean square, and the reference is exact to working
+    # precision, so no absolute-value expansion is needed here (it would double the quadrature cost)
+    return lhs, rhs
 
 
 equation_4 = Claim(
@@ -1631,7 +1678,7 @@ equation_3_permutation = Claim(
                                       "act_index": "fixed"},
         inputs=_gh_perm_inputs, function=_gh_perm_function, reference=_gh_perm_reference,
         group_dim=lambda p: p["k"], terms=TERMS_EXPANSION,
-        terms_reason="a quadrature sum over ≤ 144 nodes of a square of ≤ 6 activations, re-associated by the "
+        terms_reason="a quadrature sum over ≤ 64 nodes of a square of ≤ 6 activations, re-associated by the "
         "permutation"),
     constants={"neuron_weight_slope": 0},
     mutants=(Mutant("weighted-neurons", {"neuron_weight_slope": 1},
@@ -1689,13 +1736,13 @@ algorithm_1_permutation = Claim(
 
 # paper order: Sec. 1.2.1, then (1)–(5), Algorithm 1, (6), (7), Definition 2.1, (8), Theorem 2.2, (9)
 CLAIMS = (
-    theorem_1_1, theorem_1_1_like,
+    theorem_1_1, theorem_1_1_like, theorem_1_1_force,
     equation_1, equation_1_sign, equation_2, equation_3, equation_3_permutation, equation_4,
     equation_5, equation_5_ordered, equation_5_rebound, equation_5_literal, equation_5_permutation,
     algorithm_1, algorithm_1_rotation, algorithm_1_translation, algorithm_1_permutation,
     equation_6, equation_6_nonconstant, equation_6_literal, equation_6_ordered, equation_6_rebound,
     equation_7, equation_7_ordered, equation_7_rebound,
-    definition_2_1, equation_8,
+    definition_2_1, definition_2_1_force, equation_8,
     theorem_2_2, theorem_2_2_loss5, theorem_2_2_nonconstant, theorem_2_2_ordered, theorem_2_2_rebound,
     theorem_2_2_proof,
     equation_9, equation_9_from6, equation_9_ordered, equation_9_rebound,

@@ -545,13 +545,24 @@ def _strict_reference(point, constants, ctx):
     return ref.min_eigenvalue(ctx, hess), _strict_bound(point, constants, ctx.exp)
 
 
+def _grouped_lambda_min(points, *, device, dtype) -> list:
+    """λ_min of the (9)-Hessian for every point, batched over points sharing (k, d) (one eigensolve per group)."""
+    out: list = [None] * len(points)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for idx, p in enumerate(points):
+        groups.setdefault((p["k"], p["d"]), []).append(idx)
+    for members in groups.values():
+        theta = torch.tensor([points[i]["theta"] for i in members], dtype=dtype, device=device)
+        w = torch.tensor([points[i]["w"] for i in members], dtype=dtype, device=device)
+        lam = torch.linalg.eigvalsh(fastpoly.loss9_gaussian_hessian(theta, w))[..., 0]
+        for j, i in enumerate(members):
+            out[i] = lam[j]
+    return out
+
+
 def _strict_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        hess = fastpoly.loss9_gaussian_hessian(torch.tensor(p["theta"], dtype=dtype, device=device),
-                                               torch.tensor(p["w"], dtype=dtype, device=device))
-        lhs.append(torch.linalg.eigvalsh(hess)[0])
-        rhs.append(_strict_bound(p, constants, math.exp))
+    lhs = _grouped_lambda_min(batch.points, device=device, dtype=dtype)
+    rhs = [_strict_bound(p, constants, math.exp) for p in batch.points]
     return torch.stack(lhs), torch.tensor(rhs, dtype=dtype, device=device)
 
 
@@ -574,6 +585,7 @@ theorem_4_2 = Claim(
     "(Algorithm 2, hypothesis k c² e^{−c} ≤ e^{−2d}) is checked by the [algorithm-2-run] and "
     "[hypothesis-feasibility] readings; nothing here bounds T = e^{O(d)}.",
     reading="'O(d)' instantiated as C·d with C ∈ {3, 5, 10}; 'e^{−O(d)}-strict' as λ_min < −2k e^{−Cd/2}.",
+    assumptions=("Assumption 1: a_i = −1, b_j = 1 (loss (9))", "Φ(a, b) = e^{−‖a−b‖²/2} read as Φ(θ, w) (App. C)"),
     depends=(_cid("section-4.1-gaussian-laplacian"), _cid("equation-9"), _cid("definition-4.1")),
 )
 
@@ -585,11 +597,11 @@ def _correlated_reference(point, constants, ctx):
 
 
 def _correlated_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
+    lhs = _grouped_lambda_min(batch.points, device=device, dtype=dtype)
+    rhs = []
     for p in batch.points:
         theta = torch.tensor(p["theta"], dtype=dtype, device=device)
         w = torch.tensor(p["w"], dtype=dtype, device=device)
-        lhs.append(torch.linalg.eigvalsh(fastpoly.loss9_gaussian_hessian(theta, w))[0])
         k, d = theta.shape
         r2 = ((theta[:, None, :] - w[None, :, :]) ** 2).sum(-1)
         rhs.append(constants["trace_factor"] * (-2 / (k * d)) * ((r2 - d) * torch.exp(-r2 / 2)).sum())
@@ -642,8 +654,8 @@ def _prove_feasibility(constants) -> SymbolicOutcome:
                 values[f"k={k}, d={d}: smallest admissible c"] = mp.nstr(c_star, 8)
     return SymbolicOutcome(
         Verdict.HOLDS, "exact: c² e^{−c} decreases on c > 2, so c ≤ 2d gives k c² e^{−c} ≥ 4d²e^{−2d} > e^{−2d}: every "
-        "admissible c exceeds 2d; Lambert-W values of the smallest admissible c (k ∈ {1, 2, 10, 100}, d ≤ 20) "
-        "all lie in (2d, 2d + 2 log(2d) + log k + 2)", cases, values=values)
+        "admissible c exceeds 2d; the smallest admissible c solves c = 2d + log k + 2 log c (Lambert W, branch −1), "
+        "tabulated for k ∈ {1, 2, 10, 100}, d ≤ 20 (all > 2d)", cases, values=values)
 
 
 theorem_4_2_feasibility = Claim(
@@ -713,7 +725,9 @@ corollary_4_3 = Claim(
     "moments), and on S^{d−1} e^{c(θ^Tw − 1)} = e^{−c‖θ − w‖²/2} (the Sec.-4.1 "
     "restriction). The convergence and e^{poly(d)} statements are exercised by the [algorithm-2-run] reading on "
     "small d only; θ = 0 is not on S^{d−1} (Π_M(0) is undefined), see that reading.",
-    reading="the potential's realisability, the precondition the corollary needs; convergence is a separate reading.",
+    reading="the potential's realisability, the precondition the corollary needs (the convergence sentences are "
+    "not simulated here).",
+    assumptions=("'initialized with θ = 0': 0 ∉ S^{d−1} and Π_M(0) is undefined; any simulation must start elsewhere",),
     depends=(_cid("theorem-2.5"), _cid("section-4.1-gaussian-laplacian"), _cid("algorithm-2"), _cid("theorem-4.2")),
 )
 
@@ -917,7 +931,8 @@ truncation_degree_exact = Claim(
     errata=(Erratum(
         summary="Because the true residual carries c_N (which grows like a power of N with exponent (d−5)/2 and is "
         "of size ~(d/N)^{N/2} for N ≪ d), N = O(log(d)/ε) does not make the truncation term ≤ ε/2; the needed N "
-        "grows polynomially in d, and Φ(1) = f(1) at such N is not poly(d).",
+        "grows polynomially in d, and Φ(1) = f(1) becomes very large with it (f(1) ≈ 7.8e14 already at d = 50, "
+        "N = 80; exact recurrence).",
         evidence="ε = 0.2, S = 2d, worst case |x| = 1 − ε: smallest N = 166 (d = 20), 372 (d = 50), 710 (d = 100), "
         "versus 70, 76, 82 with the printed k_N alone; N·ε/log d = 11.1, 19.0, 30.8.",
         suggested_fix="choose N with 2k_N c_N S (1 − ε)^N ≤ ε/2, N = O((d/ε) log(d/ε)), and re-derive the poly bounds "
@@ -1012,6 +1027,7 @@ algorithm_2 = Claim(
     "theorem's c (that needs ε ≈ e^{−cd/2}, out of reach here: see theorem-4.2[hypothesis-feasibility]).",
     reading="SGD(L̂_{θ_i}, θ_i, T, α, ε) = Algorithm 4 on L̂ as a function of θ_i with the exact (population) loss (9); "
     "a FAIL return leaves θ_i at its last iterate and counts as unfinished.",
+    assumptions=("Assumption 1 (a_i = −1 once activated, b_j = 1)", "exact potentials instead of the sampled L̂"),
     depends=(_cid("algorithm-4"), _cid("assumption-1")),
 )
 
@@ -1092,7 +1108,7 @@ theorem_4_5 = Claim(
     "time. The sample complexity is poly(d, 1/ε).",
     kind=Kind.EXPERIMENT,
     spec=ExperimentSpec(
-        THM45_SETTINGS, _run_thm45, seeds=8, claimed_rate=1.0, confirm=_confirm_thm45,
+        THM45_SETTINGS, _run_thm45, seeds=6, claimed_rate=1.0, confirm=_confirm_thm45,
         finite_check=f"Algorithm 3 with exact potentials (a_i step read as the Newton step, SGD(θ_i, 1, …) as one "
         f"perturbed Riemannian step), k = d ∈ {{3, 4}}, l ∈ {{3, 4}}, b = (1, …, 1) or 1 ≤ |b_i| ≤ d with random "
         f"signs, T = {ALG3_T} "
@@ -1103,13 +1119,15 @@ theorem_4_5 = Claim(
         "probability' is checked at claimed rate 1 (every run must succeed; a confirmed failure would need a look "
         "before calling it a counterexample to a w.h.p. statement), because a few seeds per setting cannot "
         "certify a rate below 1."),
-    constants={"l_min": 3, "match_tol": 0.15, "loss_tol": 0.05},
+    constants={"l_min": 3, "match_tol": 0.2, "loss_tol": 0.05},
     mutants=(Mutant("quadratic", {"l_min": 2}, "l = 2 (and 3): the quadratic potential the paper excludes — with "
                     "b = (1, …, 1) every orthonormal basis is a global minimiser, so the w_j are not recovered"),),
     establishes="Finite version on k = d ∈ {3, 4}: Algorithm 3 recovers all w_j (up to sign and permutation) with "
     "small loss in every run observed; a success-rate interval is reported. Not established: the poly(d, 1/ε) time "
     "and sample-complexity bounds (no sampled L̂ here, no sweep in d or 1/ε).",
     reading="'global minima' = {θ_i = ±w_π(i)} with optimal a (l ≥ 3); exact population loss (5).",
+    assumptions=("Algorithm 3's a_i step = Newton step (algorithm-3[inverse-curvature-step]); the printed step size "
+                 "diverges (algorithm-3 erratum)", "sampling cap 'poly(d, 1/ε)' = 1000 draws, last draw kept"),
     depends=(_cid("theorem-4.5-moment-step"), _cid("theorem-3.10-curvature"), _cid("theorem-D.1"),
              _cid("algorithm-3"), _cid("theorem-B.4"), _cid("theorem-B.7"), _cid("table-1-hermite")),
 )
@@ -1117,73 +1135,61 @@ theorem_4_5 = Claim(
 CLAIMS = (*CLAIMS, algorithm_2, theorem_4_5)
 
 
-def _display_rhs(point, constants, power, k_of):
-    """The printed display 2Σ_j a_i b_j(−Φ(θ_i^T w_j) + k_N (θ_i^T w_j)^N) + 2Σ_{j≠i} a_i a_j(−Φ(θ_i^T θ_j) + k_N (·)^N)
-    (``phi_sign`` = −1 as printed; ``power(x, None)`` evaluates Φ = f, ``power(x, n)`` is x^n)."""
-    us, betas = _landscape_betas(point)
-    n_deg = point["N"]
-    k_n = k_of(n_deg, point["d"])
-    total = 0
-    for u, beta in zip(us, betas, strict=True):
-        x = sum(a * b for a, b in zip(point["theta0"], u, strict=True))
-        total = total + beta * (constants["phi_sign"] * power(x, None) + k_n * power(x, n_deg))
-    return total
+#: exact configurations on S² (rational unit vectors): θ_i = e_3, the w_j and θ_j given by Pythagorean triples
+_DISPLAY_CASES = (
+    {"d": 3, "N": 2, "theta": (0, 0, 1), "us": ((sp.Rational(3, 5), 0, sp.Rational(4, 5)),), "betas": (1,)},
+    {"d": 3, "N": 6, "theta": (0, 0, 1),
+     "us": ((sp.Rational(3, 5), 0, sp.Rational(4, 5)), (0, sp.Rational(12, 13), sp.Rational(5, 13)),
+            (sp.Rational(4, 5), sp.Rational(3, 5), 0)),
+     "betas": (sp.Rational(1, 2), -2, sp.Rational(3, 4))},
+)
 
 
-def _display_reference(point, constants, ctx):
-    us, betas = _landscape_betas(point)
-    coeffs = ref.recurrence_fractions(point["d"], point["N"])
-    _, lap = ref.node_hessian_on_sphere(ctx, coeffs, point["theta0"], us, betas)
-
-    def power(x, n):
-        x = ctx.mpf(x)
-        return ref.poly_eval(ctx, coeffs, x) if n is None else x**n
-
-    rhs = _display_rhs(point, constants, power, lambda n, d: ref.printed_k(n, d))
-    scale = ctx.fsum(abs(ctx.mpf(b)) for b in betas) * ref.poly_eval(ctx, coeffs, ctx.mpf(1), 2)
-    return lap, rhs, scale
-
-
-def _display_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
-    for p in batch.points:
-        us, betas = _landscape_betas(p)
-        coeffs = fastpoly.recurrence_coefficients(p["d"], p["N"], dtype=dtype)
-        _, lap = fastpoly.node_hessian_sphere(coeffs, torch.tensor(p["theta0"], dtype=dtype),
-                                              torch.tensor(us, dtype=dtype), torch.tensor(betas, dtype=dtype))
-
-        def power(x, n, coeffs=coeffs):
-            return float(fastpoly.poly_derivatives(coeffs, torch.tensor([x], dtype=dtype))[0][0]) if n is None \
-                else x**n
-
-        lhs.append(float(lap))
-        rhs.append(_display_rhs(p, constants, power, lambda n, d: n * n + (d - 2) * n + 1))
-        f2_one = float(fastpoly.poly_derivatives(coeffs, torch.ones(1, dtype=dtype))[2][0])
-        scale.append(sum(abs(b) for b in betas) * f2_one)
-    as_t = lambda v: torch.tensor(v, dtype=dtype, device=device)  # noqa: E731
-    return as_t(lhs), as_t(rhs), as_t(scale)
+def _prove_display(constants) -> SymbolicOutcome:
+    """Exact Laplace–Beltrami operator of g(θ) = Σ β_j f(θ^T u_j) at θ (tr(P∇²g P) − (d−1)θ^T∇g, P = I − θθ^T, with
+    rational unit vectors) against the printed display Σ β_j(−Φ(x_j) + k_N x_j^N) (β_j = 2a_i b_j or 2a_i a_j)."""
+    for case in _DISPLAY_CASES:
+        d, n_deg = case["d"], case["N"]
+        f = ref.truncated_potential(d, n_deg)
+        theta = sp.Matrix(case["theta"])
+        proj = sp.eye(d) - theta * theta.T
+        grad = sp.zeros(d, 1)
+        hess = sp.zeros(d, d)
+        display = sp.Integer(0)
+        k_n = ref.printed_k(n_deg, d)
+        for u_t, beta in zip(case["us"], case["betas"], strict=True):
+            u = sp.Matrix(u_t)
+            x_val = (theta.T * u)[0]
+            grad += beta * sp.diff(f, X).subs(X, x_val) * u
+            hess += beta * sp.diff(f, X, 2).subs(X, x_val) * (u * u.T)
+            display += beta * (constants["phi_sign"] * f.subs(X, x_val) + k_n * x_val**n_deg)
+        lap = sp.nsimplify((proj * hess * proj).trace() - (d - 1) * (theta.T * grad)[0])
+        if sp.simplify(lap - display) != 0:
+            return SymbolicOutcome(
+                Verdict.VIOLATED, f"d = {d}, N = {n_deg}: exact Δ_θ L = {lap}, printed display = {display}", 1,
+                {"d": d, "N": n_deg, "θ": str(tuple(case["theta"])), "u_j": str(case["us"]),
+                 "β_j": str(case["betas"]), "exact Δ": str(lap), "display": str(display)})
+    return SymbolicOutcome(Verdict.HOLDS, "display equals the exact Laplacian on the exact configurations",
+                           len(_DISPLAY_CASES))
 
 
 theorem_4_4_display = Claim(
     id=_cid("theorem-4.4[proof-step-laplacian-display]"), label="Theorem 4.4 (proof)", section="App. D",
     statement="Δ_{θ_i} L = 2 Σ_{j=1}^n a_i b_j (−Φ(θ_i^T w_j) + k_N (θ_i^T w_j)^N) + 2 Σ_{j≠i} a_i a_j (−Φ(θ_i^T θ_j) "
     "+ k_N (θ_i^T θ_j)^N)",
-    kind=Kind.IDENTITY,
-    spec=PointwiseSpec(_landscape_domain, "==", _display_reference, _display_fast, terms=64,
-                       terms_reason="the Laplacian as the trace of a Riemannian Hessian assembled from degree-N "
-                       "polynomial derivatives (N ≤ ~200, positive coefficients); margins relative to Σ|β|·f''(1)"),
+    kind=Kind.SYMBOLIC, spec=SymbolicSpec(_prove_display),
     constants={"phi_sign": -1},
     mutants=(Mutant("plus-phi", {"phi_sign": 1}, "+Φ instead of −Φ (still with the printed k_N x^N)"),),
-    establishes="The displayed Laplacian of the printed objective in θ_i, evaluated against the exact Laplace–"
-    "Beltrami operator of the constructed f on the landscape configurations (d ∈ 3..6): the display is refuted "
+    establishes="The displayed Laplacian of the printed objective in θ_i against the exact Laplace–Beltrami operator "
+    "(tr(P∇²P) − (d−1)θ^T∇ in exact rationals on S² with Pythagorean unit vectors, N ∈ {2, 6}): the display is refuted "
     "(its Φ term has the wrong sign and its x^N term the wrong coefficient); the exact value is 2Σ β-weighted "
     "(Φ − k_N c_N x^N), which is what the next line of the proof (|Δ_{θ_i}L + 2a_i²Φ(1)| ≤ …) actually uses.",
     reading="Δ_{θ_i} = Laplace–Beltrami operator on S^{d−1} in θ_i; Φ = the constructed truncated f.",
     errata=(Erratum(
         summary="The displayed Δ_{θ_i}L has −Φ where Δf = f − k_N c_N x^N gives +Φ, and k_N where −k_N c_N belongs; "
         "the following inequality |Δ_{θ_i}L + 2a_i²Φ(1)| ≤ … only holds with +Φ.",
-        evidence="d = 3, N = 2 (f = 1 + x²/2, Δf = 1 − 3x²): for one term β f(θ^T u) at θ^T u = 0 the display gives "
-        "β(−1 + 0) = −β while the exact Laplacian is β·Δf(0) = +β.",
+        evidence="d = 3, N = 2 (f = 1 + x²/2, k_2 = 7), one term β = 1, θ = e_3, u = (3/5, 0, 4/5), x = 4/5: exact "
+        "Δ = (1 − x²)f'' − 2x f' = 1 − 3x² = −23/25 (= f − k_2 c_2 x² = 33/25 − 56/25), display −f(x) + 7x² = 79/25.",
         suggested_fix="Δ_{θ_i}L = 2Σ_j a_i b_j(Φ(θ_i^T w_j) − k_N c_N(θ_i^T w_j)^N) + 2Σ_{j≠i} a_i a_j(Φ(θ_i^T θ_j) − "
         "k_N c_N(θ_i^T θ_j)^N)"),),
     depends=(_cid("theorem-4.4"), _cid("theorem-4.4-residual")),
@@ -1239,3 +1245,114 @@ theorem_4_2_rate = Claim(
 )
 
 CLAIMS = (*CLAIMS, theorem_4_2_rate)
+
+
+# --- Theorem 4.2 (proof): the triangle-inequality step ----------------------------------------------------------
+
+def _prove_triangle(constants) -> SymbolicOutcome:
+    """Worst case of ‖w_i − θ_1‖ given ‖w_1 − θ_1‖² < 1.1d and ‖w_i − w_1‖² > 1.5cd is collinear:
+    ‖w_i − θ_1‖ ≥ √(1.5cd) − √(1.1d), so the implication '‖w_i − θ_1‖² > c d' holds for every admissible
+    configuration iff (√1.5 − √(1.1/c))² ≥ 1, i.e. c ≥ c* = 1.1/(√1.5 − 1)²."""
+    c_star = sp.Rational(11, 10) / (sp.sqrt(sp.Rational(3, 2)) - 1) ** 2
+    c_min = sp.nsimplify(constants["c_lower"])
+    values = {"c* = 1.1/(√1.5 − 1)²": f"{sp.nsimplify(c_star)} ≈ {sp.N(c_star, 8)}"}
+    # sanity of the threshold: at c = c* the collinear bound equals c d (50-digit evaluation of an algebraic number)
+    if abs(sp.N((sp.sqrt(sp.Rational(3, 2) * c_star) - sp.sqrt(sp.Rational(11, 10))) ** 2 - c_star, 50)) > 1e-40:
+        return SymbolicOutcome(Verdict.INCONCLUSIVE, "threshold algebra failed", values=values)
+    if c_min >= c_star:
+        return SymbolicOutcome(Verdict.HOLDS, f"for c ≥ {c_min} ≥ c* the collinear worst case still exceeds c d", 1,
+                               values=values)
+    # exact counterexample in R^1 (scale every coordinate by √d for general d): θ_1 = 0, w_1 = r1, w_i = −r2
+    c_val = c_min + 1 if c_min + 1 < c_star else (c_min + c_star) / 2
+    r1 = sp.Rational(1)  # ‖w_1 − θ_1‖² = 1 < 1.1
+    r2 = sp.sqrt(sp.Rational(3, 2) * c_val) - r1 + sp.Rational(1, 100)  # ‖w_i − w_1‖ = r1 + r2 > √(1.5 c)
+    r2 = sp.nsimplify(sp.ceiling(r2 * 100) / 100)
+    gap_sq = (r1 + r2) ** 2
+    dist_sq = r2**2
+    assert r1**2 < sp.Rational(11, 10) and gap_sq > sp.Rational(3, 2) * c_val
+    if dist_sq > c_val:
+        return SymbolicOutcome(Verdict.INCONCLUSIVE, "constructed configuration is not a counterexample",
+                               values=values)
+    return SymbolicOutcome(
+        Verdict.VIOLATED, f"the step needs c ≥ c* ≈ {sp.N(c_star, 6)}; for c = {c_val} it fails", 1,
+        {"d": 1, "c": str(c_val), "θ_1": 0, "w_1": str(r1), "w_i": str(-r2), "‖w_1 − θ_1‖²": str(r1**2),
+         "‖w_i − w_1‖²": str(gap_sq), "1.5 c d": str(sp.Rational(3, 2) * c_val), "‖w_i − θ_1‖²": str(dist_sq),
+         "c d": str(c_val)}, values)
+
+
+theorem_4_2_triangle = Claim(
+    id=_cid("theorem-4.2[proof-step-triangle]"), label="Theorem 4.2 (proof)", section="App. C",
+    statement="By standard Chernoff bounds, we have ‖w_i‖² < 3cd for all i and ‖w_i − w_j‖² ∈ (1.5cd, 2.5cd) […] WLOG, "
+    "w_1 be a closest point to θ_1. […] ‖w_1 − θ_1‖² < 1.1d and from triangle inequality, ‖w_i − θ_1‖² > c ∗ d for all "
+    "i ≠ 1.  (for some constant c > 2)",
+    kind=Kind.SYMBOLIC, spec=SymbolicSpec(_prove_triangle), constants={"c_lower": 2},
+    mutants=(Mutant("c-above-10", {"c_lower": 10}, "the step claimed for every c > 10 (still below c* ≈ 21.8)"),),
+    establishes="Exact: the worst case is collinear, ‖w_i − θ_1‖ ≥ √(1.5cd) − √(1.1d), which exceeds √(cd) iff "
+    "c ≥ c* = 1.1/(√1.5 − 1)² ≈ 21.79; for 2 < c < c* an explicit configuration (any d, by scaling) satisfies both "
+    "premises and violates the conclusion. With the feasibility constraint c > 2d (hypothesis-feasibility reading) "
+    "the step is fine once d ≥ 11, so the gap is in the printed range 'c > 2', not in the asymptotic argument.",
+    reading="the step for every c allowed by the statement's 'constant c > 2', premises taken as printed.",
+    errata=(Erratum(
+        summary="The triangle-inequality step '‖w_1 − θ_1‖² < 1.1d, ‖w_i − w_1‖² > 1.5cd ⇒ ‖w_i − θ_1‖² > cd' needs "
+        "c ≥ 1.1/(√1.5 − 1)² ≈ 21.79, not just c > 2.",
+        evidence="d = 1, c = 3: θ_1 = 0, w_1 = 1, w_i = −1.14: ‖w_1 − θ_1‖² = 1 < 1.1, ‖w_i − w_1‖² = 4.5796 > "
+        "4.5 = 1.5c, but ‖w_i − θ_1‖² = 1.2996 < 3 = c d.",
+        suggested_fix="require c ≥ 22 (automatically true under k c² e^{−c} ≤ e^{−2d} once d ≥ 11), or weaken the "
+        "conclusion to ‖w_i − θ_1‖² > (√1.5 − √(1.1/c))² c d."),),
+    depends=(_cid("theorem-4.2"),),
+)
+
+CLAIMS = (*CLAIMS, theorem_4_2_triangle)
+
+
+# --- Theorem 4.5 (proof): the Lagrange-multiplier identities at a stationary point --------------------------------
+
+def _prove_lagrange(constants) -> SymbolicOutcome:
+    """With L(a, θ) = a² + 2a Σ_i b_i θ_i^l (+ const) on S^{k−1} (w_i = e_i, Φ(θ, θ) = 1), symbolic l and b, k = 3:
+    (1) the least-squares multiplier λ* = argmin_λ Σ_i (a b_i l θ_i^{l−1} − λθ_i)² equals Σ_i a b_i l θ_i^l
+        (using Σθ_i² = 1), which is −l a² when ∂L/∂a = 0;
+    (2) at a stationary coordinate (θ_i ≠ 0, 2a b_i l θ_i^{l−2} = 2λ) the second derivative
+        2a b_i l(l−1)θ_i^{l−2} − 2λ equals 2(l − 2)λ = −2(l − 2) l a²."""
+    l_sym = sp.Symbol("l", positive=True, integer=True)
+    a, lam = sp.symbols("a lambda", real=True)
+    thetas = sp.symbols("t1:4", real=True)
+    bs = sp.symbols("b1:4", real=True)
+    grads = [a * b * l_sym * t ** (l_sym - 1) for b, t in zip(bs, thetas, strict=True)]
+    objective = sum((g - lam * t) ** 2 for g, t in zip(grads, thetas, strict=True))
+    lam_star = sp.solve(sp.diff(objective, lam), lam)[0]
+    # impose Σθ_i² = 1 by substituting the denominator
+    lam_star = sp.simplify(lam_star.subs(sum(t**2 for t in thetas), 1))
+    claimed = sum(a * b * l_sym * t**l_sym for b, t in zip(bs, thetas, strict=True))
+    if sp.simplify(sp.powsimp(sp.expand(lam_star - claimed), force=True)) != 0:
+        return SymbolicOutcome(Verdict.VIOLATED, f"λ* = {lam_star}, not Σ a b_i l θ_i^l", 1)
+    # ∂L/∂a = 2a + 2Σ b_i θ_i^l = 0  ⇒  Σ b_i θ_i^l = −a  ⇒  λ* = −l a²
+    lam_at_opt = sp.expand(a * l_sym * (-a))
+    # (2): substitute 2a b_i l θ_i^{l−2} = 2λ into the second derivative
+    second = 2 * (l_sym - 1) * lam - 2 * lam  # 2a b_i l(l−1)θ^{l−2} − 2λ with a b_i l θ^{l−2} = λ
+    claimed_second = 2 * (l_sym - constants["curvature_shift"]) * lam
+    if sp.simplify(second - claimed_second) != 0:
+        return SymbolicOutcome(Verdict.VIOLATED, f"(∇²L)_ii = {sp.factor(second)}, not {sp.factor(claimed_second)}",
+                               2, {"l": 3, "λ": -3, "(∇²L)_ii": str((second).subs({l_sym: 3, lam: -3})),
+                                   "claimed": str(claimed_second.subs({l_sym: 3, lam: -3}))})
+    return SymbolicOutcome(
+        Verdict.PROVED, "sympy, symbolic l and b (k = 3; the computation is coordinate-wise, so k only sets the number "
+        "of terms): λ* = Σ a b_i l θ_i^l = −l a² at ∂L/∂a = 0; at a stationary coordinate (∇²L)_ii = 2(l − 2)λ = "
+        f"{sp.factor(2 * (l_sym - 2) * lam_at_opt)} < 0 for l ≥ 3, a ≠ 0", 2)
+
+
+theorem_4_5_lagrange = Claim(
+    id=_cid("theorem-4.5[proof-step-lagrange]"), label="Theorem 4.5 (proof)", section="App. E",
+    statement="|(∇_θ L)_i| = |θ_i| |2 a b_i l (θ_i)^{l−2} − 2λ| ≤ poly(ε, 1/d); λ = argmin_λ Σ_i (a b_i l (θ_i)^{l−1} − "
+    "λθ_i)² = Σ_i a b_i l (θ_i)^l = −l a² + poly(ε, 1/d). (∇²L)_ii = 2 a b_i l(l − 1)(θ_i)^{l−2} − 2λ ≤ 2(l − 2)λ + "
+    "(l − 1)ε ≤ −2(l − 2) l a² + poly(ε, 1/d).",
+    kind=Kind.SYMBOLIC, spec=SymbolicSpec(_prove_lagrange), constants={"curvature_shift": 2},
+    mutants=(Mutant("l-minus-1", {"curvature_shift": 1}, "(∇²L)_ii = 2(l − 1)λ"),),
+    establishes="The exact (ε = 0) versions of the displayed identities, proved for symbolic l: the multiplier and the "
+    "coordinate curvature at stationary coordinates, hence the negative curvature −2(l − 2) l a² that rules out "
+    "spurious minima with two nonzero coordinates for l ≥ 3. The poly(ε, 1/d) perturbation terms are not bounded "
+    "here.",
+    reading="exact stationarity (the ε → 0 limit of the printed approximate identities).",
+    depends=(_cid("theorem-4.5"),),
+)
+
+CLAIMS = (*CLAIMS, theorem_4_5_lagrange)

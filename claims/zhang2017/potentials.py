@@ -325,11 +325,11 @@ def _hermite_claim(family: str | None) -> Claim:
                     "Gauss–Hermite rule in torch, against the printed (θ^Tw)^m. Convergence column: "
                     "zhang2017/theorem-4.5.",
         expected=frozenset({Verdict.VIOLATED}) if failing else None,
-        expected_reason=(f"E {('H_m' if fam == 'physicists' else 'He_m')}(X)·(Y) = "
-                         f"{'2^m m!' if fam == 'physicists' else 'm!'} ρ^m, not ρ^m (m ≥ "
-                         f"{'1' if fam == 'physicists' else '2'}): e.g. m = 2, ρ = 0.5: "
-                         f"{'2.0' if fam == 'physicists' else '0.5'} vs 0.25; this family is not the one the "
-                         "paper can mean") if failing else "",
+        expected_reason=(("under N(0, 1) the physicists' H_m are not orthogonal (their weight is e^{−x²}): "
+                          "E H_m(X)H_m(Y) is a polynomial in ρ with lower terms, e.g. 4ρ (m = 1) and 32ρ² + 4 "
+                          "(m = 2), not ρ^m" if fam == "physicists" else
+                          "E He_m(X)He_m(Y) = m! ρ^m, not ρ^m (m ≥ 2): e.g. m = 2, ρ = 0.5: 0.5 vs 0.25")
+                         + "; this family is not the one the paper can mean") if failing else "",
         depends=(f"{PAPER}/lemma-A.1", f"{PAPER}/theorem-2.5", f"{PAPER}/theorem-4.5"),
     )
 
@@ -345,8 +345,8 @@ def _hermite_normalisation(family: str) -> Claim:
         Mutant("normalisation-1.01", {"normalisation": 1.01}, "Φ(θ,θ) = 1.01"), reading=family,
         extra=(Int("m", 0, 40, examples=(0, 1, 2, 3, 40)),), terms=1024, terms_reason=_GH_TERMS,
         expected=frozenset({Verdict.VIOLATED}) if failing else None,
-        expected_reason=(f"E H_m² = {'2^m m!' if family == 'physicists' else 'm!'} ≠ 1 for m ≥ "
-                         f"{'1' if family == 'physicists' else '2'}") if failing else "")
+        expected_reason=("E H_m(X)² = 4, 36, … (m = 1, 2, …) for the physicists' family under N(0, 1)"
+                         if family == "physicists" else "E He_m(X)² = m! ≠ 1 for m ≥ 2") if failing else "")
 
 
 hermite_normalisations = tuple(_hermite_normalisation(f) for f in rz.HERMITE_FAMILIES)
@@ -630,8 +630,9 @@ theorem_2_5_from0 = _t25_claim(
 theorem_2_5_families = tuple(_t25_claim(
     f"[{fam}]", fam, 0, reading=f"the sum from i = 0 with h_i = {_FAMILY_TEXT[fam]}",
     mutant=Mutant("start-1", {"start": 1}, "the sum from i = 1"), expected=frozenset({Verdict.VIOLATED}),
-    expected_reason=f"with un-normalised {fam} Hermite polynomials the dual is Σ c_i ‖H_i‖² ρ^i, "
-                    f"‖H_i‖² = {'2^i i!' if fam == 'physicists' else 'i!'}; this family cannot be meant")
+    expected_reason=("the physicists' H_i are not orthogonal under N(0, 1), so the dual has cross terms and "
+                     "differs from f" if fam == "physicists" else
+                     "with He_i the dual is Σ c_i i! ρ^i ≠ f") + "; this family cannot be meant")
     for fam in ("physicists", "probabilists"))
 
 
@@ -1424,6 +1425,59 @@ def _translation_claim(row: str) -> Claim:
 translation_claims = (_translation_claim("gaussian"), _translation_claim("bessel"))
 
 
+# =========================================================================================================
+# App. A.1: the constants of the first equalities, exactly
+# =========================================================================================================
+
+def _constant_identity(kind: str):
+    def prove(constants) -> SymbolicOutcome:
+        import sympy as sp
+
+        x = sp.symbols("x", real=True)
+        p = sp.Rational(constants["power"])
+        if kind == "bessel":
+            # (2/π)^{3/4}·(2/π)^{3/4}·(2π)^{−1/2}·e^{x²/4}e^{x²/4}e^{−x²/2}  vs  2/π²
+            left = (2 / sp.pi) ** p * (2 / sp.pi) ** p / sp.sqrt(2 * sp.pi) * sp.exp(x**2 / 4) ** 2 * sp.exp(-x**2 / 2)
+            right = 2 / sp.pi**2
+        else:
+            # √2·√2·(2π)^{−1/2}·e^{x²/4}e^{x²/4}e^{−x²/2}  vs  √(2/π)
+            left = sp.sqrt(2) ** p * sp.sqrt(2) ** p / sp.sqrt(2 * sp.pi) * sp.exp(x**2 / 4) ** 2 * sp.exp(-x**2 / 2)
+            right = sp.sqrt(2 / sp.pi)
+        diff = sp.simplify(left - right)
+        values = {"left factor": str(sp.simplify(left)), "right factor": str(right), "difference": str(diff)}
+        if diff == 0:
+            return SymbolicOutcome(Verdict.PROVED, "sympy: the integrands' factors agree identically in x", 0,
+                                   values=values)
+        return SymbolicOutcome(Verdict.VIOLATED, "sympy: the factors differ", 1, counterexample={"x": 0},
+                               values=values)
+
+    return prove
+
+
+bessel_constant = Claim(
+    id=f"{PAPER}/appendix-A.1-bessel-integral[proof-step-constant]", label="App. A.1 (Bessel integral)",
+    section="A.1",
+    statement="(2/π)^{3/4} e^{x²/4} K_0(|x−θ|) (2/π)^{3/4} e^{x²/4} K_0(|x−w|) (1/√(2π)) e^{−x²/2} = "
+              "(2/π²) K_0(|x−θ|) K_0(|x−w|)  (the integrands of the first printed equality)",
+    kind=Kind.SYMBOLIC, constants={"power": "3/4"}, spec=SymbolicSpec(_constant_identity("bessel")),
+    mutants=(Mutant("power-7/10", {"power": "7/10"}, "(2/π)^{7/10} instead of (2/π)^{3/4}"),),
+    reading="the first equality as an identity of integrands (the K_0 factors are common)",
+    establishes="Exact (sympy, for all x): the first equality of the Bessel display holds pointwise in x.",
+    depends=(f"{PAPER}/appendix-A.1-bessel-integral",),
+)
+
+gaussian_constant = Claim(
+    id=f"{PAPER}/appendix-A.1-gaussian-integral[proof-step-constant]", label="App. A.1 (Gaussian integral)",
+    section="A.1",
+    statement="√2 e^{x²/4} e^{−(x−θ)²} √2 e^{x²/4} e^{−(x−w)²} (1/√(2π)) e^{−x²/2} = √(2/π) e^{−(x−θ)²} e^{−(x−w)²}",
+    kind=Kind.SYMBOLIC, constants={"power": "1"}, spec=SymbolicSpec(_constant_identity("gaussian")),
+    mutants=(Mutant("power-9/10", {"power": "9/10"}, "2^{0.45} instead of √2"),),
+    reading="the first equality as an identity of integrands (the Gaussian bumps are common)",
+    establishes="Exact (sympy, for all x): the first equality of the Gaussian display holds pointwise in x.",
+    depends=(f"{PAPER}/appendix-A.1-gaussian-integral",),
+)
+
+
 CLAIMS: tuple[Claim, ...] = (
     table_sign, table_sign_unit, sign_normalisation,
     table_relu, relu_normalisation,
@@ -1436,5 +1490,5 @@ CLAIMS: tuple[Claim, ...] = (
     lemma_a1, gaussian_integral, bessel_integral, bessel_fourier, *bessel_fourier_conventions,
     definition_2_3, definition_2_3_ess, definition_2_3_finite,
     theorem_2_4, theorem_2_4_printed, theorem_2_4_unitary, theorem_2_4_ordinary,
-    *rotation_claims, *translation_claims,
+    *rotation_claims, *translation_claims, bessel_constant, gaussian_constant,
 )

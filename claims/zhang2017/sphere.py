@@ -907,7 +907,8 @@ def _sign_kink_trial(setting, constants, seed, *, device, dtype, alpha_scale: fl
     if pot_name == "sign":
         # (11) and (5) scale like b², so the step is taken relative to (Σ|b_j|)²: the same α_0 then moves every
         # instance at a comparable speed (α is free in the statement; α → 0 is finitised by halving)
-        alpha = constants["alpha"] * alpha_scale / float(inst["b"].abs().sum()) ** 2
+        # capped at 1/4: the a-update a ← a − α(2a + …) is stable only for α < 1
+        alpha = min(constants["alpha"] / float(inst["b"].abs().sum()) ** 2, 0.25) * alpha_scale
     else:  # Theorem 3.9's step α = 1/(4C²k²B)
         alpha = alpha_scale / (4 * constants["C"] ** 2 * setting["k"] ** 2 * constants["B"])
     steps = int(setting["steps"]) * steps_scale
@@ -950,8 +951,9 @@ def _sign_kink_trial(setting, constants, seed, *, device, dtype, alpha_scale: fl
     diag["min_abs_a_end"] = float(a[:n_active].abs().min())
     if not cert.certified:
         reason = cert.detail
-        if "C" in constants and diag["min_abs_a_end"] < 0.05:
-            reason += (f"; an output weight is nearly switched off (min|a_i| = {diag['min_abs_a_end']:.3g}): the "
+        if setting["loss"] == "5" and diag["min_abs_a_end"] < 0.05 * float(inst["b"].abs().max()):
+            reason += (f"; an output weight is nearly switched off (min|a_i| = {diag['min_abs_a_end']:.3g} < "
+                       "0.05·max|b_j|): the "
                        "hypothesis 'a_i non-zero' is on the edge and the node barely moves")
         return Trial("unfinished", {**diag, "reason": reason, "_start": start_next}, reason, curve)
     if "C" in constants and (a_max > constants["C"] or float(cert.a[:n_active].abs().min()) < 1e-3):
@@ -965,6 +967,8 @@ def _sign_kink_trial(setting, constants, seed, *, device, dtype, alpha_scale: fl
         ok = all(s_ == -1 for _, s_ in cert.targets)
     elif conclusion == "pm-w":
         ok = True
+    elif conclusion == "w1-plus":
+        ok = all(t_ == (0, 1) for t_ in cert.targets)
     elif conclusion == "global":
         ok = abs(cert.loss - (global_min + constants.get("loss_shift", 0.0))) <= 1e-9 * scale
     else:
@@ -978,7 +982,8 @@ def _sign_kink_trial(setting, constants, seed, *, device, dtype, alpha_scale: fl
 def _sign_kink_confirm(setting, constants, seed, trial: Trial) -> Trial:
     """Failures are certified by exact snapping already (kept). An unfinished single-node run continues from
     its end point with α/2 for 4× the steps; if it is still unfinished and the iterate lies on a great circle
-    through the w_j (k ≤ 2 — the proof's reduction of Corollary 3.12 to S^1), the remaining flow is followed
+    through the w_j (S^1 itself, or k ≤ 2 — the proof's reduction of Corollary 3.12 to S^1), the remaining
+    flow is followed
     exactly: along the circle g(θ) = Σ b_jΦ(θ, w_j) is piecewise linear in the angle, the flow (a = a*) ascends
     g², so it runs to the next kink in the ascent direction; kinks that are not certified local minima are
     passed. That is the T → ∞ limit of the gradient flow, not of the discrete iteration."""
@@ -990,7 +995,7 @@ def _sign_kink_confirm(setting, constants, seed, trial: Trial) -> Trial:
     retry = _sign_kink_trial(setting, constants, seed, device=None, dtype=torch.float64, alpha_scale=0.5,
                              steps_scale=setting.get("confirm_scale", 4), start=start)
     note = "continued from the end point with α/2 for 4× the steps"
-    if retry.outcome == "unfinished" and setting["loss"] == "11" and setting["k"] <= 2:
+    if retry.outcome == "unfinished" and setting["loss"] == "11" and (setting["k"] <= 2 or setting["d"] == 2):
         flowed = _follow_circle_flow(setting, constants, seed, retry.diagnostics["_start"])
         if flowed is not None:
             retry, note = flowed, note + "; then the exact flow along the great circle to its end kink"
@@ -1064,7 +1069,8 @@ _T311_STATEMENT = ("Let M = S^1 and k be the number of hidden nodes. Let L be as
                    "function. Then, running Algorithm 1 on L almost surely converges to some w_j as T → ∞ and α → 0.")
 _T311_SETTINGS = ({"d": 2, "k": 2, "loss": "11", "steps": 200}, {"d": 2, "k": 4, "loss": "11", "steps": 200})
 _KINK_FINITE = ("Algorithm 1 (Riemannian gradient step, then normalisation) on (a_1, θ_1) with a_2 = … = a_k = 0, "
-                "α = constants['alpha']/(Σ_j|b_j|)² (the loss scales like b²), at most `steps` iterations; every 10 "
+                "α = min(constants['alpha']/(Σ_j|b_j|)², 1/4) (the loss scales like b²; the a-update needs α < 1), "
+                "at most `steps` iterations; every 10 "
                 "steps the iterate is snapped onto the "
                 "nearest kink ±w_j within 3 step lengths, a_1 is re-solved exactly and the point is certified a strict "
                 "local minimum when the one-sided slope of the cone beats the smooth remainder (see "
@@ -1074,35 +1080,38 @@ _KINK_FINITE = ("Algorithm 1 (Riemannian gradient step, then normalisation) on (
                 "there.")
 
 
-def _sign_claim(cid, label, section, statement, settings, conclusion, mutants, **extra) -> Claim:
+def _sign_claim(cid, label, section, statement, settings, conclusion, mutants, seeds: int = 6, **extra) -> Claim:
     return Claim(
         id=f"{PAPER}/{cid}", label=label, section=section, statement=statement, kind=Kind.EXPERIMENT,
-        spec=ExperimentSpec(settings, _sign_run, seeds=6, confirm=_sign_kink_confirm, summarize=_targets_summary,
+        spec=ExperimentSpec(settings, _sign_run, seeds=seeds, confirm=_sign_kink_confirm, summarize=_targets_summary,
                             finite_check=_KINK_FINITE),
         constants={"alpha": 0.05, "conclusion": conclusion, "loss_shift": 0.0}, mutants=mutants, **extra)
 
 
 theorem_311 = _sign_claim(
     "theorem-3.11", "Theorem 3.11", "3.3", _T311_STATEMENT, _T311_SETTINGS, "w",
-    (Mutant("global", {"conclusion": "global"}, "converges to the global minimum of (11)"),),
+    (Mutant("w1-only", {"conclusion": "w1-plus"}, "converges to w_1 itself (not to some other w_j or −w_j)"),),
+    seeds=10,
     establishes="Runs of Algorithm 1 on (11) with the sign potential on S^1 (k = 2, 4; w_j uniform, b ~ N(0, 1), "
                 "θ_0 uniform, a_1 = a*(θ_0)); end points are certified local minima at kinks. As printed ('converges "
                 "to some w_j') a run ending at −w_j is a certified counterexample. Not a proof of the T → ∞ limit.",
     errata=(Erratum(
         "The conclusion holds only up to sign: the end point is a kink ±w_j and about half the runs end at −w_j "
         "(a strict local minimum), as the proof itself concedes ('θ has converged to ±w_j … we may drop the sign').",
-        "see the evidence: certified end points at −w_j (targets with sign −1) with their one-sided slope margins",
+        "S^1, k = 2, b = (−0.22266, 0.04850) (smoke run, seed 2926792190): Algorithm 1 ends at θ = −w_1, a certified "
+        "strict local minimum (one-sided slope margin 0.0599 > 0) with L = −0.073079 = the global minimum (g is odd, "
+        "so ±w_j give the same loss); 2 of the 6 smoke runs end at −w_j.",
         "converges to ±w_j for some j (equivalently, f̂ converges to a multiple of σ(·, w_j), since sgn is odd)"),),
     depends=(f"{PAPER}/table-1-sign", f"{PAPER}/equation-11", f"{PAPER}/algorithm-1"),
 )
 
 theorem_311_pm = _sign_claim(
     "theorem-3.11[up-to-sign]", "Theorem 3.11", "3.3", _T311_STATEMENT, _T311_SETTINGS, "pm-w",
-    (Mutant("global", {"conclusion": "global"}, "converges to the global minimum of (11) (not just to some ±w_j)"),),
+    (Mutant("w1-only", {"conclusion": "w1-plus"}, "converges to w_1 itself (not to some other w_j or −w_j)"),),
     reading="the proof's conclusion: θ converges to ±w_j for some j (the sign dropped because sgn is odd)",
     establishes="Same runs as theorem-3.11: every run must reach a certified local minimum at a kink ±w_j "
-                "(α = 0.02, then α/2 with twice the budget). The mutant 'global' shows that the reached kink is often "
-                "not the global minimiser. Not a proof of the T → ∞ limit.",
+                "(α_0 = 0.05, then α/2 with 4× the budget). The evidence table records how many end points are not the "
+                "global minimiser (they are local minima). Not a proof of the T → ∞ limit.",
     depends=(f"{PAPER}/theorem-3.11",),
 )
 
@@ -1114,20 +1123,22 @@ _C312_SETTINGS = ({"d": 3, "k": 2, "loss": "11", "steps": 200}, {"d": 5, "k": 2,
 
 corollary_312 = _sign_claim(
     "corollary-3.12", "Corollary 3.12", "3.3", _C312_STATEMENT, _C312_SETTINGS, "w",
-    (Mutant("global", {"conclusion": "global"}, "converges to the global minimum of (11)"),),
+    (Mutant("w1-only", {"conclusion": "w1-plus"}, "converges to w_1 itself (not to some other w_j or −w_j)"),),
     establishes="Runs of Algorithm 1 on (11) with the sign potential on S^2 and S^4 (k = 1, 2); certified kink end "
                 "points; records the distance of the end point to the great circle through w_1, w_2. As printed, "
                 "an end point at −w_j is a counterexample.",
     errata=(Erratum(
         "As for Theorem 3.11, the conclusion holds only up to sign: runs end at −w_j (certified strict local minima).",
-        "see the evidence: certified end points with sign −1",
+        "S^2, k = 2, b = (1.18159, 1.85970) (smoke run, seed 2968811710): the run ends at θ = −w_2 on the great "
+        "circle through w_1, w_2 (distance 5.8e-6), a certified strict local minimum (margin 1.936) with L = "
+        "−5.026877 = the global minimum; 3 of the 9 smoke runs end at −w_j.",
         "converges to ±w_j for some j"),),
     depends=(f"{PAPER}/theorem-3.11", f"{PAPER}/table-1-sign"),
 )
 
 corollary_312_pm = _sign_claim(
     "corollary-3.12[up-to-sign]", "Corollary 3.12", "3.3", _C312_STATEMENT, _C312_SETTINGS, "pm-w",
-    (Mutant("global", {"conclusion": "global"}, "converges to the global minimum of (11)"),),
+    (Mutant("w1-only", {"conclusion": "w1-plus"}, "converges to w_1 itself (not to some other w_j or −w_j)"),),
     reading="θ converges to ±w_j for some j (as in the proof of Theorem 3.11)",
     establishes="Same runs as corollary-3.12; every run must reach a certified local minimum at some ±w_j.",
     depends=(f"{PAPER}/corollary-3.12",),
@@ -1277,7 +1288,7 @@ def _poly_summary(records) -> dict[str, Any]:
 theorem_310_some = Claim(
     id=f"{PAPER}/theorem-3.10[dynamics-some-w]", label="Theorem 3.10", section="3.3", statement=_T310_STATEMENT,
     kind=Kind.EXPERIMENT,
-    spec=ExperimentSpec(_POLY_SETTINGS, _poly_first, seeds=6, confirm=_poly_confirm, summarize=_poly_summary,
+    spec=ExperimentSpec(_POLY_SETTINGS, _poly_first, seeds=12, confirm=_poly_confirm, summarize=_poly_summary,
                         finite_check=_POLY_FINITE),
     constants={"conclusion": "some-w", "alpha_factor": 1.0},
     mutants=(Mutant("e1-only", {"conclusion": "e1"}, "converges to w_1 (θ = ±e_1) specifically"),),
@@ -1290,7 +1301,7 @@ theorem_310_some = Claim(
 theorem_310_global = Claim(
     id=f"{PAPER}/theorem-3.10[dynamics-global]", label="Theorem 3.10", section="3.3", statement=_T310_STATEMENT,
     kind=Kind.EXPERIMENT,
-    spec=ExperimentSpec(_POLY_SETTINGS, _poly_first, seeds=6, confirm=_poly_confirm, summarize=_poly_summary,
+    spec=ExperimentSpec(_POLY_SETTINGS, _poly_first, seeds=12, confirm=_poly_confirm, summarize=_poly_summary,
                         finite_check=_POLY_FINITE),
     constants={"conclusion": "global", "alpha_factor": 1.0},
     mutants=(Mutant("e1-only", {"conclusion": "e1"}, "converges to w_1 (θ = ±e_1) specifically"),),
@@ -1300,7 +1311,9 @@ theorem_310_global = Claim(
     errata=(Erratum(
         "Algorithm 1 converges to some ±e_j, not necessarily to the global minimum: the e_j with |b_j| < max|b| are "
         "strict local minima (see theorem-3.10) and attract a positive fraction of random initialisations.",
-        "see the evidence: runs ending at ±e_j with L = −b_j² > −max b² (e.g. d = k = 2, l = 3)",
+        "d = k = 3, l = 4, b = (−0.5214, 0.6036, 0.9572) (smoke run, seed 3964924996), α = 1/(4l²C²k) = 1/192: the "
+        "run ends at θ = −e_2 (joint Hessian eigenvalues 2 and 2lb_2² = 2.914), L = −0.36429, while the global "
+        "minimum is −b_3² = −0.91632.",
         "converges to θ = ±w_j for some j"),),
     depends=(f"{PAPER}/theorem-3.10",),
 )
@@ -1326,7 +1339,8 @@ theorem_39 = Claim(
                      "a_0 = a*(θ_0); at most 400 steps (then α/2 for 800 more). Converged = every θ_i within 3 step "
                      "lengths of a distinct w_j, snapped there with a re-solved exactly and certified a strict local "
                      "minimum; success when the θ_i sit on the w_j (a permutation, the global minimum). Runs in which "
-                     "some a_i has decayed below 0.05 (the hypothesis 'a_i non-zero' on the edge; the node barely "
+                     "some a_i has decayed below 0.05·max|b_j| (the hypothesis 'a_i non-zero' on the edge; the node "
+                     "barely "
                      "moves) are unfinished and not continued, never failures."),
     constants={"conclusion": "w", "C": 2.0, "B": 1.0, "alpha": 0.0, "loss_shift": 0.0},
     mutants=(Mutant("mirror", {"conclusion": "minus-w"}, "converges to θ_i = −w_π(i) instead of w_π(i)"),),
@@ -1363,7 +1377,10 @@ conjecture_313 = _sign_claim(
     expected=frozenset({Verdict.HOLDS, Verdict.INCONCLUSIVE, Verdict.VIOLATED}),
     expected_reason="A conjecture: the paper claims no proof. The harness reports what the runs show — HOLDS if every "
                     "run reaches a certified global minimum, VIOLATED with a certified spurious local minimum, "
-                    "INCONCLUSIVE when runs end at interacting kinks (θ_i = ±θ_j) that the certificate does not cover.",
+                    "INCONCLUSIVE when runs end unfinished: in the runs so far some output weight decays to "
+                    "|a_i| < 0.05·max|b_j| and its node drifts too slowly to settle within the budget (or nodes meet "
+                    "at "
+                    "interacting kinks θ_i = ±θ_j, which the certificate does not cover).",
     establishes="Runs of Algorithm 1 on (5) with the sign potential (all θ_i and a_i move; w_j uniform, b ~ N(0, 1), "
                 "k = m). End points at distinct kinks θ_i = ±w_j are certified strict local minima and compared with "
                 "the global minimum −b^T[Φ(w_i, w_j)]b. End points where two θ's meet (a kink between moving nodes) "
@@ -1447,6 +1464,48 @@ conjecture_314 = Claim(
 )
 
 
+
+def _prove_hessian_bound(constants) -> SymbolicOutcome:
+    """sup ‖∇²L‖ ≤ 4l²C²k for (11) on R × S^{d−1} (the proof's bound behind α = 1/(4l²C²k))."""
+    l_, c_, k_ = sp.symbols("l C k", positive=True)
+    factor = sp.nsimplify(constants["factor"])
+    # exact lower bound: ∂²L/∂a² = 2 at every point, so sup‖∇²L‖ ≥ 2
+    small_c = sp.Rational(1, 10)
+    bound_small = factor * 9 * small_c**2 * 1
+    # upper bound for C ≥ 1: ‖H‖ ≤ |H_aa| + ‖H_θθ‖ + 2‖H_aθ‖ ≤ 2 + (2C²l(l−1) + 2C²l) + 4lC (entrywise
+    # bounds |a|, |b_j| ≤ C, Σ|θ_j|^l ≤ 1); the claimed bound minus it, at l ≥ 3, C ≥ 1, k ≥ 1:
+    slack = sp.expand(factor * l_**2 * c_**2 * k_ - (2 + 2 * c_**2 * l_ * (l_ - 1) + 2 * c_**2 * l_ + 4 * l_ * c_))
+    shifted = sp.expand(slack.subs({l_: l_ + 3, c_: c_ + 1, k_: k_ + 1}))
+    coeffs_nonneg = all(cf >= 0 for cf in sp.Poly(shifted, l_, c_, k_).coeffs())
+    values = {"∂²L/∂a²": "2 (everywhere)", "claimed bound at l = 3, C = 1/10, k = 1": str(bound_small),
+              "claimed − crude upper bound, shifted to l = 3 + l', C = 1 + C', k = 1 + k'": str(shifted),
+              "all coefficients ≥ 0 (bound holds for C ≥ 1)": str(coeffs_nonneg)}
+    if bound_small < 2:
+        return SymbolicOutcome(
+            Verdict.VIOLATED, f"∂²L/∂a² = 2 > 4l²C²k = {bound_small} at l = 3, C = 1/10, k = 1: the bound fails for "
+            f"small C (it holds for C ≥ 1: {coeffs_nonneg})", 1, {"l": 3, "C": "1/10", "k": 1}, values)
+    return SymbolicOutcome(Verdict.HOLDS, "bound holds at the tested small C", 1, values=values)
+
+
+hessian_bound_310 = Claim(
+    id=f"{PAPER}/theorem-3.10[proof-step-hessian-bound]", label="Theorem 3.10 (proof)", section="3.3",
+    statement="Since a, b_i are bounded by C and θ ∈ S^{d−1}, we can naively bound sup_{x∈S^{d−1}} ‖∇²L‖ ≤ 4l²C²k.",
+    kind=Kind.SYMBOLIC, spec=SymbolicSpec(_prove_hessian_bound), constants={"factor": 4},
+    mutants=(Mutant("factor-1", {"factor": 1}, "4l²C²k replaced by l²C²k"),),
+    reading="the bound for every C bounding |a|, |b_i| (the theorem says 'bounded by C', not 'some large C')",
+    establishes="Exact: the a-block of the Hessian of (11) is 2 at every point, which exceeds 4l²C²k when "
+                "C < 1/(l√(2k)) (e.g. l = 3, k = 1, C = 1/10: 0.36); for C ≥ 1 a crude entrywise bound "
+                "2 + 2C²l² + 4lC is below 4l²C²k for all l ≥ 3, k ≥ 1 (sympy: non-negative coefficients after shifting "
+                "to l ≥ 3, C ≥ 1). So α = 1/(4l²C²k) is a valid 1/(2·Lipschitz)-type step only for C large enough.",
+    errata=(Erratum(
+        "The 'naive' bound sup‖∇²L‖ ≤ 4l²C²k fails for small C: ∂²L/∂a² = 2 regardless of C.",
+        "l = 3, k = 1, C = 1/10: 4l²C²k = 0.36 < 2 = ∂²L/∂a².",
+        "assume C ≥ 1 (as Theorem 3.9 does: 'some large constant C'), or bound by max(2, …)"),),
+    depends=(f"{PAPER}/theorem-3.10", f"{PAPER}/theorem-B.5"),
+)
+
+
 CLAIMS = (definition_37, definition_37_rd, definition_37_sphere, lemma_38, lemma_38_distinct, equation_10, theorem_39,
-          equation_11, theorem_310, theorem_310_some, theorem_310_global, curvature_310, curvature_dl_da, theorem_311,
-          theorem_311_pm, corollary_312, corollary_312_pm, corollary_312_force, conjecture_313, conjecture_314)
+          equation_11, theorem_310, theorem_310_some, theorem_310_global, curvature_310, curvature_dl_da,
+          hessian_bound_310, theorem_311, theorem_311_pm, corollary_312, corollary_312_pm, corollary_312_force,
+          conjecture_313, conjecture_314)
