@@ -15,7 +15,6 @@ from functools import lru_cache
 
 import sympy as sp
 
-from . import zhang2017_common as common
 from .gaussian import gauss_hermite
 
 Vector = Sequence
@@ -274,41 +273,6 @@ def potential_by_quadrature(ctx, act, nodes: int) -> Callable[[Vector, Vector], 
     return pot
 
 
-@lru_cache(maxsize=4096)
-def _relu_sign_potential(name: str, rho: str, dps: int) -> str:
-    """E σ(U) σ(V), Corr(U, V) = ρ, for the Table-1 activations √2·max(s, 0) and √2·sgn(s): 1-D quadrature of
-    the closed-form conditional mean (split at the kink), independent of the Table-1 potentials."""
-    from .activations import cross_moment, get
-    from .gaussian import gaussian_expectation
-
-    ctx = common_ctx(dps)
-    r = ctx.mpf(rho)
-    if name == "relu":
-        return ctx.nstr(2 * cross_moment(get("relu"), get("relu"), r, ctx), dps + 5)
-    c = ctx.sqrt(max(ctx.mpf(0), 1 - r * r))
-    if c == 0:
-        return ctx.nstr(2 * r, dps + 5)
-    # E sgn(U) sgn(ρU + cZ) = E sgn(U) erf(ρU/(c√2))
-    value = gaussian_expectation(lambda u: ctx.sign(u) * ctx.erf(r * u / (c * ctx.sqrt(2))), ctx, kinks=(0,))
-    return ctx.nstr(2 * value, dps + 5)
-
-
-def common_ctx(dps: int):
-    import mpmath
-
-    ctx = mpmath.MPContext()
-    ctx.dps = dps + 10
-    return ctx
-
-
-def table1_activation_potential(ctx, name: str) -> Callable[[Vector, Vector], object]:
-    """Φ(θ, w) for the √2-scaled ReLU / sign activations of Table 1 on S^{d−1}, by quadrature (cached)."""
-    def pot(theta, w):
-        rho = max(ctx.mpf(-1), min(ctx.mpf(1), ctx.fsum(_m(ctx, p) * q for p, q in zip(theta, w, strict=True))))
-        return ctx.mpf(_relu_sign_potential(name, ctx.nstr(rho, int(ctx.dps) + 5), int(ctx.dps)))
-    return pot
-
-
 def table1_activation(ctx, name: str) -> Callable[[object], object]:
     if name == "relu":
         return lambda s: ctx.sqrt(2) * max(s, ctx.mpf(0))
@@ -368,19 +332,3 @@ def printed_rhs7(theta, w, a, b, i: int, prefactor=2, inverse_power=2):
     for j in range(len(w)):
         out = [o + prefactor * a[i] * b[j] * t for o, t in zip(out, term(theta[i], w[j]), strict=True)]
     return out
-
-
-def pair_multiplicity(reading: str) -> sp.Expr:
-    """For symbolic k and 1 ≤ i ≤ k: how many terms of Σ_{p}Σ_{p<q} (under ``reading``) contain a given θ_i
-    paired with a given θ_j, j ≠ i, as a sympy expression (the gradient argument of (7) for every k)."""
-    k = sp.Symbol("k", integer=True, positive=True)
-    if reading == "pairs":
-        return sp.Integer(1)  # (p, q) = (min(i, j), max(i, j)): exactly one term
-    if reading == "ordered":
-        return sp.Integer(2)  # (i, j) and (j, i)
-    return k  # the pair sum repeated k times
-
-
-def ref_phi(ctx, name: str, **params):
-    """The printed potential (shared reference) as a callable of (θ, w)."""
-    return common.potential(ctx, name, **params)

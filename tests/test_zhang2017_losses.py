@@ -36,7 +36,7 @@ def _t(x) -> torch.Tensor:
 cases = st.sampled_from(losses.FINITE_DIAGONAL)
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), k=st.integers(1, 4), d=st.integers(1, 5), case=cases,
        reading=st.sampled_from(ref.READINGS))
 def test_losses_fast_match_reference(seed, k, d, case, reading):
@@ -64,7 +64,7 @@ def test_losses_fast_match_reference(seed, k, d, case, reading):
         assert abs(float(got[0]) - float(want)) <= tol
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), k=st.integers(1, 4), d=st.integers(1, 5),
        case=st.sampled_from(losses.SMOOTH_CONSTANT_DIAGONAL + ("coulomb-euclidean",)))
 def test_ep_velocity_fast_matches_reference(seed, k, d, case):
@@ -180,7 +180,7 @@ def test_kinked_potentials_match_literature_closed_forms(rho):
     assert abs(losses._kinked_potential("sign", rho) - 4 / math.pi * math.asin(rho)) <= 1e-11
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), k=st.integers(1, 3), d=st.integers(1, 2),
        act=st.sampled_from(["hermite2", "exponential", "linear"]))
 def test_gauss_hermite_expectations_match(seed, k, d, act):

@@ -317,3 +317,59 @@ def _node_sgd_run(theta0, i, a, b, w, phi, steps, alpha, gen) -> torch.Tensor:
     ai = a_star(i, a, theta, b, w, phi)
     squares.append(ai * ai)
     return torch.stack(squares)
+
+
+# =========================================================================================================
+# Sec. 5 with node-wise training (Algorithm 3 transplanted to a depth-2 network on R^d)
+# =========================================================================================================
+
+def nodewise_teacher_student(seed: int, widths: tuple[int, ...], d: int, n_train: int, n_test: int,
+                             steps_per_node: int, lr: float, activation: str = "tanh",
+                             dtype: torch.dtype = torch.float64) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Depth-2 teacher–student as in ``teacher_student``, trained node-wise: a = 0; for i = 1..k, gradient descent
+    on (a_i, θ_i) only (the other nodes frozen) for ``steps_per_node`` steps, then all output weights refit (the
+    last line of Algorithm 3, 'a = GradientDescent(a, T, ∇_a L̂, α)', taken to its limit: least squares).
+    Returns (relative training errors, relative test errors) per width. Cached; single-threaded."""
+    with single_thread():
+        return _nodewise(seed, widths, d, n_train, n_test, steps_per_node, lr, activation, dtype)
+
+
+@lru_cache(maxsize=128)
+def _nodewise(seed, widths, d, n_train, n_test, steps_per_node, lr, activation, dtype):
+    gen = torch.Generator().manual_seed(int(seed) % (2**63 - 1))
+    act = ACTIVATIONS[activation]
+    n_nets, wmax = len(widths), max(widths)
+    mask = torch.zeros(n_nets, 1, wmax, dtype=dtype)
+    for b, width in enumerate(widths):
+        mask[b, 0, :width] = 1
+    x_train = torch.randn(n_train, d, generator=gen, dtype=dtype)
+    x_test = torch.randn(n_test, d, generator=gen, dtype=dtype)
+    t_in = torch.randn(n_nets, d, wmax, generator=gen, dtype=dtype)
+    t_out = torch.randn(n_nets, wmax, 1, generator=gen, dtype=dtype)
+    with torch.no_grad():
+        y_train = _masked_forward([t_in, t_out], x_train, mask, act)
+        y_test = _masked_forward([t_in, t_out], x_test, mask, act)
+    scale = y_train.std(1, keepdim=True)
+    y_train, y_test = y_train / scale, y_test / scale
+    theta = torch.randn(n_nets, d, wmax, generator=gen, dtype=dtype) / math.sqrt(d)
+    a = torch.zeros(n_nets, wmax, 1, dtype=dtype)
+    eye = torch.eye(wmax, dtype=dtype)
+    for i in range(wmax):
+        node = torch.zeros(1, 1, wmax, dtype=dtype)
+        node[0, 0, i] = 1
+        node = node * mask  # networks narrower than i + 1 have no node i
+        for _ in range(steps_per_node):
+            th, aa = theta.clone().requires_grad_(), a.clone().requires_grad_()
+            rel = ((_masked_forward([th, aa], x_train, mask, act) - y_train) ** 2).mean(1)
+            g_th, g_a = torch.autograd.grad(rel.sum(), [th, aa])
+            theta = theta - lr * g_th * node  # only θ_i moves
+            a = a - lr * g_a * node.transpose(-1, -2)  # only a_i moves
+        # refit the output weights of the nodes trained so far (least squares; ridge for the unused columns)
+        seen = (torch.arange(wmax) <= i).to(dtype).view(1, 1, wmax) * mask
+        feats = act(x_train @ theta) * seen
+        gram = feats.transpose(-1, -2) @ feats + 1e-10 * eye
+        a = torch.linalg.solve(gram, feats.transpose(-1, -2) @ y_train.unsqueeze(-1)) * seen.transpose(-1, -2)
+    with torch.no_grad():
+        train = ((_masked_forward([theta, a], x_train, mask, act) - y_train) ** 2).mean(1) / y_train.var(1)
+        test = ((_masked_forward([theta, a], x_test, mask, act) - y_test) ** 2).mean(1) / y_test.var(1)
+    return tuple(train.tolist()), tuple(test.tolist())

@@ -1327,8 +1327,13 @@ def _prove_lagrange(constants) -> SymbolicOutcome:
         return SymbolicOutcome(Verdict.VIOLATED, f"λ* = {lam_star}, not Σ a b_i l θ_i^l", 1)
     # ∂L/∂a = 2a + 2Σ b_i θ_i^l = 0  ⇒  Σ b_i θ_i^l = −a  ⇒  λ* = −l a²
     lam_at_opt = sp.expand(a * l_sym * (-a))
-    # (2): substitute 2a b_i l θ_i^{l−2} = 2λ into the second derivative
-    second = 2 * (l_sym - 1) * lam - 2 * lam  # 2a b_i l(l−1)θ^{l−2} − 2λ with a b_i l θ^{l−2} = λ
+    # (2): second derivative of the Lagrangian L − λ(Σθ² − 1) in θ_1, then the stationarity 2a b_1 l θ_1^{l−2} = 2λ
+    t1, b1 = thetas[0], bs[0]
+    loss = a**2 + 2 * a * sum(b * t**l_sym for b, t in zip(bs, thetas, strict=True))
+    lagrangian = loss - lam * (sum(t**2 for t in thetas) - 1)
+    second = sp.diff(lagrangian, t1, 2)
+    b1_stationary = sp.solve(sp.Eq(sp.diff(lagrangian, t1) / t1, 0), b1)[0]
+    second = sp.simplify(sp.powsimp(second.subs(b1, b1_stationary), force=True))
     claimed_second = 2 * (l_sym - constants["curvature_shift"]) * lam
     if sp.simplify(second - claimed_second) != 0:
         return SymbolicOutcome(Verdict.VIOLATED, f"(∇²L)_ii = {sp.factor(second)}, not {sp.factor(claimed_second)}",
@@ -1342,9 +1347,9 @@ def _prove_lagrange(constants) -> SymbolicOutcome:
 
 theorem_4_5_lagrange = Claim(
     id=_cid("theorem-4.5[proof-step-lagrange]"), label="Theorem 4.5 (proof)", section="App. E",
-    statement="|(∇_θ L)_i| = |θ_i| |2 a b_i l (θ_i)^{l−2} − 2λ| ≤ poly(ε, 1/d); λ = argmin_λ Σ_i (a b_i l (θ_i)^{l−1} − "
-    "λθ_i)² = Σ_i a b_i l (θ_i)^l = −l a² + poly(ε, 1/d). (∇²L)_ii = 2 a b_i l(l − 1)(θ_i)^{l−2} − 2λ ≤ 2(l − 2)λ + "
-    "(l − 1)ε ≤ −2(l − 2) l a² + poly(ε, 1/d).",
+    statement="|(∇_θ L)_i| = |θ_i| |2 a b_i l (θ_i)^{l−2} − 2λ| ≤ poly(ε, 1/d); λ = argmin_λ Σ_i (a b_i l "
+    "(θ_i)^{l−1} − λθ_i)² = Σ_i a b_i l (θ_i)^l = −l a² + poly(ε, 1/d). (∇²L)_ii = 2 a b_i l(l − 1)(θ_i)^{l−2} − 2λ "
+    "≤ 2(l − 2)λ + (l − 1)ε ≤ −2(l − 2) l a² + poly(ε, 1/d).",
     kind=Kind.SYMBOLIC, spec=SymbolicSpec(_prove_lagrange), constants={"curvature_shift": 2},
     mutants=(Mutant("l-minus-1", {"curvature_shift": 1}, "(∇²L)_ii = 2(l − 1)λ"),),
     establishes="The exact (ε = 0) versions of the displayed identities, proved for symbolic l: the multiplier and the "

@@ -743,6 +743,43 @@ table_synthetic = Claim(
 )
 
 
+def _synthetic_norm_reference(p, constants, ctx):
+    coeffs = [ctx.mpf(c.numerator) / c.denominator for c in rz.synthetic_coefficients(p["d"], p["N"])]
+    return rz.dual_series(coeffs, ctx.mpf(1), ctx, "orthonormal", 0), ctx.mpf(constants["normalisation"])
+
+
+def _synthetic_norm_fast(batch, constants, *, device, dtype):
+    n = max(batch.column("N"))
+    rows = [_synthetic_coeffs_fast(d, k) + [0.0] * (n - k) for d, k in zip(batch.column("d"), batch.column("N"),
+                                                                           strict=True)]
+    coeffs = torch.tensor(rows, dtype=torch.float64, device=device)
+    lhs = fz.dual_series(coeffs, torch.ones(len(batch), dtype=torch.float64, device=device), "orthonormal", 0)
+    return lhs.to(dtype), torch.full_like(lhs, float(constants["normalisation"])).to(dtype)
+
+
+synthetic_normalisation = Claim(
+    id=f"{PAPER}/table-1-synthetic[normalisation]", label="Table 1 (Synthetic) and Sec. 2.3", section="2.3",
+    statement="Sec. 2.3: 'we will normalize Φ(θ, θ) = 1 for the rest of the paper' — for the synthetic row's "
+              "potential (Theorem 4.4's f realized by Theorem 2.5's activation): E σ(X, θ)² = Φ(θ, θ) = f(1) = 1. "
+              "(App. D states 'Φ(1) > 1'.)",
+    kind=Kind.IDENTITY, constants={"normalisation": 1},
+    spec=PointwiseSpec(Domain((Int("d", 3, 10, examples=(3, 10)), Choice("N", tuple(range(2, 22, 2)),
+                                                                             examples=(2, 20)))), "==",
+                       _synthetic_norm_reference, _synthetic_norm_fast, terms=1024, terms_reason=_T25_TERMS),
+    mutants=(Mutant("normalisation-1.01", {"normalisation": 1.01}, "Φ(θ,θ) = 1.01"),),
+    reading="Φ(θ, θ) recorded against the paper's normalisation for the synthetic row",
+    establishes="E σ(X, θ)² of the realizing activation of Theorem 4.4's f (d ∈ 3..10, N ≤ 20) against 1.",
+    errata=(Erratum(
+        "The synthetic potential violates the paper's standing normalisation Φ(θ, θ) = 1 (Sec. 2.3): its "
+        "Φ(θ, θ) = f(1) = Σ c_n > 1, which App. D itself uses ('Φ(1) > 1').",
+        "d = 3, N = 2: f(x) = 1 + x²/2, E σ² = f(1) = 1.5 (exact moments and torch Gauss–Hermite); d = 10, N = 18: "
+        "f(1) = 35.4059.",
+        "Either drop the normalisation for this row or rescale f by 1/f(1) (which changes the λ-harmonic "
+        "constant of App. D accordingly)."),),
+    depends=(f"{PAPER}/table-1-synthetic", f"{PAPER}/theorem-4.4-recurrence"),
+)
+
+
 # =========================================================================================================
 # Lemma A.1: the d-dimensional expectation equals the 1-D dual (no reduction assumed)
 # =========================================================================================================
@@ -915,7 +952,7 @@ def _bessel_integral_fast(batch, constants, *, device, dtype):
     theta = batch.tensor("theta", device=device, dtype=torch.float64)
     w = batch.tensor("w", device=device, dtype=torch.float64)
     first = fz.bessel_factor(theta, w)  # the printed left member, integrated literally
-    x, wt, dt, dw = fz._segments(theta, w, 40.0, 50, 24)
+    x, wt, dt, dw = fz._segments(theta, w, 20.0, 50, 14)
     conv = (torch.exp(fz._log_k0(dt) + fz._log_k0(dw)) * wt).sum(-1)
     middle = 2 / math.pi**2 * float(constants["middle_scale"]) * conv
     last = torch.exp(-(theta - w).abs())
@@ -1483,7 +1520,7 @@ CLAIMS: tuple[Claim, ...] = (
     table_relu, relu_normalisation,
     table_hermite, *table_hermite_families, *hermite_normalisations,
     table_exponential, table_exponential_fixed, exponential_normalisation,
-    table_synthetic,
+    table_synthetic, synthetic_normalisation,
     table_gaussian, gaussian_normalisation,
     table_bessel, bessel_normalisation,
     theorem_2_5, theorem_2_5_from0, *theorem_2_5_families, theorem_2_5_proof,
