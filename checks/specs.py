@@ -94,7 +94,8 @@ class SymbolicSpec:
 class ProbabilisticSpec:
     """A bound on an expectation or a probability over random weights, checked by Monte Carlo.
 
-    ``sample(point, constants, n, generator, device=, dtype=)`` returns ``n`` i.i.d. draws (a tensor) of the
+    ``sample(point, constants, n, generator, device=, dtype=)`` (called under ``torch.no_grad()``; wrap autograd
+    in ``torch.enable_grad()``) returns ``n`` i.i.d. draws (a tensor) of the
     random quantity whose mean (``statistic="mean"``) or success frequency (``"probability"``, draws in
     {0, 1}) is claimed ``relation`` ``bound(point, constants)``. ``reference(point, constants, ctx)``, when
     given, is a high-precision value of the statistic (``reference_is="exact"``) or of an upper bound on it

@@ -27,7 +27,7 @@ def test_ids_unique_and_well_formed():
     ids = [c.id for c in claims.all_claims()]
     assert len(ids) == len(set(ids))
     for cid in ids:
-        assert re.fullmatch(r"[a-z]+\d{4}/[A-Za-z0-9.\-]+(\[[a-z0-9\-]+\])?", cid), cid
+        assert re.fullmatch(r"[a-z]+\d{4}/[A-Za-z0-9.\-]+(\[[a-z0-9.\-]+\])?", cid), cid
 
 
 @pytest.mark.parametrize("paper", claims.PAPERS)

@@ -133,10 +133,15 @@ def product_gh_points(rho: torch.Tensor, nodes: int) -> tuple[torch.Tensor, torc
 
 
 def dual_hermite(family: str, m: Sequence[int], rho: torch.Tensor) -> torch.Tensor:
-    """E H_m(X) H_m(Y) by the product GH rule with max(m) + 1 nodes (exact for these polynomials)."""
-    nodes = max(max(m) + 1, 2)
-    x, y, ww = product_gh_points(rho, nodes)
-    return (hermite_family(family, m, x) * hermite_family(family, m, y) * ww).sum(-1)
+    """E H_m(X) H_m(Y) by the product GH rule with m + 1 nodes per distinct degree (exact for these
+    polynomials)."""
+    out = torch.empty_like(rho)
+    for degree in sorted(set(m)):
+        idx = [i for i, k in enumerate(m) if k == degree]
+        x, y, ww = product_gh_points(rho[idx], max(degree + 1, 2))
+        deg = [degree] * len(idx)
+        out[idx] = (hermite_family(family, deg, x) * hermite_family(family, deg, y) * ww).sum(-1)
+    return out
 
 
 def dual_exponential(rho: torch.Tensor, shift: float = -2.0, nodes: int = 48) -> torch.Tensor:
