@@ -10,8 +10,8 @@ Pointwise (identity / inequality): ``reference(point, constants, ctx)`` returns 
 ``(lhs, rhs, scale)`` as mpmath numbers computed in the local context ``ctx``;
 ``fast(batch, constants, device=..., dtype=...)`` returns tensors of shape ``(len(batch),)`` with the same
 meaning (the engine calls it under ``torch.no_grad()``: a fast path that differentiates with autograd wraps
-its body in ``torch.enable_grad()``). ``scale`` is the magnitude of the terms that were combined (defaults to ``max(|lhs|, |rhs|)``);
-margins are ``(rhs - lhs) / scale`` for ``<=`` and ``-|lhs - rhs| / scale`` for ``==``.
+its body in ``torch.enable_grad()``). ``scale`` is the magnitude of the terms that were combined (defaults to
+``max(|lhs|, |rhs|)``); margins are ``(rhs - lhs) / scale`` for ``<=`` and ``-|lhs - rhs| / scale`` for ``==``.
 """
 
 from __future__ import annotations

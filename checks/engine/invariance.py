@@ -209,6 +209,7 @@ class _State:
     worst_ratio: float = 0.0
     failure: dict | None = None
     refuted: int = 0
+    shrink_confirmations: int = 0
 
 
 def check_invariance(claim: Claim, spec: InvarianceSpec, ctx: CheckContext) -> tuple[Verdict, dict]:
@@ -261,8 +262,15 @@ def check_invariance(claim: Claim, spec: InvarianceSpec, ctx: CheckContext) -> t
                 break
             key = (repr(sorted(point.items())), input_seed, int(j))
             if key not in confirmations:
-                if len(confirmations) >= 4 * ctx.budget.confirm:
+                # Confirmations cost two high-precision evaluations each; once a violation is confirmed, a
+                # few more buy a smaller counterexample while shrinking, and then the search stops paying.
+                if state.failure is None:
+                    if len(confirmations) >= 4 * ctx.budget.confirm:
+                        return
+                elif state.shrink_confirmations > ctx.budget.confirm // 2:
                     return
+                else:
+                    state.shrink_confirmations += 1
                 confirmations[key] = {"point": dict(point), "input_seed": input_seed, "batch_index": int(j),
                                       "fast_relative_discrepancy": float(disc[j]), "fast_tolerance": float(tol[j]),
                                       **_confirm(spec, _example(inputs, int(j)), element.pick(int(j)), constants)}

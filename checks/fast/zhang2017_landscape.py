@@ -180,14 +180,15 @@ STALL_WINDOW, STALL_TOL = 100, 1e-8
 
 def gradient_descent_capture(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor, theta0: torch.Tensor, name: str,
                              params: dict, *, steps: int, alpha: float, alpha_max: float, capture: float,
-                             grad_tol: float, escape: float, record_every: int = 25) -> EndPoint:
+                             grad_tol: float, escape: float, max_step: float = 0.1,
+                             record_every: int = 25) -> EndPoint:
     """Algorithm 1 on (6) (M = R^d) with documented deviations needed for singular potentials (whose Hessian
     is unbounded, so no fixed α = 1/(4k²B) exists):
 
     * adaptive step: α_t is halved and the step rejected when the loss increases, else multiplied by 1.2
       (at most ``alpha_max``);
-    * each particle's step is clipped to ½ · its distance to the nearest charge it interacts with (a step
-      never jumps across a charge);
+    * each particle's step is clipped to min(½ · its distance to the nearest charge it interacts with,
+      ``max_step``): a step never jumps across a charge, nor out of a basin in one leap;
     * a θ_i that comes within ``capture`` of a w_j with a_i b_j < 0 (attracting) is put on w_j and removed
       together with it — the cancellation step of the proof of Thm 3.6 (its terms against every other
       particle cancel exactly when a_i = −b_j).
@@ -220,7 +221,7 @@ def gradient_descent_capture(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor, 
         nearest = torch.minimum(dist_w.min(1).values, dist_t.min(1).values)
         step = step_size * grad
         norms = step.norm(dim=-1)
-        limit = 0.5 * nearest
+        limit = torch.clamp(0.5 * nearest, max=max_step)
         step = step * torch.where(norms > limit, limit / norms, torch.ones_like(norms)).unsqueeze(-1)
         trial = theta - step
         trial_value = loss6_masked(a, trial, b, w, name, d, params, active, w_free)
@@ -239,6 +240,7 @@ def gradient_descent_capture(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor, 
                     active[i], w_free[j] = False, False
                     matched[i] = j
             value = loss6_masked(a, theta, b, w, name, d, params, active, w_free)
+            window_value = value  # a different (reduced) loss from here on: restart the plateau window
         if not bool(active.any()):
             gnorm = 0.0
             break

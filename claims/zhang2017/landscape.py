@@ -609,7 +609,7 @@ GD_STEPS = 300  # step budget of one run (confirm() runs 2× as long)
 GD_ALPHA, GD_ALPHA_MAX = 0.1, 1e4  # initial and largest adaptive step (large steps only far from every charge)
 CAPTURE = 1e-3  # capture radius around an attracting charge (the catalogue's 1e-3)
 GRAD_TOL = 1e-7  # gradient norm below which an end point is polished by Newton and certified
-ESCAPE = 30.0  # a free particle this far from the origin (charges lie within ~5) has escaped
+ESCAPE = 12.0  # a free particle this far from the origin (charges lie within ~5) has escaped
 CRITICAL_TOL = 1e-10  # after Newton: ‖∇L‖ ≤ CRITICAL_TOL · (1 + max|λ|) certifies a critical point
 NEWTON_MAX_MOVE = 0.5  # a Newton polish that moves farther has left the run's basin: not a certificate
 CURVATURE_TOL = 1e-8  # λ_min > CURVATURE_TOL · max|λ| certifies positive curvature (< −… negative)
@@ -641,7 +641,7 @@ def _setup(setting: Mapping[str, Any], constants: Mapping[str, Any], seed: int):
         else:  # d = 2, k = 3: a triangle of charges, one active learner inside
             ang = rng.uniform(0, 2 * np.pi) + np.arange(3) * 2 * np.pi / 3
             w = np.stack([np.cos(ang), np.sin(ang)], 1)
-            theta = np.vstack([rng.normal(size=(1, 2)) * 0.15, 3.0 + rng.normal(size=(2, 2))])
+            theta = np.vstack([rng.normal(size=(1, 2)) * 0.1, 3.0 + rng.normal(size=(2, 2))])
     else:
         pts = _separated_points(rng, 2 * k, d)
         w, theta = pts[:k], pts[k:]
@@ -774,7 +774,7 @@ corollary_3_4 = Claim(
                     "spurious minimum"),),
     establishes="No strict local minimum with distinct, unmatched θ_i was reached from random starts (d ∈ {1, 2, "
     "3, 4}, k ∈ {2, 3}, Assumption-1 and random ±1 output weights). Deviations from Algorithm 1: adaptive step "
-    "(halved on increase), per-particle clip to ½ the distance to the nearest charge, capture radius 1e-3 (a "
+    "(halved on increase), per-particle clip to min(½ the distance to the nearest charge, 0.1), capture radius 1e-3 (a "
     "captured pair θ_i = w_j with a_i = −b_j cancels from (6)); a is held fixed (the θ-Hessian: with a free the "
     "Hessian of (6) in a has zero diagonal and is never positive definite, so the joint reading is vacuous). It "
     "does not establish absence of strict minima outside the basins sampled; Theorem 3.3 is the local argument.",
@@ -877,7 +877,7 @@ theorem_3_6 = Claim(
     "Riesz potential reaches a perfect matching. Deviations, all forced by the potential: sup‖∇²Φ‖ = ∞ near w (no "
     "potential that is strictly subharmonic and decreasing has a bounded Hessian, see "
     "theorem-3.6[hypotheses-as-printed]), so α = 1/(4k²B) is replaced by an adaptive step with a per-particle clip "
-    "of ½ the distance to the nearest charge, and a capture radius 1e-3 (the proof's cancellation step removes a "
+    "of min(½ the distance to the nearest charge, 0.1), and a capture radius 1e-3 (the proof's cancellation step removes a "
     "captured pair). 'Almost surely as T → ∞' becomes: every run matched within the budget.",
     assumptions=("Assumption 1: a = −1, b = 1", "M = R^d"),
     depends=(f"{PAPER}/definition-3.5", f"{PAPER}/assumption-1", f"{PAPER}/equation-9", f"{PAPER}/theorem-B.5",
