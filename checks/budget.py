@@ -14,10 +14,12 @@ class Budget:
     mc_scale: float  # multiplier on a probabilistic spec's default number of draws
     confirm: int  # candidate points re-evaluated by the reference
     reference_examples: int  # points evaluated when the backend is the reference itself
+    worst_search: bool = True  # after a violation, search again for the worst point (not only the minimal)
 
 
 BUDGETS = {
-    "smoke": Budget("smoke", examples=12, batch=16, mc_scale=0.35, confirm=4, reference_examples=8),
+    "smoke": Budget("smoke", examples=12, batch=16, mc_scale=0.35, confirm=4, reference_examples=8,
+                    worst_search=False),
     "default": Budget("default", examples=40, batch=64, mc_scale=1.0, confirm=8, reference_examples=24),
     "thorough": Budget("thorough", examples=200, batch=256, mc_scale=4.0, confirm=24, reference_examples=96),
 }

@@ -236,7 +236,7 @@ def cmd_run(args) -> int:
 
     with EventLog(os.path.join(args.out, "events.jsonl")) as log:
         record = run(chosen, budget=budget, backend=b, seed=args.seed, jobs=args.jobs,
-                     progress=None if args.quiet else print_progress, events=log)
+                     progress=None if args.quiet else print_progress, events=log, plots=not args.no_plots)
         results_path = write_results(record, args.out)  # the run is safe before anything else is touched
         out = write_all(record, args.out, {c.id: c for c in chosen}, plots=not args.no_plots)
         log({"event": "reports-written", "run_id": record.run_id, "dir": str(out)})

@@ -18,6 +18,9 @@ class Result:
     seconds: float = 0.0
     backend: str = ""
     kind: str = ""
+    # A rendered plot of the evidence (PNG), made in the worker that ran the check so that plotting runs
+    # in parallel with other checks; not part of results.json (the report writes it next to the page).
+    plot_png: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def as_expected(self) -> bool:

@@ -94,19 +94,25 @@ def environment(backend: Backend) -> dict[str, Any]:
     return env
 
 
-def _worker(claim_id: str, budget_name: str, backend_name: str, dtype: str, seed: int, alpha: float) -> Result:
+def _worker(claim_id: str, budget_name: str, backend_name: str, dtype: str, seed: int, alpha: float,
+            plots: bool = False) -> Result:
     import torch
 
     from claims import get
 
     torch.set_num_threads(1)  # one claim per process; jobs provide the parallelism
     ctx = CheckContext(get_budget(budget_name), Backend(backend_name, dtype), seed, alpha)
-    return run_check(get(claim_id), ctx)
+    result = run_check(get(claim_id), ctx)
+    if plots:  # plot here, in parallel with the other workers, rather than serially in the report
+        from .report.plots import render_png
+
+        result.plot_png = render_png(result)
+    return result
 
 
 def run(claims: Sequence[Claim], *, budget: Budget, backend: Backend, seed: int = 0, jobs: int = 1,
         progress: Callable[[int, int, Result], None] | None = None,
-        events: Callable[[dict], None] | None = None) -> RunRecord:
+        events: Callable[[dict], None] | None = None, plots: bool = False) -> RunRecord:
     """Check every claim; statistical verdicts share one family-wise error rate (Bonferroni)."""
     start = time.perf_counter()
     n_tests = sum(n_statistical_tests(c) for c in claims)
@@ -132,7 +138,8 @@ def run(claims: Sequence[Claim], *, budget: Budget, backend: Backend, seed: int 
             done(i, results[claim.id])
     else:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(_worker, c.id, budget.name, backend.name, backend.dtype_name, seed, alpha): c
+            futures = {pool.submit(_worker, c.id, budget.name, backend.name, backend.dtype_name, seed, alpha,
+                                   plots): c
                        for c in claims}
             for i, fut in enumerate(as_completed(futures), 1):
                 claim = futures[fut]

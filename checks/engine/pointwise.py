@@ -42,6 +42,7 @@ class _Search:
     worst_failure: tuple[float, dict] | None = None
     failures_seen: int = 0
     refuted: list[dict] = field(default_factory=list)  # fast-path alarms the reference refuted
+    first_confirmed: dict | None = None  # the first alarm the reference confirmed (a fallback counterexample)
 
 
 def relative_margins(lhs, rhs, scale, relation: str, xp) -> Any:
@@ -133,11 +134,16 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
             return True  # the evaluator already is the reference
         key = repr(sorted(point.items()))
         if key not in confirm_cache:
-            if len(confirm_cache) >= 4 * ctx.budget.confirm:
-                return True  # budget spent: keep the alarm, the final confirmation decides
+            # Once one violation is confirmed, shrinking runs on fast-path evidence alone: the final
+            # confirmation (every precision) decides the shrunk point, and if it does not survive, the
+            # first confirmed point is the counterexample. Before that, the budget caps reference calls.
+            if state.first_confirmed is not None or len(confirm_cache) >= 4 * ctx.budget.confirm:
+                return True
             confirm_cache[key] = reference_margin(spec, point, constants, CONFIRM_DPS[0])
             if not confirm_cache[key]["violated"]:
                 state.refuted.append({"point": point, "reference": confirm_cache[key]})
+            elif state.first_confirmed is None:
+                state.first_confirmed = dict(point)
         return confirm_cache[key]["violated"]
 
     def consider(points: Sequence[dict], steer: bool = True, stop: bool = True) -> None:
@@ -192,7 +198,7 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
         minimal = state.last_failure
     if minimal is None and explicit_violation is not None:
         minimal = explicit_violation
-    if minimal is not None:
+    if minimal is not None and ctx.budget.worst_search:
         # The shrunk point is the *smallest* violation; a second, non-stopping pass (another seed, steered
         # toward the most negative margin) finds the *worst* one, so the report shows both.
         # Half the search budget: it only looks for a worse point, the verdict is already decided.
@@ -228,6 +234,12 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
         if len(confirmations) > 1:
             evidence["worst_counterexample"] = confirmations[1]
         evidence["reproduce"] = ctx.reproduce(claim.id, _public(spec, minimal))
+        if confirmations[0]["status"] != "violated" and state.first_confirmed not in (None, minimal):
+            # the shrunk point rode on fast-path evidence and did not survive: fall back to the confirmed one
+            fallback = _confirm(spec, state.first_confirmed, constants)
+            evidence["shrunk_point_not_confirmed"] = confirmations[0]
+            evidence["minimal_counterexample"] = confirmations[0] = fallback
+            evidence["reproduce"] = ctx.reproduce(claim.id, _public(spec, state.first_confirmed))
         statuses = {c["status"] for c in confirmations}
         if "violated" in statuses:
             return Verdict.VIOLATED, evidence

@@ -68,6 +68,10 @@ def _graded_unit_rule(levels: int, per_panel: int) -> tuple[np.ndarray, np.ndarr
     return np.concatenate(xs), np.concatenate(ws)
 
 
+# c = √(1 − ρ²) is formed as √((1 − ρ)(1 + ρ)): near ρ = ±1 the factor 1 ∓ ρ is exact (Sterbenz), while 1 − ρ²
+# would lose all relative accuracy in c (and the sgn dual its ~1e-9 digits there).
+
+
 def _density(x: torch.Tensor) -> torch.Tensor:
     return torch.exp(-x * x / 2) / math.sqrt(2 * math.pi)
 
@@ -83,7 +87,7 @@ def dual_sign(rho: torch.Tensor, amplitude_sq: float = 2.0) -> torch.Tensor:
     """E[a sgn X · a sgn Y], (X, Y) ~ N(ρ), a² = amplitude_sq: 2a² ∫_0^∞ erf(ρx/(c√2)) φ(x) dx (c = 0 gives
     erf(±∞) = ±1, the limit Y = ±X)."""
     x, w = _half_line(rho.device, rho.dtype)
-    c = torch.sqrt((1 - rho * rho).clamp_min(0))[:, None]
+    c = torch.sqrt(((1 - rho) * (1 + rho)).clamp_min(0))[:, None]
     val = torch.erf(rho[:, None] * x[None, :] / (c * math.sqrt(2)))
     return amplitude_sq * 2 * (val * _density(x)[None, :] * w[None, :]).sum(-1)
 
@@ -93,7 +97,7 @@ def dual_relu(rho: torch.Tensor, amplitude_sq: float = 2.0) -> torch.Tensor:
     values of Y = ±X: Φ_N(±∞) ∈ {1, 0}, c φ(±∞) = 0)."""
     x, w = _half_line(rho.device, rho.dtype)
     r = rho[:, None]
-    c = torch.sqrt((1 - rho * rho).clamp_min(0))[:, None]
+    c = torch.sqrt(((1 - rho) * (1 + rho)).clamp_min(0))[:, None]
     t = r * x[None, :] / c
     inner = r * x[None, :] * torch.special.ndtr(t) + torch.where(c > 0, c * _density(torch.nan_to_num(t)),
                                                                  torch.zeros_like(t))
@@ -126,7 +130,7 @@ def product_gh_points(rho: torch.Tensor, nodes: int) -> tuple[torch.Tensor, torc
     z, w = gauss_hermite(nodes, device=rho.device, dtype=rho.dtype)
     z1, z2 = torch.meshgrid(z, z, indexing="ij")
     ww = (w[:, None] * w[None, :]).reshape(1, -1)
-    c = torch.sqrt((1 - rho * rho).clamp_min(0))[:, None]
+    c = torch.sqrt(((1 - rho) * (1 + rho)).clamp_min(0))[:, None]
     x = z1.reshape(1, -1).expand(len(rho), -1)
     y = rho[:, None] * z1.reshape(1, -1) + c * z2.reshape(1, -1)
     return x, y, ww.expand(len(rho), -1)

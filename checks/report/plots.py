@@ -174,25 +174,33 @@ def figure_for(result: Result) -> Any | None:
     return fig
 
 
-def render_plots(results: list[Result], out_dir: Path) -> dict[str, dict[str, str]]:
-    """Write plots/<id>.png for each result with something to draw; return {id: {file, data_uri}}."""
+def render_png(result: Result) -> bytes | None:
+    """The result's plot as PNG bytes, or None if there is nothing to draw (or drawing failed)."""
     plt = _pyplot()
+    try:
+        fig = figure_for(result)
+    except Exception:  # a plot must never cost the report: skip the figure, keep the run
+        plt.close("all")
+        return None
+    if fig is None:
+        return None
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=72)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def render_plots(results: list[Result], out_dir: Path) -> dict[str, dict[str, str]]:
+    """Write plots/<id>.png for each result with something to draw (reusing a PNG the worker already
+    rendered); return {id: {file, data_uri}}."""
     folder = out_dir / "plots"
     written: dict[str, dict[str, str]] = {}
     for r in results:
-        try:
-            fig = figure_for(r)
-        except Exception:  # a plot must never cost the report: skip the figure, keep the run
-            plt.close("all")
+        png = r.plot_png if r.plot_png is not None else render_png(r)
+        if not png:
             continue
-        if fig is None:
-            continue
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=72)
-        plt.close(fig)
         folder.mkdir(parents=True, exist_ok=True)
         name = f"plots/{safe_name(r.id)}.png"
-        (out_dir / name).write_bytes(buf.getvalue())
-        written[r.id] = {"file": name, "data_uri": "data:image/png;base64," + base64.b64encode(buf.getvalue())
-                         .decode()}
+        (out_dir / name).write_bytes(png)
+        written[r.id] = {"file": name, "data_uri": "data:image/png;base64," + base64.b64encode(png).decode()}
     return written
