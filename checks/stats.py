@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as _st
+from scipy import special as _sp  # scipy.special: the quantiles below, without scipy.stats' import cost
 
 
 @dataclass(frozen=True)
@@ -51,15 +51,15 @@ def mean_interval(samples: np.ndarray, alpha: float, support: tuple[float, float
         # All draws equal and no known range: the sample says nothing about the spread, so no finite
         # interval is justified (a zero-width t-interval would claim certainty).
         return Interval(mean, -math.inf, math.inf, "degenerate (all draws equal, range unknown)", n)
-    t = float(_st.t.ppf(1.0 - alpha / 2.0, n - 1))
+    t = float(_sp.stdtrit(n - 1, 1.0 - alpha / 2.0))
     half = t * sd / math.sqrt(n)
     return Interval(mean, mean - half, mean + half, "Student-t (CLT)", n)
 
 
 def proportion_interval(successes: int, n: int, alpha: float) -> Interval:
     """Exact Clopper–Pearson interval for a binomial proportion."""
-    low = 0.0 if successes == 0 else float(_st.beta.ppf(alpha / 2.0, successes, n - successes + 1))
-    high = 1.0 if successes == n else float(_st.beta.ppf(1.0 - alpha / 2.0, successes + 1, n - successes))
+    low = 0.0 if successes == 0 else float(_sp.betaincinv(successes, n - successes + 1, alpha / 2.0))
+    high = 1.0 if successes == n else float(_sp.betaincinv(successes + 1, n - successes, 1.0 - alpha / 2.0))
     return Interval(successes / n, low, high, "Clopper-Pearson", n)
 
 
@@ -68,7 +68,7 @@ def wilson_interval(successes: int, n: int, alpha: float) -> Interval:
     to it; Clopper–Pearson, which is conservative, is the one verdicts use)."""
     if n <= 0:
         raise ValueError("an interval needs at least one trial")
-    z = float(_st.norm.ppf(1.0 - alpha / 2.0))
+    z = float(_sp.ndtri(1.0 - alpha / 2.0))
     p = successes / n
     denom = 1.0 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
@@ -110,7 +110,7 @@ def fit_slope(x: np.ndarray, y: np.ndarray, alpha: float, seed: int, resamples: 
         if n == 2:
             return SlopeFit(float(slope), float(intercept), float(slope), float(slope), r2, n, "exact (2 points)")
         se = math.sqrt(float((resid**2).sum()) / (n - 2) / float(((x - x.mean()) ** 2).sum()))
-        t = float(_st.t.ppf(1 - alpha / 2, n - 2))
+        t = float(_sp.stdtrit(n - 2, 1 - alpha / 2))
         return SlopeFit(float(slope), float(intercept), slope - t * se, slope + t * se, r2, n, "OLS t-interval")
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, n, size=(resamples, n))

@@ -135,13 +135,15 @@ def test_synthetic_coefficients_nonnegative_and_consistent() -> None:
             assert all(abs(float(a) - b) <= 8 * EPS * max(1.0, b) for a, b in zip(exact, fast, strict=True))
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.integers(2, 6), st.floats(-1, 1), st.integers(0, 2**31 - 1))
+@example(2, 0.3, 144)
 def test_unit_pair_inner_product(d: int, rho: float, seed: int) -> None:
     theta, w = claims_mod.unit_pair(d, rho, seed)
     assert abs(math.fsum(a * a for a in theta) - 1) <= 8 * EPS
     assert abs(math.fsum(a * a for a in w) - 1) <= 16 * EPS
-    assert abs(math.fsum(a * b for a, b in zip(theta, w, strict=True)) - rho) <= 16 * EPS
+    # d ≤ 6 products and two Gram–Schmidt passes: a few tens of eps (the claims recompute ρ from θ, w anyway)
+    assert abs(math.fsum(a * b for a, b in zip(theta, w, strict=True)) - rho) <= 64 * EPS
 
 
 def test_dimensional_potentials_do_not_need_invariance() -> None:

@@ -49,8 +49,9 @@ def unit_pair(d: int, rho: float, seed: int) -> tuple[list[float], list[float]]:
     nrm = math.sqrt(sum(t * t for t in g)) or 1.0
     theta = [t / nrm for t in g]
     u = [rng.gauss(0, 1) for _ in range(d)]
-    proj = sum(a * b for a, b in zip(u, theta, strict=True))
-    u = [a - proj * b for a, b in zip(u, theta, strict=True)]
+    for _ in range(2):  # Gram–Schmidt twice ("twice is enough"): u ⟂ θ to rounding even when u ∥ θ nearly
+        proj = math.fsum(a * b for a, b in zip(u, theta, strict=True))
+        u = [a - proj * b for a, b in zip(u, theta, strict=True)]
     nu = math.sqrt(sum(t * t for t in u)) or 1.0
     c = math.sqrt(max(0.0, 1 - rho * rho))
     w = [rho * a + c * b / nu for a, b in zip(theta, u, strict=True)]
