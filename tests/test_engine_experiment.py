@@ -36,7 +36,8 @@ def _gd_run(tilt: float, steps: int):
         grid = torch.linspace(-2, 2, 40001, dtype=torch.float64)
         x_star = grid[torch.argmin(f(grid))]
         x = x.detach()
-        diag = {"x": float(x), "grad": float(grad.detach()), "curvature": float(curv), "global_minimiser": float(x_star)}
+        diag = {"x": float(x), "grad": float(grad.detach()), "curvature": float(curv),
+                "global_minimiser": float(x_star)}
         if abs(float(grad)) > 1e-8:
             return Trial("unfinished", diag, "gradient not yet small")
         if float(curv) <= 0:
