@@ -126,11 +126,41 @@ def _probabilistic(ax, ev: dict) -> bool:
                       lambda r: r["interval"]["high"], lambda r: r.get("bound"), "estimate (CI), bound in red")
 
 
+def _paper_series(summary: dict) -> list[tuple[str, dict]]:
+    """Summary entries shaped like a figure of the paper: {series: {"x_…": [...], "paper": [...],
+    "measured": [...]}}."""
+    out = []
+    for name, value in summary.items():
+        if isinstance(value, dict) and value and all(
+                isinstance(v, dict) and "paper" in v and "measured" in v for v in value.values()):
+            out.append((name, value))
+    return out
+
+
+def _paper_table(summary: dict) -> list[tuple[str, float, float]]:
+    """Rows of a summary table with a printed value (key containing "paper") and a measured one (key
+    starting with "measured"): (label, paper, measured)."""
+    rows = []
+    for row in summary.get("table") or []:
+        if not isinstance(row, dict):
+            continue
+        paper = next((k for k in row if "paper" in k), None)
+        measured = next((k for k in row if k.startswith("measured")), None)
+        if paper is None or measured is None:
+            continue
+        label = ", ".join(f"{k}={v}" for k, v in row.items() if isinstance(v, int | str) and k != "runs")
+        rows.append((label, *_floats([row[paper], row[measured]])))
+    return rows
+
+
 def _experiment(fig, ev: dict) -> bool:
     rows = ev.get("settings", [])
-    table = (ev.get("summary") or {}).get("table")
+    summary = ev.get("summary") or {}
     curves = [c for r in rows for c in r.get("curves", [])][:8]
-    panels = 1 + bool(curves) + bool(table)
+    series = _paper_series(summary)[:2]
+    table = _paper_table(summary)
+    panels = 1 + bool(curves) + len(series) + bool(table and not series)
+    fig.set_size_inches(4.2 * panels, 3.2)
     axes = [fig.add_subplot(1, panels, i + 1) for i in range(panels)]
     claimed = ev.get("claimed_success_rate")
     _intervals(axes[0], rows, lambda r: r["success_rate"], lambda r: r["clopper_pearson"]["low"],
@@ -139,18 +169,26 @@ def _experiment(fig, ev: dict) -> bool:
     k = 1
     if curves:
         for c in curves:
-            vals = [v for v in _floats(c)]
-            axes[k].plot(range(len(vals)), vals, lw=0.8)
+            axes[k].plot(range(len(c)), _floats(c), lw=0.8)
         axes[k].set_xlabel("recorded step")
         axes[k].set_ylabel("loss")
         k += 1
-    if table:
-        rows_t = [r for r in table if isinstance(r, dict) and "paper" in r and "measured" in r]
-        labels = [str(r.get("label", i)) for i, r in enumerate(rows_t)]
-        xs = range(len(rows_t))
-        axes[k].bar([x - 0.2 for x in xs], _floats(r["paper"] for r in rows_t), 0.4, label="paper")
-        axes[k].bar([x + 0.2 for x in xs], _floats(r["measured"] for r in rows_t), 0.4, label="measured")
-        axes[k].set_xticks(list(xs), labels, rotation=45, ha="right", fontsize=6)
+    for name, groups in series:  # the paper's figure next to the measured one: solid measured, dashed paper
+        for i, (label, data) in enumerate(groups.items()):
+            xkey = next((key for key in data if key.startswith("x")), None)
+            xs = data[xkey] if xkey else list(range(len(data["measured"])))
+            colour = f"C{i % 10}"
+            axes[k].plot(xs, _floats(data["measured"]), "-o", color=colour, ms=3, label=f"{label} measured")
+            axes[k].plot(xs, _floats(data["paper"]), "--", color=colour, lw=1, label=f"{label} paper")
+        axes[k].set_title(name.replace("_", " "), fontsize=7)
+        axes[k].set_xlabel((xkey or "x").removeprefix("x_"))
+        axes[k].legend(fontsize=5, ncol=2)
+        k += 1
+    if table and not series:
+        xs = range(len(table))
+        axes[k].bar([x - 0.2 for x in xs], [t[1] for t in table], 0.4, label="paper")
+        axes[k].bar([x + 0.2 for x in xs], [t[2] for t in table], 0.4, label="measured")
+        axes[k].set_xticks(list(xs), [t[0] for t in table], rotation=60, ha="right", fontsize=5)
         axes[k].legend(fontsize=7)
     return True
 
@@ -160,7 +198,7 @@ def figure_for(result: Result) -> Any | None:
     plt = _pyplot()
     ev = result.evidence
     if "totals" in ev and "settings" in ev:
-        fig = plt.figure(figsize=(9, 3))
+        fig = plt.figure()
         _experiment(fig, ev)
     else:
         fig, ax = plt.subplots(figsize=(4.8, 3))
