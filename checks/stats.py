@@ -117,7 +117,9 @@ def fit_slope(x: np.ndarray, y: np.ndarray, alpha: float, seed: int, resamples: 
     xs, ys = x[idx], y[idx]
     xm, ym = xs.mean(axis=1, keepdims=True), ys.mean(axis=1, keepdims=True)
     sxx = ((xs - xm) ** 2).sum(axis=1)
-    ok = sxx > 0
+    # a resample that drew one x value only has no slope; its sxx is rounding noise, not 0, so test the
+    # draw itself (keeping it would divide noise by noise and put arbitrary slopes into the interval)
+    ok = xs.max(axis=1) > xs.min(axis=1)
     boot = ((xs - xm) * (ys - ym)).sum(axis=1)[ok] / sxx[ok]
     low, high = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
     return SlopeFit(float(slope), float(intercept), float(low), float(high), r2, n, "pairs bootstrap")

@@ -41,3 +41,17 @@ def test_tolerances_are_derived():
     assert reference_tolerance(60) < reference_tolerance(30) < 1e-15
     assert reference_tolerance(60, 1e-12) == 1e-12
     assert per_test_alpha(10) == 0.005
+
+
+def test_bootstrap_slope_ignores_single_point_resamples():
+    """Five points of an exact power law: every seed must give a tight interval around the slope (a
+    resample drawing one x value only would otherwise inject an arbitrary slope)."""
+    import numpy as np
+
+    from checks.stats import fit_slope
+
+    x = np.log(2.0 ** np.arange(7, 12))
+    y = -3.0 * x + 0.25
+    for seed in range(20):
+        fit = fit_slope(x, y, alpha=0.0016, seed=seed)
+        assert abs(fit.low + 3.0) < 1e-6 and abs(fit.high + 3.0) < 1e-6, (seed, fit)
