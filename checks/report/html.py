@@ -18,7 +18,15 @@ from typing import Any
 from ..model import Verdict
 from ..runner import RunRecord
 from .graph import COLOURS, dependency_status, render_svg
-from .text import VERDICT_ORDER, counterexample_sides, evidence_summary, side, tolerance_text, where
+from .text import (
+    VERDICT_ORDER,
+    counterexample_sides,
+    erratum_text,
+    evidence_summary,
+    side,
+    tolerance_text,
+    where,
+)
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1f2328;max-width:1500px}
@@ -105,7 +113,7 @@ def _violated(record: RunRecord, claims_by_id) -> list[str]:
         worst = r.evidence.get("worst_counterexample")
         claim = claims_by_id.get(r.id)
         errata = "<br>".join(f"{_e(e['summary'])}<br><i>{_e(e['evidence'])}</i>"
-                             for e in r.evidence.get("errata", [])) or "— (not a recorded erratum)"
+                             for e in r.evidence.get("errata", [])) or _e(erratum_text(r))
         dps = [str(e.get("dps")) for e in cx.get("evaluations", []) if e.get("dps")]
         precision = (f"confirmed at {', '.join(dps)} digits; " if dps else "") + tolerance_text(r.evidence)
         if cx.get("exact"):
@@ -151,7 +159,7 @@ def _claim_row(r, claim, resting, plot) -> str:
             f"<td class=v style='color:{COLOURS[r.verdict.value]}'>{r.verdict.value}</td>"
             f"<td>{_e('|'.join(r.expected))}</td><td>{r.seconds:.2f}</td><td><ul class=ev>{summary}</ul>"
             f"<i>{_e(establishes)}</i>{img}<details><summary>full evidence</summary><pre>"
-            f"{_e(json.dumps(ev, default=str, indent=1)[:30000])}</pre></details></td></tr>")
+            f"{_e(json.dumps(ev, default=str, indent=1, ensure_ascii=False)[:30000])}</pre></details></td></tr>")
 
 
 def render_html(record: RunRecord, claims_by_id=None, plots: dict | None = None) -> str:

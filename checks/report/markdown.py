@@ -7,7 +7,16 @@ from collections import Counter
 from ..model import Verdict
 from ..runner import RunRecord
 from .graph import dependency_status
-from .text import VERDICT_ORDER, counterexample_sides, evidence_summary, fmt, side, tolerance_text, where
+from .text import (
+    VERDICT_ORDER,
+    counterexample_sides,
+    erratum_text,
+    evidence_summary,
+    fmt,
+    side,
+    tolerance_text,
+    where,
+)
 
 
 def _cell(text: str) -> str:
@@ -45,7 +54,7 @@ def render_markdown(record: RunRecord, claims_by_id=None, plots: dict | None = N
             cx = counterexample_sides(r)
             worst = r.evidence.get("worst_counterexample")
             st = claims_by_id[r.id].statement if r.id in claims_by_id else ""
-            errata = "; ".join(e["summary"] for e in r.evidence.get("errata", [])) or "— (not a recorded erratum)"
+            errata = erratum_text(r)
             lines.append("| " + " | ".join(_cell(x) for x in (
                 f"`{r.id}`", st[:300], f"`{where(cx)}`", side(cx, "lhs"), side(cx, "rhs"), side(cx, "margin"),
                 f"{where(worst)} {side(worst, 'margin')}" if worst else "", tolerance_text(r.evidence), errata,

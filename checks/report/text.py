@@ -69,8 +69,18 @@ def where(cx: dict | None) -> str:
         return ""
     point = cx.get("point", cx.get("setting"))
     extra = {k: cx[k] for k in ("seed", "input_seed", "batch_index") if k in cx}
-    text = json.dumps(point, default=str) if point is not None else ""
+    text = json.dumps(point, default=str, ensure_ascii=False) if point is not None else ""
     return (text + " " + json.dumps(extra)) if extra else text
+
+
+def erratum_text(result: Result) -> str:
+    """The recorded erratum, or why a VIOLATED verdict without one is expected (a reading, a control)."""
+    errata = result.evidence.get("errata", [])
+    if errata:
+        return "; ".join(f"{e['summary']} — {e['evidence']}" for e in errata)
+    if result.evidence.get("expected_reason"):
+        return "not an erratum (expected): " + str(result.evidence["expected_reason"])
+    return "— (not a recorded erratum)"
 
 
 def tolerance_text(ev: dict) -> str:
