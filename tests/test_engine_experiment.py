@@ -38,7 +38,7 @@ def _gd_run(tilt: float, steps: int):
         x = x.detach()
         diag = {"x": float(x), "grad": float(grad.detach()), "curvature": float(curv),
                 "global_minimiser": float(x_star)}
-        if abs(float(grad)) > 1e-8:
+        if abs(float(grad.detach())) > 1e-8:
             return Trial("unfinished", diag, "gradient not yet small")
         if float(curv) <= 0:
             return Trial("unfinished", diag, "not a second-order stationary point")
