@@ -514,9 +514,9 @@ theorem_5_1_expansion = Claim(
     "2p(0)δ + O(δ²)", kind=Kind.RATE,
     spec=RateSpec(grid=tuple(2.0 ** j for j in range(2, 12)), reference=_expansion_reference, fast=_expansion_fast,
                   relation="<=", scale="loglog", exponent_name="remainder_exponent",
-                  fast_rtol_terms=1e6,
+                  fast_rtol_terms=2.0**22,
                   fast_rtol_reason="the remainder is a difference of two terms of size δ that cancel to δ³: "
-                  "relative error up to eps·δ/δ³ = eps·x² (x = 1/δ ≤ 2^11, so ≤ 4e6 eps)"),
+                  "relative error up to eps·δ/δ³ = eps·x² (x = 1/δ ≤ 2^11, so ≤ 2^22 eps)"),
     constants={"remainder_exponent": -2},
     mutants=(Mutant("fourth-order", {"remainder_exponent": -4}, "remainder claimed O(δ⁴)"),),
     reading="x = 1/δ → ∞: the remainder |E_Y[σ(δ+Y)] − 2p(0)δ| must decay at least like x^{−2}.",
