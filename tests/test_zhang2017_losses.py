@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from checks.engine.context import mp_context
 from checks.fast import zhang2017_common as fcommon
 from checks.fast import zhang2017_losses as fast
+from checks.fast.gaussian import product_gauss_hermite
 from claims.zhang2017 import losses
 from reference import zhang2017_common as rcommon
 from reference import zhang2017_losses as ref
@@ -189,7 +190,7 @@ def test_gauss_hermite_expectations_match(seed, k, d, act):
     p = losses.GH_DOMAIN.complete({"seed": seed, "k": k, "d": d, "act": act})
     name, m = losses.GH_ACTIVATIONS[act]
     nodes = losses._gh_nodes(act)
-    xs, wts = fast.gh_grid(p["dim"], nodes, F64, "cpu")
+    xs, wts = product_gauss_hermite(p["dim"], nodes, dtype=F64, device="cpu")
     fa = fast.activation(name, m)
     err = fast.network_outputs(fa, _t([p["b"]]), _t([p["w"]]), xs) + fast.network_outputs(fa, _t([p["a"]]),
                                                                                           _t([p["theta"]]), xs)

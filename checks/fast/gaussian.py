@@ -45,3 +45,14 @@ def gauss_hermite(n: int, *, device=None, dtype=torch.float64):
     """n-point Gauss rule for N(0, 1) (numpy's hermegauss, weights normalised to sum 1)."""
     x, w = _hermegauss(n)
     return torch.tensor(x, device=device, dtype=dtype), torch.tensor(w, device=device, dtype=dtype)
+
+
+def product_gauss_hermite(d: int, n: int, *, device=None, dtype=torch.float64):
+    """Tensor-product rule for N(0, I_d): points (n^d, d) and weights (n^d,) (exact for polynomials of degree
+    ≤ 2n − 1 in each coordinate; not rotation invariant, which is what invariance checks want)."""
+    z, w = gauss_hermite(n, device=device, dtype=dtype)
+    points = torch.stack([g.reshape(-1) for g in torch.meshgrid(*([z] * d), indexing="ij")], -1)
+    weights = torch.ones((), device=device, dtype=dtype)
+    for g in torch.meshgrid(*([w] * d), indexing="ij"):
+        weights = weights * g
+    return points, weights.reshape(-1)

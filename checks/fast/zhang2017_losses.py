@@ -8,7 +8,6 @@ Nothing here calls the mpmath reference.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 from collections.abc import Callable
 
@@ -178,15 +177,6 @@ def activation(name: str, m: int = 0) -> Callable[[torch.Tensor], torch.Tensor]:
     if name == "sign":
         return lambda s: math.sqrt(2) * torch.sign(s)
     raise KeyError(f"unknown activation {name!r}")
-
-
-def gh_grid(d: int, nodes: int, dtype, device) -> tuple[torch.Tensor, torch.Tensor]:
-    """Product Gauss–Hermite rule for N(0, I_d): points (N^d, d), weights (N^d,)."""
-    z, wts = np.polynomial.hermite_e.hermegauss(nodes)
-    wts = wts / math.sqrt(2 * math.pi)
-    pts = np.array(list(itertools.product(z, repeat=d)))
-    wprod = np.prod(np.array(list(itertools.product(wts, repeat=d))), axis=1)
-    return torch.tensor(pts, dtype=dtype, device=device), torch.tensor(wprod, dtype=dtype, device=device)
 
 
 def network_outputs(act, coeffs: torch.Tensor, vectors: torch.Tensor, xs: torch.Tensor) -> torch.Tensor:

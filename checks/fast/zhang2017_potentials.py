@@ -22,24 +22,14 @@ from functools import cache
 import numpy as np
 import torch
 
+from .gaussian import gauss_hermite, product_gauss_hermite
+
 HERMITE_FAMILIES = ("physicists", "probabilists", "orthonormal")
 
 
 @cache
 def _legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.polynomial.legendre.leggauss(n)
-
-
-@cache
-def _hermegauss(n: int) -> tuple[np.ndarray, np.ndarray]:
-    x, w = np.polynomial.hermite_e.hermegauss(n)
-    return x, w / w.sum()
-
-
-def gauss_hermite(n: int, *, device=None, dtype=torch.float64) -> tuple[torch.Tensor, torch.Tensor]:
-    """n-point Gauss rule for N(0, 1)."""
-    x, w = _hermegauss(n)
-    return torch.tensor(x, device=device, dtype=dtype), torch.tensor(w, device=device, dtype=dtype)
 
 
 @cache
@@ -189,13 +179,7 @@ def dual_series(coefficients: torch.Tensor, rho: torch.Tensor, family: str = "or
 
 def tensor_expectation(fn, d: int, nodes: int, *, batch: int, device=None, dtype=torch.float64) -> torch.Tensor:
     """E_{X ~ N(0, I_d)} fn(X) by the tensor GH rule (n^d points); fn maps (batch, P, d) -> (batch, P)."""
-    z, w = gauss_hermite(nodes, device=device, dtype=dtype)
-    grids = torch.meshgrid(*([z] * d), indexing="ij")
-    pts = torch.stack([g.reshape(-1) for g in grids], -1)  # (P, d)
-    wgrids = torch.meshgrid(*([w] * d), indexing="ij")
-    wt = torch.ones_like(wgrids[0])
-    for g in wgrids:
-        wt = wt * g
+    pts, wt = product_gauss_hermite(d, nodes, device=device, dtype=dtype)  # (P, d), (P,)
     vals = fn(pts.unsqueeze(0).expand(batch, -1, -1))
     return (vals * wt.reshape(1, -1)).sum(-1)
 

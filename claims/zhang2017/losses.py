@@ -21,6 +21,7 @@ import sympy as sp
 import torch
 
 from checks.domain import Choice, Domain, Int
+from checks.fast import gaussian as fast_gaussian
 from checks.fast import zhang2017_common as fcommon
 from checks.fast import zhang2017_losses as fast
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
@@ -1110,7 +1111,7 @@ def _eq4_fast(batch: Batch, constants, *, device, dtype):
         act_name, k, dim = key
         name, m = GH_ACTIVATIONS[act_name]
         act = fast.activation(name, m)
-        xs, wts = fast.gh_grid(dim, _gh_nodes(act_name), dtype, device)
+        xs, wts = fast_gaussian.product_gauss_hermite(dim, _gh_nodes(act_name), dtype=dtype, device=device)
         th, w = (torch.tensor([p[n] for p in pts], device=device, dtype=dtype) for n in ("theta", "w"))
         a, b = (torch.tensor([p[n] for p in pts], device=device, dtype=dtype) for n in ("a", "b"))
         # (3) at the reparametrised weights a' = reparam_sign · a: E (Σ b σ(X, w) − Σ a' σ(X, θ))², unexpanded
@@ -1654,7 +1655,8 @@ def _gh_perm_function(inputs, constants, *, device, dtype):
     act_name = PERM_GH_ACTIVATIONS[int(inputs["act_index"][0, 0])]
     name, m = GH_ACTIVATIONS[act_name]
     act = fast.activation(name, m)
-    xs, wts = fast.gh_grid(inputs["theta"].shape[-1], _gh_nodes(act_name), dtype, device)
+    xs, wts = fast_gaussian.product_gauss_hermite(inputs["theta"].shape[-1], _gh_nodes(act_name),
+                                                    dtype=dtype, device=device)
     a = inputs["a"] * torch.tensor(_weights(inputs["a"].shape[1], constants["neuron_weight_slope"]), device=device,
                                    dtype=dtype)
     err = fast.network_outputs(act, inputs["b"], inputs["w"], xs) - fast.network_outputs(act, a, inputs["theta"], xs)
