@@ -14,6 +14,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from .exact import Constraint, Recompute, exact_point, raw_key, round_trip
+
 
 class DomainError(ValueError):
     """A parameter value lies outside the claim's declared domain (or the parameter is unknown)."""
@@ -124,6 +126,11 @@ class Domain:
     constraint: Callable[[Mapping[str, Any]], str | None] | None = None  # returns a reason if violated
     constraint_text: str = ""
     examples: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
+    # Exact domains (checks.exact): constrained derived inputs, quantities recomputed from them for the
+    # reference, and derived entries that are unconstrained (any float is an exact point of the domain).
+    exact: tuple[Constraint, ...] = ()
+    recompute: tuple[Recompute, ...] = ()
+    free: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -140,7 +147,32 @@ class Domain:
             point = self.repair(dict(point))
         if self.derive is not None:
             point = {**point, **self.derive(point)}
-        return point
+        return round_trip(point, self.exact)
+
+    def exact_point(self, point: Mapping[str, Any], ctx: Any) -> dict[str, Any]:
+        """The point as the reference must see it: constrained inputs exact at ``ctx``'s precision, derived
+        quantities recomputed from them (see checks.exact)."""
+        return exact_point(point, self.exact, self.recompute, ctx)
+
+    def float_only(self, point: Mapping[str, Any]) -> list[str]:
+        """Derived entries declared neither constrained, recomputed nor free: the reference can only take
+        their floats as given (the pointwise engine then guards against input rounding)."""
+        covered = set(self.names) | set(self.free) | {r.name for r in self.recompute}
+        for c in self.exact:
+            covered.update(c.names)
+            covered.update(raw_key(n) for n in c.names)
+        return sorted(k for k, v in point.items() if k not in covered and _has_float(v))
+
+    def exactness(self) -> dict[str, Any]:
+        """What the report says about how points were made exact."""
+        out: dict[str, Any] = {}
+        if self.exact:
+            out["constrained"] = [c.describe() for c in self.exact]
+        if self.recompute:
+            out["recomputed"] = [r.describe() for r in self.recompute]
+        if self.free:
+            out["free"] = list(self.free)
+        return out
 
     def strategy(self) -> st.SearchStrategy:
         return st.fixed_dictionaries({p.name: p.strategy() for p in self.params}).map(self.complete)
@@ -159,7 +191,7 @@ class Domain:
                 raise DomainError(f"point {checked} violates the domain constraint: {reason}")
         if self.derive is not None:
             checked = {**checked, **self.derive(checked)}
-        return checked
+        return round_trip(checked, self.exact)
 
     def parse(self, assignments: Sequence[str]) -> dict[str, Any]:
         """Parse ``name=value`` strings (the CLI's ``--at``) into a validated point."""
@@ -186,6 +218,14 @@ class Domain:
         if self.constraint_text:
             text += f"; subject to {self.constraint_text}"
         return text
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, list | tuple):
+        return any(_has_float(v) for v in value)
+    return False
 
 
 def _middle(p: Param) -> Any:

@@ -180,6 +180,8 @@ class InvarianceSpec:
     reference_rtol: float | None = None
     reference_rtol_reason: str = ""
     max_condition: float = 10.0  # linear group: elements are drawn with condition number at most this
+    # constrained inputs (checks.exact): the reference receives their exact representation at its precision
+    exact: tuple = ()
 
     def __post_init__(self) -> None:
         if self.terms != 1.0 and not self.terms_reason:

@@ -94,3 +94,23 @@ def test_every_claim_reachable_from_the_report(tmp_path):
     for c in everything:
         assert html.escape(c.id) in html_text and f"`{c.id}`" in md_text and c.id in junit_text, c.id
     assert {r.id for r in read_results(out).claims} == {c.id for c in everything}
+
+
+def test_every_pointwise_domain_declares_how_its_derived_inputs_are_exact():
+    """Exact domains: every derived entry of every pointwise claim's points is declared constrained (its exact
+    representation goes to the reference), recomputed from constrained inputs, or free (any float is an exact
+    point of the domain). None is left 'given only in floating point'."""
+    from checks.specs import PointwiseSpec, SymbolicSpec
+    from claims import all_claims
+
+    undeclared = {}
+    for claim in all_claims():
+        spec = claim.spec.numeric if isinstance(claim.spec, SymbolicSpec) else claim.spec
+        if not isinstance(spec, PointwiseSpec):
+            continue
+        for point in spec.domain.example_points()[:6] or [spec.domain.strategy().example()]:
+            names = spec.domain.float_only(point)
+            if names:
+                undeclared[claim.id] = names
+                break
+    assert not undeclared, f"derived inputs given only in floating point: {undeclared}"

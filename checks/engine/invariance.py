@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings, target
 from hypothesis import strategies as st
 
 from .. import groups
+from ..exact import exact_point
 from ..model import Claim, Verdict
 from ..specs import InvarianceSpec
 from ..tolerance import CONFIRM_DPS, fast_tolerance, reference_tolerance
@@ -172,6 +173,8 @@ def reference_discrepancy(spec: InvarianceSpec, inputs_b: Mapping[str, Any], ele
     """Relative discrepancy of the reference on one example, with the group element exact at ``dps``."""
     ctx = mp_context(dps)
     original = {k: _to_mp(ctx, v) for k, v in inputs_b.items()}
+    if spec.exact:  # constrained inputs: the exact point the floats stand for, at this precision
+        original = exact_point(original, spec.exact, (), ctx)
     g = element_in_mp(ctx, element_b)
     moved = {k: act_mp(ctx, v, g, spec.acts_on.get(k, "fixed")) for k, v in original.items()}
     before = spec.reference(original, constants, ctx)

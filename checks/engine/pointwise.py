@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from ..model import Claim, Verdict
 from ..specs import Batch, PointwiseSpec
-from ..tolerance import CONFIRM_DPS, fast_tolerance, reference_tolerance
+from ..tolerance import CONFIRM_DPS, ROUNDING_SAFETY, fast_tolerance, reference_tolerance
 from .context import CheckContext, mp_context
 
 _MARGIN_SAMPLE = 2000  # margins kept for the report's histogram
@@ -67,7 +67,8 @@ def reference_margin(spec: PointwiseSpec, point: Mapping[str, Any], constants: M
                      dps: int) -> dict[str, Any]:
     """Both sides and the relative margin at `dps` digits, in a local mpmath context."""
     ctx = mp_context(dps)
-    out = spec.reference(point, constants, ctx)
+    # the reference never sees the floats of a constrained input: it gets the exact representation
+    out = spec.reference(spec.domain.exact_point(point, ctx), constants, ctx)
     lhs, rhs = ctx.mpf(out[0]), ctx.mpf(out[1])
     scale = ctx.mpf(out[2]) if len(out) > 2 else max(abs(lhs), abs(rhs))
     if scale == 0:
@@ -84,11 +85,52 @@ def reference_margin(spec: PointwiseSpec, point: Mapping[str, Any], constants: M
 
 
 def _confirm(spec: PointwiseSpec, point: dict, constants: Mapping[str, Any]) -> dict[str, Any]:
-    """Re-evaluate at every precision in CONFIRM_DPS; `status` is violated / holds / unstable."""
+    """Re-evaluate at every precision in CONFIRM_DPS at the exact-domain point; `status` is violated / holds /
+    unstable. A violation must also exceed what a rounding-size perturbation of any input that exists only
+    in floating point can produce (``rounding_guard``), else it is ``unstable``."""
     evals = [reference_margin(spec, point, constants, dps) for dps in CONFIRM_DPS]
     flags = {e["violated"] for e in evals}
     status = "unstable" if len(flags) > 1 else ("violated" if flags == {True} else "holds")
-    return {"point": point, "status": status, "evaluations": evals}
+    out: dict[str, Any] = {"point": point, "status": status, "evaluations": evals,
+                           "exact_domain": spec.domain.exactness() or "every input is exact as given"}
+    if status == "violated":
+        guard = rounding_guard(spec, point, constants, evals[0])
+        if guard is not None:
+            out["rounding_guard"] = guard
+            if not guard["exceeds_rounding"]:
+                out["status"] = "unstable"
+    return out
+
+
+def _perturbed(value: Any, rng: np.random.Generator, scale: float) -> Any:
+    if isinstance(value, list | tuple):
+        return [_perturbed(v, rng, scale) for v in value]
+    if isinstance(value, float) and value != 0.0 and math.isfinite(value):
+        return value * (1.0 + scale * float(rng.choice((-1.0, 1.0))))
+    return value
+
+
+def rounding_guard(spec: PointwiseSpec, point: Mapping[str, Any], constants: Mapping[str, Any],
+                   evaluation: Mapping[str, Any]) -> dict[str, Any] | None:
+    """For inputs given only in floating point (derived entries the domain declares neither constrained nor
+    free): re-evaluate the reference with each such input moved by ROUNDING_SAFETY relative units of float64
+    rounding (random signs, fixed seed) and require the violation to exceed the largest change of the margin
+    that produces. None when every input is exact."""
+    names = spec.domain.float_only(point)
+    if not names:
+        return None
+    scale = ROUNDING_SAFETY * float(np.finfo(np.float64).eps)
+    rng = np.random.default_rng(0)
+    margin = evaluation["margin"]
+    spread = 0.0
+    for _ in range(2):
+        moved = dict(point)
+        for n in names:
+            moved[n] = _perturbed(point[n], rng, scale)
+        spread = max(spread, abs(reference_margin(spec, moved, constants, evaluation["dps"])["margin"] - margin))
+    return {"float_only_inputs": names, "perturbation": f"relative {scale:.2g} (ROUNDING_SAFETY · eps64)",
+            "margin_change": spread, "margin": margin,
+            "exceeds_rounding": bool(margin < -(evaluation["tolerance"] + spread))}
 
 
 def _fast_evaluator(spec: PointwiseSpec, constants, backend) -> Callable[[Sequence[dict]], np.ndarray]:
@@ -243,7 +285,10 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
         statuses = {c["status"] for c in confirmations}
         if "violated" in statuses:
             return Verdict.VIOLATED, evidence
-        evidence["note"] = "the apparent violation did not survive re-evaluation at every precision"
+        guarded = [c for c in confirmations if c.get("rounding_guard", {}).get("exceeds_rounding") is False]
+        evidence["note"] = ("the apparent violation is within what a rounding-size perturbation of inputs given only "
+                            "in floating point can produce" if guarded else
+                            "the apparent violation did not survive re-evaluation at every precision")
         return Verdict.INCONCLUSIVE, evidence
     if state.tightest_point is not None:
         tight = _confirm(spec, state.tightest_point, constants)

@@ -1,0 +1,319 @@
+"""Exact domains: parameter types that know their constraint.
+
+A point of a constrained set (a unit vector, a point of S^{d−1}, a pair with a prescribed inner product ρ,
+an orthogonal matrix, a probability vector, a point of {−1, 1}^n) cannot be represented exactly in floating
+point. The harness keeps two representations of such an input, made from the same *raw* values (whatever
+the domain's constructive ``derive`` produced):
+
+* the **exact representation**: a deterministic projection of the raw values onto the constraint set,
+  computed in mpmath at the working precision of the caller's context (``Constraint.exact``); it satisfies
+  the constraint to that precision — the reference always receives this, never the floats;
+* the **float rounding** of the exact representation (each entry correctly rounded to float64), which is
+  what the fast path receives (``Domain.complete`` stores it under the input's name and keeps the raw values
+  under ``"<name>~raw"`` so that the exact representation is reproducible at any precision).
+
+Quantities derived from constrained inputs (ρ = θᵀw, norms, Gram matrices, ...) are declared with
+``Recompute``: the reference recomputes them from the exact representation instead of reading floats.
+Derived entries that are unconstrained (any float is an exact point of the domain, e.g. Gaussian weights)
+are declared ``free``; an entry that is neither is treated as "given only in floating point", and the
+pointwise engine then requires a violation to exceed what a rounding-size perturbation of it can produce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: Digits used to compute the float rounding of an exact representation: far more than float64's 17, so
+#: rounding the mpmath value to the nearest double is correct rounding of the exact point.
+ROUNDING_DPS = 40
+
+RAW_SUFFIX = "~raw"
+
+
+def raw_key(name: str) -> str:
+    return name + RAW_SUFFIX
+
+
+# --- nested-list helpers (inputs may be vectors, lists of vectors, matrices) ------------------------------
+
+def _is_vector(x: Any) -> bool:
+    return isinstance(x, list | tuple) and (len(x) == 0 or not isinstance(x[0], list | tuple))
+
+
+def _map_vectors(x: Any, fn: Callable[[list], list]) -> Any:
+    if _is_vector(x):
+        return fn(list(x))
+    return [_map_vectors(v, fn) for v in x]
+
+
+def _map_scalars(x: Any, fn: Callable[[Any], Any]) -> Any:
+    if isinstance(x, list | tuple):
+        return [_map_scalars(v, fn) for v in x]
+    return fn(x)
+
+
+def flatten(x: Any) -> list:
+    if isinstance(x, list | tuple):
+        return [y for v in x for y in flatten(v)]
+    return [x]
+
+
+def to_float(x: Any) -> Any:
+    """Correct rounding of a (nested) mpmath value to float64 (mpf → nearest double)."""
+    return _map_scalars(x, float)
+
+
+def _dot(ctx, a: Sequence, b: Sequence):
+    return ctx.fsum(ctx.mpf(x) * ctx.mpf(y) for x, y in zip(a, b, strict=True))
+
+
+def _normalise(ctx, v: Sequence) -> list:
+    v = [ctx.mpf(x) for x in v]
+    norm = ctx.sqrt(ctx.fsum(x * x for x in v))
+    if norm == 0:
+        raise ValueError("cannot project the zero vector onto the sphere")
+    return [x / norm for x in v]
+
+
+# --- the constraint types ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Constraint:
+    """Base of the constrained input types. ``names`` are the point entries the constraint governs."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def exact(self, raw: Mapping[str, Any], point: Mapping[str, Any], ctx) -> dict[str, Any]:
+        """The exact representation (mpmath, at ``ctx``'s precision) of the governed entries, from their raw
+        values ``raw`` (and, for parametrised sets, the other entries of ``point``)."""
+        raise NotImplementedError
+
+    def defect(self, values: Mapping[str, Any], point: Mapping[str, Any], ctx):
+        """How far ``values`` are from satisfying the constraint (largest absolute residual, mpf)."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class UnitVector(Constraint):
+    """A point of S^{d−1} (or a nested list of them: every innermost list is a unit vector, e.g. the k rows
+    of a k×d weight matrix on the sphere). Exact representation: the raw vector divided by its norm at
+    working precision (re-projection)."""
+
+    name: str
+    radius: float = 1.0
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def exact(self, raw, point, ctx):
+        r = ctx.mpf(self.radius)
+        return {self.name: _map_vectors(raw[self.name], lambda v: [r * x for x in _normalise(ctx, v)])}
+
+    def defect(self, values, point, ctx):
+        r2 = ctx.mpf(self.radius) ** 2
+        vecs: list = []
+        _map_vectors(values[self.name], lambda v: vecs.append(v) or v)
+        return max((abs(_dot(ctx, v, v) - r2) for v in vecs), default=ctx.mpf(0))
+
+    def describe(self) -> str:
+        where = "S^{d−1}" if self.radius == 1.0 else f"the sphere of radius {self.radius:g}"
+        return f"{self.name} ∈ {where}: re-projected (divided by its norm) at working precision"
+
+
+@dataclass(frozen=True)
+class InnerProductPair(Constraint):
+    """Two unit vectors ``first``, ``second`` with the prescribed inner product ``firstᵀsecond = ρ``, where
+    ρ is the point entry ``inner`` (a declared Float parameter: its float value is the exact ρ). Exact
+    representation: first* = first/‖first‖; second* = ρ first* + √(1−ρ²) u/‖u‖ with u = second − (secondᵀfirst*)
+    first* (Gram–Schmidt at working precision); second* = ρ first* when |ρ| = 1."""
+
+    first: str
+    second: str
+    inner: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.first, self.second)
+
+    def exact(self, raw, point, ctx):
+        rho = ctx.mpf(point[self.inner])
+        if abs(rho) > 1:
+            raise ValueError(f"{self.inner} = {point[self.inner]} is not an inner product of unit vectors")
+        a = _normalise(ctx, raw[self.first])
+        if abs(rho) == 1:
+            return {self.first: a, self.second: [rho * x for x in a]}
+        b = [ctx.mpf(x) for x in raw[self.second]]
+        for _ in range(2):  # Gram–Schmidt twice: u ⟂ first* to working precision even when second ∥ first
+            proj = _dot(ctx, b, a)
+            b = [x - proj * y for x, y in zip(b, a, strict=True)]
+        if all(x == 0 for x in b):
+            raise ValueError(f"{self.second} is parallel to {self.first}: no orthogonal direction to use")
+        u = _normalise(ctx, b)
+        c = ctx.sqrt(1 - rho * rho)
+        return {self.first: a, self.second: [rho * x + c * y for x, y in zip(a, u, strict=True)]}
+
+    def defect(self, values, point, ctx):
+        a, b = values[self.first], values[self.second]
+        rho = ctx.mpf(point[self.inner])
+        return max(abs(_dot(ctx, a, a) - 1), abs(_dot(ctx, b, b) - 1), abs(_dot(ctx, a, b) - rho))
+
+    def describe(self) -> str:
+        return (f"{self.first}, {self.second} ∈ S^{{d−1}} with {self.first}ᵀ{self.second} = {self.inner} exactly: "
+                f"{self.first} re-projected, {self.second} = {self.inner}·{self.first} + √(1−{self.inner}²)·u "
+                "(u by Gram–Schmidt) at working precision")
+
+
+@dataclass(frozen=True)
+class Orthogonal(Constraint):
+    """A square orthogonal matrix (list of rows). Exact representation: the orthogonal polar factor of the
+    raw matrix, by Newton–Schulz iterations Q ← Q(3I − QᵀQ)/2 at working precision (quadratic convergence
+    from a float64 matrix: a handful of steps reach any precision)."""
+
+    name: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def exact(self, raw, point, ctx):
+        q = ctx.matrix([[ctx.mpf(x) for x in row] for row in raw[self.name]])
+        n = q.rows
+        eye = ctx.eye(n)
+        if ctx.mnorm(q.T * q - eye, 1) >= 1:
+            raise ValueError(f"{self.name} is too far from orthogonal for Newton–Schulz polishing")
+        # the defect squares each step; stop once it is at the rounding level of the working precision
+        for _ in range(12):
+            if ctx.mnorm(q.T * q - eye, 1) < n * ctx.mpf(10) ** (-(ctx.dps - 2)):
+                break
+            q = q * (3 * eye - q.T * q) / 2
+        return {self.name: [[q[i, j] for j in range(n)] for i in range(n)]}
+
+    def defect(self, values, point, ctx):
+        m = ctx.matrix(values[self.name])
+        return ctx.mnorm(m.T * m - ctx.eye(m.rows), 1)
+
+    def describe(self) -> str:
+        return f"{self.name} ∈ O(n): orthogonal polar factor by Newton–Schulz at working precision"
+
+
+@dataclass(frozen=True)
+class ProbabilityVector(Constraint):
+    """Non-negative entries summing to 1 (a nested list: every innermost list). Exact representation: the
+    raw vector divided by its sum at working precision."""
+
+    name: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def exact(self, raw, point, ctx):
+        def project(v):
+            v = [ctx.mpf(x) for x in v]
+            if any(x < 0 for x in v):
+                raise ValueError(f"{self.name} has a negative entry")
+            total = ctx.fsum(v)
+            if total == 0:
+                raise ValueError(f"{self.name} sums to 0")
+            return [x / total for x in v]
+
+        return {self.name: _map_vectors(raw[self.name], project)}
+
+    def defect(self, values, point, ctx):
+        vecs: list = []
+        _map_vectors(values[self.name], lambda v: vecs.append(v) or v)
+        return max((abs(ctx.fsum(v) - 1) for v in vecs), default=ctx.mpf(0))
+
+    def describe(self) -> str:
+        return f"{self.name} in the probability simplex: divided by its sum at working precision"
+
+
+@dataclass(frozen=True)
+class SignVector(Constraint):
+    """A point of {−1, 1}^n (nested lists allowed). Floats ±1 are exact, so the exact representation is the
+    value itself; a raw entry that is not ±1 is an error (a domain bug), never silently rounded."""
+
+    name: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def exact(self, raw, point, ctx):
+        def check(x):
+            if x not in (-1, 1):
+                raise ValueError(f"{self.name} has the entry {x!r}, not ±1")
+            return ctx.mpf(x)
+
+        return {self.name: _map_scalars(raw[self.name], check)}
+
+    def defect(self, values, point, ctx):
+        return max((abs(abs(ctx.mpf(x)) - 1) for x in flatten(values[self.name])), default=ctx.mpf(0))
+
+    def describe(self) -> str:
+        return f"{self.name} ∈ {{−1, 1}}^n: ±1 entries are exact in floating point"
+
+
+@dataclass(frozen=True)
+class Recompute:
+    """A quantity derived from constrained inputs (ρ = θᵀw, a norm, a Gram matrix): the float the fast path
+    sees is kept, but the reference receives ``fn(exact_point, ctx)`` recomputed from the exact inputs."""
+
+    name: str
+    fn: Callable[[Mapping[str, Any], Any], Any]
+    text: str = ""
+
+    def describe(self) -> str:
+        return f"{self.name} recomputed from the exact inputs" + (f" ({self.text})" if self.text else "")
+
+
+# --- applying a domain's declarations ---------------------------------------------------------------------
+
+def round_trip(point: dict[str, Any], constraints: Sequence[Constraint]) -> dict[str, Any]:
+    """Store each governed entry's raw value under ``name~raw`` and replace the entry by the float rounding
+    of its exact representation (what the fast path sees). Idempotent on points already round-tripped."""
+    if not constraints:
+        return point
+    from .engine.context import mp_context
+
+    ctx = mp_context(ROUNDING_DPS)
+    out = dict(point)
+    for c in constraints:
+        raw = {n: out.get(raw_key(n), out[n]) for n in c.names}
+        exact = c.exact(raw, out, ctx)
+        for n in c.names:
+            out[raw_key(n)] = raw[n]
+            out[n] = to_float(exact[n])
+    return out
+
+
+def exact_point(point: Mapping[str, Any], constraints: Sequence[Constraint], recompute: Sequence[Recompute],
+                ctx) -> dict[str, Any]:
+    """The point the reference sees: constrained entries in their exact representation at ``ctx``'s
+    precision, derived quantities recomputed from them; every other entry unchanged (floats are exact)."""
+    out = dict(point)
+    for c in constraints:
+        raw = {n: point.get(raw_key(n), point[n]) for n in c.names}
+        out.update(c.exact(raw, out, ctx))
+    for r in recompute:
+        out[r.name] = r.fn(out, ctx)
+    return out
+
+
+def input_rounding(point: Mapping[str, Any], exact: Mapping[str, Any], constraints: Sequence[Constraint]) -> float:
+    """Largest |float − exact| over the constrained entries (how far the fast path's inputs are from the
+    exact point it stands for)."""
+    worst = 0.0
+    for c in constraints:
+        for n in c.names:
+            for f, e in zip(flatten(point[n]), flatten(exact[n]), strict=True):
+                worst = max(worst, abs(float(e - f)))
+    return worst
