@@ -284,7 +284,7 @@ def _sec5_trial(setting, constants, seed: int, steps: int) -> Trial:
     config = {**SEC5_CONFIG, "steps": steps}
     train, test, curves = fx.teacher_student(seed, setting["depth"], tuple(setting["widths"]), **config,
                                              student_activation=student)
-    worst = max(train)
+    worst = max(train) if all(math.isfinite(v) for v in train) else math.inf  # a diverged width never passes
     diagnostics = {"seed": seed, "steps": steps, "threshold": threshold, "worst_train_error": worst,
                    "train_error": dict(zip(map(str, setting["widths"]), train, strict=True)),
                    "test_error": dict(zip(map(str, setting["widths"]), test, strict=True)),
