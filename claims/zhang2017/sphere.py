@@ -1009,13 +1009,23 @@ def _sign_kink_confirm(setting, constants, seed, trial: Trial) -> Trial:
     if "switched off" in trial.diagnostics.get("reason", ""):
         return _strip_private(trial)  # a node with a_i ≈ 0 drifts too slowly for any affordable budget
     start = trial.diagnostics.get("_start")
-    retry = _sign_kink_trial(setting, constants, seed, device=None, dtype=torch.float64, alpha_scale=0.5,
-                             steps_scale=setting.get("confirm_scale", 4), start=start)
-    note = "continued from the end point with α/2 for 4× the steps"
-    if retry.outcome == "unfinished" and setting["loss"] == "11" and (setting["k"] <= 2 or setting["d"] == 2):
-        flowed = _follow_circle_flow(setting, constants, seed, retry.diagnostics["_start"])
-        if flowed is not None:
-            retry, note = flowed, note + "; then the exact flow along the great circle to its end kink"
+    base = setting.get("confirm_scale", 4)
+    retry, note = trial, "continued from the end point"
+    # rounds of increasing effort (α/2 for base× the steps — a finer step near a kink —, then α for base·4× and
+    # base·16×), each from the previous end point, stopping at the first that decides: a slow drift (small |a_1|,
+    # a node still creeping onto the great circle) gets the time it needs, which a halved step would only
+    # lengthen; the per-trial effort is capped by the last round
+    for alpha_scale, factor in ((0.5, 1), (1.0, 4), (1.0, 16)):
+        retry = _sign_kink_trial(setting, constants, seed, device=None, dtype=torch.float64,
+                                 alpha_scale=alpha_scale, steps_scale=base * factor, start=start)
+        note += f"; α·{alpha_scale} for {base * factor}× the steps"
+        if retry.outcome == "unfinished" and setting["loss"] == "11" and (setting["k"] <= 2 or setting["d"] == 2):
+            flowed = _follow_circle_flow(setting, constants, seed, retry.diagnostics["_start"])
+            if flowed is not None:
+                retry, note = flowed, note + "; then the exact flow along the great circle to its end kink"
+        if retry.outcome != "unfinished" or "_start" not in retry.diagnostics:
+            break
+        start = retry.diagnostics["_start"]
     diag = {k: v for k, v in retry.diagnostics.items() if k != "_start"}
     return replace(retry, diagnostics={**diag, "confirm": note})
 
@@ -1091,9 +1101,8 @@ _KINK_FINITE = ("Algorithm 1 (Riemannian gradient step, then normalisation) on (
                 "nearest kink ±w_j within 3 step lengths, a_1 is re-solved exactly and the point is certified a strict "
                 "local minimum when the one-sided slope of the cone beats the smooth remainder (see "
                 "checks.fast.zhang2017_sphere.snap_and_certify). Unfinished runs continue from their end point with "
-                "α/2 for 4× the steps (confirm). 'Converges' = reaches a certified local minimum; the conclusion is "
-                "then checked "
-                "there.")
+                "α/2 for 4× the steps, then α for 16× and 64× (confirm, stopping when decided). 'Converges' = "
+                "reaches a certified local minimum; the conclusion is then checked there.")
 
 
 def _sign_claim(cid, label, section, statement, settings, conclusion, mutants, seeds: int = 6, **extra) -> Claim:
