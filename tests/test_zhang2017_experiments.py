@@ -217,4 +217,4 @@ def test_divergence_certificate_of_the_gd_mutants_is_a_real_escape():
             assert abs(float(nxt[i])) >= q * abs(float(t[i])) * (1 - 1e-12)
             t = nxt
     assert fin._divergence_certificate("double-well", 12 / 5.75, torch.tensor([0.5, -0.5])) is None
-    assert fin._divergence_certificate("double-well", 0.5 / 5.75, torch.tensor([7.0, 0.0])) is not None  # beyond R ≈ 5.96
+    assert fin._divergence_certificate("double-well", 0.5 / 5.75, torch.tensor([7.0, 0.0])) is not None  # R ≈ 5.96

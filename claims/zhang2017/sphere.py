@@ -998,7 +998,8 @@ def _sign_kink_trial(setting, constants, seed, *, device, dtype, alpha_scale: fl
 
 def _sign_kink_confirm(setting, constants, seed, trial: Trial) -> Trial:
     """Failures are certified by exact snapping already (kept). An unfinished single-node run continues from
-    its end point with α/2 for 4× the steps; if it is still unfinished and the iterate lies on a great circle
+    its end point with α/2 for 4× the steps, then with α for 16× and 64× (``confirm_scale`` replaces the 4); after
+    each round, if it is still unfinished and the iterate lies on a great circle
     through the w_j (S^1 itself, or k ≤ 2 — the proof's reduction of Corollary 3.12 to S^1), the remaining
     flow is followed
     exactly: along the circle g(θ) = Σ b_jΦ(θ, w_j) is piecewise linear in the angle, the flow (a = a*) ascends
@@ -1372,7 +1373,8 @@ theorem_39 = Claim(
         _sign_run, seeds=8, confirm=_sign_kink_confirm, summarize=_targets_summary,
         finite_check="Algorithm 1 on (5) in (a, θ) ∈ R^k × R^k (d = 1, Φ = e^{−|θ−w|}, λ = 1, B = 1 = sup|Φ''| off the "
                      "diagonal, C = 2 ≥ |b_j| ∈ [0.5, 1]) with the theorem's α = 1/(4C²k²B), θ_0 uniform in [−3, 3], "
-                     "a_0 = a*(θ_0); at most 400 steps (then α/2 for 800 more). Converged = every θ_i within 3 step "
+                     "a_0 = a*(θ_0); at most 400 steps (then α/2 for 800 more, α for 3200 and 12800 more). "
+                     "Converged = every θ_i within 3 step "
                      "lengths of a distinct w_j, snapped there with a re-solved exactly and certified a strict local "
                      "minimum; success when the θ_i sit on the w_j (a permutation, the global minimum). Runs in which "
                      "some a_i has decayed below 0.05·max|b_j| (the hypothesis 'a_i non-zero' on the edge; the node "
