@@ -218,3 +218,25 @@ def test_divergence_certificate_of_the_gd_mutants_is_a_real_escape():
             t = nxt
     assert fin._divergence_certificate("double-well", 12 / 5.75, torch.tensor([0.5, -0.5])) is None
     assert fin._divergence_certificate("double-well", 0.5 / 5.75, torch.tensor([7.0, 0.0])) is not None  # R ≈ 5.96
+
+
+def test_planted_spurious_minimum_and_b6_control_carry_valid_certificates():
+    """Genuine failures keep their verdict: the planted Gaussian pair of Thm. 3.6 (a strict local minimum) and the
+    tilted-well control of Cor. B.6 (an attracting non-global minimum) come with certificates that re-check."""
+    from checks.engine.experiment import certified
+    from claims.zhang2017 import finite as fin
+    from claims.zhang2017 import landscape as land
+
+    setting = {"d": 1, "k": 2, "layout": "pair", "signs": "assumption-1"}
+    trial = land._theorem_run(setting, {"potential": "gaussian"}, 3, device="cpu", dtype=torch.float64)
+    assert certified(trial).outcome == "failure"
+    cert = trial.certificate
+    assert cert.kind == "stationary-point" and cert.lambda_min > 0.5 and cert.grad_norm <= cert.g_tol
+    control = fin.corollary_b6_control
+    outcomes = []
+    for seed in range(6):
+        t = control.spec.run(control.spec.settings[0], control.constants, seed, device="cpu", dtype=torch.float64)
+        outcomes.append(certified(t).outcome)
+        if t.outcome == "failure":
+            assert t.certificate.numbers["alpha_times_lambda_max"] < 2 and t.certificate.margin > 0.1
+    assert "failure" in outcomes and "unfinished" not in outcomes
