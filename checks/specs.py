@@ -16,6 +16,7 @@ its body in ``torch.enable_grad()``). ``scale`` is the magnitude of the terms th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -195,23 +196,95 @@ class InvarianceSpec:
 # --- experiments / dynamics -----------------------------------------------------------------------------
 
 Outcome = Literal["success", "failure", "unfinished"]
+CertificateKind = Literal["stationary-point", "divergence", "exact", "counterexample-state"]
+CERTIFICATE_KINDS: tuple[str, ...] = ("stationary-point", "divergence", "exact", "counterexample-state")
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """Why a failed run is a *genuine* counterexample, with the numbers that verify it.
+
+    A run that merely did not reach the claimed outcome within its steps proves nothing; a failure counts only
+    with one of these:
+
+    - ``"stationary-point"``: the end point is a (second-order) stationary point — ``grad_norm ≤ g_tol`` and the
+      smallest tangent Hessian eigenvalue ``lambda_min ≥ −h_tol``, both recomputed in float64 (or exactly) at
+      the (polished) end point — at which the hypotheses hold and the conclusion fails by ``margin``.
+    - ``"divergence"``: a proven lower bound that grows without limit (an exact invariant or a monotone
+      quantity, e.g. |x_{t+1}| ≥ q|x_t| with q > 1 once |x_t| ≥ R, reached by the run), or a proof that the
+      target of the convergence does not exist (the objective is unbounded below).
+    - ``"exact"``: the conclusion fails in an exact / high-precision computation (closed forms, exact
+      rationals, a finite protocol evaluated in full with the margin far above its rounding).
+    - ``"counterexample-state"``: an explicit state (a configuration, an absorbing set reached by the run)
+      whose numbers, recorded here, verify that the conclusion fails.
+
+    ``margin`` is by how much the conclusion fails (> 0, in the units ``margin_of`` names); ``verification``
+    says how the numbers were checked (precision, recomputation, the argument); ``hypotheses_met`` that the
+    statement's hypotheses hold at the certified state. The engine re-checks :meth:`problems` and counts a
+    failure whose certificate has any as unfinished.
+    """
+
+    kind: CertificateKind
+    margin: float
+    margin_of: str
+    verification: str
+    numbers: Mapping[str, Any] = field(default_factory=dict)
+    hypotheses_met: bool = True
+    grad_norm: float | None = None  # stationary-point only
+    g_tol: float | None = None
+    lambda_min: float | None = None
+    h_tol: float | None = None
+
+    def problems(self) -> list[str]:
+        """Why this certificate does not certify a failure (empty: it does)."""
+        out = []
+        if self.kind not in CERTIFICATE_KINDS:
+            out.append(f"unknown certificate kind {self.kind!r}")
+        if not (isinstance(self.margin, (int, float)) and math.isfinite(self.margin) and self.margin > 0):
+            out.append(f"the conclusion does not fail by a positive margin (margin = {self.margin!r})")
+        if not self.hypotheses_met:
+            out.append("the statement's hypotheses are not met at the certified state")
+        if not self.verification:
+            out.append("no verification recorded")
+        if self.kind == "stationary-point":
+            vals = (self.grad_norm, self.g_tol, self.lambda_min, self.h_tol)
+            if any(v is None or not math.isfinite(float(v)) for v in vals):
+                out.append("a stationary-point certificate needs finite grad_norm, g_tol, lambda_min and h_tol")
+            else:
+                if float(self.grad_norm) > float(self.g_tol):
+                    out.append(f"gradient norm {self.grad_norm:.3g} > g_tol {self.g_tol:.3g}: not stationary")
+                if float(self.lambda_min) < -float(self.h_tol):
+                    out.append(f"smallest Hessian eigenvalue {self.lambda_min:.3g} < −h_tol = {-self.h_tol:.3g}: "
+                               "not a second-order stationary point")
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"kind": self.kind, "margin": self.margin, "margin_of": self.margin_of,
+               "verification": self.verification, "numbers": dict(self.numbers),
+               "hypotheses_met": self.hypotheses_met}
+        if self.kind == "stationary-point":
+            out.update(grad_norm=self.grad_norm, g_tol=self.g_tol, lambda_min=self.lambda_min, h_tol=self.h_tol)
+        return out
 
 
 @dataclass(frozen=True)
 class Trial:
     """One run of an algorithm or dynamics (one setting, one seed) and what its end point shows.
 
-    ``success``: the statement's conclusion holds at the end point. ``failure``: the end point is a genuine
-    (second-order) stationary point — or another certified state — at which the conclusion fails while
-    every hypothesis of the statement holds. ``unfinished``: neither (the run stopped before the dynamics
-    settled, a hypothesis was not met along the way, ...). ``diagnostics`` carries the numbers that decided
-    it (gradient norm, smallest Hessian eigenvalue, output weights, loss, steps, ...).
+    ``success``: the statement's conclusion holds at the end point. ``failure``: a *genuine* counterexample,
+    which needs a :class:`Certificate` (a verified second-order stationary point at which the hypotheses hold
+    and the conclusion fails, a proven divergence, an exact computation, a verified state); the engine counts a
+    ``failure`` without a valid certificate as unfinished. ``unfinished``: neither (the run stopped before the
+    dynamics settled — "not below the threshold after N steps" is unfinished —, a hypothesis was not met along
+    the way, ...). ``diagnostics`` carries the numbers that decided it (gradient norm, smallest Hessian
+    eigenvalue, output weights, loss, steps, ...).
     """
 
     outcome: Outcome
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
     detail: str = ""
     curve: Sequence[float] = ()  # e.g. the loss along the run (kept for plots, thinned by the engine)
+    certificate: Certificate | None = None  # required for a failure to count as one
 
 
 @dataclass(frozen=True)
@@ -220,9 +293,11 @@ class ExperimentSpec:
 
     ``run(setting, constants, seed, *, device, dtype) -> Trial`` performs one run. ``claimed_rate`` is the
     success probability the statement asserts (1.0 for "almost surely" / "always"). ``confirm`` re-examines
-    a failed or unfinished trial (run longer, halve the step, polish the end point with Newton, recompute
+    every trial that did not succeed (run longer, halve the step, polish the end point with Newton, recompute
     the Hessian in float64 ...) and returns the trial that counts; it is how an "as T → ∞, α → 0"
-    statement becomes a finite check. ``summarize(records)`` returns extra evidence (tables next to the
+    statement becomes a finite check. The engine calls it for *every* non-success trial of the run, whatever
+    the budget (a cap, if any, is on the effort per trial inside ``confirm``), so a smoke budget decides as a
+    default one does for the runs it starts. ``summarize(records)`` returns extra evidence (tables next to the
     paper's numbers, curves for plots) from ``[(setting, [trials...]), ...]``.
     """
 

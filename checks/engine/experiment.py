@@ -1,11 +1,16 @@
 """Engine for convergence and success statements checked by running an algorithm or a dynamics.
 
 Each setting of the declared sweep is run with several seeds (derived from the run's seed, so a run is
-reproducible). Every run ends in a ``Trial``: success, a *genuine* failure (the end point is a certified
-stationary point, or another certified state, at which the conclusion fails while the hypotheses hold), or
-unfinished. Failed and unfinished trials are re-examined by the claim's ``confirm`` (a longer run, a halved
-step, Newton polish of the end point): that is how "as T → ∞, α → 0" becomes a finite check. A failure that
-``confirm`` could not re-examine (confirmation budget spent) is counted as unfinished, never as a failure.
+reproducible). Every run ends in a ``Trial``: success, a *genuine* failure, or unfinished. A failure is
+genuine only with a ``Certificate`` that passes its own re-check (``Certificate.problems()`` empty): a
+verified second-order stationary point at which the hypotheses hold and the conclusion fails, a proven
+divergence, an exact computation, a verified counterexample state. The engine counts a "failure" without one
+as *unfinished* (with a note): "not below a threshold after N steps" is never a counterexample.
+
+Every trial that did not succeed is re-examined by the claim's ``confirm`` (a longer run, a halved step,
+Newton polish of the end point): that is how "as T → ∞, α → 0" becomes a finite check. There is no
+confirmation budget counted in trials — every run the budget starts is examined, so a smoke budget decides
+as a default one does on the runs it starts; the effort per trial is bounded inside ``confirm``.
 
 Verdicts. "Almost surely" (``claimed_rate`` 1): one confirmed genuine failure is a counterexample
 (VIOLATED); otherwise any unfinished run makes the check INCONCLUSIVE; otherwise HOLDS, reported with the
@@ -51,10 +56,24 @@ def _thin(curve) -> list[float]:
     return [values[i] for i in idx]
 
 
-def _trial_record(trial: Trial, seed: int, confirmed: Trial | None = None) -> dict[str, Any]:
-    final = confirmed or trial
+def certified(trial: Trial) -> Trial:
+    """The trial that counts: a "failure" without a valid certificate becomes "unfinished", with a note."""
+    if trial.outcome != "failure":
+        return trial
+    problems = (["no certificate"] if trial.certificate is None else trial.certificate.problems())
+    if not problems:
+        return trial
+    note = ("reported as a failure but not certified (" + "; ".join(problems) + "): counted as unfinished — "
+            "a run that did not reach the conclusion is not a counterexample")
+    return Trial("unfinished", {**dict(trial.diagnostics), "uncertified_failure": note},
+                 f"{trial.detail} [{note}]" if trial.detail else note, trial.curve, trial.certificate)
+
+
+def _trial_record(trial: Trial, seed: int, confirmed: Trial | None, final: Trial) -> dict[str, Any]:
     record = {"seed": seed, "outcome": final.outcome, "diagnostics": jsonable(dict(final.diagnostics)),
               "detail": final.detail}
+    if final.outcome == "failure" and final.certificate is not None:
+        record["certificate"] = jsonable(final.certificate.as_dict())
     if confirmed is not None:
         record["first_outcome"] = trial.outcome
         record["first_diagnostics"] = jsonable(dict(trial.diagnostics))
@@ -69,7 +88,6 @@ def check_experiment(claim: Claim, spec: ExperimentSpec, ctx: CheckContext) -> t
 
     device, dtype = ctx.backend.device, ctx.backend.dtype
     n_seeds = seeds_for(ctx, spec)
-    confirm_budget = 3 * ctx.budget.confirm
     rows, records_for_summary = [], []
     first_failure = None
     for s_index, setting in enumerate(spec.settings):
@@ -80,16 +98,13 @@ def check_experiment(claim: Claim, spec: ExperimentSpec, ctx: CheckContext) -> t
             torch.manual_seed(seed)
             trial = spec.run(setting, claim.constants, seed, device=device, dtype=dtype)
             confirmed = None
-            if trial.outcome != "success":
-                if spec.confirm is not None and confirm_budget > 0:
-                    confirm_budget -= 1
-                    confirmed = spec.confirm(setting, claim.constants, seed, trial)
-                elif spec.confirm is not None:  # could not be re-examined: not evidence of a failure
-                    confirmed = Trial("unfinished", trial.diagnostics,
-                                      "confirmation budget spent; the first run's outcome was " + trial.outcome)
-            final = confirmed or trial
+            if trial.outcome != "success" and spec.confirm is not None:
+                # every non-success trial is re-examined: no count of confirmations that could run out
+                torch.manual_seed(seed)
+                confirmed = spec.confirm(setting, claim.constants, seed, trial)
+            final = certified(confirmed or trial)
             trials.append(final)
-            records.append(_trial_record(trial, seed, confirmed))
+            records.append(_trial_record(trial, seed, confirmed, final))
             if final.outcome == "failure" and first_failure is None:
                 first_failure = {"setting": setting, **records[-1]}
         counts = {k: sum(t.outcome == k for t in trials) for k in ("success", "failure", "unfinished")}
@@ -123,6 +138,8 @@ def check_experiment(claim: Claim, spec: ExperimentSpec, ctx: CheckContext) -> t
         "finite_check": spec.finite_check, "confidence_per_test": 1.0 - ctx.alpha,
         "multiple_testing": ("Bonferroni over every statistical test of the run" if spec.claimed_rate < 1.0
                              else "none needed: one confirmed counterexample refutes an almost-sure claim"),
+        "failure_rule": "a failure counts only with a certificate that passes its re-check (stationary point, "
+                        "divergence, exact, counterexample state); any other 'failure' is counted as unfinished",
         "reproduce": ctx.reproduce(claim.id),
     }
     total = {k: sum(r[k] for r in rows) for k in ("runs", "success", "failure", "unfinished")}

@@ -31,6 +31,7 @@ ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "tanh": torch.tanh,
     "relu": torch.relu,
     "exp": torch.exp,
+    "identity": lambda t: t,  # a linear network (the Sec.-5 mutant's student)
 }
 
 
@@ -61,46 +62,59 @@ def _masked_forward(weights: Sequence[torch.Tensor], x: torch.Tensor, mask: torc
 
 def teacher_student(seed: int, depth: int, widths: tuple[int, ...], d: int, n_train: int, n_test: int,
                     steps: int, lr: float, activation: str = "tanh", dtype: torch.dtype = torch.float64,
-                    curve_every: int = 5) -> tuple[tuple[float, ...], tuple[float, ...], tuple[tuple[float, ...], ...]]:
+                    curve_every: int = 5, student_activation: str | None = None
+                    ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[tuple[float, ...], ...]]:
     """See ``_teacher_student`` (this wrapper runs it single-threaded; results are cached)."""
     with single_thread():
-        return _teacher_student(seed, depth, widths, d, n_train, n_test, steps, lr, activation, dtype, curve_every)
+        return _teacher_student(seed, depth, widths, d, n_train, n_test, steps, lr, activation, dtype, curve_every,
+                                student_activation)
 
 
-@lru_cache(maxsize=512)
-def _teacher_student(seed: int, depth: int, widths: tuple[int, ...], d: int, n_train: int, n_test: int,
-                    steps: int, lr: float, activation: str = "tanh", dtype: torch.dtype = torch.float64,
-                    curve_every: int = 5) -> tuple[tuple[float, ...], tuple[float, ...], tuple[tuple[float, ...], ...]]:
-    """Train students of one depth (= number of weight layers) and several widths on random teachers.
-
-    Teacher: all weights i.i.d. N(0, 1) (as printed), hidden activation ``activation``, linear output.
-    Student: same shape, weights N(0, 1/fan_in). Loss: training MSE divided by the variance of the teacher's
-    training outputs (relative error; 1 is the error of the best constant predictor). Full-batch gradient
-    descent with step ``lr`` for ``steps`` steps. Returns (relative training errors, relative test errors
-    on ``n_test`` fresh inputs, training curves), each indexed like ``widths``.
-    """
-    gen = torch.Generator().manual_seed(int(seed) % (2**63 - 1))
+def _teacher_data(gen: torch.Generator, depth: int, widths: tuple[int, ...], d: int, n_train: int, n_test: int,
+                  activation: str, dtype: torch.dtype):
+    """The draws of one teacher–student instance before the student's: inputs, teachers, standardised targets."""
     act = ACTIVATIONS[activation]
     n_nets, wmax = len(widths), max(widths)
     mask = torch.zeros(n_nets, 1, wmax, dtype=dtype)
     for b, width in enumerate(widths):
         mask[b, 0, :width] = 1
-    fan_in = torch.tensor(widths, dtype=dtype).view(n_nets, 1, 1)
     shapes = [(d, wmax)] + [(wmax, wmax)] * (depth - 2) + [(wmax, 1)]
     x_train = torch.randn(n_train, d, generator=gen, dtype=dtype)
     x_test = torch.randn(n_test, d, generator=gen, dtype=dtype)
     teacher = [torch.randn(n_nets, a, c, generator=gen, dtype=dtype) for a, c in shapes]
-    student = []
-    for index, (a, c) in enumerate(shapes):
-        scale = 1 / math.sqrt(d) if index == 0 else 1 / fan_in.sqrt()
-        student.append((torch.randn(n_nets, a, c, generator=gen, dtype=dtype) * scale).requires_grad_())
     with torch.no_grad():
         y_train = _masked_forward(teacher, x_train, mask, act)
         y_test = _masked_forward(teacher, x_test, mask, act)
     # standardise the targets by the teacher's training-output scale (relative error; keeps the step size
     # meaningful whatever the teacher's output scale, which grows with width under N(0, 1) weights)
     scale = y_train.std(1, keepdim=True)
-    y_train, y_test = y_train / scale, y_test / scale
+    return mask, shapes, x_train, x_test, y_train / scale, y_test / scale
+
+
+@lru_cache(maxsize=512)
+def _teacher_student(seed: int, depth: int, widths: tuple[int, ...], d: int, n_train: int, n_test: int,
+                     steps: int, lr: float, activation: str = "tanh", dtype: torch.dtype = torch.float64,
+                     curve_every: int = 5, student_activation: str | None = None
+                     ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[tuple[float, ...], ...]]:
+    """Train students of one depth (= number of weight layers) and several widths on random teachers.
+
+    Teacher: all weights i.i.d. N(0, 1) (as printed), hidden activation ``activation``, linear output.
+    Student: same shape, weights N(0, 1/fan_in), hidden activation ``student_activation`` (default: the
+    teacher's). Loss: training MSE divided by the variance of the teacher's
+    training outputs (relative error; 1 is the error of the best constant predictor). Full-batch gradient
+    descent with step ``lr`` for ``steps`` steps. Returns (relative training errors, relative test errors
+    on ``n_test`` fresh inputs, training curves), each indexed like ``widths``.
+    """
+    gen = torch.Generator().manual_seed(int(seed) % (2**63 - 1))
+    act = ACTIVATIONS[student_activation or activation]
+    n_nets = len(widths)
+    mask, shapes, x_train, x_test, y_train, y_test = _teacher_data(gen, depth, widths, d, n_train, n_test,
+                                                                   activation, dtype)
+    fan_in = torch.tensor(widths, dtype=dtype).view(n_nets, 1, 1)
+    student = []
+    for index, (a, c) in enumerate(shapes):
+        scale = 1 / math.sqrt(d) if index == 0 else 1 / fan_in.sqrt()
+        student.append((torch.randn(n_nets, a, c, generator=gen, dtype=dtype) * scale).requires_grad_())
     v_train, v_test = y_train.var(1), y_test.var(1)
     curves: list[list[float]] = [[] for _ in widths]
     for step in range(steps):
@@ -116,6 +130,22 @@ def _teacher_student(seed: int, depth: int, widths: tuple[int, ...], d: int, n_t
         train = ((_masked_forward(student, x_train, mask, act) - y_train) ** 2).mean(1) / v_train
         test = ((_masked_forward(student, x_test, mask, act) - y_test) ** 2).mean(1) / v_test
     return tuple(train.tolist()), tuple(test.tolist()), tuple(tuple(c) for c in curves)
+
+
+def linear_fit_floor(seed: int, depth: int, widths: tuple[int, ...], d: int, n_train: int, n_test: int,
+                     activation: str = "tanh", dtype: torch.dtype = torch.float64, **_ignored) -> tuple[float, ...]:
+    """Per width: the smallest relative training error any *linear* student (identity activation, any depth and
+    width ≥ 1: its output is x ↦ x^T v for some v ∈ R^d, and every v is reachable) can have on the teacher data
+    of ``teacher_student(seed, depth, widths, ...)`` — min_v mean((Xv − y)²) / var(y), by least squares in
+    float64. A lower bound for every parameter value, so for every run of a linear student."""
+    gen = torch.Generator().manual_seed(int(seed) % (2**63 - 1))
+    _, _, x_train, _, y_train, _ = _teacher_data(gen, depth, widths, d, n_train, n_test, activation, dtype)
+    out = []
+    for b in range(len(widths)):
+        y = y_train[b].unsqueeze(-1)
+        v = torch.linalg.lstsq(x_train, y).solution
+        out.append(float(((x_train @ v - y) ** 2).mean() / y.var()))
+    return tuple(out)
 
 
 def grid_errors(seed: int, depths: tuple[int, ...], widths: tuple[int, ...], **config) -> dict:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -26,9 +27,11 @@ import sympy as sp
 import torch
 
 from checks.domain import Choice, Domain, Float, Int
+from checks.engine.context import mp_context
 from checks.fast import zhang2017_experiments as fx
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import (
+    Certificate,
     ExperimentSpec,
     PointwiseSpec,
     ProbabilisticSpec,
@@ -60,8 +63,7 @@ TABLE2_CONFIG = {"d": 6, "n_train": 48, "n_test": 192, "steps": 30, "lr": 0.1, "
 #: Depth-2 runs of Sec. 5 (widths up to 125 as in the text).
 SEC5_CONFIG = {"d": 6, "n_train": 64, "n_test": 128, "steps": 120, "lr": 0.1, "activation": "tanh"}
 SEC5_WIDTHS = (5, 10, 20, 40, 125)
-SEC5_CONFIRM_FACTOR = 4  # confirm(): a run close to the threshold is repeated with this many times the steps
-SEC5_CLOSE = 3.0  # "close to the threshold": final error at most this multiple of it
+SEC5_CONFIRM_FACTORS = (4, 16, 64)  # confirm(): a run above the threshold is repeated with these multiples of the steps
 
 
 def _grid(seed: int) -> dict:
@@ -93,14 +95,36 @@ def _grid_diagnostics(grid: Mapping) -> dict:
             "train_error": {f"depth{k[0]}-width{k[1]}": v[0] for k, v in grid.items()}}
 
 
+def _rank_gap(values) -> float:
+    """Smallest gap between two of the values relative to their scale: a rank statistic of them is unchanged by
+    any perturbation below half of it (float64 rounding of these O(1) errors is ~1e-16 relative)."""
+    v = sorted(float(x) for x in values)
+    scale = max(1.0, max(abs(x) for x in v))
+    return min((b - a for a, b in zip(v, v[1:], strict=False)), default=math.inf) / scale
+
+
+def _protocol_certificate(grid: Mapping, margin: float, margin_of: str) -> Certificate:
+    """A failure of the declared finite protocol (every run in full, nothing left unfinished): the statistic
+    misses its bound by `margin`, and it is a function of ranks, robust while the errors are far from ties."""
+    gap = _rank_gap([v[1] for v in grid.values()])
+    return Certificate(
+        "exact", margin=margin, margin_of=margin_of,
+        verification="the finite protocol (the stated number of GD steps, no convergence involved) run in full in "
+        "float64; the statistic depends only on the ranks of the 16 test errors, whose smallest relative gap "
+        f"{gap:.3g} is far above float64 rounding (1e-15)", numbers={"smallest_relative_gap": gap},
+        hypotheses_met=gap > 1e-12)
+
+
 def _table2_run(setting, constants, seed, *, device, dtype) -> Trial:
     grid = _grid(seed)
     diagnostics = _grid_diagnostics(grid)
     rho = diagnostics["spearman_measured_vs_printed"]
-    outcome = "success" if rho > constants["min_rank_correlation"] else "failure"
-    return Trial(outcome, diagnostics,
-                 f"Spearman ρ(measured test errors, printed Table 2) over the 16 cells = {rho:.3f}",
-                 curve=grid[(TABLE2_DEPTHS[0], TABLE2_WIDTHS[-1])][2])
+    detail = f"Spearman ρ(measured test errors, printed Table 2) over the 16 cells = {rho:.3f}"
+    curve = grid[(TABLE2_DEPTHS[0], TABLE2_WIDTHS[-1])][2]
+    if rho > constants["min_rank_correlation"]:
+        return Trial("success", diagnostics, detail, curve)
+    cert = _protocol_certificate(grid, constants["min_rank_correlation"] - rho, "min_rank_correlation − ρ")
+    return Trial("failure", diagnostics, detail, curve, cert)
 
 
 def _grid_summary(records) -> dict:
@@ -219,9 +243,13 @@ def _figure1_run(setting, constants, seed, *, device, dtype) -> Trial:
     grid = _grid(seed)  # the same cached runs as Table 2
     width_trend, depth_trend = _trend(grid, "width"), _trend(grid, "depth")
     ok = width_trend * constants["width_trend_sign"] > 0 and depth_trend * constants["depth_trend_sign"] > 0
-    return Trial("success" if ok else "failure", _grid_diagnostics(grid),
-                 f"mean within-depth Spearman(error, width) = {width_trend:.3f}; "
-                 f"mean within-width Spearman(error, depth) = {depth_trend:.3f}")
+    detail = (f"mean within-depth Spearman(error, width) = {width_trend:.3f}; "
+              f"mean within-width Spearman(error, depth) = {depth_trend:.3f}")
+    if ok:
+        return Trial("success", _grid_diagnostics(grid), detail)
+    margin = max(-width_trend * constants["width_trend_sign"], -depth_trend * constants["depth_trend_sign"])
+    return Trial("failure", _grid_diagnostics(grid), detail, certificate=_protocol_certificate(
+        grid, margin, "−(signed mean Spearman trend) of the panel that does not trend as claimed"))
 
 
 figure_1 = Claim(
@@ -242,11 +270,21 @@ figure_1 = Claim(
 )
 
 
-def _sec5_trial(setting, seed: int, steps: int, threshold: float) -> Trial:
-    """All widths of one seed trained together (padded batch); the trial judges the worst width."""
+def _sec5_trial(setting, constants, seed: int, steps: int) -> Trial:
+    """All widths of one seed trained together (padded batch); the trial judges the worst width.
+
+    Success: every width's relative training error ≤ train_error_max. Failure only with a certificate: for a
+    linear student (``student_activation`` "identity", the mutant) the least-squares floor — the smallest
+    training error of *any* linear student — exceeds the threshold at some width (exact: no run of any length
+    can succeed). Anything else above the threshold is unfinished: a run that has not got there yet is not a
+    counterexample (``_sec5_confirm`` runs it longer)."""
+    threshold = constants["train_error_max"]
+    student = constants.get("student_activation", SEC5_CONFIG["activation"])
+    student = None if student == SEC5_CONFIG["activation"] else student  # shares the cached runs
     config = {**SEC5_CONFIG, "steps": steps}
-    train, test, curves = fx.teacher_student(seed, setting["depth"], tuple(setting["widths"]), **config)
-    worst = max(train)
+    train, test, curves = fx.teacher_student(seed, setting["depth"], tuple(setting["widths"]), **config,
+                                             student_activation=student)
+    worst = max(train) if all(math.isfinite(v) for v in train) else math.inf  # a diverged width never passes
     diagnostics = {"seed": seed, "steps": steps, "threshold": threshold, "worst_train_error": worst,
                    "train_error": dict(zip(map(str, setting["widths"]), train, strict=True)),
                    "test_error": dict(zip(map(str, setting["widths"]), test, strict=True)),
@@ -256,26 +294,39 @@ def _sec5_trial(setting, seed: int, steps: int, threshold: float) -> Trial:
     if worst <= threshold:
         return Trial("success", diagnostics, f"largest training error over widths {worst:.4f} ≤ {threshold}",
                      curve=curve)
-    if worst > SEC5_CLOSE * threshold:
-        return Trial("failure", diagnostics, f"training error {worst:.4f} > {SEC5_CLOSE}×{threshold} after {steps} "
-                     "steps", curve=curve)
-    return Trial("unfinished", diagnostics, f"training error {worst:.4f} just above {threshold}", curve=curve)
+    if student == "identity":
+        floors = fx.linear_fit_floor(seed, setting["depth"], tuple(setting["widths"]), **SEC5_CONFIG)
+        diagnostics["linear_student_floor"] = dict(zip(map(str, setting["widths"]), floors, strict=True))
+        j = int(np.argmax(floors))
+        if floors[j] > threshold:
+            cert = Certificate(
+                "exact", margin=floors[j] - threshold,
+                margin_of=f"least-squares floor of any linear student at width {setting['widths'][j]} − threshold",
+                verification="a linear student computes x ↦ x^T v (every v ∈ R^d reachable); min_v of its relative "
+                "training error is a least-squares residual (float64 lstsq on the 64 × 6 design, well conditioned: "
+                "rounding ~1e-15 ≪ margin); it bounds every parameter value, hence every run from below",
+                numbers={"width": setting["widths"][j], "floor": floors[j], "threshold": threshold})
+            return Trial("failure", diagnostics, f"width {setting['widths'][j]}: no linear student can get below "
+                         f"{floors[j]:.4f} > {threshold}", curve, cert)
+    return Trial("unfinished", diagnostics, f"training error {worst:.4f} > {threshold} after {steps} steps: the run "
+                 "has not reached the threshold (yet)", curve=curve)
 
 
 def _sec5_run(setting, constants, seed, *, device, dtype) -> Trial:
-    return _sec5_trial(setting, seed, SEC5_CONFIG["steps"], constants["train_error_max"])
+    return _sec5_trial(setting, constants, seed, SEC5_CONFIG["steps"])
 
 
 def _sec5_confirm(setting, constants, seed, trial: Trial) -> Trial:
-    """A run that ended within 3× the threshold is repeated with 4× the steps (the statement is about a long
-    run); a run far above the threshold is kept as it is."""
+    """Every run that did not get below the threshold is rerun with 4×, 16× and 64× the steps (the statement is
+    about a long run; the per-trial effort is capped at 64× ≈ seconds), stopping at the first that decides."""
     if trial.outcome == "failure":
         return trial
-    steps = SEC5_CONFIRM_FACTOR * SEC5_CONFIG["steps"]
-    out = _sec5_trial(setting, seed, steps, constants["train_error_max"])
-    if out.outcome == "unfinished":  # still just above after 4× the steps: count as a failure at this budget
-        return Trial("failure", out.diagnostics, out.detail + f" after {steps} steps", curve=out.curve)
-    return out
+    out = trial
+    for factor in SEC5_CONFIRM_FACTORS:
+        out = _sec5_trial(setting, constants, seed, factor * SEC5_CONFIG["steps"])
+        if out.outcome != "unfinished":
+            break
+    return replace(out, diagnostics={**out.diagnostics, "confirm": f"rerun with up to {factor}× the steps"})
 
 
 def _sec5_summary(records) -> dict:
@@ -310,14 +361,17 @@ section_5_experiments = Claim(
                      f"{SEC5_CONFIG['n_train']} training inputs, teacher N(0,1) weights, full-batch GD step "
                      f"{SEC5_CONFIG['lr']} for {SEC5_CONFIG['steps']} steps. Success: relative training error ≤ "
                      "train_error_max for every width of the seed (all widths are trained together, one padded "
-                     "batch). A run ending within 3× the threshold is rerun with 4× the steps; a run "
-                     "still above the threshold then, or ending above 3× it, is a failure at this budget."),
-    constants={"train_error_max": 0.2},
-    mutants=(Mutant("near-zero-error", {"train_error_max": 1e-4},
-                    "the training error claimed to reach 1e-4 (not merely 'a small constant')"),),
+                     "batch). Every run above the threshold is rerun with 4×, 16×, 64× the steps (confirm), "
+                     "and stays unfinished if still above: 'not below the threshold after N steps' is not a "
+                     "counterexample. A failure needs a certificate: for a linear student, the least-squares "
+                     "floor of every linear student above the threshold (exact)."),
+    constants={"train_error_max": 0.2, "student_activation": "tanh"},
+    mutants=(Mutant("linear-student", {"student_activation": "identity"},
+                    "the student's hidden non-linearity dropped (a linear network) and claimed to fit as well: "
+                    "refuted exactly by the least-squares floor of every linear student"),),
     establishes="Checks the depth-2 part at CPU scale: for every width up to 125 and every seed, full-batch GD "
-    "brings the relative training error of a random-teacher network below 0.2 within 120 (confirmation: 480) "
-    "steps; the summary reports the final errors and steps to halve the error by width (the 'rate is slower' "
+    "brings the relative training error of a random-teacher network below 0.2 within 120 (confirmation: up to "
+    "7680) steps; the summary reports the final errors and steps to halve the error by width (the 'rate is slower' "
     "remark, not judged) and, for two seeds, node-wise training (Algorithms 2–3 transplanted: nodes trained one "
     "at a time from a = 0, output weights refit) next to joint GD on identical teachers (reported, not judged). "
     "The depth > 2 statements are checked through Table 2 / Figure 1 (error grows with depth and width). It does "
@@ -347,9 +401,8 @@ def _nodewise_trial(setting, seed: int, steps_per_node: int, threshold: float) -
                    "standard_gd_test_error": dict(zip(map(str, widths), std_test, strict=True))}
     if worst <= threshold:
         return Trial("success", diagnostics, f"node-wise training error ≤ {threshold} at every width")
-    if worst > SEC5_CLOSE * threshold:
-        return Trial("failure", diagnostics, f"node-wise training error {worst:.4f} > {SEC5_CLOSE}×{threshold}")
-    return Trial("unfinished", diagnostics, f"node-wise training error {worst:.4f} just above {threshold}")
+    # reported only (never judged): above the threshold is "unfinished", never an uncertified "failure"
+    return Trial("unfinished", diagnostics, f"node-wise training error {worst:.4f} above {threshold}")
 
 
 def nodewise_comparison(seeds: list[int]) -> dict:
@@ -429,8 +482,11 @@ def _t51_abs_run(setting, constants, seed, *, device, dtype) -> Trial:
     delta = constants["alignment_constant"] * k ** constants["alignment_exponent"]
     if constants["loss_bound"] > 1:
         # a = 0 has full loss b_1² Φ(w_1, w_1) = 1 whatever θ is: a certified configuration in the band
+        cert = Certificate("exact", margin=float(constants["loss_bound"]) - 1.0, margin_of="loss_bound − 1",
+                           verification="a = 0: the full loss (4) is b_1²Φ(w_1, w_1) = 1 exactly (Φ(w, w) = 1 for the "
+                           "sign potential), whatever θ in the band", numbers={"a": 0, "loss": 1})
         return Trial("failure", {"k": k, "band_halfwidth": delta, "min_loss_found": 1.0, "max_abs_a": 0.0},
-                     "a = 0 (any θ in the band) has loss 1 < loss_bound")
+                     "a = 0 (any θ in the band) has loss 1 < loss_bound", certificate=cert)
     with torch.enable_grad():
         best, theta, a = fx.band_search(k, T51_SEARCH["d"], delta, T51_SEARCH["starts"], T51_SEARCH["steps"],
                                         int(seed) % (2**62))
@@ -439,8 +495,21 @@ def _t51_abs_run(setting, constants, seed, *, device, dtype) -> Trial:
     if best >= constants["loss_bound"]:
         return Trial("success", diagnostics,
                      f"smallest loss found in the band |w_1^T θ_i| ≤ {delta:.3f}: {best:.4f}")
+    # verify the explicit configuration: θ re-normalised and the full loss (4) by quadrature at 30 digits
+    ctx = mp_context(30)
+    w1 = tuple([1.0] + [0.0] * (T51_SEARCH["d"] - 1))
+    rows = tuple(tuple(float(v) for v in row) for row in theta)
+    ref_loss = float(rx.sign_full_loss(ctx, tuple(float(v) for v in a), rows, 1, w1))
+    band = max(float(abs(row[0])) for row in rx.unit_rows(ctx, rows))
+    cert = Certificate(
+        "counterexample-state", margin=min(float(constants["loss_bound"]) - ref_loss, delta - band),
+        margin_of="min(loss_bound − loss, band half-width − max|w_1^T θ_i|) at the explicit configuration",
+        verification="the configuration (a, θ) found by the search, θ re-normalised at 30 digits, the full loss (4) "
+        "recomputed by the mpmath reference (sign potential by quadrature)",
+        numbers={"a": [float(v) for v in a], "theta": [list(r) for r in rows], "loss_reference": ref_loss,
+                 "max_abs_alignment": band})
     return Trial("failure", diagnostics,
-                 f"a configuration in the band with loss {best:.4f} < {constants['loss_bound']}")
+                 f"a configuration in the band with loss {best:.4f} < {constants['loss_bound']}", certificate=cert)
 
 
 def _t51_abs_summary(records) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from fractions import Fraction
 from functools import cache, lru_cache
 from typing import Any
@@ -23,6 +24,7 @@ from checks.engine.context import mp_context
 from checks.fast import zhang2017_finite as fz
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import (
+    Certificate,
     ExperimentSpec,
     PointwiseSpec,
     ProbabilisticSpec,
@@ -685,28 +687,89 @@ def _maps_box_into_itself(function: str, box: float) -> bool:
     return all(bool((m.abs() <= box).all()) for m in maps)
 
 
-def _gd_classify(setting, end: dict, global_only: bool) -> Trial:
+#: per-coordinate gradient p(t) = c3·t³ + c1·t + c0 of the separable test functions (coordinate-wise)
+_COORD_GRADIENTS = {"saddle-quartic": ((0.0, 2.0, 0.0), (1.0, -2.0, 0.0)),
+                    "double-well": ((1.0, -1.0, 0.0),), "tilted-well": ((1.0, -1.0, _TILT),)}
+
+
+def _divergence_certificate(function: str, alpha: float, x: torch.Tensor) -> Certificate | None:
+    """A proof that the iterates leave every bounded set, from the end point x of a run.
+
+    The test functions are separable, so Algorithm 1 acts on each coordinate by g(t) = t − α p(t) with p a
+    polynomial c3 t³ + c1 t + c0. If c3 ≠ 0: for |t| ≥ 1, |g(t)| ≥ α|c3||t|³ − |1 − αc1||t| − α|c0||t|, which is
+    ≥ 2|t| once t² ≥ (2 + |1 − αc1| + α|c0|)/(α|c3|); if c3 = 0 and q = |1 − αc1| > 1: |g(t)| ≥ q|t| − α|c0| ≥
+    ((1 + q)/2)|t| once |t| ≥ 2α|c0|/(q − 1). So a coordinate with |x_i| > R grows at least geometrically for
+    ever: |x_{T+n,i}| ≥ growth^n·|x_i| → ∞. Returns None when no coordinate of x is past its R."""
+    coeffs = _COORD_GRADIENTS[function]
+    best = None
+    for i, t in enumerate(x.tolist()):
+        c3, c1, c0 = coeffs[min(i, len(coeffs) - 1)]
+        if not math.isfinite(t):
+            continue
+        lin = abs(1 - alpha * c1)
+        if c3 != 0:
+            radius, growth = max(1.0, math.sqrt((2 + lin + alpha * abs(c0)) / (alpha * abs(c3)))), 2.0
+        elif lin > 1:
+            radius, growth = 2 * alpha * abs(c0) / (lin - 1), (1 + lin) / 2
+        else:
+            continue
+        margin = abs(t) - radius
+        if margin > 0 and (best is None or margin / max(radius, 1.0) > best[0]):
+            best = (margin / max(radius, 1.0), i, t, radius, growth, (c3, c1, c0))
+    if best is None:
+        return None
+    _, i, t, radius, growth, (c3, c1, c0) = best
+    return Certificate(
+        "divergence", margin=abs(t) - radius, margin_of=f"|x_{i + 1}| − R at the end point",
+        verification=f"coordinate map g(t) = t − α({c3:g}t³ + {c1:g}t + {c0:g}), α = {alpha:.6g}: |g(t)| ≥ "
+                     f"{growth:.4g}|t| for all |t| ≥ R = {radius:.6g} (triangle inequality, proven above); the end "
+                     f"point has |x_{i + 1}| = {abs(t):.6g} > R, so |x_{{T+n}}| ≥ {growth:.4g}^n·R → ∞",
+        numbers={"coordinate": i + 1, "x_i": t, "R": radius, "growth_factor": growth, "alpha": alpha})
+
+
+def _gd_classify(setting, end: dict, global_only: bool, alpha: float | None = None) -> Trial:
     func = fz.TEST_FUNCTIONS[setting["function"]]
     x = end["x"]
     value, grad, hess = func(x)
     gnorm = float(grad.norm())
-    lam = float(torch.linalg.eigvalsh(hess)[0])
+    eigs = torch.linalg.eigvalsh(hess)
+    lam, lam_max = float(eigs[0]), float(eigs[-1])
     diag = {"steps": end["steps"], "grad_norm": gnorm, "lambda_min": lam, "value": float(value),
             "end_point": [float(v) for v in x], "hypothesis_g_maps_box": _maps_box_into_itself(
                 setting["function"], setting["box"])}
     if not diag["hypothesis_g_maps_box"]:
         return Trial("unfinished", diag, "hypothesis g(Ω) ⊆ Ω fails for this setting", end["curve"])
     if end["diverged"]:
-        return Trial("failure", diag, "the iterates left every bounded set (‖x‖ > 1e6): no limit exists",
-                     end["curve"])
+        cert = None if alpha is None else _divergence_certificate(setting["function"], alpha, x)
+        if cert is None:
+            return Trial("unfinished", diag, "‖x‖ > 1e6 but no coordinate past its proven escape radius",
+                         end["curve"])
+        return Trial("failure", diag, "the iterates leave every bounded set (proven geometric growth of a "
+                     "coordinate): no limit exists", end["curve"], cert)
     if gnorm > _GD_GRAD_TOL:
         return Trial("unfinished", diag, "not yet at a critical point within the step budget", end["curve"])
     if lam < 0:
-        return Trial("failure", diag, "converged to a strict saddle (a critical point in S)", end["curve"])
+        # converging to a strict saddle from one start does not refute "almost surely": the starts that do so
+        # may form a null set (the stable manifold); no certificate of a positive-measure failure
+        return Trial("unfinished", diag, "ended at a strict saddle (a critical point in S); a single start "
+                     "attracted to a saddle is not a certified counterexample to an almost-sure statement",
+                     end["curve"])
     # the global minimum value: the tilted and double wells are separable (d times the 1-D value)
     per = 1 if setting["function"] == "saddle-quartic" else setting["d"]
-    if global_only and float(value) - per * _GLOBAL_MIN[setting["function"]] > 1e-9:
-        return Trial("failure", diag, "converged to a local minimum that is not global", end["curve"])
+    gap = float(value) - per * _GLOBAL_MIN[setting["function"]]
+    if global_only and gap > 1e-9:
+        # a strict local minimum (λ_min > 0) with α·λ_max < 2 is a linearly stable fixed point of the
+        # iteration: it attracts an open set of starts, so the failure has positive probability
+        attracting = alpha is not None and lam > 0 and alpha * lam_max < 2
+        cert = Certificate(
+            "stationary-point", margin=gap - 1e-9, margin_of="f(x_T) − (global minimum value) − 1e-9 (the success "
+            "tolerance)", verification="closed-form gradient and Hessian in float64 at the end point; λ_min > 0 "
+            "and α·λ_max < 2 make it a linearly stable fixed point of x ↦ x − α∇f (an open basin of starts)",
+            numbers={"value": float(value), "global_minimum_value": per * _GLOBAL_MIN[setting["function"]],
+                     "lambda_max": lam_max, "alpha": alpha, "alpha_times_lambda_max": None if alpha is None
+                     else alpha * lam_max},
+            hypotheses_met=attracting, grad_norm=gnorm, g_tol=_GD_GRAD_TOL, lambda_min=lam, h_tol=0.0)
+        return Trial("failure", diag, "converged to a strict local minimum that is not global", end["curve"], cert)
     return Trial("success", diag, "converged to a (global) minimum", end["curve"])
 
 
@@ -724,18 +787,14 @@ def _gd_run_factory(global_only: bool):
         x0 = (2 * torch.rand(d, generator=gen, dtype=torch.float64) - 1) * box  # uniform on Ω
         alpha = constants["step_factor"] / _hessian_bound(setting["function"], box)
         end = _gd_cached(setting["function"], tuple(float(v) for v in x0), alpha, _GD_T)
-        trial = _gd_classify(setting, end, global_only)
-        return Trial(trial.outcome, {**trial.diagnostics, "x0": [float(v) for v in x0], "alpha": alpha},
-                     trial.detail, trial.curve)
+        trial = _gd_classify(setting, end, global_only, alpha)
+        return replace(trial, diagnostics={**trial.diagnostics, "x0": [float(v) for v in x0], "alpha": alpha})
 
     def confirm(setting, constants, seed, trial):
         # "as T → ∞": continue from the end point with ten times the budget
         x = torch.tensor(trial.diagnostics["end_point"], dtype=torch.float64)
-        if trial.detail.startswith("the iterates left"):
-            return trial  # divergence is already certified
-        if trial.outcome == "failure" and trial.diagnostics["lambda_min"] > 0:
-            # a critical point with ∇²f ≻ 0 and α < 2/λ_max is an attracting fixed point: already certified
-            return trial
+        if trial.outcome == "failure":
+            return trial  # certified already: proven divergence, or an attracting non-global minimum
         alpha = trial.diagnostics["alpha"]
         # first _GD_FREE steps without the early stop (an end point near a saddle but off its stable manifold
         # escapes: the unstable coordinate grows by ≥ 1.068 per step here, so 1e-16 → O(1) within ~600
@@ -745,9 +804,9 @@ def _gd_run_factory(global_only: bool):
             end = free
         else:
             end = _gd_cached(setting["function"], tuple(float(v) for v in free["x"]), alpha, 10 * _GD_T)
-        again = _gd_classify(setting, end, global_only)
-        return Trial(again.outcome, {**again.diagnostics, "alpha": alpha, "confirmed_after_extra_steps": end["steps"]},
-                     again.detail, again.curve)
+        again = _gd_classify(setting, end, global_only, alpha)
+        return replace(again, diagnostics={**again.diagnostics, "alpha": alpha,
+                                           "confirmed_after_extra_steps": end["steps"]})
 
     return run, confirm
 
@@ -767,9 +826,13 @@ _B6_RUN, _B6_CONFIRM = _gd_run_factory(global_only=True)
 _GD_FINITE = ("Algorithm 1 on M = R^d (Π_M = id) with α = step_factor/L, L = sup_Ω ‖∇²f‖, from x_0 uniform on the "
               "box Ω; stop when ‖∇f‖ ≤ 1e-10 or after 4000 steps; confirm continues 2000 steps without the early "
               "stop (escaping any saddle not exactly on its stable manifold), then up to 40000 more with it. Success: "
-              "the end point is a critical point with λ_min(∇²f) > 0. Failure (genuine): an end point at a "
-              "critical point with λ_min < 0 that persists under the longer run, or iterates that leave every "
-              "bounded set.")
+              "the end point is a critical point with λ_min(∇²f) > 0. Failure (genuine, certified): iterates with a "
+              "coordinate past the radius beyond which the coordinate map provably at least doubles (or grows "
+              "geometrically) — a proven divergence. A critical point with λ_min < 0 that persists is unfinished "
+              "(one start on a stable manifold does not refute 'almost surely').")
+
+_GD_GLOBAL = (" Success also needs f(x_T) within 1e-9 of the global minimum value; a critical point above it with "
+              "λ_min > 0 and α·λ_max < 2 (an attracting fixed point: an open basin of starts) is a certified failure.")
 
 _GD_ASSUMPTIONS = ("f(x, y) = x² − y² + y⁴/4 on Ω = [−2, 2]² (L = 10); f(x) = Σ(x_i² − 1)²/4 on [−1.5, 1.5]^d, "
                    "d ∈ {2, 5} (L = 5.75); g(Ω) ⊆ Ω with g = id − ∇f/(2L) is verified on a grid per setting",)
@@ -804,8 +867,7 @@ corollary_b6 = Claim(
               "as the iteration count T → ∞.",
     kind=Kind.EXPERIMENT, constants={"step_factor": 0.5},
     spec=ExperimentSpec(settings=_GD_SETTINGS, run=_B6_RUN, seeds=20, claimed_rate=1.0, confirm=_B6_CONFIRM,
-                        summarize=_gd_summary, finite_check=_GD_FINITE + " Success also needs f(x_T) within 1e-9 "
-                        "of the global minimum value."),
+                        summarize=_gd_summary, finite_check=_GD_FINITE + _GD_GLOBAL),
     mutants=(Mutant("step-12-over-L", {"step_factor": 12.0}, "α = 1/(2L) → α = 12/L (GD cannot settle at a "
                     "minimum: the step exceeds 2/λ_max(∇²f) there)"),),
     assumptions=_GD_ASSUMPTIONS + ("every local minimum of both functions is global (f = −1, resp. 0)",),
@@ -821,7 +883,7 @@ corollary_b6_control = Claim(
     statement=corollary_b6.statement, kind=Kind.EXPERIMENT, constants={"step_factor": 0.5},
     spec=ExperimentSpec(settings=({"function": "tilted-well", "d": 2, "box": 1.5},), run=_B6_RUN, seeds=20,
                         claimed_rate=1.0, confirm=_B6_CONFIRM, summarize=_gd_summary,
-                        finite_check=_GD_FINITE + " Success needs the global minimum value."),
+                        finite_check=_GD_FINITE + _GD_GLOBAL),
     mutants=(Mutant("step-1-over-4L", {"step_factor": 0.25},
                     "α = 1/(2L) → α = 1/(4L) (the control stays violated with a smaller step)"),),
     reading="a control: the conclusion applied to f(x) = Σ_{i≤2} (x_i² − 1)²/4 + x_i/4 on [−1.5, 1.5]², which "
@@ -947,7 +1009,13 @@ def _b7_trial(setting, constants, seed, eta, T) -> Trial:
     # margins well above float64 rounding of these O(1) closed forms decide genuinely
     if bool(inside[0]):
         return Trial("success", diag, "returned a point of M_ε")
-    return Trial("failure", diag, "returned a point outside M_ε (‖∇L‖ > ε or λ_min(∇²L) < −ε)")
+    margin = max(diag["grad_norm_L"] - eps, -eps - diag["lambda_min_L"])
+    cert = Certificate("exact", margin=margin, margin_of="max(‖∇L‖ − ε, −ε − λ_min(∇²L)) at the returned point",
+                       verification="closed-form gradient and Hessian of L = Σ(x_i² − 1)²/4 in float64 (O(1) terms: "
+                       "rounding ~1e-15, far below the margin); the returned point lies in Ω where the hypotheses "
+                       "were verified", numbers={"returned": diag["returned"], "grad_norm_L": diag["grad_norm_L"],
+                                                 "lambda_min_L": diag["lambda_min_L"], "eps": eps})
+    return Trial("failure", diag, "returned a point outside M_ε (‖∇L‖ > ε or λ_min(∇²L) < −ε)", certificate=cert)
 
 
 def _b7_run(setting, constants, seed, *, device, dtype):

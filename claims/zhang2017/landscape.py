@@ -15,7 +15,7 @@ from checks.domain import Choice, Domain, Float, Int
 from checks.fast import zhang2017_common as fast_common
 from checks.fast import zhang2017_landscape as fast
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
-from checks.specs import ExperimentSpec, PointwiseSpec, SymbolicOutcome, SymbolicSpec, Trial
+from checks.specs import Certificate, ExperimentSpec, PointwiseSpec, SymbolicOutcome, SymbolicSpec, Trial
 from reference import zhang2017_landscape as ref
 
 from ._common import PAPER
@@ -720,6 +720,22 @@ def _worth_rerunning(trial: Trial) -> bool:
     return trial.outcome == "unfinished" and trial.diagnostics.get("steps", 0) >= GD_STEPS
 
 
+def _strict_minimum_certificate(diag: dict, margin: float, margin_of: str) -> Certificate:
+    """The Newton-polished end point as a certified strict local minimum of the reduced loss (free learners)."""
+    scale = diag["newton_lambda_scale"]
+    return Certificate(
+        "stationary-point", margin=margin, margin_of=margin_of,
+        verification="Newton-polished end point; gradient and Hessian of the reduced loss recomputed by autograd in "
+        f"float64 there: ‖∇L‖ ≤ {CRITICAL_TOL:g}·(1 + max|λ|), λ_min > {CURVATURE_TOL:g}·max|λ| (strict), the polish "
+        f"moved by ≤ {NEWTON_MAX_MOVE} (the run's basin)",
+        numbers={"loss": diag.get("loss"), "newton_moved": diag["newton_moved"], "lambda_scale": scale,
+                 "min_separation": diag.get("min_separation"),
+                 "min_distance_to_charge": diag.get("min_distance_to_charge")},
+        hypotheses_met=diag["newton_lambda_min"] > CURVATURE_TOL * scale,
+        grad_norm=diag["newton_grad_norm"], g_tol=CRITICAL_TOL * (1 + scale), lambda_min=diag["newton_lambda_min"],
+        h_tol=0.0)
+
+
 # --- Corollary 3.4: no strict local minimum with distinct, unmatched θ_i --------------------------------
 
 def _corollary_trial(diag: dict, curve) -> Trial:
@@ -731,8 +747,10 @@ def _corollary_trial(diag: dict, curve) -> Trial:
                   "saddle": "certified critical point with negative curvature: not a strict local minimum"}[state]
         return Trial("success", diag, detail, curve)
     if state == "strict-minimum" and diag["min_separation"] > CAPTURE and diag["min_distance_to_charge"] > CAPTURE:
+        cert = _strict_minimum_certificate(diag, min(diag["min_separation"], diag["min_distance_to_charge"]) - CAPTURE,
+                                           "min(separation of the θ_i, distance to the charges) − capture radius")
         return Trial("failure", diag, "certified strict local minimum (Newton-polished ∇ ≈ 0, λ_min > 0) with distinct "
-                     "θ_i not all matched to the w_j: the hypotheses hold and the conclusion fails", curve)
+                     "θ_i not all matched to the w_j: the hypotheses hold and the conclusion fails", curve, cert)
     return Trial("unfinished", diag, f"end point {state}: neither matched nor certified", curve)
 
 
@@ -799,8 +817,16 @@ def _assumption_trial(diag: dict, curve) -> Trial:
     if state == "strict-minimum" and diag["loss"] > 0:
         return Trial("success", diag, "certified strict local minimum of the active learners with L > 0 = inf L "
                      "(L ≥ 0 for these signs and L → 0 as the learners leave): a spurious local minimum", curve)
-    if state in ("matched", "escaped"):
-        return Trial("failure", diag, f"the constructed start did not produce a spurious minimum ({state})", curve)
+    if state == "matched":
+        # captured: a learner within the capture radius of a charge with a_i = −b_j, where the pair term −2Φ → −∞
+        # pulls it in (an absorbing state: L is unbounded below there, no local minimum nearby)
+        cert = Certificate("counterexample-state", margin=1.0, margin_of="number of learners captured by a charge "
+                           "(≥ 1: the start did not produce a spurious minimum)",
+                           verification=f"the run ended with learners at distance ≤ {CAPTURE} of charges with "
+                           "a_i = −b_j (capture: attracted into the singularity of Φ)",
+                           numbers={"matched": diag["matched"], "loss": diag.get("loss")})
+        return Trial("failure", diag, "the constructed start did not produce a spurious minimum (captured)", curve,
+                     cert)
     return Trial("unfinished", diag, f"end point {state}", curve)
 
 
@@ -848,7 +874,11 @@ def _theorem_trial(diag: dict, curve) -> Trial:
     if state == "matched":
         return Trial("success", diag, "every θ_i captured by a distinct w_j: θ_i = w_π(i)", curve)
     if state == "strict-minimum":
-        return Trial("failure", diag, "certified local minimum (Def. 3.2, λ_min > 0) that is not a matching", curve)
+        cert = _strict_minimum_certificate(diag, diag["min_distance_to_charge"] - CAPTURE,
+                                           "distance of the free learners to the charges − capture radius (not a "
+                                           "matching)")
+        return Trial("failure", diag, "certified local minimum (Def. 3.2, λ_min > 0) that is not a matching", curve,
+                     cert)
     return Trial("unfinished", diag, f"end point {state}", curve)
 
 
@@ -1218,8 +1248,15 @@ def _printed_hypotheses_run(setting, constants, seed, *, device, dtype, steps: i
     diag = {"loss_end": end_value, "loss_at_matching": matched_value, "loss_after_further_translation": further,
             "norm_end": float(theta.norm()), "norm_start": float(theta0.norm()), "alpha": alpha, "steps": steps}
     if end_value < matched_value and further < end_value and float(theta.norm()) > 10 * float(theta0.norm()):
+        cert = Certificate(
+            "divergence", margin=matched_value - end_value, margin_of="L at a matching − L at the end point",
+            verification="exact structure of (9) for Φ = 1 + ‖θ − w‖²: L = −2|S|² + 4S·Σw + const with S = Σθ_i, "
+            "unbounded below along a common translation (so no global minimum exists); float64 values: L fell "
+            f"below every matching's value and decreases further along the translation ({further:.4g} < "
+            f"{end_value:.4g})", numbers={"loss_end": end_value, "loss_at_matching": matched_value,
+                                          "loss_after_further_translation": further})
         return Trial("failure", diag, "the iterates diverge with L below its value at every matching and L → −∞ "
-                     "along a common translation: no global minimum exists to converge to", curve)
+                     "along a common translation: no global minimum exists to converge to", curve, cert)
     if float((theta[:, None, :] - w[None, :, :]).norm(dim=-1).min(1).values.max()) < CAPTURE:
         return Trial("success", diag, "converged to a matching", curve)
     return Trial("unfinished", diag, "neither matched nor certified divergent", curve)
