@@ -303,7 +303,11 @@ class ExperimentSpec:
 
     settings: tuple[Mapping[str, Any], ...]
     run: Callable[..., Trial]
-    seeds: int = 20  # runs per setting at the default budget (scaled by the budget, at least 3)
+    seeds: int = 20  # runs per setting at the default budget (scaled by the budget, at least min_runs)
+    # Runs per setting at every budget. Where a fraction of runs cannot be finished in finite time (the verdict is
+    # then INCONCLUSIVE), few runs would make "every run finished" (HOLDS) a matter of luck: enough runs at every
+    # budget make the verdict the same at smoke and default and at every seed. Give the reason in finite_check.
+    min_runs: int = 3
     claimed_rate: float = 1.0
     confirm: Callable[..., Trial] | None = None
     summarize: Callable[[list], Mapping[str, Any]] | None = None

@@ -40,7 +40,7 @@ def n_statistical_tests(spec: ExperimentSpec) -> int:
 
 
 def seeds_for(ctx: CheckContext, spec: ExperimentSpec) -> int:
-    return max(3, int(round(spec.seeds * ctx.budget.mc_scale)))
+    return max(spec.min_runs, int(round(spec.seeds * ctx.budget.mc_scale)))
 
 
 def run_seed(run_seed_base: int, setting_index: int, replicate: int) -> int:
