@@ -76,7 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
                     help="parallel worker processes per run (default: the number of cores, at most 4)")
     sw.add_argument("--format", choices=("table", "json"), default="table")
-    sw.add_argument("--out", default=None, help="also write sweep.json, sweep.md and index.html to this directory")
+    sw.add_argument("--out", default=None, help="also write sweep.json, sweep.md, index.html and each run's "
+                    "results.json (runs/BACKEND/seed-N/) to this directory")
     sw.add_argument("--verbose", action="store_true", help="list every claim in the table, not only the "
                     "unstable and unexpected ones")
     sw.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -271,13 +272,13 @@ def cmd_run(args) -> int:
 
 
 def cmd_sweep(args) -> int:
+    from . import sweep as sw
     from .runner import select
-    from .sweep import SweepError, parse_backends, parse_seeds, print_progress, render_table, sweep, write_outputs
 
     try:
-        seeds = parse_seeds(args.seeds)
-        backends = parse_backends(args.backend)
-    except SweepError as exc:
+        seeds = sw.parse_seeds(args.seeds)
+        backends = sw.parse_backends(args.backend)
+    except sw.SweepError as exc:
         raise UsageError(str(exc)) from None
     budget = _budget(args.budget)
     reg = _claims_module()
@@ -292,16 +293,26 @@ def cmd_sweep(args) -> int:
     if not args.quiet:
         print(f"sweeping {len(chosen)} claims · budget {budget.name} · {len(seeds)} seed(s) · backends "
               f"{', '.join(b.label for b in backends)} · jobs {args.jobs}", file=sys.stderr)
-    record = sweep(chosen, seeds=seeds, backends=backends, budget=budget, jobs=args.jobs,
-                   progress=None if args.quiet else print_progress)
+    on_run = None
     if args.out:
-        write_outputs(record, args.out, {c.id: c for c in chosen})
+        from .report import write_results
+
+        def on_run(rec) -> None:  # each run's results.json as it finishes: `claims report` / `claims diff` read it
+            write_results(rec, sw.run_dir(args.out, rec.backend, rec.seed))
+
+    record = sw.sweep(chosen, seeds=seeds, backends=backends, budget=budget, jobs=args.jobs,
+                      progress=None if args.quiet else sw.print_progress, on_run=on_run)
+    if args.out:
+        sw.write_outputs(record, args.out, {c.id: c for c in chosen})
     if args.format == "json":
         print(json.dumps(record.to_json(), indent=1, allow_nan=False))
     else:
-        print(render_table(record, verbose=args.verbose))
+        print(sw.render_table(record, verbose=args.verbose))
         if args.out:
-            print(f"report: {args.out}/index.html  (also sweep.md, sweep.json)")
+            print(f"report: {args.out}/index.html  (also sweep.md, sweep.json, runs/BACKEND/seed-N/results.json)")
+    if record.interrupted:
+        print("claims: interrupted; the table covers the finished runs", file=sys.stderr)
+        return 130
     return 0 if record.ok else 1
 
 

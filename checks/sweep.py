@@ -38,14 +38,18 @@ from .model import Claim, Verdict
 from .result import jsonable
 
 __all__ = ["ClaimSweep", "RunSummary", "SweepError", "SweepRecord", "classify", "parse_backends",
-           "parse_seeds", "render_markdown", "render_table", "sweep", "write_outputs"]
+           "parse_seeds", "render_markdown", "render_table", "run_dir", "sweep", "write_outputs"]
 
 #: Seeds seed numpy's legacy generators among others, which take 0 ≤ seed < 2**32.
 MAX_SEED = 2**32 - 1
 #: One letter per verdict for the compact verdict-by-seed strings of the table and the Markdown.
-LETTER = {"PROVED": "P", "HOLDS": "H", "VIOLATED": "V", "INCONCLUSIVE": "I", "ERROR": "E", "SKIPPED": "S"}
+LETTER = {"PROVED": "P", "HOLDS": "H", "VIOLATED": "V", "INCONCLUSIVE": "I", "ERROR": "E", "SKIPPED": "S",
+          "MISSING": "-"}
 STATUS_ORDER = ("unexpected", "unstable", "skipped", "stable")  # the order of the tables
 SKIPPED = Verdict.SKIPPED.value
+#: Not a verdict: a run of the sweep that has no result for the claim (e.g. a run cut short). It makes the claim
+#: unstable — one verdict "across every seed" needs a verdict at every seed — but never unexpected.
+MISSING = "MISSING"
 
 
 class SweepError(ValueError):
@@ -205,6 +209,41 @@ class SweepRecord:
     runs: list[RunSummary] = field(default_factory=list)
     claims: list[ClaimSweep] = field(default_factory=list)
     seconds: float = 0.0
+    interrupted: bool = False  # the sweep was stopped (SIGINT, or a run that says it was interrupted)
+
+    def add(self, rec: Any) -> RunSummary:
+        """Fold one run record (``checks.runner.RunRecord``) in: its verdicts and tightest margins per claim.
+
+        A claim absent from this run, or absent from earlier runs, is MISSING there."""
+        index = {c.id: c for c in self.claims}
+        unexpected = 0
+        for r in rec.claims:
+            c = index.get(r.id)
+            if c is None:
+                c = index[r.id] = ClaimSweep(r.id, r.kind, list(r.expected))
+                self.claims.append(c)
+                for earlier in self.runs:
+                    c.verdicts.setdefault(earlier.backend, {})[earlier.seed] = MISSING
+                    c.margins.setdefault(earlier.backend, {})[earlier.seed] = None
+            c.verdicts.setdefault(rec.backend, {})[rec.seed] = r.verdict.value
+            c.margins.setdefault(rec.backend, {})[rec.seed] = _margin(r.evidence.get("tightest_margin"))
+            if r.verdict.value != SKIPPED and not r.as_expected:
+                c.unexpected_at.append((rec.backend, rec.seed))
+                unexpected += 1
+        present = {r.id for r in rec.claims}
+        for c in self.claims:
+            if c.id not in present:
+                c.verdicts.setdefault(rec.backend, {})[rec.seed] = MISSING
+                c.margins.setdefault(rec.backend, {})[rec.seed] = None
+        summary = RunSummary(rec.backend, int(rec.seed), float(rec.seconds), str(getattr(rec, "run_id", "")),
+                             dict(sorted(Counter(r.verdict.value for r in rec.claims).items())), unexpected)
+        self.runs.append(summary)
+        self.seconds += summary.seconds
+        if rec.backend not in self.backends:
+            self.backends.append(rec.backend)
+        if rec.seed not in self.seeds:
+            self.seeds = sorted([*self.seeds, rec.seed])
+        return summary
 
     def ordered(self) -> list[ClaimSweep]:
         """Unexpected first, then unstable, skipped, stable; by id within each."""
@@ -222,7 +261,7 @@ class SweepRecord:
 
     def to_json(self) -> dict[str, Any]:
         return {"sweep": {"seeds": self.seeds, "budget": self.budget, "backends": self.backends,
-                          "seconds": round(self.seconds, 3)},
+                          "seconds": round(self.seconds, 3), "interrupted": self.interrupted},
                 "summary": {**self.counts(), "ok": self.ok},
                 "runs": [r.to_json() for r in self.runs],
                 "claims": [c.to_json(self.seeds) for c in self.ordered()]}
@@ -236,23 +275,8 @@ def classify(records: Iterable[Any], *, seeds: Sequence[int] | None = None, budg
     seeds = list(seeds) if seeds is not None else sorted({r.seed for r in records})
     backends = list(backends) if backends is not None else list(dict.fromkeys(r.backend for r in records))
     out = SweepRecord(seeds=seeds, budget=budget or (records[0].budget if records else ""), backends=backends)
-    by_id: dict[str, ClaimSweep] = {}
     for rec in records:
-        verdicts = Counter(r.verdict.value for r in rec.claims)
-        unexpected = 0
-        for r in rec.claims:
-            c = by_id.get(r.id)
-            if c is None:
-                c = by_id[r.id] = ClaimSweep(r.id, r.kind, list(r.expected))
-            c.verdicts.setdefault(rec.backend, {})[rec.seed] = r.verdict.value
-            c.margins.setdefault(rec.backend, {})[rec.seed] = _margin(r.evidence.get("tightest_margin"))
-            if r.verdict.value != SKIPPED and not r.as_expected:
-                c.unexpected_at.append((rec.backend, rec.seed))
-                unexpected += 1
-        out.runs.append(RunSummary(rec.backend, rec.seed, float(rec.seconds), str(getattr(rec, "run_id", "")),
-                                   dict(sorted(verdicts.items())), unexpected))
-    out.claims = list(by_id.values())
-    out.seconds = sum(r.seconds for r in out.runs)
+        out.add(rec)
     return out
 
 
@@ -262,28 +286,43 @@ def progress_line(summary: RunSummary) -> str:
             + (f" · {summary.unexpected} unexpected" if summary.unexpected else "") + f" · {summary.seconds:.1f} s")
 
 
+def run_dir(out_dir: str | Path, backend: str, seed: int) -> Path:
+    """Where ``--out`` keeps one run's results.json (``claims report`` / ``claims diff`` read it)."""
+    return Path(out_dir) / "runs" / backend / f"seed-{seed}"
+
+
 def sweep(claims: Sequence[Claim], *, seeds: Sequence[int], backends: Sequence[Backend], budget: Budget,
           jobs: int = 1, progress: Callable[[str], None] | None = None,
-          run: Callable[..., Any] | None = None) -> SweepRecord:
+          on_run: Callable[[Any], None] | None = None, run: Callable[..., Any] | None = None) -> SweepRecord:
     """Run ``claims`` at every backend × seed and classify the results.
 
-    ``run`` defaults to ``checks.runner.run`` and is called as ``run(claims, budget=, backend=, seed=, jobs=)``;
-    ``progress`` receives one line per finished (backend, seed) run.
+    ``run`` defaults to ``checks.runner.run`` and is called as ``run(claims, budget=, backend=, seed=, jobs=)``.
+    An interrupt (KeyboardInterrupt, or a run record marked ``interrupted``) ends the sweep early: the record
+    returned holds the finished runs and ``interrupted=True``.
+    Each run record is handed to ``on_run`` (e.g. to write its results.json) and folded into the sweep, then
+    dropped: a sweep holds verdicts and margins, not every run's evidence. ``progress`` receives one line per
+    finished (backend, seed) run.
     """
     if run is None:
         from .runner import run
-    records = []
+    out = SweepRecord(seeds=list(seeds), budget=budget.name, backends=[b.label for b in backends])
     start = time.perf_counter()
-    for b in backends:
-        for seed in seeds:
-            t0 = time.perf_counter()
-            rec = run(claims, budget=budget, backend=b, seed=seed, jobs=jobs)
-            if not rec.seconds:  # a runner that does not time itself: the sweep's clock
-                rec.seconds = time.perf_counter() - t0
-            records.append(rec)
-            if progress:
-                progress(progress_line(classify([rec], budget=budget.name).runs[0]))
-    out = classify(records, seeds=seeds, budget=budget.name, backends=[b.label for b in backends])
+    try:
+        for b in backends:
+            for seed in seeds:
+                t0 = time.perf_counter()
+                rec = run(claims, budget=budget, backend=b, seed=seed, jobs=jobs)
+                if not rec.seconds:  # a runner that does not time itself: the sweep's clock
+                    rec.seconds = time.perf_counter() - t0
+                if on_run:
+                    on_run(rec)
+                out.add(rec)
+                if progress:
+                    progress(progress_line(out.runs[-1]))
+                if getattr(rec, "interrupted", False):  # the runner caught the interrupt and returned what it had
+                    raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        out.interrupted = True  # the caller still writes what finished; runs not started are simply absent
     out.seconds = time.perf_counter() - start
     return out
 
@@ -310,6 +349,7 @@ def summary_line(record: SweepRecord) -> str:
     k = record.counts()
     line = (f"{k['claims']} claims · {k['stable']} stable · {k['unstable']} unstable · {k['unexpected']} unexpected"
             + (f" · {k['skipped']} skipped everywhere" if k["skipped"] else "")
+            + (" · INTERRUPTED" if record.interrupted else "")
             + f" · {len(record.runs)} runs ({len(record.backends)} backend(s) × {len(record.seeds)} seed(s), "
             f"budget {record.budget}) · {record.seconds:.1f} s")
     return line
@@ -383,7 +423,7 @@ def render_markdown(record: SweepRecord) -> str:
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for c in record.ordered():
         row = [f"`{c.id}`", f"**{c.status}**" if c.status in ("unexpected", "unstable") else c.status,
-               "\\|".join(c.expected), _seen_text(c)]
+               "|".join(c.expected), _seen_text(c)]
         for b in record.backends:
             row += [f"`{c.seed_string(b, record.seeds)}`", margin_text(c, b)]
         lines.append("| " + " | ".join(_md(x) if not x.startswith("`") else x for x in row) + " |")

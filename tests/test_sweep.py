@@ -11,6 +11,7 @@ import pytest
 import checks.runner
 from checks.cli import main
 from checks.model import Verdict
+from checks.report import read_results
 from checks.report.sweep_html import render_sweep_html
 from checks.result import Result
 from checks.runner import RunRecord
@@ -21,6 +22,7 @@ from checks.sweep import (
     parse_seeds,
     render_markdown,
     render_table,
+    run_dir,
 )
 
 SUPPORTING = ["HOLDS", "PROVED"]
@@ -117,6 +119,15 @@ def test_stability_classification():
     assert [c.id for c in sweep.ordered()][:4] == ["p/wrong", "p/flaky", "p/half-skipped", "p/noisy"]
 
 
+def test_a_claim_missing_from_a_run_is_unstable():
+    full = {"p/a": ("HOLDS", SUPPORTING, 0.1), "p/b": ("HOLDS", SUPPORTING, 0.1)}
+    sweep = classify([_record("torch-cpu-float64", 1, {"p/a": full["p/a"]}), _record("torch-cpu-float64", 2, full)])
+    by_id = {c.id: c for c in sweep.claims}
+    assert by_id["p/a"].status == "stable"
+    assert by_id["p/b"].status == "unstable" and by_id["p/b"].as_expected
+    assert by_id["p/b"].seed_string("torch-cpu-float64", [1, 2]) == "-H"
+
+
 def test_margin_ranges_and_json():
     sweep = _synthetic()
     by_id = {c.id: c for c in sweep.claims}
@@ -153,7 +164,7 @@ def test_table_lists_unstable_in_full_and_stable_in_summary():
 def test_markdown_and_html_have_the_stability_column():
     sweep = _synthetic()
     md = render_markdown(sweep)
-    assert "| claim | stability |" in md and "**unstable**" in md
+    assert "| claim | stability |" in md and "**unstable**" in md and "| HOLDS\\|PROVED |" in md
     assert md.index("p/wrong") < md.index("p/flaky") < md.index("p/steady")
     page = render_sweep_html(sweep)
     assert "<th>stability</th>" in page and "http" not in page.replace("https://", "").split("<body>")[0]
@@ -202,6 +213,10 @@ def test_planted_unstable_claim_exits_1(monkeypatch, capsys, tmp_path):
     data = json.loads((tmp_path / "sweep.json").read_text())
     assert data["claims"][0]["id"] == "daniely2023/lemma-2.2" and data["claims"][0]["status"] == "unstable"
     assert (tmp_path / "sweep.md").exists() and "<th>stability</th>" in (tmp_path / "index.html").read_text()
+    for backend in ("torch-cpu-float64", "reference"):  # each run's results.json, readable by `claims report`
+        for seed in (1, 2, 3):
+            run = read_results(run_dir(tmp_path, backend, seed))
+            assert (run.backend, run.seed) == (backend, seed)
 
 
 def test_planted_unexpected_claim_exits_1_and_clean_sweep_exits_0(monkeypatch, capsys):
@@ -213,6 +228,23 @@ def test_planted_unexpected_claim_exits_1_and_clean_sweep_exits_0(monkeypatch, c
     monkeypatch.setattr(checks.runner, "run", _fake_run())
     assert main(["sweep", "--seeds", "1,2", "--paper", "daniely2023", "--quiet"]) == 0
     assert "0 unstable · 0 unexpected" in capsys.readouterr().out
+
+
+def test_interrupt_keeps_the_finished_runs(monkeypatch, capsys, tmp_path):
+    fake = _fake_run()
+
+    def run(claims, **kw):
+        if kw["seed"] == 2:
+            raise KeyboardInterrupt
+        return fake(claims, **kw)
+
+    monkeypatch.setattr(checks.runner, "run", run)
+    assert main(["sweep", "--seeds", "1-3", "--paper", "daniely2023", "--out", str(tmp_path)]) == 130
+    out, err = capsys.readouterr()
+    assert "INTERRUPTED" in out and "interrupted" in err
+    data = json.loads((tmp_path / "sweep.json").read_text())
+    assert data["sweep"]["interrupted"] is True and [r["seed"] for r in data["runs"]] == [1]
+    assert (tmp_path / "index.html").exists() and not run_dir(tmp_path, "torch-cpu-float64", 2).exists()
 
 
 @pytest.mark.parametrize("args, fragment", [

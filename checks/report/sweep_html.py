@@ -90,7 +90,9 @@ def render_sweep_html(record: SweepRecord, claims_by_id: dict[str, Any] | None =
                  "which it is SKIPPED at every seed — it cannot run that kind — is left out and marked), "
                  "<b>unexpected</b> when some verdict is not one the registry expects. Each seed cell is one "
                  "letter: P PROVED, H HOLDS, V VIOLATED, I INCONCLUSIVE, E ERROR, S SKIPPED; hover for the seed "
-                 "and its tightest margin.</p>")
+                 "and its tightest margin. Where the sweep was written with <code>--out</code>, each run's "
+                 "results.json is in <code>runs/BACKEND/seed-N/</code> (<code>claims report</code> renders it, "
+                 "<code>claims diff</code> compares two).</p>")
     parts.append("<div class=filters>stability <select id=fs onchange=applyFilters()><option value=''>all</option>"
                  + "".join(f"<option>{s}</option>" for s in STATUS_ORDER)
                  + "</select> search <input id=q oninput=applyFilters()> showing <span id=shown>"
