@@ -263,9 +263,21 @@ def test_bad_input_is_one_line_and_exit_2(args, fragment, capsys, monkeypatch):
     assert fragment in err and len(err.strip().splitlines()) == 1
 
 
+def test_real_sweep_skips_experiments_on_the_reference_backend(capsys):
+    """The real runner, in-process: an experiment cannot run on the reference backend; that is shown, not failed."""
+    assert main(["sweep", "--seeds", "1-2", "--paper", "daniely2023", "--kind", "experiment", "--backend", "reference",
+                 "--jobs", "1", "--format", "json", "--quiet"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["skipped"] == data["summary"]["claims"] > 0
+    for c in data["claims"]:
+        assert c["status"] == "skipped" and c["backends"]["reference"]["verdicts"] == {"1": "SKIPPED", "2": "SKIPPED"}
+
+
 def test_real_small_sweep_through_the_cli(tmp_path):
+    # rate claims: the quickest kind at smoke budget (well under a second for daniely2023's), so this test is
+    # mostly the interpreter's start-up
     proc = subprocess.run([sys.executable, "-m", "checks.cli", "sweep", "--seeds", "1-2", "--budget", "smoke",
-                           "--paper", "daniely2023", "--kind", "identity", "--jobs", "1", "--format", "json",
+                           "--paper", "daniely2023", "--kind", "rate", "--jobs", "1", "--format", "json",
                            "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert proc.returncode in (0, 1), proc.stderr
     data = json.loads(proc.stdout)
