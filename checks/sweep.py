@@ -341,6 +341,15 @@ def margin_text(c: ClaimSweep, backend: str) -> str:
     return _num(rng[0]) if rng[0] == rng[1] else f"{_num(rng[0])} … {_num(rng[1])}"
 
 
+def unexpected_text(c: ClaimSweep) -> str:
+    """Where a claim's verdict was not as expected, grouped by backend: 'torch-cpu-float64 seeds 2, 5; ...'."""
+    by_backend: dict[str, list[int]] = {}
+    for b, seed in c.unexpected_at:
+        by_backend.setdefault(b, []).append(seed)
+    return "; ".join(f"{b} seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))}"
+                     for b, seeds in by_backend.items())
+
+
 def _seen_text(c: ClaimSweep) -> str:
     return ", ".join(f"{v} {n}" for v, n in sorted(c.verdicts_seen().items()))
 
@@ -390,7 +399,7 @@ def render_table(record: SweepRecord, *, verbose: bool = False) -> str:
             if c.status in ("unexpected", "unstable"):
                 detail = f"{'':<10} {'':<{width}}  seen: {_seen_text(c)}"
                 if c.unexpected_at:
-                    detail += "; unexpected at " + ", ".join(f"{b} seed {s}" for b, s in c.unexpected_at)
+                    detail += "; unexpected at " + unexpected_text(c)
                 lines.append(detail)
     elif record.claims:
         lines.append("no unstable or unexpected claim")

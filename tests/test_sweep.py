@@ -156,7 +156,8 @@ def test_table_lists_unstable_in_full_and_stable_in_summary():
     assert "p/steady" not in table and "stable and as expected: 3 claims" in table
     assert "7 claims · 3 stable · 3 unstable · 1 unexpected" in table
     assert "time reference: seed 1 2.5 s, seed 2 3.5 s, seed 3 4.5 s" in table
-    assert "HIH" in table and "unexpected at torch-cpu-float64 seed 2, reference seed 2" in table  # p/flaky
+    assert "HIH" in table and "unexpected at torch-cpu-float64 seed 2; reference seed 2" in table  # p/flaky
+    assert "unexpected at torch-cpu-float64 seeds 1, 2, 3; reference seeds 1, 2, 3" in table  # p/wrong
     verbose = render_table(sweep, verbose=True)
     assert "p/steady" in verbose and "SSS" in verbose  # p/exp on the reference backend
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..sweep import LETTER, STATUS_ORDER, ClaimSweep, SweepRecord, margin_text, summary_line, times_text
+from ..sweep import (
+    LETTER,
+    STATUS_ORDER,
+    ClaimSweep,
+    SweepRecord,
+    margin_text,
+    summary_line,
+    times_text,
+    unexpected_text,
+)
 from .graph import COLOURS
 from .html import _CSS, _e
 
@@ -59,8 +68,7 @@ def _seed_cells(c: ClaimSweep, backend: str, seeds: list[int]) -> str:
 
 def _row(c: ClaimSweep, record: SweepRecord, claim: Any) -> str:
     seen = ", ".join(f"{v} {n}" for v, n in sorted(c.verdicts_seen().items()))
-    where = ("<br><small>unexpected at " + ", ".join(f"{_e(b)} seed {s}" for b, s in c.unexpected_at)
-             + "</small>") if c.unexpected_at else ""
+    where = f"<br><small>unexpected at {_e(unexpected_text(c))}</small>" if c.unexpected_at else ""
     statement = f"<br><small>{_e(claim.label)} · {_e(claim.statement)}</small>" if claim is not None else ""
     cells = "".join(f"<td>{_seed_cells(c, b, record.seeds)}</td><td class=m>{_e(margin_text(c, b))}</td>"
                     for b in record.backends)
