@@ -253,7 +253,9 @@ class SweepRecord:
         """Claims by status; the statuses are disjoint, so the counts add up to the number of claims."""
         status = Counter(c.status for c in self.claims)
         return {"claims": len(self.claims), **{s: status.get(s, 0) for s in ("stable", "unstable", "unexpected",
-                                                                                 "skipped")}}
+                                                                                 "skipped")},
+                # not a status of its own: unstable claims that are also unexpected at some seed or backend
+                "unstable_and_unexpected_somewhere": sum(not c.stable and not c.as_expected for c in self.claims)}
 
     @property
     def ok(self) -> bool:
@@ -356,7 +358,9 @@ def _seen_text(c: ClaimSweep) -> str:
 
 def summary_line(record: SweepRecord) -> str:
     k = record.counts()
-    line = (f"{k['claims']} claims · {k['stable']} stable · {k['unstable']} unstable · {k['unexpected']} unexpected"
+    both = k["unstable_and_unexpected_somewhere"]
+    line = (f"{k['claims']} claims · {k['stable']} stable · {k['unstable']} unstable"
+            + (f" ({both} of them unexpected at some seed)" if both else "") + f" · {k['unexpected']} unexpected"
             + (f" · {k['skipped']} skipped everywhere" if k["skipped"] else "")
             + (" · INTERRUPTED" if record.interrupted else "")
             + f" · {len(record.runs)} runs ({len(record.backends)} backend(s) × {len(record.seeds)} seed(s), "
