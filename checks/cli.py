@@ -1,4 +1,4 @@
-"""The ``claims`` command: list, show, check, run (the main job), report, diff and history.
+"""The ``claims`` command: list, show, check, run (the main job), sweep, report, diff and history.
 
 Exit status: 0 when every verdict is the one the registry expects (recorded errata expect VIOLATED);
 1 when any verdict differs; 2 on bad usage (unknown id, paper, kind, backend; a parameter outside a
@@ -63,6 +63,24 @@ def _parser() -> argparse.ArgumentParser:
                     help=f"SQLite database every run is appended to (default: OUT/{HISTORY_NAME})")
     rn.add_argument("--no-history", action="store_true", help="do not append this run to the history database")
     rn.add_argument("--no-plots", action="store_true", help="skip the matplotlib plots (faster reports)")
+
+    sw = sub.add_parser("sweep", help="run the selection at every seed and backend; per claim: is its verdict stable "
+                        "and as expected (exit 1 if not)")
+    sw.add_argument("--seeds", required=True, help="seeds: ranges and lists such as 1-10, 1,4,7 or 0-2,9")
+    sw.add_argument("--budget", default="smoke", help=f"one of {', '.join(BUDGETS)} (default smoke)")
+    sw.add_argument("--backend", action="append", metavar="BACKEND",
+                    help="torch-cpu[-float32|-float64], torch-cuda[-float32|-float64] or reference; repeatable "
+                    "(default torch-cpu float64)")
+    sw.add_argument("--paper")
+    sw.add_argument("--kind")
+    sw.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                    help="parallel worker processes per run (default: the number of cores, at most 4)")
+    sw.add_argument("--format", choices=("table", "json"), default="table")
+    sw.add_argument("--out", default=None, help="also write sweep.json, sweep.md, index.html and each run's "
+                    "results.json (runs/BACKEND/seed-N/) to this directory")
+    sw.add_argument("--verbose", action="store_true", help="list every claim in the table, not only the "
+                    "unstable and unexpected ones")
+    sw.add_argument("--quiet", action="store_true", help="no progress lines")
 
     df = sub.add_parser("diff", help="compare two runs: verdict changes, margin changes beyond noise, new/removed")
     df.add_argument("run_a", help="a run id (or unique prefix) in the history database, or a results directory")
@@ -253,6 +271,51 @@ def cmd_run(args) -> int:
     return 0 if record.all_as_expected else 1
 
 
+def cmd_sweep(args) -> int:
+    from . import sweep as sw
+    from .runner import select
+
+    try:
+        seeds = sw.parse_seeds(args.seeds)
+        backends = sw.parse_backends(args.backend)
+    except sw.SweepError as exc:
+        raise UsageError(str(exc)) from None
+    budget = _budget(args.budget)
+    reg = _claims_module()
+    try:
+        chosen = select(reg.by_paper(args.paper) if args.paper else reg.all_claims(), kind=args.kind)
+    except (reg.UnknownClaim, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    if not chosen:
+        raise UsageError("no claim matches the selection")
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    if not args.quiet:
+        print(f"sweeping {len(chosen)} claims · budget {budget.name} · {len(seeds)} seed(s) · backends "
+              f"{', '.join(b.label for b in backends)} · jobs {args.jobs}", file=sys.stderr)
+    on_run = None
+    if args.out:
+        from .report import write_results
+
+        def on_run(rec) -> None:  # each run's results.json as it finishes: `claims report` / `claims diff` read it
+            write_results(rec, sw.run_dir(args.out, rec.backend, rec.seed))
+
+    record = sw.sweep(chosen, seeds=seeds, backends=backends, budget=budget, jobs=args.jobs,
+                      progress=None if args.quiet else sw.print_progress, on_run=on_run)
+    if args.out:
+        sw.write_outputs(record, args.out, {c.id: c for c in chosen})
+    if args.format == "json":
+        print(json.dumps(record.to_json(), indent=1, allow_nan=False))
+    else:
+        print(sw.render_table(record, verbose=args.verbose))
+        if args.out:
+            print(f"report: {args.out}/index.html  (also sweep.md, sweep.json, runs/BACKEND/seed-N/results.json)")
+    if record.interrupted:
+        print("claims: interrupted; the table covers the finished runs", file=sys.stderr)
+        return 130
+    return 0 if record.ok else 1
+
+
 def _load_run(ref: str, history: str):
     """A run from a results directory / results.json, else by id (or prefix) from the history database."""
     from .history import HistoryError, load_run
@@ -338,7 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     handlers = {"list": cmd_list, "show": cmd_show, "check": cmd_check, "run": cmd_run, "report": cmd_report,
-                "diff": cmd_diff, "history": cmd_history}
+                "diff": cmd_diff, "history": cmd_history, "sweep": cmd_sweep}
     try:
         return handlers[args.command](args)
     except UsageError as exc:
