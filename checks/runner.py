@@ -194,6 +194,10 @@ def run(claims: Sequence[Claim], *, budget: Budget, backend: Backend, seed: int 
         if progress:
             progress(finished, len(claims), result)
 
+    if plots:  # import matplotlib once here: forked workers inherit it (importing it in each costs ~1 s)
+        from .report.plots import _pyplot
+
+        _pyplot()
     config = WorkerConfig(budget.name, backend.name, backend.dtype_name, seed, alpha, limit, plots)
     tasks = [Task(c.id, tuple(sorted(v.value for v in c.expected_verdicts)), c.kind.value) for c in todo]
     with _stop_on_signals() as caught:

@@ -114,6 +114,11 @@ def run_task(task: Task, config: WorkerConfig) -> Result:
     return result
 
 
+def _exit_with_parent(parent) -> None:
+    parent.join()
+    os._exit(70)
+
+
 def _worker_main(conn, task: Task, config: WorkerConfig, crash_log: str) -> None:
     global _progress_conn, _started
     _started = time.monotonic()
@@ -127,7 +132,7 @@ def _worker_main(conn, task: Task, config: WorkerConfig, crash_log: str) -> None
     _progress_conn = conn
     parent = multiprocessing.parent_process()
     if parent is not None:  # a supervisor that is gone (killed, or a cancelled Dask task's worker) ends us too
-        threading.Thread(target=lambda: (parent.join(), os._exit(70)), name="orphan-watch", daemon=True).start()
+        threading.Thread(target=_exit_with_parent, args=(parent,), name="orphan-watch", daemon=True).start()
     try:
         result = run_task(task, config)
     except Exception as exc:  # run_check never raises; this is the registry or the import failing
@@ -181,12 +186,22 @@ def _error(task: Task, message: str, seconds: float, config: WorkerConfig, **evi
 
 
 def _read_log(path: str, limit: int = 8000) -> str:
+    """The worker's faulthandler output, tidied: the claim's own thread first, without the frames below the
+    worker's entry point (the supervisor's, inherited by fork) and without the orphan watcher's thread."""
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
     except OSError:
         return ""
-    return text[-limit:].strip()
+    blocks = []
+    for block in text.strip().split("\n\n"):
+        if "in _exit_with_parent" in block or block.startswith("Extension modules:"):
+            continue
+        lines = block.splitlines()
+        cut = next((i for i, line in enumerate(lines) if line.endswith(" in _worker_main")), None)
+        blocks.append("\n".join(lines if cut is None else lines[:cut]))
+    blocks.sort(key=lambda b: not b.startswith(("Fatal Python error", "Current thread")))
+    return "\n\n".join(blocks)[-limit:].strip()
 
 
 def _death_cause(exitcode: int | None, killed_by_us: bool) -> tuple[str, dict]:

@@ -93,6 +93,8 @@ def render_markdown(record: RunRecord, claims_by_id=None, plots: dict | None = N
         if r.evidence.get("establishes"):
             lines += ["", f"What the check establishes: {r.evidence['establishes']}"]
         if r.evidence.get("error"):
-            lines += ["", "```", str(r.evidence.get("traceback", r.evidence["error"]))[-2000:], "```"]
+            lines += ["", f"Error: {r.evidence['error']}"]
+            if r.evidence.get("traceback"):
+                lines += ["", "```", str(r.evidence["traceback"])[-2000:], "```"]
         lines.append("")
     return "\n".join(lines) + "\n"
