@@ -16,7 +16,8 @@ class Budget:
     reference_examples: int  # points evaluated when the backend is the reference itself
     worst_search: bool = True  # after a violation, search again for the worst point (not only the minimal)
     # Wall-clock limit per claim in `claims run` (seconds; `--timeout` overrides): a claim past it is ended
-    # and reported ERROR "timed out". Generous: the slowest claim takes a few seconds at smoke, ~1 min at default.
+    # and reported ERROR "timed out". Generous on purpose: at smoke the slowest claim took 8 s of wall time on
+    # two cores shared with a dozen other processes, so 60 s ends only a claim that is stuck.
     timeout_s: float = 300.0
 
 

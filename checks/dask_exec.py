@@ -7,6 +7,10 @@ worker lives on. Dask therefore never sees a worker die because of a claim, and 
 (``retries=0``). Seeds, the multiple-testing level and the time limit travel in the task's ``WorkerConfig``,
 so a claim's verdict and evidence are those of a local run.
 
+Interrupting a Dask run cancels the tasks not yet finished; on a ``local:N`` cluster, closing the cluster
+ends the claims still running (a supervised worker exits when its parent does), on a remote cluster those
+finish on their own, within their time limit, and their results are discarded.
+
 The Dask workers need the same environment as the client: this project (and any out-of-tree paper)
 importable at the same version. ``local:N`` starts a LocalCluster of N worker processes with one thread each.
 """
