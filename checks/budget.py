@@ -15,13 +15,19 @@ class Budget:
     confirm: int  # candidate points re-evaluated by the reference
     reference_examples: int  # points evaluated when the backend is the reference itself
     worst_search: bool = True  # after a violation, search again for the worst point (not only the minimal)
+    # Wall-clock limit per claim in `claims run` (seconds; `--timeout` overrides): a claim past it is ended
+    # and reported ERROR "timed out". Generous on purpose: at smoke the slowest claim took 8 s of wall time on
+    # two cores shared with a dozen other processes, so 60 s ends only a claim that is stuck.
+    timeout_s: float = 300.0
 
 
 BUDGETS = {
     "smoke": Budget("smoke", examples=12, batch=16, mc_scale=0.35, confirm=4, reference_examples=8,
-                    worst_search=False),
-    "default": Budget("default", examples=40, batch=64, mc_scale=1.0, confirm=8, reference_examples=24),
-    "thorough": Budget("thorough", examples=200, batch=256, mc_scale=4.0, confirm=24, reference_examples=96),
+                    worst_search=False, timeout_s=60.0),
+    "default": Budget("default", examples=40, batch=64, mc_scale=1.0, confirm=8, reference_examples=24,
+                      timeout_s=300.0),
+    "thorough": Budget("thorough", examples=200, batch=256, mc_scale=4.0, confirm=24, reference_examples=96,
+                       timeout_s=1800.0),
 }
 
 

@@ -1,8 +1,11 @@
 """The ``claims`` command: list, show, check, run (the main job), sweep, report, diff and history.
 
 Exit status: 0 when every verdict is the one the registry expects (recorded errata expect VIOLATED);
-1 when any verdict differs; 2 on bad usage (unknown id, paper, kind, backend; a parameter outside a
-claim's domain; CUDA asked for but absent; a corrupt results file) — always one clear line, no traceback.
+1 when any verdict differs (or a registered paper could not be loaded); 2 on bad usage (unknown id, paper,
+kind, backend; a parameter outside a claim's domain; CUDA asked for but absent; a corrupt results file; a
+``--resume`` whose seed, budget or backend differ from the recorded run; ``--dask`` without dask installed) —
+always one clear line, no traceback; 130 / 143 when ``claims run`` was stopped by SIGINT / SIGTERM (the
+finished claims are written, marked interrupted; ``claims run --resume DIR`` finishes them).
 """
 
 from __future__ import annotations
@@ -55,9 +58,20 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("--paper")
     rn.add_argument("--kind")
     common(rn)
+    # None = "not given": a fresh run takes the usual defaults, `--resume` takes the recorded values
+    rn.set_defaults(budget=None, seed=None, backend=None, dtype=None)
     rn.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
                     help="parallel worker processes (default: the number of cores, at most 4)")
-    rn.add_argument("--out", default=DEFAULT_OUT)
+    rn.add_argument("--timeout", type=float, default=None, metavar="S",
+                    help="wall-clock limit per claim in seconds (default: the budget's: smoke 60, default 300, "
+                         "thorough 1800); a claim past it is ERROR 'timed out'")
+    rn.add_argument("--resume", metavar="DIR", default=None,
+                    help="finish an interrupted run: check only the claims missing from DIR/results.json "
+                         "(same seed, budget and backend) and write the complete result to DIR")
+    rn.add_argument("--dask", metavar="ADDRESS", default=None,
+                    help="run the claims as Dask tasks on the scheduler at ADDRESS (tcp://host:8786), or on a "
+                         "local cluster of N worker processes with local:N")
+    rn.add_argument("--out", default=None, help=f"report directory (default: {DEFAULT_OUT}; with --resume: DIR)")
     rn.add_argument("--quiet", action="store_true", help="no progress lines")
     rn.add_argument("--history", default=None,
                     help=f"SQLite database every run is appended to (default: OUT/{HISTORY_NAME})")
@@ -130,6 +144,7 @@ def cmd_list(args) -> int:
         chosen = select(reg.by_paper(args.paper) if args.paper else reg.all_claims(), kind=args.kind)
     except (reg.UnknownClaim, ValueError) as exc:
         raise UsageError(str(exc)) from None
+    _warn_load_errors(reg)
     if args.format == "json":
         print(json.dumps([{"id": c.id, "paper": c.paper, "label": c.label, "kind": c.kind.value,
                            "section": c.section, "statement": c.statement,
@@ -231,34 +246,109 @@ def cmd_check(args) -> int:
     return status
 
 
+_RUN_DEFAULTS = {"budget": "default", "seed": 0, "backend": "torch-cpu", "dtype": "float64"}
+
+
+def _warn_load_errors(reg) -> None:
+    for line in reg.load_warnings():
+        print(f"claims: warning: {line}", file=sys.stderr)
+
+
+def _resume_plan(args, reg):
+    """The interrupted run to finish and its selection, checked against the options given (exit 2 on any
+    mismatch: a resumed run must be the run that was interrupted)."""
+    from .report import ResultsError, read_results
+
+    try:
+        previous = read_results(args.resume)
+    except ResultsError as exc:
+        raise UsageError(f"cannot resume: {exc}") from None
+    recorded = backend_mod.parse(previous.backend) if previous.backend else backend_mod.parse("torch-cpu")
+    for name, value in (("seed", previous.seed), ("budget", previous.budget)):
+        given = getattr(args, name)
+        if given is None:
+            setattr(args, name, value)
+        elif str(given) != str(value):
+            raise UsageError(f"cannot resume {args.resume}: it was run with --{name} {value}, not {given}")
+    args.backend = args.backend or recorded.name
+    args.dtype = args.dtype or recorded.dtype_name
+    given = _backend(args).label
+    if given != recorded.label:
+        raise UsageError(f"cannot resume {args.resume}: it was run on backend {recorded.label}, not {given}")
+    sel = previous.selection
+    if not sel.get("ids"):
+        raise UsageError(f"cannot resume {args.resume}: its results file records no selection of claims")
+    for name in ("paper", "kind"):
+        given = getattr(args, name)
+        if given is not None and given != sel.get(name):
+            raise UsageError(f"cannot resume {args.resume}: it was run with --{name} {sel.get(name)}, not {given}")
+        setattr(args, name, sel.get(name))
+    try:
+        chosen = [reg.get(i) for i in sel["ids"]]
+    except reg.UnknownClaim as exc:
+        raise UsageError(f"cannot resume {args.resume}: {exc}") from None
+    if previous.timeout_s is not None and args.timeout is None:
+        args.timeout = previous.timeout_s
+    return previous, chosen
+
+
 def cmd_run(args) -> int:
     from .report import write_all
     from .runner import print_progress, run, select
 
     reg = _claims_module()
-    try:
-        base = reg.by_paper(args.paper) if args.paper else reg.all_claims()
-        chosen = select(base, kind=args.kind)
-    except (reg.UnknownClaim, ValueError) as exc:
-        raise UsageError(str(exc)) from None
+    previous = None
+    if args.resume:
+        previous, chosen = _resume_plan(args, reg)
+        args.out = args.out or args.resume
+    else:
+        for name, value in _RUN_DEFAULTS.items():
+            if getattr(args, name) is None:
+                setattr(args, name, value)
+        try:
+            base = reg.by_paper(args.paper) if args.paper else reg.all_claims()
+            chosen = select(base, kind=args.kind)
+        except (reg.UnknownClaim, ValueError) as exc:
+            raise UsageError(str(exc)) from None
+    args.out = args.out or DEFAULT_OUT
+    _warn_load_errors(reg)
     if not chosen:
         raise UsageError("no claim matches the selection")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    if args.timeout is not None and not args.timeout > 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
+    if args.dask:
+        from .dask_exec import DaskUnavailable, check_available
+
+        try:
+            check_available(args.dask)
+        except DaskUnavailable as exc:
+            raise UsageError(str(exc)) from None
     b, budget = _backend(args), _budget(args.budget)
-    print(f"checking {len(chosen)} claims · budget {budget.name} · backend {b.label} · seed {args.seed} · "
-          f"jobs {args.jobs}", file=sys.stderr)
+    timeout = args.timeout if args.timeout is not None else budget.timeout_s
+    todo = len(chosen) - (len({r.id for r in previous.claims} & {c.id for c in chosen}) if previous else 0)
+    print(f"{'resuming: ' + str(todo) + ' of ' if previous else 'checking '}{len(chosen)} claims · budget "
+          f"{budget.name} · backend {b.label} · seed {args.seed} · "
+          + (f"dask {args.dask}" if args.dask else f"jobs {args.jobs}") + f" · timeout {timeout:g} s per claim",
+          file=sys.stderr)
     from .events import EventLog
     from .history import HistoryError, append
     from .report import write_results
 
+    paper_errors = {k: v for k, v in reg.load_errors().items() if args.paper in (None, k)}
     with EventLog(os.path.join(args.out, "events.jsonl")) as log:
         record = run(chosen, budget=budget, backend=b, seed=args.seed, jobs=args.jobs,
-                     progress=None if args.quiet else print_progress, events=log, plots=not args.no_plots)
+                     progress=None if args.quiet else print_progress, events=log, plots=not args.no_plots,
+                     timeout=timeout, dask=args.dask, resume=previous,
+                     selection={"paper": args.paper, "kind": args.kind})
+        record.load_errors = paper_errors
         results_path = write_results(record, args.out)  # the run is safe before anything else is touched
         out = write_all(record, args.out, {c.id: c for c in chosen}, plots=not args.no_plots)
         log({"event": "reports-written", "run_id": record.run_id, "dir": str(out)})
-        if not args.no_history:
+        if record.interrupted:  # a partial run is not history; the resumed, complete one will be
+            log({"event": "history-skipped", "run_id": record.run_id, "reason": "interrupted"})
+        elif not args.no_history:
             db = args.history or os.path.join(args.out, HISTORY_NAME)
             try:
                 append(db, record, results_path)
@@ -268,6 +358,10 @@ def cmd_run(args) -> int:
                 print(f"claims: warning: {exc}; the run is in {results_path}", file=sys.stderr)
     _summary(record, out)
     print(f"run id: {record.run_id}")
+    if record.interrupted:
+        import signal
+
+        return 128 + int(getattr(signal, record.interrupted_by, signal.SIGINT))
     return 0 if record.all_as_expected else 1
 
 
@@ -370,6 +464,12 @@ def _summary(record, out) -> None:
 
     counts = Counter(r.verdict.value for r in record.claims)
     print(" · ".join(f"{v} {n}" for v, n in sorted(counts.items())) + f" · {record.seconds:.1f} s")
+    if record.interrupted:
+        total = len(record.selection.get("ids", [])) or len(record.claims)
+        print(f"INTERRUPTED ({record.interrupted_by}): {len(record.claims)} of {total} claims finished; "
+              f"finish with: claims run --resume {out}")
+    for paper, reason in sorted(record.load_errors.items()):
+        print(f"  paper not checked: {paper}: {reason}")
     for r in record.claims:
         if r.verdict.value == "VIOLATED":
             note = ("recorded erratum" if r.evidence.get("errata") else "expected") if r.as_expected else "NEW"

@@ -1,24 +1,32 @@
-"""Run many claims: selection, multiple-testing control, parallel jobs, progress, the run record."""
+"""Run many claims: selection, multiple-testing control, supervised parallel workers (or Dask), progress,
+interrupts and resumption, the run record.
+
+Every claim runs in a worker process of its own (``checks.supervisor``), also with one job: a claim that
+crashes, is killed or hangs past its time limit is an ERROR and nothing else is affected. Workers are
+forked from this process where the platform allows, so they inherit the imported registry; that is safe
+because the parent runs no torch operation before forking (no intra-op threads exist yet) — the same
+reasoning as torch's DataLoader workers. Keep it so: nothing here may compute with torch.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
+import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from multiprocessing import get_context
 from typing import Any
 
 from .backend import Backend
 from .budget import Budget
-from .budget import get as get_budget
-from .engine import CheckContext, n_statistical_tests, run_check
+from .engine import n_statistical_tests
 from .model import Claim, Kind
 from .result import Result
 from .tolerance import FAMILY_ALPHA, per_test_alpha
@@ -35,6 +43,11 @@ class RunRecord:
     statistical_tests: int = 0
     seconds: float = 0.0
     run_id: str = ""  # unique per run: start time, seed and a random suffix; the key of the history database
+    interrupted_by: str = ""  # the signal (SIGINT, SIGTERM) that stopped the run early; "" for a complete run
+    timeout_s: float | None = None  # the per-claim wall-clock limit the run used
+    # what was asked for: {"paper", "kind", "ids": every selected claim id} (`claims run --resume` needs it)
+    selection: dict[str, Any] = field(default_factory=dict)
+    load_errors: dict[str, str] = field(default_factory=dict)  # papers that could not be loaded: key -> why
 
     def __post_init__(self) -> None:
         if not self.run_id:
@@ -48,6 +61,10 @@ class RunRecord:
                                      "tests": self.statistical_tests,
                                      "per_test_alpha": per_test_alpha(self.statistical_tests, self.family_alpha)},
                 "seconds": round(self.seconds, 3),
+                "interrupted": self.interrupted,
+                **({"interrupted_by": self.interrupted_by} if self.interrupted else {}),
+                "timeout_s": self.timeout_s, "selection": self.selection,
+                **({"load_errors": self.load_errors} if self.load_errors else {}),
                 "claims": [r.to_json() for r in self.claims]}
 
     @classmethod
@@ -58,11 +75,20 @@ class RunRecord:
                    claims=[Result.from_json(c) for c in data["claims"]],
                    family_alpha=float(mt.get("family_alpha", FAMILY_ALPHA)),
                    statistical_tests=int(mt.get("tests", 0)), seconds=float(data.get("seconds", 0.0)),
-                   run_id=str(data.get("run_id", "")) or f"legacy-s{data['seed']}-{data.get('budget', '')}")
+                   run_id=str(data.get("run_id", "")) or f"legacy-s{data['seed']}-{data.get('budget', '')}",
+                   interrupted_by=(str(data.get("interrupted_by") or "SIGINT") if data.get("interrupted") else ""),
+                   timeout_s=None if data.get("timeout_s") is None else float(data["timeout_s"]),
+                   selection=dict(data.get("selection") or {}), load_errors=dict(data.get("load_errors") or {}))
+
+    @property
+    def interrupted(self) -> bool:
+        """The run was stopped by a signal: it holds only the claims that finished."""
+        return bool(self.interrupted_by)
 
     @property
     def all_as_expected(self) -> bool:
-        return all(r.as_expected for r in self.claims)
+        """Every verdict is the expected one, the run is complete and every paper loaded."""
+        return all(r.as_expected for r in self.claims) and not self.interrupted and not self.load_errors
 
 
 def select(claims: Sequence[Claim], *, paper: str | None = None, kind: str | None = None) -> list[Claim]:
@@ -94,78 +120,99 @@ def environment(backend: Backend) -> dict[str, Any]:
     return env
 
 
-def _worker(claim_id: str, budget_name: str, backend_name: str, dtype: str, seed: int, alpha: float,
-            plots: bool = False) -> Result:
-    import torch
-
-    from claims import get
-
-    torch.set_num_threads(1)  # one claim per process; jobs provide the parallelism
-    ctx = CheckContext(get_budget(budget_name), Backend(backend_name, dtype), seed, alpha)
-    result = run_check(get(claim_id), ctx)
-    if plots:  # plot here, in parallel with the other workers, rather than serially in the report
-        from .report.plots import render_png
-
-        result.plot_png = render_png(result)
-    return result
+_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
 
 
-def _pool_context():
-    """fork where the platform has it: workers inherit the imported registry (torch, sympy, scipy and every
-    claim module, ~6 s to import) instead of importing it again. The parent has run no torch operation
-    before the pool starts (no intra-op threads exist yet), which is what makes forking safe — the same
-    reasoning as torch's DataLoader workers. Elsewhere: spawn."""
-    import multiprocessing
-
-    return get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+@contextlib.contextmanager
+def _stop_on_signals():
+    """While the run lasts, SIGINT / SIGTERM only set a flag (which signal arrived): the run then stops
+    scheduling, ends its workers and returns the finished claims. Outside the main thread (where handlers
+    cannot be installed) the flag never turns."""
+    caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
+    previous = {sig: signal.getsignal(sig) for sig in _SIGNALS}
+    for sig in _SIGNALS:
+        signal.signal(sig, lambda signum, frame: caught.append(signum))
+    try:
+        yield caught
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def run(claims: Sequence[Claim], *, budget: Budget, backend: Backend, seed: int = 0, jobs: int = 1,
         progress: Callable[[int, int, Result], None] | None = None,
-        events: Callable[[dict], None] | None = None, plots: bool = False) -> RunRecord:
-    """Check every claim; statistical verdicts share one family-wise error rate (Bonferroni)."""
+        events: Callable[[dict], None] | None = None, plots: bool = False, timeout: float | None = None,
+        dask: str | None = None, resume: RunRecord | None = None,
+        selection: dict[str, Any] | None = None) -> RunRecord:
+    """Check every claim, each in a supervised worker process; statistical verdicts share one family-wise
+    error rate (Bonferroni over the statistical tests of the whole selection).
+
+    ``timeout``: per-claim wall-clock limit in seconds (default: the budget's). ``dask``: a scheduler
+    address or ``local:N`` — run the claims as Dask tasks (``checks.dask_exec``). ``resume``: the record of an
+    interrupted run of the same selection; only the claims missing from it are checked, at its multiple-testing
+    level, and the returned record is the complete run. On SIGINT / SIGTERM the run stops early and returns
+    the finished claims with ``interrupted`` set to the signal's name."""
+    from .supervisor import Task, WorkerConfig, supervise
+
     start = time.perf_counter()
-    n_tests = sum(n_statistical_tests(c) for c in claims)
-    alpha = per_test_alpha(n_tests)
-    record = RunRecord(seed=seed, budget=budget.name, backend=backend.label, environment=environment(backend),
-                       statistical_tests=n_tests)
-    results: dict[str, Result] = {}
-    emit = events or (lambda event: None)
-    emit({"event": "run-start", "run_id": record.run_id, "seed": seed, "budget": budget.name,
-          "backend": backend.label, "claims": len(claims), "statistical_tests": n_tests, "per_test_alpha": alpha,
-          "environment": record.environment})
-
-    def done(i: int, result: Result) -> None:
-        emit({"event": "claim", "run_id": record.run_id, "index": i, "id": result.id, "verdict": result.verdict.value,
-              "expected": result.expected, "as_expected": result.as_expected, "seconds": round(result.seconds, 4)})
-        if progress:
-            progress(i, len(claims), result)
-
-    if jobs <= 1 or len(claims) <= 1:
-        ctx = CheckContext(budget, backend, seed, alpha)
-        for i, claim in enumerate(claims, 1):
-            results[claim.id] = run_check(claim, ctx)
-            done(i, results[claim.id])
+    limit = float(timeout if timeout is not None else budget.timeout_s)
+    if resume is not None:
+        record = resume
+        n_tests = record.statistical_tests  # the level of the whole selection, as the interrupted run used
+        alpha = per_test_alpha(n_tests, record.family_alpha)
+        results = {r.id: r for r in record.claims}
+        record.environment.setdefault("resumed", []).append(environment(backend)["started"])
+        seconds_before = record.seconds
     else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
-            futures = {pool.submit(_worker, c.id, budget.name, backend.name, backend.dtype_name, seed, alpha,
-                                   plots): c
-                       for c in claims}
-            for i, fut in enumerate(as_completed(futures), 1):
-                claim = futures[fut]
-                try:
-                    results[claim.id] = fut.result()
-                except Exception as exc:  # a worker that died (not a claim that failed) is still a result
-                    from .model import Verdict
+        n_tests = sum(n_statistical_tests(c) for c in claims)
+        alpha = per_test_alpha(n_tests)
+        record = RunRecord(seed=seed, budget=budget.name, backend=backend.label, environment=environment(backend),
+                           statistical_tests=n_tests)
+        results = {}
+        seconds_before = 0.0
+    record.timeout_s = limit
+    record.selection = {**(selection or {}), "ids": [c.id for c in claims]}
+    record.environment["executor"] = f"dask {dask}" if dask else f"local, {jobs} worker processes"
+    todo = [c for c in claims if c.id not in results]
+    emit = events or (lambda event: None)
+    emit({"event": "run-resume" if resume is not None else "run-start", "run_id": record.run_id, "seed": seed,
+          "budget": budget.name, "backend": backend.label, "claims": len(claims), "to_check": len(todo),
+          "statistical_tests": n_tests, "per_test_alpha": alpha, "timeout_s": limit,
+          "executor": record.environment["executor"], "environment": record.environment})
+    finished = len(results)
 
-                    results[claim.id] = Result(claim.id, Verdict.ERROR,
-                                               sorted(v.value for v in claim.expected_verdicts),
-                                               {"error": f"worker failed: {type(exc).__name__}: {exc}"}, 0.0,
-                                               backend.label, claim.kind.value)
-                done(i, results[claim.id])
-    record.claims = [results[c.id] for c in claims]
-    record.seconds = time.perf_counter() - start
-    emit({"event": "run-end", "run_id": record.run_id, "seconds": round(record.seconds, 3),
+    def done(result: Result) -> None:
+        nonlocal finished
+        finished += 1
+        results[result.id] = result
+        emit({"event": "claim", "run_id": record.run_id, "index": finished, "id": result.id,
+              "verdict": result.verdict.value, "expected": result.expected, "as_expected": result.as_expected,
+              "seconds": round(result.seconds, 4)})
+        if progress:
+            progress(finished, len(claims), result)
+
+    if plots:  # import matplotlib once here: forked workers inherit it (importing it in each costs ~1 s)
+        from .report.plots import _pyplot
+
+        _pyplot()
+    config = WorkerConfig(budget.name, backend.name, backend.dtype_name, seed, alpha, limit, plots)
+    tasks = [Task(c.id, tuple(sorted(v.value for v in c.expected_verdicts)), c.kind.value) for c in todo]
+    with _stop_on_signals() as caught:
+        if dask:
+            from .dask_exec import run_on_dask
+
+            run_on_dask(dask, tasks, config, done=done, stop=lambda: bool(caught))
+        else:
+            supervise(tasks, config, jobs=jobs, done=done, stop=lambda: bool(caught))
+    record.claims = [results[c.id] for c in claims if c.id in results]
+    record.interrupted_by = signal.Signals(caught[0]).name if caught else ""
+    record.seconds = seconds_before + time.perf_counter() - start
+    emit({"event": "run-interrupted" if caught else "run-end", "run_id": record.run_id,
+          "seconds": round(record.seconds, 3), "finished": len(record.claims), "claims": len(claims),
+          **({"signal": record.interrupted_by} if caught else {}),
           "verdicts": {v: sum(r.verdict.value == v for r in record.claims) for v in
                        sorted({r.verdict.value for r in record.claims})},
           "all_as_expected": record.all_as_expected})

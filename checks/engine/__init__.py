@@ -6,6 +6,7 @@ import time
 import traceback
 from typing import Any
 
+from ..determinism import seed_only_search
 from ..model import Claim, Verdict
 from ..result import Result
 from ..specs import ExperimentSpec, InvarianceSpec, PointwiseSpec, ProbabilisticSpec, RateSpec, SymbolicSpec
@@ -60,12 +61,13 @@ def run_check(claim: Claim, ctx: CheckContext, point: dict | None = None) -> Res
         import torch
 
         torch.manual_seed(ctx.seed)
-        if point is not None:
-            if not isinstance(claim.spec, PointwiseSpec):
-                raise TypeError("--at is supported for pointwise (identity / inequality) claims")
-            verdict, evidence = check_pointwise_at(claim, claim.spec, point, ctx)
-        else:
-            verdict, evidence = _dispatch(claim, claim.spec, ctx)
+        with seed_only_search():  # the search depends on the seed, not on the modules imported so far
+            if point is not None:
+                if not isinstance(claim.spec, PointwiseSpec):
+                    raise TypeError("--at is supported for pointwise (identity / inequality) claims")
+                verdict, evidence = check_pointwise_at(claim, claim.spec, point, ctx)
+            else:
+                verdict, evidence = _dispatch(claim, claim.spec, ctx)
     except Exception as exc:  # isolate: one broken claim never stops a run
         verdict = Verdict.ERROR
         evidence = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}

@@ -39,7 +39,8 @@ font-size:.82rem} pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem;max-
 border-bottom:1px solid #d0d7de;z-index:2} .unexpected{outline:3px solid #cf222e} tr.section td{background:#eaeef2;
 font-weight:600} .graph{overflow:auto;max-height:40rem;border:1px solid #d0d7de;margin-bottom:1rem}
 .ev{margin:.2rem 0;padding-left:1.1rem} .ev li{font-size:.82rem} img.plot{max-width:100%;margin-top:.3rem}
-.resting{color:#cf222e;font-size:.82rem} .env{font-size:.85rem;color:#57606a}
+.resting{color:#cf222e;font-size:.82rem} .interrupted,.load-error{background:#fff1e5;border:2px solid #bc4c00;
+padding:.5rem} .env{font-size:.85rem;color:#57606a}
 """
 
 _JS = """
@@ -81,7 +82,15 @@ def _section_key(section: str) -> tuple:
 def _summary(record: RunRecord) -> list[str]:
     counts = Counter(r.verdict.value for r in record.claims)
     env = record.environment
-    parts = [f"<p>run <code id=run-id>{_e(record.run_id)}</code> · seed <b>{record.seed}</b> · budget "
+    parts = []
+    if record.interrupted:
+        total = len(record.selection.get("ids", [])) or len(record.claims)
+        parts.append(f"<p id=interrupted class=interrupted><b>INTERRUPTED</b> by {_e(record.interrupted_by)}: "
+                     f"{len(record.claims)} of {total} selected claims finished; the others were not checked. "
+                     "Finish the run with <code>claims run --resume DIR</code>.</p>")
+    for paper, reason in sorted(record.load_errors.items()):
+        parts.append(f"<p class=load-error><b>Paper not checked:</b> {_e(paper)}: {_e(reason)}</p>")
+    parts += [f"<p>run <code id=run-id>{_e(record.run_id)}</code> · seed <b>{record.seed}</b> · budget "
              f"<b>{_e(record.budget)}</b> · backend <b>{_e(record.backend)}</b> · {len(record.claims)} claims · "
              f"{record.seconds:.1f} s · Bonferroni over {record.statistical_tests} statistical tests, family "
              f"α = {record.family_alpha}</p>",

@@ -33,6 +33,12 @@ def render_markdown(record: RunRecord, claims_by_id=None, plots: dict | None = N
              f"{env.get('python')} · commit {env.get('commit')} · Bonferroni over {record.statistical_tests} "
              f"statistical tests at family α = {record.family_alpha}",
              "", " · ".join(f"**{v}** {counts.get(v, 0)}" for v in VERDICT_ORDER), ""]
+    if record.interrupted:
+        total = len(record.selection.get("ids", [])) or len(record.claims)
+        lines[2:2] = [f"**INTERRUPTED** by {record.interrupted_by}: {len(record.claims)} of {total} selected claims "
+                      "finished; the others were not checked. Finish the run with `claims run --resume DIR`.", ""]
+    for paper, reason in sorted(record.load_errors.items()):
+        lines[2:2] = [f"**Paper not checked:** {paper}: {_cell(reason)}", ""]
     per_paper = Counter((r.id.split("/")[0], r.verdict.value) for r in record.claims)
     for paper in sorted({r.id.split("/")[0] for r in record.claims}):
         lines.append(f"- {paper}: " + ", ".join(f"{v} {per_paper[(paper, v)]}" for v in VERDICT_ORDER
@@ -87,6 +93,8 @@ def render_markdown(record: RunRecord, claims_by_id=None, plots: dict | None = N
         if r.evidence.get("establishes"):
             lines += ["", f"What the check establishes: {r.evidence['establishes']}"]
         if r.evidence.get("error"):
-            lines += ["", "```", str(r.evidence.get("traceback", r.evidence["error"]))[-2000:], "```"]
+            lines += ["", f"Error: {r.evidence['error']}"]
+            if r.evidence.get("traceback"):
+                lines += ["", "```", str(r.evidence["traceback"])[-2000:], "```"]
         lines.append("")
     return "\n".join(lines) + "\n"
