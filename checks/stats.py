@@ -1,7 +1,23 @@
 """Confidence intervals and fits used by the probabilistic and rate engines.
 
-All intervals are two-sided at level ``1 - alpha``; callers pass the per-test alpha after the run's
-multiple-testing control (see ``checks.tolerance.per_test_alpha``).
+All intervals are two-sided at level ``1 - alpha`` (``alpha / 2`` per side); callers pass the per-test alpha
+after the run's multiple-testing control (see ``checks.tolerance.per_test_alpha``). With a family α of 10⁻³
+split over a few hundred tests, a side runs at 10⁻⁶ .. 10⁻⁷: an interval that leans on the central limit
+theorem (Student-t) is far from its nominal level there on skewed or heavy-tailed draws (the normal
+approximation error of a tail probability is O(skewness / √n), which at these levels is larger than the
+level itself). So every side of a mean interval that may decide a verdict is *distribution-free* given a
+declared, proven property of the draws:
+
+* a proven almost-sure range ``[lo, hi]``: the empirical-Bernstein bound of Maurer & Pontil (2009, Thm 4);
+* a proven almost-sure lower bound ``lo`` alone: the *lower* side from the mean of min(X, t) (which never
+  exceeds E X) with the same bound, over a fixed grid of truncation levels (Bonferroni over the grid);
+  symmetrically for an upper bound alone;
+* a declared tail bound (:class:`TailBound`, with the reason it is proven): the mean of the draws clipped
+  to ``[c − t, c + t]`` with the same bound, widened by the proven bound on E(|X − c| − t)₊ (the most the
+  clipping can move the mean), at a level t fixed in advance from n, α and the tail bound.
+
+A side with none of these is reported with the Student-t value, marked not valid (``valid_low`` /
+``valid_high`` false): an engine must not let such a side decide a verdict.
 """
 
 from __future__ import annotations
@@ -12,6 +28,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special as _sp  # scipy.special: the quantiles below, without scipy.stats' import cost
 
+#: Truncation levels tried for a one-sided (only lo, or only hi, known) bound: lo + scale·2^k, k in this range.
+#: Fixed in advance, so the grid costs a Bonferroni factor len(range) (ln 12 ≈ 2.5 added to ln(2/δ) ≈ 14).
+_GRID_POWERS = range(-2, 10)
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -20,40 +40,175 @@ class Interval:
     high: float
     method: str
     n: int
+    valid_low: bool = True  # the low side holds with probability ≥ 1 − α/2 without asymptotics
+    valid_high: bool = True
+    note: str = ""
 
     def as_dict(self) -> dict:
-        return {"estimate": self.estimate, "low": self.low, "high": self.high, "method": self.method,
-                "n": self.n}
+        out = {"estimate": self.estimate, "low": self.low, "high": self.high, "method": self.method, "n": self.n}
+        if not (self.valid_low and self.valid_high):
+            out["valid_low"], out["valid_high"] = self.valid_low, self.valid_high
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
-def mean_interval(samples: np.ndarray, alpha: float, support: tuple[float, float] | None = None) -> Interval:
-    """CI for a mean.
+@dataclass(frozen=True)
+class TailBound:
+    """A proven bound on the tail of one draw X around ``center``: ``excess(t)`` ≥ E(|X − center| − t)₊.
 
-    With a known almost-sure range, the empirical-Bernstein bound (Maurer & Pontil 2009) is valid at any
-    n; it is intersected with the Student-t interval only if the latter is wider (it never is narrower
-    than valid). Without a range, the Student-t interval (CLT) is used, and says so.
+    Build it with :meth:`moment` (E|X − c|^p ≤ M) or :meth:`chi2` (|X − c| ≤ scale·Q a.s., Q ~ χ²_dof). The
+    ``reason`` says why the property holds for the sampled quantity (it is printed in the evidence); a
+    bound that does not hold voids the interval, so it must be a proof, not an estimate.
+    """
+
+    kind: str
+    params: tuple[float, ...]
+    reason: str
+    center: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.reason:
+            raise ValueError("TailBound needs the reason it is proven")
+
+    @classmethod
+    def moment(cls, order: float, bound: float, reason: str, center: float = 0.0) -> TailBound:
+        """E|X − c|^p ≤ bound, p > 1: (u − t)₊ ≤ u^p (p−1)^{p−1} / (p^p t^{p−1}) for u ≥ 0 (maximise over u)."""
+        if order <= 1 or bound < 0:
+            raise ValueError(f"moment tail bound needs order > 1 and bound ≥ 0, got {order}, {bound}")
+        return cls("moment", (float(order), float(bound)), reason, center)
+
+    @classmethod
+    def chi2(cls, scale: float, dof: int, reason: str, center: float = 0.0) -> TailBound:
+        """|X − c| ≤ scale·Q almost surely (or stochastically), Q ~ χ²_dof: E(scale·Q − t)₊ in closed form."""
+        if scale < 0 or dof < 1:
+            raise ValueError(f"chi2 tail bound needs scale ≥ 0 and dof ≥ 1, got {scale}, {dof}")
+        return cls("chi2", (float(scale), float(dof)), reason, center)
+
+    def excess(self, t: float) -> float:
+        """An upper bound on E(|X − center| − t)₊ for t > 0."""
+        if self.kind == "moment":
+            p, m = self.params
+            return m * (p - 1) ** (p - 1) / (p**p * t ** (p - 1))
+        scale, k = self.params
+        if scale == 0.0:
+            return 0.0
+        s = t / scale
+        # E(Q − s)₊ = E Q 1{Q > s} − s P(Q > s), and E Q 1{Q > s} = k P(χ²_{k+2} > s)
+        return scale * (k * float(_sp.gammaincc(k / 2 + 1, s / 2)) - s * float(_sp.gammaincc(k / 2, s / 2)))
+
+    def describe(self) -> str:
+        if self.kind == "moment":
+            return f"E|X − {self.center:g}|^{self.params[0]:g} ≤ {self.params[1]:.4g} ({self.reason})"
+        return f"|X − {self.center:g}| ≤ {self.params[0]:.4g}·χ²_{int(self.params[1])} ({self.reason})"
+
+
+def _eb_half(var: float, n: int, width: float, delta: float) -> float:
+    """Maurer–Pontil (2009, Thm 4), one side at level δ for draws in a range of the given width:
+    with probability ≥ 1 − δ, E X − mean ≤ sqrt(2 V ln(2/δ) / n) + 7 width ln(2/δ) / (3 (n − 1)),
+    V the unbiased sample variance (the same for the other side)."""
+    log_term = math.log(2.0 / delta)
+    return math.sqrt(2.0 * var * log_term / n) + 7.0 * width * log_term / (3.0 * (n - 1))
+
+
+def _clipped_stats(x: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
+    y = np.clip(x, lo, hi)
+    return float(y.mean()), float(y.var(ddof=1))
+
+
+def student_t_interval(samples: np.ndarray, alpha: float) -> Interval:
+    """The Student-t (CLT) interval, for description only: it is not valid at the levels a run uses on
+    skewed draws (tests/test_stats_coverage.py shows it under-covering), so both sides are marked invalid."""
+    x = np.asarray(samples, dtype=float)
+    n = x.size
+    mean, sd = float(x.mean()), float(x.std(ddof=1))
+    if sd == 0.0:
+        return Interval(mean, -math.inf, math.inf, "degenerate (all draws equal, range unknown)", n, False, False)
+    half = float(_sp.stdtrit(n - 1, 1.0 - alpha / 2.0)) * sd / math.sqrt(n)
+    return Interval(mean, mean - half, mean + half, "Student-t (CLT)", n, False, False)
+
+
+def _one_sided_truncated(x: np.ndarray, alpha_side: float, lo: float, scale: float) -> float:
+    """A valid lower confidence bound for E X from X ≥ lo a.s. alone: E X ≥ E min(X, t) for every t, and
+    min(X, t) ∈ [lo, t] has the empirical-Bernstein bound; the best of a fixed grid of t (Bonferroni)."""
+    n = x.size
+    delta = alpha_side / len(_GRID_POWERS)
+    best = -math.inf
+    for k in _GRID_POWERS:
+        t = lo + scale * 2.0**k
+        mean, var = _clipped_stats(x, lo, t)
+        best = max(best, mean - _eb_half(var, n, t - lo, delta))
+    return best
+
+
+def _truncation_level(tail: TailBound, n: int, delta: float, lo: float, hi: float) -> float:
+    """The clipping half-width t, fixed before the draws are looked at: it minimises the bias bound plus the
+    range term of the empirical-Bernstein bound over a log grid (the variance term is ignored: it is
+    data-dependent and varies slowly with t)."""
+    log_term = math.log(2.0 / delta)
+    best_t, best = 1.0, math.inf
+    for t in np.geomspace(1e-8, 1e12, 801):
+        width = min(hi, tail.center + t) - max(lo, tail.center - t)
+        cost = tail.excess(float(t)) + 7.0 * width * log_term / (3.0 * (n - 1))
+        if cost < best:
+            best_t, best = float(t), cost
+    return best_t
+
+
+def mean_interval(samples: np.ndarray, alpha: float, support: tuple[float, float] | None = None,
+                  tail: TailBound | None = None, scale: float = 1.0, range_slack: float = 0.0) -> Interval:
+    """A two-sided interval for E X at level 1 − alpha (alpha / 2 per side), valid side by side.
+
+    ``support`` is a proven almost-sure range (either end may be infinite); ``tail`` a proven tail bound;
+    ``scale`` a data-independent magnitude (e.g. the claimed bound) that places the truncation grid of a
+    side that only has a one-sided range. ``range_slack`` (absolute) is the rounding a draw may carry past
+    the proven range (it is clipped back); a draw further out means the range is not proven: ValueError.
+    Sides that none of these make valid carry the Student-t value
+    and ``valid_low`` / ``valid_high`` false (see the module docstring).
     """
     x = np.asarray(samples, dtype=float)
     n = x.size
     if n < 2:
         raise ValueError("a confidence interval needs at least two samples")
+    lo, hi = support if support is not None else (-math.inf, math.inf)
+    if lo > hi:
+        raise ValueError(f"support {support} is empty")
+    if (x < lo - range_slack).any() or (x > hi + range_slack).any():
+        worst = float(max(lo - x.min(), x.max() - hi))
+        raise ValueError(f"a draw lies {worst:.3g} outside the declared almost-sure range {support}: the range "
+                         "is not proven")
+    x = np.clip(x, lo, hi)
     mean = float(x.mean())
-    sd = float(x.std(ddof=1))
-    if support is not None:
-        lo, hi = support
-        width = hi - lo
-        # Maurer–Pontil: with prob. >= 1 - alpha/2 each side,
-        # |mean - mu| <= sqrt(2 Var ln(4/alpha) / n) + 7 width ln(4/alpha) / (3 (n - 1)).
-        log_term = math.log(4.0 / alpha)
-        half = math.sqrt(2.0 * sd * sd * log_term / n) + 7.0 * width * log_term / (3.0 * (n - 1))
-        return Interval(mean, max(lo, mean - half), min(hi, mean + half), "empirical-Bernstein", n)
-    if sd == 0.0:
-        # All draws equal and no known range: the sample says nothing about the spread, so no finite
-        # interval is justified (a zero-width t-interval would claim certainty).
-        return Interval(mean, -math.inf, math.inf, "degenerate (all draws equal, range unknown)", n)
-    t = float(_sp.stdtrit(n - 1, 1.0 - alpha / 2.0))
-    half = t * sd / math.sqrt(n)
-    return Interval(mean, mean - half, mean + half, "Student-t (CLT)", n)
+    side = alpha / 2.0
+    scale = abs(scale) if scale and math.isfinite(scale) else 1.0
+    if math.isfinite(lo) and math.isfinite(hi):
+        half = _eb_half(float(x.var(ddof=1)), n, hi - lo, side)
+        return Interval(mean, max(lo, mean - half), min(hi, mean + half),
+                        f"empirical-Bernstein on the proven range [{lo:.4g}, {hi:.4g}]", n)
+    if tail is not None:
+        t = _truncation_level(tail, n, side, lo, hi)
+        c_lo, c_hi = max(lo, tail.center - t), min(hi, tail.center + t)
+        m_c, v_c = _clipped_stats(x, c_lo, c_hi)
+        half = _eb_half(v_c, n, c_hi - c_lo, side)
+        bias = tail.excess(t)
+        low = m_c - half - (bias if c_lo > lo else 0.0)  # clipping from below can only raise the mean
+        high = m_c + half + (bias if c_hi < hi else 0.0)
+        return Interval(mean, max(lo, low), min(hi, high),
+                        f"empirical-Bernstein on draws clipped to [{c_lo:.4g}, {c_hi:.4g}], widened by the "
+                        f"truncation bias ≤ {bias:.3g} from the tail bound {tail.describe()}", n)
+    clt = student_t_interval(x, alpha)
+    if math.isfinite(lo):
+        low = max(lo, _one_sided_truncated(x, side, lo, scale))
+        return Interval(mean, low, clt.high, f"low: empirical-Bernstein on min(X, t), X ≥ {lo:.4g} proven (no tail "
+                        "assumption needed); high: Student-t, not valid at this level", n, True, False,
+                        "no proven upper range or tail bound: the upper side cannot decide a verdict")
+    if math.isfinite(hi):
+        high = min(hi, -_one_sided_truncated(-x, side, -hi, scale))
+        return Interval(mean, clt.low, high, f"high: empirical-Bernstein on max(X, t), X ≤ {hi:.4g} proven; "
+                        "low: Student-t, not valid at this level", n, False, True,
+                        "no proven lower range or tail bound: the lower side cannot decide a verdict")
+    return Interval(mean, clt.low, clt.high, "Student-t (CLT), not valid at this level", n, False, False,
+                    "no proven range or tail bound: this interval cannot decide a verdict")
 
 
 def proportion_interval(successes: int, n: int, alpha: float) -> Interval:
@@ -92,34 +247,33 @@ class SlopeFit:
         return dict(self.__dict__)
 
 
-def fit_slope(x: np.ndarray, y: np.ndarray, alpha: float, seed: int, resamples: int = 2000) -> SlopeFit:
-    """Least-squares slope of y on x with a percentile pairs-bootstrap CI (seeded, reproducible).
+def fit_slope(x: np.ndarray, y: np.ndarray) -> SlopeFit:
+    """Least-squares slope of y on x, and the range [low, high] of the local (secant) slopes between
+    neighbouring grid points.
 
-    With at most three points the bootstrap degenerates; the t-based OLS interval is used instead.
+    The rate engine fits exact reference values on a deterministic grid: there is no sampling error, so no
+    confidence level applies (a bootstrap over grid points would only describe how far the points are from
+    a straight line, and at a per-test level of 10⁻⁶ its percentile interval is just the most extreme
+    resamples). What a finite grid can say is deterministic: every local exponent on it lies in
+    [low, high]. A rate statement "slope ≤ s" holds on the grid when high ≤ s and fails there when
+    low > s; in between the grid has not reached the asymptotic regime (or the curve bends).
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     n = x.size
     if n < 2:
         raise ValueError("a slope needs at least two points")
+    order = np.argsort(x)
+    x, y = x[order], y[order]
     slope, intercept = np.polyfit(x, y, 1)
     resid = y - (slope * x + intercept)
     ss_tot = float(((y - y.mean()) ** 2).sum())
     r2 = 1.0 - float((resid**2).sum()) / ss_tot if ss_tot > 0 else 1.0
-    if n <= 3:
-        if n == 2:
-            return SlopeFit(float(slope), float(intercept), float(slope), float(slope), r2, n, "exact (2 points)")
-        se = math.sqrt(float((resid**2).sum()) / (n - 2) / float(((x - x.mean()) ** 2).sum()))
-        t = float(_sp.stdtrit(n - 2, 1 - alpha / 2))
-        return SlopeFit(float(slope), float(intercept), slope - t * se, slope + t * se, r2, n, "OLS t-interval")
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(resamples, n))
-    xs, ys = x[idx], y[idx]
-    xm, ym = xs.mean(axis=1, keepdims=True), ys.mean(axis=1, keepdims=True)
-    sxx = ((xs - xm) ** 2).sum(axis=1)
-    # a resample that drew one x value only has no slope; its sxx is rounding noise, not 0, so test the
-    # draw itself (keeping it would divide noise by noise and put arbitrary slopes into the interval)
-    ok = xs.max(axis=1) > xs.min(axis=1)
-    boot = ((xs - xm) * (ys - ym)).sum(axis=1)[ok] / sxx[ok]
-    low, high = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
-    return SlopeFit(float(slope), float(intercept), float(low), float(high), r2, n, "pairs bootstrap")
+    dx = np.diff(x)
+    keep = dx > 0  # repeated grid values carry no slope
+    secants = np.diff(y)[keep] / dx[keep]
+    if secants.size == 0:
+        raise ValueError("a slope needs two distinct x values")
+    return SlopeFit(float(slope), float(intercept), float(secants.min()), float(secants.max()), r2, n,
+                    "least squares; interval = range of the local (secant) slopes on the grid (exact values, "
+                    "no sampling error: no confidence level)")

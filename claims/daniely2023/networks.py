@@ -265,7 +265,8 @@ theorem_2_3 = Claim(
     kind=Kind.PROBABILISTIC, constants=_approximation_constants(13),
     spec=ProbabilisticSpec(
         settings=_thm23_settings(), sample=_shadow_error_sample, bound=_approximation_bound, relation="<=",
-        samples=60, reference=_depth2_rms, reference_is="upper", asymptotic_param="width"),
+        samples=60, reference=_depth2_rms, reference_is="upper", asymptotic_param="width",
+        support=(0.0, math.inf), support_reason="a normalised Euclidean norm ‖Φ^i − Φ^{i,n}‖ is ≥ 0"),
     mutants=_APPROXIMATION_MUTANTS,
     establishes="Monte Carlo (60 draws at the default budget) of E_W⃗‖Φ^i − Φ^{i,n}‖ with the shadow "
     "network as printed (σ_n on layers 1..i−1, linear top layer), x ∈ S̃^{15}, output width 16, for 5 "
@@ -377,6 +378,7 @@ theorem_1_1 = Claim(
         settings=tuple({"activation": a, "n": n, "depth": i, "width": w}
                        for a, n in THM11_COMBOS for i in (2, 3) for w in (16, 64, 256)),
         sample=_thm11_sample, bound=_approximation_bound, relation="<=", samples=60,
+        support=(0.0, math.inf), support_reason="a normalised Euclidean norm ‖Φ^i(x) − p(x)‖ is ≥ 0",
         reference=_thm11_reference,
         reference_is="upper", asymptotic_param="width"),
     mutants=_APPROXIMATION_MUTANTS,
@@ -586,6 +588,7 @@ lemma_2_14 = Claim(
         settings=tuple({"activation": a, "n": n, "depth": 2, "delta": DELTA[2], "width": w}
                        for a, n in LEMMA214_COMBOS for w in LEMMA214_WIDTHS),
         sample=_lemma214_sample, bound=lambda p, c: float(c["epsilon"]), relation="<=", samples=60,
+        support=(0.0, math.inf), support_reason="a sum of two normalised norms times an indicator is ≥ 0",
         reference=_lemma214_reference, reference_is="upper", asymptotic_param="width"),
     mutants=(Mutant("event-flipped", {"event_relation": "<="},
                     "the truncation event |1 − ‖Ψ^j‖| > δ replaced by |1 − ‖Ψ^j‖| ≤ δ"),),
@@ -647,6 +650,7 @@ claim_1 = Claim(
                        for a, n in CLAIM1_COMBOS for i in (2, 3) for w in (2, 16, 64)
                        for net in ("true", "shadow")),
         sample=_claim1_sample, bound=_claim1_bound, relation="<=", samples=100, reference=_claim1_reference,
+        support=(0.0, math.inf), support_reason="a squared normalised norm ‖Ψ^i‖² is ≥ 0",
         reference_is="upper"),
     mutants=(Mutant("decays-like-1/width", {"width_power": -1},
                     "a constant independent of the widths replaced by constant/width (width exponent 0 → "
@@ -718,7 +722,8 @@ width_conjecture = Claim(
     kind=Kind.PROBABILISTIC, constants=_approximation_constants(13),
     spec=ProbabilisticSpec(settings=_conjecture_settings(), sample=_shadow_error_sample,
                            bound=_approximation_bound, relation="<=", samples=60, reference=_depth2_rms,
-                           reference_is="upper"),
+                           reference_is="upper", support=(0.0, math.inf),
+                           support_reason="a normalised Euclidean norm ‖Φ^i − Φ^{i,n}‖ is ≥ 0"),
     mutants=_APPROXIMATION_MUTANTS,
     reading="relaxed: Theorem 2.3's bound 13(L + 1)² ε_σ(n)^{1/2^{i−1}} (which also gives Theorem 1.1's) "
     "holds for the shadow network at depths 2 and 3 with hidden widths as small as 1 (no D)",
