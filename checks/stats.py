@@ -103,41 +103,47 @@ class TailBound:
         return f"|X − {self.center:g}| ≤ {self.params[0]:.4g}·χ²_{int(self.params[1])} ({self.reason})"
 
 
-def _eb_half(var: float, n: int, width: float, delta: float) -> float:
+def _eb_half(var: np.ndarray | float, n: int, width: float, delta: float) -> np.ndarray | float:
     """Maurer–Pontil (2009, Thm 4), one side at level δ for draws in a range of the given width:
     with probability ≥ 1 − δ, E X − mean ≤ sqrt(2 V ln(2/δ) / n) + 7 width ln(2/δ) / (3 (n − 1)),
-    V the unbiased sample variance (the same for the other side)."""
+    V the unbiased sample variance (the same for the other side). Vectorised over V."""
     log_term = math.log(2.0 / delta)
-    return math.sqrt(2.0 * var * log_term / n) + 7.0 * width * log_term / (3.0 * (n - 1))
+    return np.sqrt(2.0 * np.asarray(var) * log_term / n) + 7.0 * width * log_term / (3.0 * (n - 1))
 
 
-def _clipped_stats(x: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
+def _clipped_stats(x: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Row means and unbiased row variances of the draws clipped to [lo, hi] (x has shape (rows, n))."""
     y = np.clip(x, lo, hi)
-    return float(y.mean()), float(y.var(ddof=1))
+    return y.mean(axis=1), y.var(axis=1, ddof=1)
+
+
+def _student_t(x: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    n = x.shape[1]
+    mean, sd = x.mean(axis=1), x.std(axis=1, ddof=1)
+    half = float(_sp.stdtrit(n - 1, 1.0 - alpha / 2.0)) * sd / math.sqrt(n)
+    # all draws equal and no range known: the sample says nothing about the spread (no finite interval)
+    half = np.where(sd == 0.0, np.inf, half)
+    return mean - half, mean + half
 
 
 def student_t_interval(samples: np.ndarray, alpha: float) -> Interval:
     """The Student-t (CLT) interval, for description only: it is not valid at the levels a run uses on
     skewed draws (tests/test_stats_coverage.py shows it under-covering), so both sides are marked invalid."""
-    x = np.asarray(samples, dtype=float)
-    n = x.size
-    mean, sd = float(x.mean()), float(x.std(ddof=1))
-    if sd == 0.0:
-        return Interval(mean, -math.inf, math.inf, "degenerate (all draws equal, range unknown)", n, False, False)
-    half = float(_sp.stdtrit(n - 1, 1.0 - alpha / 2.0)) * sd / math.sqrt(n)
-    return Interval(mean, mean - half, mean + half, "Student-t (CLT)", n, False, False)
+    x = np.asarray(samples, dtype=float).reshape(1, -1)
+    low, high = _student_t(x, alpha)
+    return Interval(float(x.mean()), float(low[0]), float(high[0]), "Student-t (CLT)", x.shape[1], False, False)
 
 
-def _one_sided_truncated(x: np.ndarray, alpha_side: float, lo: float, scale: float) -> float:
+def _one_sided_truncated(x: np.ndarray, alpha_side: float, lo: float, scale: float) -> np.ndarray:
     """A valid lower confidence bound for E X from X ≥ lo a.s. alone: E X ≥ E min(X, t) for every t, and
     min(X, t) ∈ [lo, t] has the empirical-Bernstein bound; the best of a fixed grid of t (Bonferroni)."""
-    n = x.size
+    n = x.shape[1]
     delta = alpha_side / len(_GRID_POWERS)
-    best = -math.inf
+    best = np.full(x.shape[0], -np.inf)
     for k in _GRID_POWERS:
         t = lo + scale * 2.0**k
         mean, var = _clipped_stats(x, lo, t)
-        best = max(best, mean - _eb_half(var, n, t - lo, delta))
+        best = np.maximum(best, mean - _eb_half(var, n, t - lo, delta))
     return best
 
 
@@ -155,36 +161,27 @@ def _truncation_level(tail: TailBound, n: int, delta: float, lo: float, hi: floa
     return best_t
 
 
-def mean_interval(samples: np.ndarray, alpha: float, support: tuple[float, float] | None = None,
-                  tail: TailBound | None = None, scale: float = 1.0, range_slack: float = 0.0) -> Interval:
-    """A two-sided interval for E X at level 1 − alpha (alpha / 2 per side), valid side by side.
-
-    ``support`` is a proven almost-sure range (either end may be infinite); ``tail`` a proven tail bound;
-    ``scale`` a data-independent magnitude (e.g. the claimed bound) that places the truncation grid of a
-    side that only has a one-sided range. ``range_slack`` (absolute) is the rounding a draw may carry past
-    the proven range (it is clipped back); a draw further out means the range is not proven: ValueError.
-    Sides that none of these make valid carry the Student-t value
-    and ``valid_low`` / ``valid_high`` false (see the module docstring).
-    """
-    x = np.asarray(samples, dtype=float)
-    n = x.size
+def mean_bounds(x: np.ndarray, alpha: float, support: tuple[float, float] | None = None,
+                tail: TailBound | None = None, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray, Interval]:
+    """The bounds of :func:`mean_interval` for every row of ``x`` (shape (rows, n), draws already inside
+    ``support``): (low, high, description), the description an Interval of the first row. Used by
+    mean_interval and, vectorised, by the coverage tests, so both exercise the same code."""
+    rows, n = x.shape
     if n < 2:
         raise ValueError("a confidence interval needs at least two samples")
     lo, hi = support if support is not None else (-math.inf, math.inf)
-    if lo > hi:
-        raise ValueError(f"support {support} is empty")
-    if (x < lo - range_slack).any() or (x > hi + range_slack).any():
-        worst = float(max(lo - x.min(), x.max() - hi))
-        raise ValueError(f"a draw lies {worst:.3g} outside the declared almost-sure range {support}: the range "
-                         "is not proven")
-    x = np.clip(x, lo, hi)
-    mean = float(x.mean())
     side = alpha / 2.0
     scale = abs(scale) if scale and math.isfinite(scale) else 1.0
+    mean = x.mean(axis=1)
+
+    def out(low, high, method, valid_low=True, valid_high=True, note=""):
+        low, high = np.maximum(lo, low), np.minimum(hi, high)
+        return low, high, Interval(float(mean[0]), float(low[0]), float(high[0]), method, n, valid_low,
+                                   valid_high, note)
+
     if math.isfinite(lo) and math.isfinite(hi):
-        half = _eb_half(float(x.var(ddof=1)), n, hi - lo, side)
-        return Interval(mean, max(lo, mean - half), min(hi, mean + half),
-                        f"empirical-Bernstein on the proven range [{lo:.4g}, {hi:.4g}]", n)
+        half = _eb_half(x.var(axis=1, ddof=1), n, hi - lo, side)
+        return out(mean - half, mean + half, f"empirical-Bernstein on the proven range [{lo:.4g}, {hi:.4g}]")
     if tail is not None:
         t = _truncation_level(tail, n, side, lo, hi)
         c_lo, c_hi = max(lo, tail.center - t), min(hi, tail.center + t)
@@ -193,22 +190,43 @@ def mean_interval(samples: np.ndarray, alpha: float, support: tuple[float, float
         bias = tail.excess(t)
         low = m_c - half - (bias if c_lo > lo else 0.0)  # clipping from below can only raise the mean
         high = m_c + half + (bias if c_hi < hi else 0.0)
-        return Interval(mean, max(lo, low), min(hi, high),
-                        f"empirical-Bernstein on draws clipped to [{c_lo:.4g}, {c_hi:.4g}], widened by the "
-                        f"truncation bias ≤ {bias:.3g} from the tail bound {tail.describe()}", n)
-    clt = student_t_interval(x, alpha)
+        return out(low, high, f"empirical-Bernstein on draws clipped to [{c_lo:.4g}, {c_hi:.4g}], widened by "
+                   f"the truncation bias ≤ {bias:.3g} from the tail bound {tail.describe()}")
+    t_low, t_high = _student_t(x, alpha)
     if math.isfinite(lo):
-        low = max(lo, _one_sided_truncated(x, side, lo, scale))
-        return Interval(mean, low, clt.high, f"low: empirical-Bernstein on min(X, t), X ≥ {lo:.4g} proven (no tail "
-                        "assumption needed); high: Student-t, not valid at this level", n, True, False,
-                        "no proven upper range or tail bound: the upper side cannot decide a verdict")
+        return out(_one_sided_truncated(x, side, lo, scale), t_high,
+                   f"low: empirical-Bernstein on min(X, t), X ≥ {lo:.4g} proven (no tail assumption needed); "
+                   "high: Student-t, not valid at this level", True, False,
+                   "no proven upper range or tail bound: the upper side cannot refute")
     if math.isfinite(hi):
-        high = min(hi, -_one_sided_truncated(-x, side, -hi, scale))
-        return Interval(mean, clt.low, high, f"high: empirical-Bernstein on max(X, t), X ≤ {hi:.4g} proven; "
-                        "low: Student-t, not valid at this level", n, False, True,
-                        "no proven lower range or tail bound: the lower side cannot decide a verdict")
-    return Interval(mean, clt.low, clt.high, "Student-t (CLT), not valid at this level", n, False, False,
-                    "no proven range or tail bound: this interval cannot decide a verdict")
+        return out(t_low, -_one_sided_truncated(-x, side, -hi, scale),
+                   f"high: empirical-Bernstein on max(X, t), X ≤ {hi:.4g} proven; low: Student-t, not valid at "
+                   "this level", False, True, "no proven lower range or tail bound: the lower side cannot refute")
+    return out(t_low, t_high, "Student-t (CLT), not valid at this level", False, False,
+               "no proven range or tail bound: this interval cannot refute")
+
+
+def mean_interval(samples: np.ndarray, alpha: float, support: tuple[float, float] | None = None,
+                  tail: TailBound | None = None, scale: float = 1.0, range_slack: float = 0.0) -> Interval:
+    """A two-sided interval for E X at level 1 − alpha (alpha / 2 per side), valid side by side.
+
+    ``support`` is a proven almost-sure range (either end may be infinite); ``tail`` a proven tail bound;
+    ``scale`` a data-independent magnitude (e.g. the claimed bound) that places the truncation grid of a
+    side that only has a one-sided range. ``range_slack`` (absolute) is the rounding a draw may carry past
+    the proven range (it is clipped back); a draw further out means the range is not proven: ValueError.
+    Sides that none of these make valid carry the Student-t value and ``valid_low`` / ``valid_high`` false
+    (see the module docstring).
+    """
+    x = np.asarray(samples, dtype=float).reshape(-1)
+    lo, hi = support if support is not None else (-math.inf, math.inf)
+    if lo > hi:
+        raise ValueError(f"support {support} is empty")
+    if x.size and ((x < lo - range_slack).any() or (x > hi + range_slack).any()):
+        worst = float(max(lo - x.min(), x.max() - hi))
+        raise ValueError(f"a draw lies {worst:.3g} outside the declared almost-sure range {support}: the range "
+                         "is not proven")
+    x = np.clip(x, lo, hi)
+    return mean_bounds(x.reshape(1, -1), alpha, support, tail, scale)[2]
 
 
 def proportion_interval(successes: int, n: int, alpha: float) -> Interval:

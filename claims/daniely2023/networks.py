@@ -686,11 +686,12 @@ claim_2 = Claim(
                        for a, n in CLAIM2_COMBOS for i in (2, 3) for w in WIDTHS_214[i]),
         sample=_claim2_sample, bound=lambda p, c: float(c["epsilon_prime"]), relation="<",
         statistic="probability",
-        samples=300, asymptotic_param="width"),
+        # 210 draws at smoke: 0 events give a Clopper–Pearson upper bound of 0.06 < ε′ at a per-test α ~ 1e-6
+        samples=600, asymptotic_param="width"),
     mutants=(Mutant("event-flipped", {"event_relation": "<="},
                     "B's condition |1 − ‖Ψ^j‖| > δ replaced by |1 − ‖Ψ^j‖| ≤ δ"),),
     establishes="A finite instance: ε' = 0.1, δ = 0.3 (i = 2, widths 64 … 1024) and 0.6 (i = 3, widths 64, "
-    "256), Clopper–Pearson intervals from 300 draws; asymptotic in the common width d_1 = … = d_{i−1} (holds "
+    "256), Clopper–Pearson intervals from 600 draws; asymptotic in the common width d_1 = … = d_{i−1} (holds "
     "if Pr(B) < ε' from some swept width on). B looks at layers j = 1..i−1 of both networks (σ_n on every "
     "layer).",
     assumptions=("σ normalised", "x ∈ S̃^{d−1}"),
