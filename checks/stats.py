@@ -8,13 +8,16 @@ approximation error of a tail probability is O(skewness / √n), which at these 
 level itself). So every side of a mean interval that may decide a verdict is *distribution-free* given a
 declared, proven property of the draws:
 
-* a proven almost-sure range ``[lo, hi]``: the empirical-Bernstein bound of Maurer & Pontil (2009, Thm 4);
-* a proven almost-sure lower bound ``lo`` alone: the *lower* side from the mean of min(X, t) (which never
-  exceeds E X) with the same bound, over a fixed grid of truncation levels (Bonferroni over the grid);
-  symmetrically for an upper bound alone;
-* a declared tail bound (:class:`TailBound`, with the reason it is proven): the mean of the draws clipped
-  to ``[c − t, c + t]`` with the same bound, widened by the proven bound on E(|X − c| − t)₊ (the most the
-  clipping can move the mean), at a level t fixed in advance from n, α and the tail bound.
+* a proven almost-sure lower end ``lo`` makes the *lower* side valid without any tail assumption, since
+  E X ≥ E min(X, t) for every t: the best of (a) the empirical-Bernstein bound of Maurer & Pontil (2009,
+  Thm 4) on min(X, t) ∈ [lo, t] over a fixed grid of t (including the upper end when it is finite) and
+  (b) Anderson's bound E X ≥ lo + ∫ (S_n(s) − ε)₊ ds from the one-sided DKW band with Massart's constant
+  (powerful for few draws), with a Bonferroni split over the candidates; symmetrically a proven upper end
+  makes the *upper* side valid;
+* a declared tail bound (:class:`TailBound`, with the reason it is proven) makes a side with an infinite end
+  valid: the mean of the draws clipped to ``[c − t, c + t]`` with the empirical-Bernstein bound, widened by
+  the proven bound on E(|X − c| − t)₊ (the most the clipping can move the mean), at a level t fixed in
+  advance from n, α and the tail bound (it is one more candidate where the end is finite).
 
 A side with none of these is reported with the Student-t value, marked not valid (``valid_low`` /
 ``valid_high`` false): an engine must not let such a side decide a verdict.
@@ -28,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special as _sp  # scipy.special: the quantiles below, without scipy.stats' import cost
 
-#: Truncation levels tried for a one-sided (only lo, or only hi, known) bound: lo + scale·2^k, k in this range.
-#: Fixed in advance, so the grid costs a Bonferroni factor len(range) (ln 12 ≈ 2.5 added to ln(2/δ) ≈ 14).
+#: Truncation levels tried for a side with a proven end: lo + scale·2^k, k in this range (scale: the claimed
+#: bound). Fixed in advance, so the grid costs a Bonferroni factor (ln 14 ≈ 2.6 added to ln(2/δ) ≈ 14).
 _GRID_POWERS = range(-2, 10)
 
 
@@ -45,9 +48,8 @@ class Interval:
     note: str = ""
 
     def as_dict(self) -> dict:
-        out = {"estimate": self.estimate, "low": self.low, "high": self.high, "method": self.method, "n": self.n}
-        if not (self.valid_low and self.valid_high):
-            out["valid_low"], out["valid_high"] = self.valid_low, self.valid_high
+        out = {"estimate": self.estimate, "low": self.low, "high": self.high, "method": self.method, "n": self.n,
+               "valid_low": self.valid_low, "valid_high": self.valid_high}
         if self.note:
             out["note"] = self.note
         return out
@@ -134,17 +136,53 @@ def student_t_interval(samples: np.ndarray, alpha: float) -> Interval:
     return Interval(float(x.mean()), float(low[0]), float(high[0]), "Student-t (CLT)", x.shape[1], False, False)
 
 
-def _one_sided_truncated(x: np.ndarray, alpha_side: float, lo: float, scale: float) -> np.ndarray:
-    """A valid lower confidence bound for E X from X ≥ lo a.s. alone: E X ≥ E min(X, t) for every t, and
-    min(X, t) ∈ [lo, t] has the empirical-Bernstein bound; the best of a fixed grid of t (Bonferroni)."""
+def _anderson_lower(x: np.ndarray, delta: float, lo: float) -> np.ndarray:
+    """Anderson's lower confidence bound for E X from X ≥ lo: with probability ≥ 1 − δ, P(X > s) ≥ S_n(s) − ε
+    for every s at once (one-sided DKW, Massart's constant: ε = sqrt(ln(1/δ) / (2n))), and E X = lo +
+    ∫_lo^∞ P(X > s) ds. Rows of x are independent samples."""
     n = x.shape[1]
-    delta = alpha_side / len(_GRID_POWERS)
-    best = np.full(x.shape[0], -np.inf)
-    for k in _GRID_POWERS:
-        t = lo + scale * 2.0**k
+    eps = math.sqrt(math.log(1.0 / delta) / (2.0 * n))
+    xs = np.sort(x, axis=1)
+    gaps = np.diff(np.concatenate([np.full((x.shape[0], 1), lo), xs], axis=1), axis=1)  # x_(i+1) − x_(i)
+    level = np.clip((n - np.arange(n)) / n - eps, 0.0, None)  # S_n on [x_(i), x_(i+1)) is (n − i)/n
+    return lo + gaps @ level
+
+
+def _lower_from_end(x: np.ndarray, alpha_side: float, lo: float, hi: float, scale: float,
+                    tail: TailBound | None) -> tuple[np.ndarray, str]:
+    """A valid lower confidence bound for E X from the proven lower end lo (see the module docstring): the
+    best of a fixed set of candidates, each at alpha_side / (number of candidates)."""
+    levels = [lo + scale * 2.0**k for k in _GRID_POWERS if lo + scale * 2.0**k < hi]
+    if math.isfinite(hi):
+        levels.append(hi)
+    k = len(levels) + 1 + (tail is not None)
+    delta = alpha_side / k
+    n = x.shape[1]
+    best = _anderson_lower(x, delta, lo)
+    for t in levels:
         mean, var = _clipped_stats(x, lo, t)
         best = np.maximum(best, mean - _eb_half(var, n, t - lo, delta))
-    return best
+    if tail is not None:
+        best = np.maximum(best, _tail_clipped(x, delta, lo, hi, tail)[0])
+    what = (f"best of {k} bounds at α/{k} each: Anderson (DKW) and empirical Bernstein on min(X, t) for a fixed "
+            f"grid of t, from the proven end {lo:.4g}" + (" and the tail bound" if tail is not None else ""))
+    return best, what
+
+
+def _tail_clipped(x: np.ndarray, delta: float, lo: float, hi: float,
+                  tail: TailBound) -> tuple[np.ndarray, np.ndarray, str]:
+    """Both sides from the draws clipped to [c − t, c + t] ∩ [lo, hi], each at level δ, widened by the tail
+    bound's truncation bias on the sides where the clipping is active."""
+    n = x.shape[1]
+    t = _truncation_level(tail, n, delta, lo, hi)
+    c_lo, c_hi = max(lo, tail.center - t), min(hi, tail.center + t)
+    m_c, v_c = _clipped_stats(x, c_lo, c_hi)
+    half = _eb_half(v_c, n, c_hi - c_lo, delta)
+    bias = tail.excess(t)
+    low = m_c - half - (bias if c_lo > lo else 0.0)  # clipping from below can only raise the mean
+    high = m_c + half + (bias if c_hi < hi else 0.0)
+    return low, high, (f"empirical Bernstein on draws clipped to [{c_lo:.4g}, {c_hi:.4g}], widened by the truncation "
+                       f"bias ≤ {bias:.3g} from the tail bound {tail.describe()}")
 
 
 def _truncation_level(tail: TailBound, n: int, delta: float, lo: float, hi: float) -> float:
@@ -173,37 +211,36 @@ def mean_bounds(x: np.ndarray, alpha: float, support: tuple[float, float] | None
     side = alpha / 2.0
     scale = abs(scale) if scale and math.isfinite(scale) else 1.0
     mean = x.mean(axis=1)
-
-    def out(low, high, method, valid_low=True, valid_high=True, note=""):
-        low, high = np.maximum(lo, low), np.minimum(hi, high)
-        return low, high, Interval(float(mean[0]), float(low[0]), float(high[0]), method, n, valid_low,
-                                   valid_high, note)
-
-    if math.isfinite(lo) and math.isfinite(hi):
-        half = _eb_half(x.var(axis=1, ddof=1), n, hi - lo, side)
-        return out(mean - half, mean + half, f"empirical-Bernstein on the proven range [{lo:.4g}, {hi:.4g}]")
-    if tail is not None:
-        t = _truncation_level(tail, n, side, lo, hi)
-        c_lo, c_hi = max(lo, tail.center - t), min(hi, tail.center + t)
-        m_c, v_c = _clipped_stats(x, c_lo, c_hi)
-        half = _eb_half(v_c, n, c_hi - c_lo, side)
-        bias = tail.excess(t)
-        low = m_c - half - (bias if c_lo > lo else 0.0)  # clipping from below can only raise the mean
-        high = m_c + half + (bias if c_hi < hi else 0.0)
-        return out(low, high, f"empirical-Bernstein on draws clipped to [{c_lo:.4g}, {c_hi:.4g}], widened by "
-                   f"the truncation bias ≤ {bias:.3g} from the tail bound {tail.describe()}")
     t_low, t_high = _student_t(x, alpha)
+    mirrored = None if tail is None else TailBound(tail.kind, tail.params, tail.reason, -tail.center)
+    parts = []
     if math.isfinite(lo):
-        return out(_one_sided_truncated(x, side, lo, scale), t_high,
-                   f"low: empirical-Bernstein on min(X, t), X ≥ {lo:.4g} proven (no tail assumption needed); "
-                   "high: Student-t, not valid at this level", True, False,
-                   "no proven upper range or tail bound: the upper side cannot refute")
+        low, what = _lower_from_end(x, side, lo, hi, scale, tail)
+        valid_low = True
+    elif tail is not None:
+        low, _, what = _tail_clipped(x, side, lo, hi, tail)
+        valid_low = True
+    else:
+        low, what, valid_low = t_low, "Student-t, not valid at this level", False
+    parts.append(f"low: {what}")
     if math.isfinite(hi):
-        return out(t_low, -_one_sided_truncated(-x, side, -hi, scale),
-                   f"high: empirical-Bernstein on max(X, t), X ≤ {hi:.4g} proven; low: Student-t, not valid at "
-                   "this level", False, True, "no proven lower range or tail bound: the lower side cannot refute")
-    return out(t_low, t_high, "Student-t (CLT), not valid at this level", False, False,
-               "no proven range or tail bound: this interval cannot refute")
+        neg, what = _lower_from_end(-x, side, -hi, -lo, scale, mirrored)
+        high, valid_high = -neg, True
+    elif tail is not None:
+        _, high, what = _tail_clipped(x, side, lo, hi, tail)
+        valid_high = True
+    else:
+        high, what, valid_high = t_high, "Student-t, not valid at this level", False
+    parts.append(f"high: {what}")
+    low, high = np.maximum(lo, low), np.minimum(hi, high)
+    if valid_low and valid_high:
+        method, note = "valid at this level (distribution-free) — " + "; ".join(parts), ""
+    elif valid_low or valid_high:
+        method = "one side valid — " + "; ".join(parts)
+        note = f"no proven {'upper' if valid_low else 'lower'} end or tail bound: that side cannot refute"
+    else:
+        method, note = "Student-t (CLT), not valid at this level", "no proven range or tail bound: cannot refute"
+    return low, high, Interval(float(mean[0]), float(low[0]), float(high[0]), method, n, valid_low, valid_high, note)
 
 
 def mean_interval(samples: np.ndarray, alpha: float, support: tuple[float, float] | None = None,

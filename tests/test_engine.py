@@ -109,7 +109,7 @@ def test_probabilistic_verdicts_follow_the_interval():
     assert check(_prob(0.5, n=30), budget="smoke").verdict == Verdict.INCONCLUSIVE  # mean 1.0: straddles
     r = check(_prob(0.9), budget="default")
     row = r.evidence["minimal_counterexample"]
-    assert row["interval"]["low"] > 1.0 and row["interval"]["method"].startswith("empirical-Bernstein")
+    assert row["interval"]["low"] > 1.0 and row["interval"]["valid_low"]
 
 
 def test_equality_in_expectation_is_two_sided():
@@ -118,7 +118,8 @@ def test_equality_in_expectation_is_two_sided():
     claim = _prob(0.5, n=400)  # E[U + 0.5] = 1 exactly
     eq = replace(claim, spec=replace(claim.spec, relation="=="))
     assert check(eq, budget="default").verdict == Verdict.HOLDS
-    off = replace(eq, spec=replace(eq.spec, bound=lambda p, c: 1.1))
+    # range 2, n = 400, per-test α = 1e-3: a valid interval resolves about ±0.16
+    off = replace(eq, spec=replace(eq.spec, bound=lambda p, c: 1.25))
     assert check(off, budget="default").verdict == Verdict.VIOLATED
 
 

@@ -1261,19 +1261,26 @@ def _squared_error_range(setting: Mapping[str, Any], constants: Mapping[str, Any
 
 
 def _squared_error_tail(setting: Mapping[str, Any], constants: Mapping[str, Any], *, averaged: bool):
-    """Proven tail for ReLU units: √2·max(x^Tv, 0) ≤ √2 ‖v‖ ‖x‖, so |f ∓ f̂| ≤ √2 S ‖x‖ with S = Σ|b_j|‖w_j‖ +
-    Σ|a_i|‖θ_i‖ (either learner sign), and (f ∓ f̂)² ≤ 2 S² ‖x‖², ‖x‖² ~ χ²_d. A draw of (2) averages m
-    independent squares with weight 1/(m + shift): it is ≤ 2 S²/(m + shift) · χ²_{m d}."""
+    """Proven tail for ReLU units. f ∓ f̂ = Σ_i c_i √2 max(x^T v_i, 0) (c = (b, ∓a), v = (w, θ), the learner sign
+    the draws use) is positively 1-homogeneous and piecewise linear: f ∓ f̂ = x^T g_A(x) with g_A = √2 Σ_{i ∈ A}
+    c_i v_i, A(x) = {i : x^T v_i > 0}. So |f ∓ f̂| ≤ L ‖x‖ with L = max over subsets A of ‖g_A‖, and
+    (f ∓ f̂)² ≤ L² ‖x‖², ‖x‖² ~ χ²_d. A draw of (2) averages m independent squares with weight 1/(m + shift):
+    it is ≤ L²/(m + shift) · χ²_{m d}."""
+    import itertools
+
     from checks.stats import TailBound
 
     if setting["act"] == "sign":
         return None  # bounded: the range above decides
     cfg = _mc_config(setting)
-    s = float(np.abs(cfg["b"]) @ np.linalg.norm(cfg["w"], axis=1) + np.abs(cfg["a"]) @ np.linalg.norm(
-        cfg["theta"], axis=1))
+    c = np.concatenate([cfg["b"], constants["learner_sign"] * cfg["a"]])  # err = f + learner_sign·f̂
+    v = np.concatenate([cfg["w"], cfg["theta"]])
+    lip = max(math.sqrt(2) * float(np.linalg.norm(c[list(sub)] @ v[list(sub)]))
+              for r in range(1, len(c) + 1) for sub in itertools.combinations(range(len(c)), r))
     m, shift = (setting["n"], constants["normaliser_shift"]) if averaged else (1, 0)
-    return TailBound.chi2(2.0 * s * s / (m + shift), m * setting["d"],
-                          "ReLU units: (f − f̂)² ≤ 2 S² ‖x‖², S = Σ|b|‖w‖ + Σ|a|‖θ‖, ‖x‖² ~ χ²_d, X ~ N(0, I_d)")
+    return TailBound.chi2(lip * lip / (m + shift), m * setting["d"],
+                          f"ReLU units: (f ∓ f̂)² ≤ L² ‖x‖² (f ∓ f̂ is 1-homogeneous with gradient √2 Σ_A c_i v_i, "
+                          f"L = {lip:.4g} its largest norm over unit subsets A), ‖x‖² ~ χ²_d, X ~ N(0, I_d)")
 
 
 _SQUARED_ERROR_REASON = ("a square is ≥ 0; sign units: |f ∓ f̂| ≤ √2 (Σ|a| + Σ|b|) bounds it above (ReLU units: a "
