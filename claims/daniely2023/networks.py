@@ -722,13 +722,16 @@ width_conjecture = Claim(
     "conjecture that this requirement can be relaxed, and leave it to future work.",
     kind=Kind.PROBABILISTIC, constants=_approximation_constants(13),
     spec=ProbabilisticSpec(settings=_conjecture_settings(), sample=_shadow_error_sample,
-                           bound=_approximation_bound, relation="<=", samples=60, reference=_depth2_rms,
+                           bound=_approximation_bound, relation="<=", samples=1000, reference=_depth2_rms,
                            reference_is="upper", support=(0.0, math.inf),
-                           support_reason="a normalised Euclidean norm ‖Φ^i − Φ^{i,n}‖ is ≥ 0"),
+                           support_reason="a normalised Euclidean norm ‖Φ^i − Φ^{i,n}‖ is ≥ 0 (no tail bound is "
+                           "proven for width-1 networks: a mutant is refuted by the valid lower side; HOLDS at "
+                           "depth 3 rests on the Student-t upper side, marked in the evidence; 1000 draws because "
+                           "the depth-3 width-1 errors are heavy-tailed: one draw in 10⁴ exceeds 270)"),
     mutants=_APPROXIMATION_MUTANTS,
     reading="relaxed: Theorem 2.3's bound 13(L + 1)² ε_σ(n)^{1/2^{i−1}} (which also gives Theorem 1.1's) "
     "holds for the shadow network at depths 2 and 3 with hidden widths as small as 1 (no D)",
-    establishes="Monte Carlo (60 draws) of E_W⃗‖Φ^i − Φ^{i,n}‖ at depths 2 and 3 with all hidden widths 1 "
+    establishes="Monte Carlo (1000 draws) of E_W⃗‖Φ^i − Φ^{i,n}‖ at depths 2 and 3 with all hidden widths 1 "
     "and 4 and with one narrow layer among wide ones (1 & 64, 64 & 1), 5 normalised activations, every "
     "setting decisive; at depth 2 the width-free RMS bound settles it exactly (n up to 9); at depth 3 only "
     "shadow degrees n ≤ 5, because higher-degree shadows make the narrow-width error too heavy-tailed for "
