@@ -111,7 +111,9 @@ class ProbabilisticSpec:
     bound: Callable[[Mapping[str, Any], Mapping[str, Any]], float]
     relation: Relation = "<="
     statistic: Literal["mean", "probability"] = "mean"
-    samples: int = 200  # draws per setting at the default budget
+    # draws per setting at the default budget (the budget scales it), or a callable point -> draws where some
+    # settings need more draws for a valid interval to resolve their margin (cheap settings, usually)
+    samples: int | Callable[[Mapping[str, Any]], int] = 200
     # Proven almost-sure range of one draw: (lo, hi), either end may be ±inf, or a callable (point, constants)
     # -> (lo, hi) when it depends on the setting. It makes the Monte Carlo interval valid at the run's level
     # (checks.stats.mean_interval): both ends finite → empirical Bernstein; only lo → a valid lower side.

@@ -56,6 +56,13 @@ def _deciding_side(ci_low: float, ci_high: float, bound: float, relation: str, s
     return None
 
 
+def _draw_count(spec: ProbabilisticSpec, point: dict, ctx: CheckContext) -> int:
+    """Draws for one setting: the spec's default-budget count (or its per-setting count) times the budget's
+    scale, at least 8."""
+    base = spec.samples(point) if callable(spec.samples) else spec.samples
+    return max(8, int(round(base * ctx.budget.mc_scale)))
+
+
 def _mechanism(spec: ProbabilisticSpec, point: dict, constants: dict) -> tuple[tuple[float, float] | None, Any]:
     support = spec.support(point, constants) if callable(spec.support) else spec.support
     tail = spec.tail(point, constants) if spec.tail is not None else None
@@ -91,7 +98,7 @@ def evaluate_setting(claim: Claim, spec: ProbabilisticSpec, point: dict, ctx: Ch
     if ctx.backend.uses_torch:
         import torch
 
-        n = max(8, int(round(spec.samples * ctx.budget.mc_scale)))
+        n = _draw_count(spec, point, ctx)
         gen = torch.Generator(device=ctx.backend.device)
         gen.manual_seed(ctx.seed * 1_000_003 + index)
         with torch.no_grad():
@@ -174,7 +181,8 @@ def check_probabilistic(claim: Claim, spec: ProbabilisticSpec, ctx: CheckContext
         "multiple_testing": f"Bonferroni over every statistical test of the run (family α = {FAMILY_ALPHA:g} by "
                             "default; the run's results.json records the family α used)",
         "interval_mechanism": _describe_mechanism(spec),
-        "draws_per_setting": max(8, int(round(spec.samples * ctx.budget.mc_scale))),
+        "draws_per_setting": (_draw_count(spec, {}, ctx) if not callable(spec.samples)
+                              else "per setting (each interval's n)"),
     }
     if all(r["status"] == "unevaluated" for r in rows):
         evidence["note"] = "no setting could be evaluated on this backend (no reference for this claim)"
