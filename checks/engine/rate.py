@@ -44,6 +44,7 @@ def check_rate(claim: Claim, spec: RateSpec, ctx: CheckContext) -> tuple[Verdict
         evidence["fast_vs_reference_max_rel_err"] = float(np.nanmax(rel))
         evidence["fast_rtol"] = tol
         evidence["fast_agrees"] = bool(np.nanmax(rel) <= tol)
+        evidence["tolerance"] = {"fast_rtol": tol}  # the report's tolerance column (no confidence: deterministic)
     if not np.isfinite(logy).all():
         evidence["note"] = "a measured value is zero or negative; no exponent can be fitted"
         return Verdict.INCONCLUSIVE, evidence
