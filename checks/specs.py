@@ -139,7 +139,8 @@ class RateSpec:
 
     The claimed slope is ``constants[exponent_name]``; ``relation`` compares the fitted slope with it:
     ``"<="`` means "decays at least this fast". The fit uses the tail of the grid (the asymptotic regime)
-    and a bootstrap confidence interval.
+    and compares the claimed slope with the range of the local (secant) slopes there — deterministic, since
+    the values are exact (checks.engine.rate).
     """
 
     grid: tuple[float, ...]

@@ -52,3 +52,32 @@ def test_slope_interval_is_the_range_of_local_exponents():
     secants = np.diff(y) / np.diff(x)
     assert fit.low == secants.min() and fit.high == secants.max() and fit.low < fit.slope < fit.high
     assert "no confidence level" in fit.method
+
+
+def test_rate_verdicts_are_deterministic_and_take_no_share_of_alpha():
+    """A rate claim fits exact reference values: its interval (the range of local exponents on the tail) is
+    the same at every seed and level, and it is not counted as a statistical test. The local exponents of
+    1/x² + 1/x³ lie in (−3, −2) and tend to −2: "decays at least like x^−2" HOLDS on the grid (every local
+    exponent is ≤ −2), x^−3 is VIOLATED (every local exponent is above it), and an exponent inside their
+    range is INCONCLUSIVE."""
+    from checks.engine import n_statistical_tests
+    from checks.model import Claim, Kind, Mutant, Verdict
+    from checks.specs import RateSpec
+    from checks.testing import check
+
+    def rate(exponent: float) -> Claim:
+        spec = RateSpec(grid=tuple(float(2**k) for k in range(1, 8)),
+                        reference=lambda x, c, ctx: 1 / ctx.mpf(x) ** 2 + 1 / ctx.mpf(x) ** 3,
+                        fast=lambda xs, c, *, device, dtype: 1 / xs**2 + 1 / xs**3, relation="<=")
+        return Claim(id="planted/rate", label="p", section="0", statement="decays like x^-e", kind=Kind.RATE,
+                     spec=spec, establishes="test", constants={"exponent": exponent},
+                     mutants=(Mutant("noop", {}, "planted"),))
+
+    a = check(rate(-2.0), seed=1, n_tests=1)
+    b = check(rate(-2.0), seed=7, n_tests=500)
+    assert a.evidence["tail_fit"] == b.evidence["tail_fit"] and a.verdict == b.verdict == Verdict.HOLDS
+    fit = a.evidence["tail_fit"]
+    assert -3.0 < fit["low"] <= fit["slope"] <= fit["high"] < -2.0
+    assert check(rate(-3.0)).verdict == Verdict.VIOLATED
+    assert check(rate((fit["low"] + fit["high"]) / 2)).verdict == Verdict.INCONCLUSIVE
+    assert n_statistical_tests(rate(-2.0)) == 0
