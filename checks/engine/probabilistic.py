@@ -205,6 +205,13 @@ def check_probabilistic(claim: Claim, spec: ProbabilisticSpec, ctx: CheckContext
     if margins:
         m, r = min(margins, key=lambda t: t[0])
         evidence["tightest_margin"], evidence["tightest_point"] = m, r["point"]
+    unvalidated = sum(1 for r in rows if r.get("mc_status_unvalidated") == "violated")
+    if unvalidated:
+        evidence["unvalidated_refutations"] = unvalidated
+        evidence["statistics_note"] = (
+            f"{unvalidated} setting(s) excluded the bound only on a Student-t side, which is not valid at this "
+            "level: reported INCONCLUSIVE there, not VIOLATED (declare a proven range or tail bound on the spec "
+            "to let Monte Carlo refute)")
     violated = [r for r in decisive if r["status"] == "violated"]
     evidence["reproduce"] = ctx.reproduce(claim.id)
     if violated:
