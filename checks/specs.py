@@ -101,6 +101,10 @@ class ProbabilisticSpec:
     {0, 1}) is claimed ``relation`` ``bound(point, constants)``. ``reference(point, constants, ctx)``, when
     given, is a high-precision value of the statistic (``reference_is="exact"``) or of an upper bound on it
     valid at every width (``"upper"``, e.g. the Lemma-2.6 root-mean-square); it confirms or refutes.
+
+    A Monte Carlo interval decides a verdict only on the sides that ``support`` / ``tail`` make valid at the
+    run's per-test level; a side without them is reported (Student-t) and may confirm a setting (marked as
+    resting on the normal approximation) but never refute it: such a setting is at most INCONCLUSIVE.
     """
 
     settings: tuple[Mapping[str, Any], ...]
@@ -108,13 +112,26 @@ class ProbabilisticSpec:
     bound: Callable[[Mapping[str, Any], Mapping[str, Any]], float]
     relation: Relation = "<="
     statistic: Literal["mean", "probability"] = "mean"
-    samples: int = 200  # draws per setting at the default budget
-    support: tuple[float, float] | None = None  # almost-sure range of a draw, when known
+    # draws per setting at the default budget (the budget scales it), or a callable point -> draws where some
+    # settings need more draws for a valid interval to resolve their margin (cheap settings, usually)
+    samples: int | Callable[[Mapping[str, Any]], int] = 200
+    # Proven almost-sure range of one draw: (lo, hi), either end may be ±inf, or a callable (point, constants)
+    # -> (lo, hi) when it depends on the setting. It makes the Monte Carlo interval valid at the run's level
+    # (checks.stats.mean_interval): both ends finite → empirical Bernstein; only lo → a valid lower side.
+    support: tuple[float, float] | Callable[..., tuple[float, float]] | None = None
+    support_reason: str = ""  # why the range is proven (required with `support`; printed in the evidence)
+    # Proven tail bound of one draw: a callable (point, constants) -> checks.stats.TailBound (it carries its
+    # own reason). With it, the clipped-mean interval widened by the truncation bias is valid on both sides.
+    tail: Callable[..., Any] | None = None
     reference: Callable[..., Any] | None = None
     reference_is: Literal["exact", "upper"] | None = None
     reference_rtol: float = 1e-12  # accuracy of that reference (quadrature), relative
     asymptotic_param: str | None = None  # "width >= D": only persistence across this sweep is a violation
     domain: Domain | None = None  # for user-supplied points (claims check --at)
+
+    def __post_init__(self) -> None:
+        if self.support is not None and not self.support_reason:
+            raise ValueError("ProbabilisticSpec.support given without support_reason (why the range is proven)")
 
 
 @dataclass(frozen=True)
@@ -123,7 +140,8 @@ class RateSpec:
 
     The claimed slope is ``constants[exponent_name]``; ``relation`` compares the fitted slope with it:
     ``"<="`` means "decays at least this fast". The fit uses the tail of the grid (the asymptotic regime)
-    and a bootstrap confidence interval.
+    and compares the claimed slope with the range of the local (secant) slopes there — deterministic, since
+    the values are exact (checks.engine.rate).
     """
 
     grid: tuple[float, ...]

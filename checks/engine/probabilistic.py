@@ -15,6 +15,7 @@ deterministic engines; here the sweep is part of the claim's declaration.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -23,7 +24,7 @@ import numpy as np
 from ..model import Claim, Verdict
 from ..specs import ProbabilisticSpec
 from ..stats import mean_interval, proportion_interval
-from ..tolerance import CONFIRM_DPS
+from ..tolerance import CONFIRM_DPS, FAMILY_ALPHA, fast_tolerance
 from .context import CheckContext, mp_context
 
 
@@ -41,6 +42,31 @@ def _status(low: float, high: float, bound: float, relation: str) -> str:
     if high < bound:
         return "violated"
     return "holds" if low >= bound else "straddles"
+
+
+def _deciding_side(ci_low: float, ci_high: float, bound: float, relation: str, status: str) -> str | None:
+    """Which side of the interval produced `status` ("low" / "high"), None when both sides do (holds for
+    "==") or none."""
+    if status == "violated":
+        if relation == "==":
+            return "low" if ci_low > bound else "high"
+        return "low" if relation in ("<=", "<") else "high"
+    if status == "holds" and relation != "==":
+        return "high" if relation in ("<=", "<") else "low"
+    return None
+
+
+def _draw_count(spec: ProbabilisticSpec, point: dict, ctx: CheckContext) -> int:
+    """Draws for one setting: the spec's default-budget count (or its per-setting count) times the budget's
+    scale, at least 8."""
+    base = spec.samples(point) if callable(spec.samples) else spec.samples
+    return max(8, int(round(base * ctx.budget.mc_scale)))
+
+
+def _mechanism(spec: ProbabilisticSpec, point: dict, constants: dict) -> tuple[tuple[float, float] | None, Any]:
+    support = spec.support(point, constants) if callable(spec.support) else spec.support
+    tail = spec.tail(point, constants) if spec.tail is not None else None
+    return (None if support is None else (float(support[0]), float(support[1]))), tail
 
 
 def _reference_status(value: float, bound: float, relation: str, rtol: float, kind: str) -> str | None:
@@ -72,7 +98,7 @@ def evaluate_setting(claim: Claim, spec: ProbabilisticSpec, point: dict, ctx: Ch
     if ctx.backend.uses_torch:
         import torch
 
-        n = max(8, int(round(spec.samples * ctx.budget.mc_scale)))
+        n = _draw_count(spec, point, ctx)
         gen = torch.Generator(device=ctx.backend.device)
         gen.manual_seed(ctx.seed * 1_000_003 + index)
         with torch.no_grad():
@@ -85,10 +111,29 @@ def evaluate_setting(claim: Claim, spec: ProbabilisticSpec, point: dict, ctx: Ch
             if spec.statistic == "probability":
                 ci = proportion_interval(int(round(x.sum())), x.size, ctx.alpha)
             else:
-                ci = mean_interval(x, ctx.alpha, spec.support)
+                support, tail = _mechanism(spec, point, constants)
+                slack = 0.0
+                if support is not None:  # the rounding of the fast path may carry a draw past a proven end
+                    ends = [abs(v) for v in support if math.isfinite(v)]
+                    slack = fast_tolerance(ctx.backend.dtype, 64) * max(ends + [1.0])
+                ci = mean_interval(x, ctx.alpha, support, tail, scale=bound, range_slack=slack)
             row["interval"] = ci.as_dict()
             row["confidence"] = 1.0 - ctx.alpha
-            row["mc_status"] = _status(ci.low, ci.high, bound, spec.relation)
+            mc = _status(ci.low, ci.high, bound, spec.relation)
+            side = _deciding_side(ci.low, ci.high, bound, spec.relation, mc)
+            valid = (ci.valid_low and ci.valid_high) if side is None else (ci.valid_low if side == "low"
+                                                                            else ci.valid_high)
+            if mc == "violated" and not valid:
+                # the side that would refute rests on the normal approximation, which is not valid at this
+                # level on skewed draws: no verdict of VIOLATED from it
+                row["mc_status_unvalidated"] = mc
+                row["mc_note"] = ("the interval excludes the bound only on a Student-t side (no proven range or "
+                                  "tail bound for it): not a valid refutation at this level")
+                mc = "straddles"
+            elif mc == "holds" and not valid:
+                row["mc_note"] = ("confirmed on a Student-t side (no proven range or tail bound): not valid at this "
+                                  "level")
+            row["mc_status"] = mc
             statuses.append(row["mc_status"])
             scale = max(abs(bound), abs(ci.estimate), 1e-300)
             if spec.relation == "==":
@@ -133,8 +178,11 @@ def check_probabilistic(claim: Claim, spec: ProbabilisticSpec, ctx: CheckContext
     evidence: dict[str, Any] = {
         "settings": rows, "relation": spec.relation, "statistic": spec.statistic,
         "confidence_per_test": 1.0 - ctx.alpha,
-        "multiple_testing": "Bonferroni over every statistical test of the run",
-        "draws_per_setting": max(8, int(round(spec.samples * ctx.budget.mc_scale))),
+        "multiple_testing": f"Bonferroni over every statistical test of the run (family α = {FAMILY_ALPHA:g} by "
+                            "default; the run's results.json records the family α used)",
+        "interval_mechanism": _describe_mechanism(spec),
+        "draws_per_setting": (_draw_count(spec, {}, ctx) if not callable(spec.samples)
+                              else "per setting (each interval's n)"),
     }
     if all(r["status"] == "unevaluated" for r in rows):
         evidence["note"] = "no setting could be evaluated on this backend (no reference for this claim)"
@@ -157,6 +205,13 @@ def check_probabilistic(claim: Claim, spec: ProbabilisticSpec, ctx: CheckContext
     if margins:
         m, r = min(margins, key=lambda t: t[0])
         evidence["tightest_margin"], evidence["tightest_point"] = m, r["point"]
+    unvalidated = sum(1 for r in rows if r.get("mc_status_unvalidated") == "violated")
+    if unvalidated:
+        evidence["unvalidated_refutations"] = unvalidated
+        evidence["statistics_note"] = (
+            f"{unvalidated} setting(s) excluded the bound only on a Student-t side, which is not valid at this "
+            "level: reported INCONCLUSIVE there, not VIOLATED (declare a proven range or tail bound on the spec "
+            "to let Monte Carlo refute)")
     violated = [r for r in decisive if r["status"] == "violated"]
     evidence["reproduce"] = ctx.reproduce(claim.id)
     if violated:
@@ -167,6 +222,21 @@ def check_probabilistic(claim: Claim, spec: ProbabilisticSpec, ctx: CheckContext
     if any(r["status"] in ("straddles", "unevaluated") for r in decisive):
         return Verdict.INCONCLUSIVE, evidence
     return Verdict.HOLDS, evidence
+
+
+def _describe_mechanism(spec: ProbabilisticSpec) -> str:
+    """What makes this claim's Monte Carlo interval valid at the run's level (printed in every report)."""
+    if spec.statistic == "probability":
+        return "Clopper-Pearson (exact binomial)"
+    parts = []
+    if spec.support is not None:
+        parts.append(f"proven almost-sure range: {spec.support_reason}")
+    if spec.tail is not None:
+        parts.append("proven tail bound (see each setting's interval)")
+    if not parts:
+        return ("none declared: Student-t interval, not valid at this level; Monte Carlo cannot refute this claim "
+                "(at most INCONCLUSIVE)")
+    return "; ".join(parts) + " — empirical Bernstein (Maurer-Pontil), truncation bias bounded where clipped"
 
 
 def _persistent_rows(rows: list[dict], param: str, evidence: dict) -> list[dict]:

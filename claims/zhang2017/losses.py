@@ -1247,6 +1247,45 @@ def _eq2_sample(setting, constants, n: int, generator, *, device, dtype):
     return sq.sum(-1) / (m + constants["normaliser_shift"])
 
 
+def _squared_error_range(setting: Mapping[str, Any], constants: Mapping[str, Any], *,
+                         averaged: bool) -> tuple[float, float]:
+    """Proven almost-sure range of one draw: sign units are bounded (|σ| = √2), so |f ∓ f̂| ≤ √2 (Σ|a| + Σ|b|)
+    and a draw of (3) — or of (2), an average of m such squares times m / (m + shift) — lies in [0, 2 (Σ|a| +
+    Σ|b|)² · m / (m + shift)]. ReLU units are unbounded: only the lower end 0 (a square) is finite."""
+    cfg = _mc_config(setting)
+    if setting["act"] != "sign":
+        return 0.0, math.inf
+    m, shift = (setting["n"], constants["normaliser_shift"]) if averaged else (1, 0)
+    total = float(np.abs(cfg["a"]).sum() + np.abs(cfg["b"]).sum())
+    return 0.0, 2.0 * total * total * m / (m + shift)
+
+
+def _squared_error_tail(setting: Mapping[str, Any], constants: Mapping[str, Any], *, averaged: bool):
+    """Proven tail for ReLU units. f ∓ f̂ = Σ_i c_i √2 max(x^T v_i, 0) (c = (b, ∓a), v = (w, θ), the learner sign
+    the draws use) is positively 1-homogeneous and piecewise linear: f ∓ f̂ = x^T g_A(x) with g_A = √2 Σ_{i ∈ A}
+    c_i v_i, A(x) = {i : x^T v_i > 0}. So |f ∓ f̂| ≤ L ‖x‖ with L = max over subsets A of ‖g_A‖, and
+    (f ∓ f̂)² ≤ L² ‖x‖², ‖x‖² ~ χ²_d. A draw of (2) averages m independent squares with weight 1/(m + shift):
+    it is ≤ L²/(m + shift) · χ²_{m d}."""
+    import itertools
+
+    from checks.stats import TailBound
+
+    if setting["act"] == "sign":
+        return None  # bounded: the range above decides
+    cfg = _mc_config(setting)
+    c = np.concatenate([cfg["b"], constants["learner_sign"] * cfg["a"]])  # err = f + learner_sign·f̂
+    v = np.concatenate([cfg["w"], cfg["theta"]])
+    lip = max(math.sqrt(2) * float(np.linalg.norm(c[list(sub)] @ v[list(sub)]))
+              for r in range(1, len(c) + 1) for sub in itertools.combinations(range(len(c)), r))
+    m, shift = (setting["n"], constants["normaliser_shift"]) if averaged else (1, 0)
+    return TailBound.chi2(lip * lip / (m + shift), m * setting["d"],
+                          f"ReLU units: (f ∓ f̂)² ≤ L² ‖x‖² (f ∓ f̂ is 1-homogeneous with gradient √2 Σ_A c_i v_i, "
+                          f"L = {lip:.4g} its largest norm over unit subsets A), ‖x‖² ~ χ²_d, X ~ N(0, I_d)")
+
+
+_SQUARED_ERROR_REASON = ("a square is ≥ 0; sign units: |f ∓ f̂| ≤ √2 (Σ|a| + Σ|b|) bounds it above (ReLU units: a "
+                         "χ² tail bound, see each setting)")
+
 MC_BOUND = lambda setting, constants: _population_loss_gram(setting, constants.get("cross_factor", 2))  # noqa: E731
 
 equation_3 = Claim(
@@ -1255,7 +1294,10 @@ equation_3 = Claim(
     "allows us to avoid overfitting concerns.",
     kind=Kind.PROBABILISTIC,
     spec=ProbabilisticSpec(settings=MC_SETTINGS, sample=_eq3_sample, bound=MC_BOUND, relation="==",
-                           statistic="mean", samples=60000),
+                           statistic="mean", samples=60000,
+                           support=lambda p, c: _squared_error_range(p, c, averaged=False),
+                           support_reason=_SQUARED_ERROR_REASON,
+                           tail=lambda p, c: _squared_error_tail(p, c, averaged=False)),
     constants={"learner_sign": -1, "cross_factor": 2},
     mutants=(Mutant("learner-plus", {"learner_sign": 1}, "f + f̂ in place of f − f̂ (no reparametrisation)"),
              Mutant("cross-factor-1", {"cross_factor": 1}, "the Gram form of (3) with Σ a b Φ instead of 2 Σ a b Φ")),
@@ -1275,7 +1317,10 @@ equation_2 = Claim(
     "directly.",
     kind=Kind.PROBABILISTIC,
     spec=ProbabilisticSpec(settings=MC_SETTINGS, sample=_eq2_sample, bound=MC_BOUND, relation="==",
-                           statistic="mean", samples=40000),
+                           statistic="mean", samples=40000,
+                           support=lambda p, c: _squared_error_range(p, c, averaged=True),
+                           support_reason=_SQUARED_ERROR_REASON,
+                           tail=lambda p, c: _squared_error_tail(p, c, averaged=True)),
     constants={"learner_sign": -1, "normaliser_shift": 0},
     mutants=(Mutant("learner-plus", {"learner_sign": 1}, "f + f̂ in place of f − f̂"),
              Mutant("normaliser-n-minus-1", {"normaliser_shift": -0.5},
