@@ -1,6 +1,6 @@
 """Plots of the evidence (matplotlib, headless): one PNG per claim that has something to draw.
 
-- rate claims: the measured points, the fitted tail line with its confidence band, the claimed exponent;
+- rate claims: the measured points, the fitted tail line with the range of local (secant) slopes, the claimed exponent;
 - identities / inequalities: the distribution of relative margins over the searched points, the tightest
   one marked, the tolerance shaded;
 - probabilistic claims: each setting's estimate with its confidence interval against the claimed bound;
@@ -63,7 +63,7 @@ def _rate(ax, ev: dict) -> bool:
     highs = [y0 + fit["high"] * (x - x0) for x in line]
     ax.fill_between(line, [min(a, b) for a, b in zip(lows, highs, strict=True)],
                     [max(a, b) for a, b in zip(lows, highs, strict=True)], color="#0969da", alpha=0.15,
-                    label="fit CI")
+                    label="local-slope range")
     claimed = ev.get("claimed_slope")
     if claimed is not None:
         ax.plot(line, [y0 + float(claimed) * (x - x0) for x in line], "--", color="#cf222e",

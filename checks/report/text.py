@@ -88,7 +88,14 @@ def tolerance_text(ev: dict) -> str:
     if isinstance(tol, dict):
         return ", ".join(f"{k}={v:.3g}" for k, v in tol.items() if isinstance(v, float))
     if "confidence_per_test" in ev:
-        return f"confidence {ev['confidence_per_test']:.6f} per test (Bonferroni)"
+        text = f"confidence {ev['confidence_per_test']:.8f} per test (Bonferroni"
+        if "family_alpha" in ev:
+            text += f" of family α = {ev['family_alpha']:g}"
+        text += ")"
+        if ev.get("interval_mechanism"):
+            mechanism = str(ev["interval_mechanism"])
+            text += "; interval: " + (mechanism if len(mechanism) <= 160 else mechanism[:159] + "…")
+        return text
     if "confidence" in ev:
         return f"confidence {ev['confidence']:.6f}"
     return "exact" if ev.get("method") == "exact" else ""
