@@ -317,3 +317,75 @@ def input_rounding(point: Mapping[str, Any], exact: Mapping[str, Any], constrain
             for f, e in zip(flatten(point[n]), flatten(exact[n]), strict=True):
                 worst = max(worst, abs(float(e - f)))
     return worst
+
+
+# --- additions for zhang2017 (tangent vectors on the sphere; constraints that hold only in some cases) ------
+
+@dataclass(frozen=True)
+class TangentVector(Constraint):
+    """A unit tangent vector of S^{d−1} at a point θ of the sphere: ``name`` ⟂ θ and ‖name‖ = 1, where θ is the
+    entry ``base`` or, when ``row`` is given, the row ``base[point[row]]`` of a list of points (e.g. the
+    direction of a directional derivative at neuron i). ``base`` must be declared ``UnitVector`` as well: its
+    exact representation (the raw value re-projected at working precision) is re-derived here the same way,
+    so the tangent vector is orthogonal to exactly the point the reference sees. Exact representation:
+    u − (uᵀθ*)θ* (Gram–Schmidt twice) divided by its norm, at working precision."""
+
+    name: str
+    base: str
+    row: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def _base_raw(self, point: Mapping[str, Any]) -> list:
+        base = point.get(raw_key(self.base), point[self.base])
+        return base[point[self.row] % len(base)] if self.row is not None else base
+
+    def exact(self, raw, point, ctx):
+        theta = _normalise(ctx, self._base_raw(point))
+        u = [ctx.mpf(x) for x in raw[self.name]]
+        for _ in range(2):  # twice: u ⟂ θ* to working precision even when u is nearly parallel to θ*
+            proj = _dot(ctx, u, theta)
+            u = [x - proj * y for x, y in zip(u, theta, strict=True)]
+        if all(x == 0 for x in u):
+            raise ValueError(f"{self.name} is parallel to {self.base}: no tangent direction")
+        return {self.name: _normalise(ctx, u)}
+
+    def defect(self, values, point, ctx):
+        base = values[self.base]
+        theta = base[point[self.row] % len(base)] if self.row is not None else base
+        u = values[self.name]
+        return max(abs(_dot(ctx, u, theta)), abs(_dot(ctx, u, u) - 1))
+
+    def describe(self) -> str:
+        at = f"{self.base}[{self.row}]" if self.row is not None else self.base
+        return (f"{self.name} a unit tangent vector of S^{{d−1}} at {at}: projected on the tangent space of the "
+                f"exact {at} and normalised at working precision")
+
+
+@dataclass(frozen=True)
+class Where(Constraint):
+    """The constraint ``inner`` at the points where ``applies(point)`` holds; at the other points its entries
+    are unconstrained (any float is an exact point there, e.g. the Euclidean cases of a loss whose sphere
+    cases take unit vectors), so their exact representation is the raw value itself. ``text`` says where the
+    constraint applies (for the report)."""
+
+    inner: Constraint
+    applies: Callable[[Mapping[str, Any]], bool]
+    text: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.inner.names
+
+    def exact(self, raw, point, ctx):
+        if self.applies(point):
+            return self.inner.exact(raw, point, ctx)
+        return {n: raw[n] for n in self.names}
+
+    def defect(self, values, point, ctx):
+        return self.inner.defect(values, point, ctx) if self.applies(point) else ctx.mpf(0)
+
+    def describe(self) -> str:
+        return f"{self.inner.describe()} — where {self.text}; elsewhere free (any float is exact)"

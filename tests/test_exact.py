@@ -189,3 +189,63 @@ def test_float_only_lists_undeclared_derived_entries():
     assert bare.float_only(bare.complete({"d": 2})) == ["v"]
     free = Domain((Int("d", 2, 3),), derive=lambda p: {"v": [0.1] * p["d"]}, free=("v",))
     assert free.float_only(free.complete({"d": 2})) == []
+
+
+# --- additions for zhang2017: TangentVector, Where ---------------------------------------------------------
+
+def _tangent_domain() -> Domain:
+    from checks.exact import TangentVector
+
+    def derive(p):
+        rows = [_gauss(p["seed"] + r, (p["d"],)) for r in range(p["k"])]
+        rows = [[x / math.sqrt(sum(y * y for y in row)) for x in row] for row in rows]
+        i = p["i"] % p["k"]
+        u = _gauss(p["seed"] + 99, (p["d"],))
+        proj = sum(a * b for a, b in zip(u, rows[i], strict=True))
+        u = [a - proj * b for a, b in zip(u, rows[i], strict=True)]  # tangent only up to rounding
+        return {"theta": rows, "u": u}
+
+    return Domain((Int("d", 2, 6), Int("k", 1, 4), Int("i", 0, 3), Int("seed", 0, 10**6)), derive=derive,
+                  exact=(UnitVector("theta"), TangentVector("u", "theta", row="i")))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2, 6), st.integers(1, 4), st.integers(0, 3), st.integers(0, 10**6))
+def test_tangent_vector_is_exact(d, k, i, seed):
+    domain = _tangent_domain()
+    point = {"d": d, "k": k, "i": i, "seed": seed}
+    _assert_constraint_and_rounding(domain, domain.exact[1], point)
+    _assert_constraint_and_rounding(domain, domain.exact[0], point)
+
+
+def test_tangent_vector_float_path_is_orthogonal_to_rounding_only():
+    """The float rounding of the exact tangent vector is orthogonal to the float base up to rounding, and the
+    exact one to the exact base at working precision (not merely at float64's 1e-16)."""
+    domain = _tangent_domain()
+    completed = domain.complete({"d": 5, "k": 3, "i": 2, "seed": 7})
+    ctx = mp_context(60)
+    exact = domain.exact_point(completed, ctx)
+    dot = ctx.fsum(a * b for a, b in zip(exact["u"], exact["theta"][2], strict=True))
+    assert abs(dot) < ctx.mpf(10) ** -55
+    fdot = math.fsum(a * b for a, b in zip(completed["u"], completed["theta"][2], strict=True))
+    assert 0 < abs(fdot) < 1e-14 or fdot == 0
+
+
+def test_where_applies_inner_constraint_only_where_stated():
+    from checks.domain import Choice
+    from checks.exact import Where
+
+    def derive(p):
+        return {"theta": [[3.0, 4.0], [1.0, 1.0]]}
+
+    domain = Domain((Choice("manifold", ("sphere", "euclidean")),), derive=derive,
+                    exact=(Where(UnitVector("theta"), lambda p: p["manifold"] == "sphere", "manifold = sphere"),))
+    on = domain.complete({"manifold": "sphere"})
+    _assert_constraint_and_rounding(domain, domain.exact[0], {"manifold": "sphere"})
+    assert on["theta"][0] == [0.6, 0.8]
+    off = domain.complete({"manifold": "euclidean"})
+    assert off["theta"] == [[3.0, 4.0], [1.0, 1.0]]  # free: the floats are the exact point
+    assert domain.exact_point(off, mp_context(30))["theta"] == [[3.0, 4.0], [1.0, 1.0]]
+    assert domain.exact[0].defect({"theta": [[3.0, 4.0]]}, off, mp_context(30)) == 0
+    assert "elsewhere free" in domain.exact[0].describe()
+    assert domain.float_only(off) == [] and domain.float_only(on) == []

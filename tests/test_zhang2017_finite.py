@@ -204,3 +204,38 @@ def test_minimal_truncation_radius_fast_vs_reference(d, p, log_inv_eps):
     fast = fz.minimal_truncation_radius(_t(d), _t(p), torch.exp(-_t(log_inv_eps)))
     # the gap's ~1e-13 relative error moves the root by that over |d log gap/d log B| ≥ 1
     assert math.isclose(float(fast), float(ref), rel_tol=GAMMA_RTOL)
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+def test_normalised_radial_tail_is_accurate_in_both_dtypes(dtype):
+    """The lemma-B.1 tail-bound fast path: ∫_B^∞ r^{n−1}e^{−r²/2}dr / (B^n e^{−B²/2}) by the continued fraction,
+    in the run's own dtype, against the 30-digit reference over the claim's whole domain (n = p + d ≤ 38,
+    B² ≥ n, s ≤ 5) — within the claim's tolerance (terms 64), measured ≤ 35 eps (float64), ≤ 9 eps (float32).
+    The printed sides themselves are not representable in float32 there (1e−250 … 1e+40)."""
+    from claims.zhang2017.finite import _TAILBOUND_TERMS, _b1_tailbound_point
+
+    rng = np.random.default_rng(0)
+    points = [(d, p, s) for d in (1, 2, 7, 30) for p in (0, 3, 8) for s in (0.0, *rng.uniform(0, 5, 4))]
+    B = [_b1_tailbound_point({"d": d, "p": p, "s": s})["B"] for d, p, s in points]
+    fast = fz.normalised_radial_tail(torch.tensor([float(d) for d, _, _ in points], dtype=dtype),
+                                     torch.tensor([float(p) for _, p, _ in points], dtype=dtype),
+                                     torch.tensor(B, dtype=dtype))
+    assert torch.isfinite(fast).all()
+    ctx = mp_context(30)
+    worst = 0.0
+    for (d, p, _), b, f in zip(points, B, fast.tolist(), strict=True):
+        b32 = float(torch.tensor(b, dtype=dtype))  # the B the fast path actually received
+        unit = ctx.mpf(b32) ** (p + d) * ctx.exp(-ctx.mpf(b32) ** 2 / 2)
+        ref = rz.radial_tail_integral(ctx, p + d - 1, b32) / unit
+        worst = max(worst, abs(float((f - ref) / ref)))
+    assert worst <= fast_tolerance(dtype, _TAILBOUND_TERMS), worst
+    assert worst <= 64 * torch.finfo(dtype).eps  # the measured accuracy, with room: a regression shows up here
+
+
+def test_tail_bound_radius_is_inside_the_reading_domain():
+    """B is rounded up so that B² ≥ p + d holds exactly for the float itself (s = 0: B = √(p+d))."""
+    from claims.zhang2017.finite import _b1_tailbound_point
+
+    for n in range(1, 39):
+        B = _b1_tailbound_point({"d": n, "p": 0, "s": 0.0})["B"]
+        assert Fraction(B) ** 2 >= n and B - math.sqrt(n) <= 2 * math.ulp(math.sqrt(n))

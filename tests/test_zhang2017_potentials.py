@@ -159,3 +159,19 @@ def test_dimensional_potentials_do_not_need_invariance() -> None:
     ctx = mp_context(30)
     ref = rz.polar_potential("relu", theta[0].tolist(), w[0].tolist(), ctx)
     assert abs(float(ref) - fz.polar_potential("relu", theta[:1], w[:1]).item()) <= 64 * EPS
+
+
+def test_lemma_a1_reference_sees_an_exact_pair():
+    """Issue 8's false alarm: at (exponential, d = 2, ρ = 0, seed 0) the float u, v have u^T v ≈ 1e−17 ≠ 0, and a
+    reference fed those floats found lhs − rhs = −2.0e−17 (relative) at 30 and 60 digits. With the exact pair
+    (u^T v = ρ to working precision) both precisions agree with the identity to their own tolerance."""
+    from checks.engine.pointwise import reference_margin
+    from checks.tolerance import CONFIRM_DPS
+
+    claim = claims_mod.lemma_a1
+    point = claim.spec.domain.validate({"activation": "exponential", "d": 2, "rho": 0.0, "seed": 0})
+    # the raw floats' (the old reference inputs') exact inner product is not ρ = 0
+    assert sum(Fraction(a) * Fraction(b) for a, b in zip(point["u~raw"], point["v~raw"], strict=True)) != 0
+    for dps in CONFIRM_DPS:
+        out = reference_margin(claim.spec, point, claim.constants, dps)
+        assert not out["violated"] and abs(out["margin"]) <= out["tolerance"], out

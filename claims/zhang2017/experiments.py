@@ -28,6 +28,7 @@ import torch
 
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
+from checks.exact import TangentVector, UnitVector
 from checks.fast import zhang2017_experiments as fx
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import (
@@ -636,7 +637,7 @@ theorem_5_1_conditional = Claim(
     kind=Kind.IDENTITY,
     spec=PointwiseSpec(
         domain=Domain((Int("k", 1, 6), Float("x1", -3, 3, examples=(0.0, 1.0)), Int("seed", 0, 2**31 - 1)),
-                      derive=_derive_cond,
+                      derive=_derive_cond, free=("theta1", "a"),  # any θ_i1 ∈ (−1, 1) and any weights a_i
                       examples=({"k": 2, "x1": 1.0, "seed": 0},)),
         relation="==", reference=_cond_reference, fast=_cond_fast, terms=8.0,
         terms_reason="a sum of k ≤ 6 products a_i·erf(·), each erf argument a quotient with a square root"),
@@ -687,7 +688,11 @@ def _domain(potentials: tuple[str, ...], example_seed: int | None = None) -> Dom
         {"d": 2, "k": 1, "i": 0, "n": 2, "potential": potentials[0], "activation": "tanh", "seed": example_seed},)
     return Domain((Int("d", 2, 5), Int("k", 1, 4), Int("i", 0, 3), Int("n", 2, 12),
                    Choice("potential", potentials), Choice("activation", ("tanh", "exp")),
-                   Int("seed", 0, 2**31 - 1)), derive=_derive_config, examples=examples)
+                   Int("seed", 0, 2**31 - 1)), derive=_derive_config, examples=examples,
+                  # θ_i, w_j ∈ S^{d−1} and u a unit tangent vector at θ_node, exact at working precision for the
+                  # reference; the weights a, b and the data x are free
+                  exact=(UnitVector("theta"), UnitVector("w"), TangentVector("u", "theta", row="node")),
+                  free=("a", "b", "x"))
 
 
 def _fast_setup(p, dtype):

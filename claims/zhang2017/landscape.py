@@ -12,6 +12,7 @@ import sympy as sp
 import torch
 
 from checks.domain import Choice, Domain, Float, Int
+from checks.exact import UnitVector
 from checks.fast import zhang2017_common as fast_common
 from checks.fast import zhang2017_landscape as fast
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
@@ -91,6 +92,9 @@ _earnshaw_domain = Domain(
     (Int("d", 1, 5, examples=(1, 2, 3)), Int("k", 1, 4, examples=(1, 2, 4)),
      Choice("layout", ("random", "cage"), examples=("cage",)), Int("seed", 0, 2**31 - 1)),
     derive=_earnshaw_configuration,
+    # M = R^d: any float configuration is an exact point (the statements hold at every configuration with θ_i ≠
+    # w_j, θ_j, which the separation keeps far beyond rounding); the charges are free reals
+    free=("theta", "w", "a", "b"),
     examples=({"d": 3, "k": 4, "layout": "cage", "seed": 1}, {"d": 2, "k": 3, "layout": "cage", "seed": 2},
               {"d": 1, "k": 2, "layout": "cage", "seed": 3}, {"d": 4, "k": 3, "layout": "random", "seed": 4}),
 )
@@ -149,7 +153,8 @@ def _harmonic_point(point: Mapping[str, Any]) -> dict[str, Any]:
 
 _harmonic_domain = Domain(
     (Int("d", 1, 6, examples=(1, 2, 3)), Float("r", 0.05, 20.0, log_scale=True, examples=(0.05, 1.0, 20.0)),
-     Int("seed", 0, 2**31 - 1)), derive=_harmonic_point)
+     Int("seed", 0, 2**31 - 1)), derive=_harmonic_point,
+    free=("theta", "w"))  # any θ ≠ w of R^d (‖θ − w‖ = r only describes the draw; Δ_θ Φ = 0 at every θ ≠ w)
 
 
 def _harmonic_reference(point, constants, ctx):
@@ -573,7 +578,10 @@ def _subharmonic_fast(batch, constants, *, device, dtype):
 _subharmonic_domain = Domain(
     (Int("d", 1, 5, examples=(1, 2, 3)), Choice("potential", _SUBHARMONIC_POTENTIALS),
      Float("u", 0.0, 1.0, examples=(0.0, 0.25, 0.75, 1.0)), Float("v", 0.0, 1.0, examples=(0.0, 1.0)),
-     Int("seed", 0, 2**31 - 1)), derive=_subharmonic_point)
+     Int("seed", 0, 2**31 - 1)), derive=_subharmonic_point,
+    # w = θ + r·direction must lie at distance exactly r (the regions are stated in r): the direction is a unit
+    # vector, exact at working precision for the reference; θ is a free point of R^d
+    exact=(UnitVector("direction"),), free=("theta",))
 
 definition_3_5 = Claim(
     id=f"{PAPER}/definition-3.5", label="Definition 3.5", section="3.2.1",
@@ -946,7 +954,9 @@ def _proof_configuration(point: Mapping[str, Any]) -> dict[str, Any]:
 
 _proof_domain = Domain(
     (Int("d", 1, 4, examples=(1, 2, 3)), Int("k", 1, 4, examples=(1, 2, 4)),
-     Choice("potential", _TRANSLATION_POTENTIALS), Int("seed", 0, 2**31 - 1)), derive=_proof_configuration)
+     Choice("potential", _TRANSLATION_POTENTIALS), Int("seed", 0, 2**31 - 1)), derive=_proof_configuration,
+    # M = R^d: free points; u is unit only for scale (the identities are quadratic forms in any direction u)
+    free=("theta", "w", "u", "theta_other"))
 
 
 def _proof_params(point) -> tuple[str, dict]:
@@ -1044,7 +1054,8 @@ def _trace_point(point: Mapping[str, Any]) -> dict[str, Any]:
 
 _trace_domain = Domain(
     (Int("d", 1, 4, examples=(1, 2, 3, 4)), Int("k", 1, 4, examples=(1, 3)),
-     Float("v", 0.0, 1.0, examples=(0.0, 1.0)), Int("seed", 0, 2**31 - 1)), derive=_trace_point)
+     Float("v", 0.0, 1.0, examples=(0.0, 1.0)), Int("seed", 0, 2**31 - 1)), derive=_trace_point,
+    free=("theta", "w", "u", "theta_other"))  # as _proof_domain
 
 
 def _trace_exponent(point, constants) -> float:

@@ -21,6 +21,7 @@ import sympy as sp
 import torch
 
 from checks.domain import Choice, Domain, Int
+from checks.exact import Recompute, UnitVector, Where
 from checks.fast import gaussian as fast_gaussian
 from checks.fast import zhang2017_common as fcommon
 from checks.fast import zhang2017_losses as fast
@@ -120,10 +121,22 @@ def _derive(point: Mapping[str, Any]) -> dict[str, Any]:
             **configuration(point["seed"], point["k"], _dim(case, point["d"]), _manifold(case))}
 
 
+def _on_sphere(point: Mapping[str, Any]) -> bool:
+    return _manifold(point["case"]) == "sphere"
+
+
+#: How the configurations of ``configuration`` are made exact: on S^{d−1} the particles θ, w, θ' are unit vectors
+#: (re-projected at working precision for the reference); on R^d they are free. The charges a, b and the raw
+#: directions u, u_w are free: both paths project u, u_w on the tangent space at the (exact) particles themselves.
+CONFIG_EXACT = tuple(Where(UnitVector(n), _on_sphere, "the case's manifold is S^{d−1}")
+                     for n in ("theta", "w", "theta2"))
+CONFIG_FREE = ("a", "b", "u", "u_w")
+
+
 def _domain(cases: tuple[str, ...], k_max: int = 4, d_max: int = 5, d_min: int = 1,
             examples: tuple[Mapping[str, Any], ...] = ()) -> Domain:
     return Domain((Int("seed", 0, 2**31 - 1), Int("k", 1, k_max, examples=(1, 2)), Int("d", d_min, d_max),
-                   Choice("case", cases)), derive=_derive, examples=examples)
+                   Choice("case", cases)), derive=_derive, examples=examples, exact=CONFIG_EXACT, free=CONFIG_FREE)
 
 
 def _fpot(case: str, constants: Mapping[str, Any] | None = None):
@@ -1049,7 +1062,8 @@ def _eq7_claim(suffix: str, reading: str, reading_text: str, **kw) -> Claim:
         kind=Kind.SYMBOLIC,
         spec=SymbolicSpec(_prove_eq7, numeric=PointwiseSpec(
             domain=Domain((Int("seed", 0, 2**31 - 1), Int("k", 1, K_MAX, examples=(1, 2)), Int("d", 3, 3),
-                           Choice("case", ("coulomb-euclidean",))), derive=_derive),
+                           Choice("case", ("coulomb-euclidean",))), derive=_derive, exact=CONFIG_EXACT,
+                          free=CONFIG_FREE),
             relation="==", reference=_eq7_ref, fast=_eq7_fast, terms=TERMS_GRADIENT,
             terms_reason=TERMS_GRADIENT_REASON, reference_rtol=REFERENCE_DIFF_RTOL,
             reference_rtol_reason=REFERENCE_DIFF_REASON)),
@@ -1103,7 +1117,8 @@ def _gh_derive(point: Mapping[str, Any]) -> dict[str, Any]:
 
 
 GH_DOMAIN = Domain((Int("seed", 0, 2**31 - 1), Int("k", 1, 3, examples=(1, 2)), Int("d", 1, 3),
-                    Choice("act", tuple(GH_ACTIVATIONS))), derive=_gh_derive)
+                    Choice("act", tuple(GH_ACTIVATIONS))), derive=_gh_derive,
+                   exact=(UnitVector("theta"), UnitVector("w")), free=("a", "b"))
 
 
 def _eq4_fast(batch: Batch, constants, *, device, dtype):
@@ -1340,11 +1355,12 @@ def _alg1_derive(point: Mapping[str, Any]) -> dict[str, Any]:
     d = max(point["d"], 2) if point["manifold"] == "sphere" else point["d"]
     if point["manifold"] == "euclidean":
         lam = rng.uniform(0.5, 2.0, d)
+        # "v": [] — no target direction on R^d (the sphere-only constraint on v has an entry to govern)
         return {"dim": d, "lam": lam.tolist(), "center": rng.uniform(-1, 1, d).tolist(),
                 "x0": rng.uniform(-2, 2, d).tolist(), "u": rng.standard_normal(d).tolist(),
-                "alpha": float(point["step"] / lam.max())}
+                "alpha": float(point["step"] / lam.max()), "v": []}
     v = rng.standard_normal(d)
-    v /= np.linalg.norm(v)
+    v /= np.linalg.norm(v)  # raw values of the sphere-only UnitVector constraints on v and x0 (ALG1_DOMAIN)
     e = rng.standard_normal(d)
     e -= (e @ v) * v
     e /= np.linalg.norm(e)
@@ -1353,9 +1369,24 @@ def _alg1_derive(point: Mapping[str, Any]) -> dict[str, Any]:
             "alpha": float(point["step"])}
 
 
+def _alg1_on_sphere(point: Mapping[str, Any]) -> bool:
+    return point["manifold"] == "sphere"
+
+
+def _alg1_phi0(point: Mapping[str, Any], ctx) -> Any:
+    """The angle between the exact x0 and v on S^{d−1} (None on R^d, where there is none)."""
+    if not _alg1_on_sphere(point):
+        return None
+    cos = ctx.fsum(ctx.mpf(p) * ctx.mpf(q) for p, q in zip(point["x0"], point["v"], strict=True))
+    return ctx.acos(max(ctx.mpf(-1), min(ctx.mpf(1), cos)))
+
+
 ALG1_DOMAIN = Domain((Int("seed", 0, 2**31 - 1), Int("d", 1, 5), Int("T", 1, 8, examples=(1,)),
                       Choice("manifold", ("euclidean", "sphere")), Choice("step", (0.1, 0.4, 0.9))),
-                     derive=_alg1_derive)
+                     derive=_alg1_derive,
+                     exact=tuple(Where(UnitVector(n), _alg1_on_sphere, "manifold = sphere") for n in ("v", "x0")),
+                     recompute=(Recompute("phi0", _alg1_phi0, "the angle between the exact x0 and v"),),
+                     free=("lam", "center", "u", "alpha"))
 
 
 def _alg1_fast(batch: Batch, constants, *, device, dtype):
@@ -1397,12 +1428,9 @@ def _alg1_ref(point, constants, ctx):
     def loss(x):
         return -ctx.fsum(ctx.mpf(vc) * xc for vc, xc in zip(v, x[0], strict=True))
     xT = ref.gradient_descent(ctx, loss, [point["x0"]], T, alpha, manifold, constants["step_sign"])[0]
-    # v and the starting point are float64: their exact angle is recomputed at working precision
-    x0 = ref.project(ctx, [point["x0"]], manifold)[0]
-    vv = ref.project(ctx, [v], manifold)[0]
-    phi0 = ctx.acos(ctx.fsum(p * q for p, q in zip(x0, vv, strict=True)))
-    return (ctx.fsum(p * q for p, q in zip(vv, xT, strict=True)), ctx.cos(ref.sphere_linear_angle(ctx, phi0, alpha, T)),
-            ctx.mpf(1))
+    # v, x0 are exact unit vectors and φ0 their angle recomputed from them (ALG1_DOMAIN's declarations)
+    return (ctx.fsum(ctx.mpf(p) * q for p, q in zip(v, xT, strict=True)),
+            ctx.cos(ref.sphere_linear_angle(ctx, point["phi0"], alpha, T)), ctx.mpf(1))
 
 
 algorithm_1 = Claim(

@@ -13,6 +13,7 @@ import torch
 
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
+from checks.exact import UnitVector, Where, exact_point, round_trip
 from checks.fast import zhang2017_polynomial as fastpoly
 from checks.fast.zhang2017_common import project, riemannian_gradient, riemannian_hessian, tangent_eigenvalues
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
@@ -538,6 +539,9 @@ _strict_domain = Domain(
      Choice("layout", ("theta-cluster", "w-cluster")), Float("u", 0.0, 1.0, examples=(0.0, 1.0)),
      Int("seed", 0, 2**31 - 1)),
     derive=_derive_strict_configuration,
+    # M = R^d: free points (the hypothesis 2d < ‖θ_i − w_j‖² < C d holds with a margin ≥ 0.35 of the gap's half
+    # width by construction, far beyond rounding)
+    free=("theta", "w"),
     examples=({"d": 6, "k": 1, "C": 10, "layout": "w-cluster", "u": 1.0, "seed": 1},
               {"d": 6, "k": 3, "C": 3, "layout": "w-cluster", "u": 1.0, "seed": 2},
               {"d": 2, "k": 3, "C": 3, "layout": "theta-cluster", "u": 0.0, "seed": 3}),
@@ -804,10 +808,18 @@ def _build_landscape(point: dict) -> dict:
             "a_others": [float(v) for v in a_others], "a0": float(a0)}
 
 
+#: θ_0, the w_j and the other θ_j are points of S^{d−1}: unit vectors exact at working precision for the reference
+#: (θ_0's tangent basis and the arguments θ_0^T u_j are computed from them). The weights are free reals: b_1 is
+#: solved for so that |∂L/∂a_0| ≤ ε²/(8d) at the drawn floats, half the ε²/(4d) the hypothesis allows, so the
+#: hypothesis also holds at the exact point (re-projection moves ∂L/∂a_0 by ~1e-16).
+_LANDSCAPE_EXACT = (UnitVector("theta0"), UnitVector("w"),
+                    Where(UnitVector("theta_others"), lambda p: p["k"] > 1, "k > 1 (there are other nodes)"))
+
 _landscape_domain = Domain(
     (Int("d", 3, 6, examples=(3, 6)), Int("k", 1, 3, examples=(1, 3)), Choice("eps", (0.1, 0.2, 0.3)),
      Float("u", 0.0, 1.0, examples=(0.0, 1.0)), Int("seed", 0, 2**31 - 1)),
     derive=lambda p: _derive_landscape({**p, "a_factor": 1.0}),
+    exact=_LANDSCAPE_EXACT, free=("b", "a_others", "a0"),
 )
 
 
@@ -819,16 +831,19 @@ def _landscape_betas(point) -> tuple[list, list]:
     return us, betas
 
 
-def _with_factor(point, constants) -> dict:
-    """Rebuild the configuration when a mutant changes the (iii) threshold factor."""
+def _with_factor(point, constants, ctx=None) -> dict:
+    """Rebuild the configuration when a mutant changes the (iii) threshold factor: its float rounding for the
+    fast path, its exact point at ``ctx``'s precision for the reference (as the domain makes them)."""
     if constants["a_factor"] == 1.0:
         return point
     base = {k: point[k] for k in ("d", "k", "eps", "u", "seed")}
-    return {**base, **_derive_landscape({**base, "a_factor": constants["a_factor"]})}
+    rebuilt = round_trip({**base, **_derive_landscape({**base, "a_factor": constants["a_factor"]})},
+                         _LANDSCAPE_EXACT)
+    return rebuilt if ctx is None else exact_point(rebuilt, _LANDSCAPE_EXACT, (), ctx)
 
 
 def _landscape_reference(point, constants, ctx):
-    point = _with_factor(point, constants)
+    point = _with_factor(point, constants, ctx)
     us, betas = _landscape_betas(point)
     hess, _ = ref.node_hessian_on_sphere(ctx, ref.recurrence_fractions(point["d"], point["N"]), point["theta0"], us,
                                          betas)

@@ -23,6 +23,7 @@ import torch
 
 from checks import groups
 from checks.domain import Choice, Domain, Float, Int
+from checks.exact import InnerProductPair, UnitVector, Where
 from checks.fast import zhang2017_common as fcommon
 from checks.fast import zhang2017_potentials as fz
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
@@ -43,7 +44,8 @@ _QUAD_REASON = (f"quadrature-based reference values are computed once at {rz.QUA
 
 def unit_pair(d: int, rho: float, seed: int) -> tuple[list[float], list[float]]:
     """θ, w ∈ S^{d−1} with θ^T w = ρ (up to rounding), built from a seed: θ uniform, w = ρθ + √(1−ρ²)u with u a
-    unit vector orthogonal to θ."""
+    unit vector orthogonal to θ. These are the *raw* values of the domains' ``InnerProductPair``: the reference
+    receives the pair made exact at working precision (θ^T w = ρ to 10^−dps), the fast path its float rounding."""
     rng = random.Random(seed)
     g = [rng.gauss(0, 1) for _ in range(d)]
     nrm = math.sqrt(sum(t * t for t in g)) or 1.0
@@ -63,9 +65,14 @@ def _sphere_derive(p: dict) -> dict:
     return {"theta": theta, "w": w}
 
 
+#: θ, w ∈ S^{d−1} with θ^T w = ρ exactly (the drawn ρ is a float, hence an exact inner product): the reference
+#: recomputes ρ from the exact pair, never from the floats
+_SPHERE_PAIR = (InnerProductPair("theta", "w", "rho"),)
+
+
 def _sphere_domain(extra: tuple = (), rho_examples=(-1.0, -0.5, 0.0, 0.5, 1.0)) -> Domain:
     return Domain((Int("d", 2, 6), Float("rho", -1.0, 1.0, examples=rho_examples), Int("seed", 0, 2**31 - 1),
-                   *extra), derive=_sphere_derive)
+                   *extra), derive=_sphere_derive, exact=_SPHERE_PAIR)
 
 
 def _ref_rho(p, ctx):
@@ -212,7 +219,8 @@ def _normalisation_claim(row: str, label: str, constants: dict, mutant: Mutant, 
                   f"{label} row's activation as printed: E_X σ(X, θ)² = 1.",
         kind=Kind.IDENTITY, constants={**constants, "normalisation": 1},
         spec=PointwiseSpec(Domain((Int("d", 2, 6), Float("rho", 1.0, 1.0), Int("seed", 0, 2**31 - 1), *extra),
-                                  derive=_sphere_derive), "==", _row_reference(row, True), _row_fast(row, True),
+                                  derive=_sphere_derive, exact=_SPHERE_PAIR), "==", _row_reference(row, True),
+                           _row_fast(row, True),
                            terms=terms, terms_reason=terms_reason or "a Gauss rule sum of positive terms",
                            reference_rtol=rz.QUADRATURE_RTOL, reference_rtol_reason=_QUAD_REASON),
         mutants=(mutant,),
@@ -379,7 +387,8 @@ def _euclid_domain(row: str) -> Domain:
     dmax = 3 if row == "gaussian" else 2
     return Domain((Int("d", 1, dmax, examples=tuple(range(1, dmax + 1))), Int("seed", 0, 2**31 - 1),
                    Choice("coincide", (False, True), examples=(True,))),
-                  derive=_gaussian_derive if row == "gaussian" else _bessel_derive)
+                  derive=_gaussian_derive if row == "gaussian" else _bessel_derive,
+                  free=("theta", "w"))  # M = R^d: any float point is an exact point of the domain
 
 
 def _euclid_ref_value(row: str, theta, w, constants, ctx):
@@ -825,6 +834,7 @@ def _a1_reference(p, constants, ctx):
         wt = ctx.fprod(wts[i] for i in idx)
         lhs += wt * _a1_act_ref(name, ctx.fsum(a * b for a, b in zip(u, x, strict=True)), ctx) * \
             _a1_act_ref(name, ctx.fsum(a * b for a, b in zip(v, x, strict=True)), ctx)
+    # u^T v recomputed from the exact pair (= ρ to working precision), never read from the floats
     rho = ctx.fsum(ctx.mpf(a) * ctx.mpf(b) for a, b in zip(p["u"], p["v"], strict=True))
     if name == "exponential":
         rhs, norm = rz.dual_exponential(rho, ctx, -2), rz.dual_exponential(1, ctx, -2)
@@ -875,7 +885,8 @@ lemma_a1 = Claim(
     kind=Kind.IDENTITY, constants={"unit_norm": 1},
     spec=PointwiseSpec(Domain((Choice("activation", _A1_ACTS, examples=_A1_ACTS), Int("d", 2, 3, examples=(2, 3)),
                                Float("rho", -1.0, 1.0, examples=(-1.0, 0.0, 0.7, 1.0)), Int("seed", 0, 2**31 - 1)),
-                              repair=_a1_repair, derive=_a1_derive), "==", _a1_reference, _a1_fast, terms=256,
+                              repair=_a1_repair, derive=_a1_derive, exact=(InnerProductPair("u", "v", "rho"),)),
+                       "==", _a1_reference, _a1_fast, terms=256,
                        terms_reason="tensor Gauss–Hermite over up to 40³ nodes in d = 3 (pairwise sums of "
                                     "positive weights × activation products)",
                        reference_rtol=rz.QUADRATURE_RTOL, reference_rtol_reason=_QUAD_REASON),
@@ -1105,7 +1116,10 @@ definition_2_3 = Claim(
     spec=PointwiseSpec(Domain((Choice("potential", _D23_POTENTIALS, examples=_D23_POTENTIALS),
                                Int("m", 0, 8, examples=(0, 3)), Int("d", 2, 4), Int("n", 2, 8, examples=(8,)),
                                Int("seed", 0, 2**31 - 1), Choice("duplicate", (False, True), examples=(True,))),
-                              derive=_d23_derive), ">=", _d23_reference, _d23_fast, terms=16,
+                              derive=_d23_derive,
+                              exact=(Where(UnitVector("points"), lambda p: p["potential"] in _SPHERE_ROWS,
+                                           "Φ is a sphere row (M = S^{d−1}); on R^d the points are free"),)),
+                       ">=", _d23_reference, _d23_fast, terms=16,
                        terms_reason="symmetric eigensolver on an n ≤ 8 Gram matrix: backward error ~n·eps·‖G‖, "
                                     "margins relative to trace(G)/n ≥ ‖G‖/n"),
     mutants=(Mutant("floor-0.01", {"psd_floor": 0.01}, "λ_min(Gram) ≥ 0.01·trace/n (fails for repeated points)"),),
@@ -1268,7 +1282,8 @@ def _t24_claim(suffix: str, convention: str, dims: str, *, reading: str, errata=
         spec=PointwiseSpec(Domain((Choice("target", ("gaussian", "bessel"), examples=("gaussian", "bessel")),
                                    Int("d", 1, 3, examples=(1, 2, 3)), Int("seed", 0, 2**31 - 1),
                                    Choice("coincide", (False, True), examples=(True,))),
-                                  repair=_t24_repair, derive=_t24_derive), "==", _t24_reference, _t24_fast,
+                                  repair=_t24_repair, derive=_t24_derive, free=("theta", "w")),
+                           "==", _t24_reference, _t24_fast,
                            terms=64, terms_reason=_EUCLID_TERMS, reference_rtol=rz.QUADRATURE_RTOL,
                            reference_rtol_reason=_QUAD_REASON),
         mutants=(Mutant("prefactor-0.26", {"prefactor_quarter": 0.26}, "(2π)^{0.26·…} instead of (2π)^{1/4·…}"),),

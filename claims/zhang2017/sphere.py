@@ -20,6 +20,7 @@ import sympy as sp
 import torch
 
 from checks.domain import Choice, Domain, Float, Int
+from checks.exact import InnerProductPair, UnitVector, Where
 from checks.fast import zhang2017_common as fcommon
 from checks.fast import zhang2017_sphere as fsphere
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
@@ -111,7 +112,7 @@ definition_37 = Claim(
               "Theorem 3.9): Φ(a, b) = e^{−‖a−b‖_1} in R^1 can be realized.",
     kind=Kind.SYMBOLIC,
     spec=SymbolicSpec(_prove_definition_37, numeric=PointwiseSpec(
-        Domain((Int("d", 1, 1), Int("seed", 0, SEED_MAX)), derive=_off_kink_pair), "==",
+        Domain((Int("d", 1, 1), Int("seed", 0, SEED_MAX)), derive=_off_kink_pair, free=("theta", "w")), "==",
         _bessel_laplacian_reference, _bessel_laplacian_fast, terms=8, terms_reason=_LAPLACIAN_TERMS)),
     constants={"potential": "bessel", "lambda": 1, "dim_power": 1},
     mutants=(Mutant("wrong-lambda", {"lambda": 2}, "λ = 1 replaced by λ = 2"),
@@ -147,7 +148,8 @@ definition_37_rd = Claim(
     statement=definition_37.statement,
     kind=Kind.SYMBOLIC,
     spec=SymbolicSpec(_prove_l1_rd, numeric=PointwiseSpec(
-        Domain((Int("d", 1, 4, examples=(1, 2, 4)), Int("seed", 0, SEED_MAX)), derive=_off_kink_pair), "==",
+        Domain((Int("d", 1, 4, examples=(1, 2, 4)), Int("seed", 0, SEED_MAX)), derive=_off_kink_pair,
+               free=("theta", "w")), "==",
         _bessel_laplacian_reference, _bessel_laplacian_fast, terms=8, terms_reason=_LAPLACIAN_TERMS)),
     constants={"potential": "bessel", "lambda": 1, "dim_power": 1},
     mutants=(Mutant("lambda-1-not-d", {"dim_power": 0}, "λ = d replaced by λ = 1 (fails for d ≥ 2)"),),
@@ -300,7 +302,8 @@ definition_37_sphere = Claim(
     spec=SymbolicSpec(_prove_zonal, numeric=PointwiseSpec(
         Domain((Int("d", 2, 6, examples=(2, 3, 6)), Float("t", -0.9, 0.9, examples=(-0.9, 0.0, 0.5, 0.9)),
                 Choice("potential", _SPHERE_POTENTIALS, examples=_SPHERE_POTENTIALS),
-                Int("seed", 0, SEED_MAX)), derive=_zonal_point), "==",
+                Int("seed", 0, SEED_MAX)), derive=_zonal_point,
+               exact=(InnerProductPair("w", "theta", "t"),)), "==",  # θ, w ∈ S^{d−1}, θ^T w = t exactly
         _zonal_reference, _zonal_fast, terms=64,
         terms_reason="a d×d autograd Hessian contracted with two projections (d ≤ 6) and arccos/sqrt derivatives "
                      "that grow like (1 − t²)^{−3/2} ≤ 12 at |t| ≤ 0.9")),
@@ -344,6 +347,18 @@ _CONFIG_PARAMS = (Int("d", 1, 4, examples=(1, 4)), Int("k", 1, 4, examples=(1, 2
                   Choice("potential", _EQ10_POTENTIALS, examples=_EQ10_POTENTIALS), Int("seed", 0, SEED_MAX))
 
 
+def _sphere_potential(point: Mapping[str, Any]) -> bool:
+    return _split_name(point["potential"])[0] in ("exponential", "hermite", "relu", "sign")
+
+
+def _config_domain() -> Domain:
+    """``_config``'s points: unit rows θ, w for the sphere potentials (exact at working precision for the
+    reference), free points of R^d for the others; the charges a, b are free."""
+    return Domain(_CONFIG_PARAMS, derive=_config, free=("a", "b"),
+                  exact=tuple(Where(UnitVector(n), _sphere_potential, "Φ is a sphere potential (M = S^{d−1})")
+                              for n in ("theta", "w")))
+
+
 def _tensors(p, dtype, device):
     return tuple(torch.tensor(p[n], dtype=dtype, device=device) for n in ("a", "theta", "b", "w"))
 
@@ -376,7 +391,7 @@ equation_10 = Claim(
     statement="a_i* being optimal implies 0 = ∂L/∂a_i = 2 a_i Φ(θ_i, θ_i) + 2 Σ_{j≠i} a_j Φ(θ_i, θ_j) "
               "+ 2 Σ_{j=1}^k b_j Φ(θ_i, w_j)   (10)",
     kind=Kind.IDENTITY,
-    spec=PointwiseSpec(Domain(_CONFIG_PARAMS, derive=_config), "==", _eq10_reference, _eq10_fast, terms=16,
+    spec=PointwiseSpec(_config_domain(), "==", _eq10_reference, _eq10_fast, terms=16,
                        terms_reason="autograd of (5): up to k² + km ≤ 32 products a_i a_j Φ summed; margins relative "
                                     "to 2(Σ|a| + Σ|b|) ≥ the size of every summand"),
     constants={"diag_factor": 2},
@@ -422,7 +437,7 @@ equation_11 = Claim(
               "while the other nodes are inactive (i.e. a_2, ..., a_k = 0). … L(a_1, θ_1) = a_1² Φ(θ_1, θ_1) + "
               "2 Σ_{j=1}^k a_1 b_j Φ(θ_1, w_j)   (11)",
     kind=Kind.IDENTITY,
-    spec=PointwiseSpec(Domain(_CONFIG_PARAMS, derive=_config), "==", _eq11_reference, _eq11_fast, terms=8,
+    spec=PointwiseSpec(_config_domain(), "==", _eq11_reference, _eq11_fast, terms=8,
                        terms_reason="(5) sums up to k² + km ≤ 32 terms of which all but 1 + m are exact zeros; "
                                     "margins relative to a_1² + 2Σ|a_1 b_j|"),
     constants={"cross_factor": 2},
@@ -492,7 +507,8 @@ lemma_38_distinct = Claim(
     kind=Kind.IDENTITY,
     spec=PointwiseSpec(
         Domain((Int("d", 1, 3, examples=(1, 2, 3)), Int("k", 1, 4, examples=(1, 2, 4)), Int("m", 1, 4),
-                Int("seed", 0, SEED_MAX)), derive=_grid_config), "==", _lemma_reference, _lemma_fast, terms=32,
+                Int("seed", 0, SEED_MAX)), derive=_grid_config, free=("theta", "w", "a", "b")),  # R^d
+        "==", _lemma_reference, _lemma_fast, terms=32,
         terms_reason="autograd Hessian trace of (5) with up to k² + km ≤ 32 exponential terms, after solving (10) "
                      "for a_i (one division by Φ(θ_i,θ_i) = 1); margins relative to 2λ|a_i|(Σ|a| + Σ|b|)"),
     constants={"lambda_per_dim": 1, "sign": -1},
@@ -780,7 +796,9 @@ curvature_310 = Claim(
     kind=Kind.SYMBOLIC,
     spec=SymbolicSpec(_prove_curvature, numeric=PointwiseSpec(
         Domain((Int("l", 3, 7, examples=(3, 7)), Int("d", 2, 5, examples=(2, 5)), Int("seed", 0, SEED_MAX)),
-               derive=_two_support_point), "==", _curvature_reference, _curvature_fast, terms=16,
+               # primitive numbers (φ, a, b_m): each path builds θ, b_0, b_1, v from them in its own arithmetic
+               derive=_two_support_point, free=("phi", "a", "b_rest")), "==", _curvature_reference, _curvature_fast,
+        terms=16,
         terms_reason="autograd Hessian of a² + 2aΣ b_j θ_j^l (powers up to 7, d ≤ 5 terms) projected twice; margins "
                      "relative to 2|a|Σ|b_j| l²")),
     constants={"factor": -2, "l_shift": -2},
@@ -1210,7 +1228,8 @@ corollary_312_force = Claim(
     kind=Kind.IDENTITY,
     spec=PointwiseSpec(Domain((Int("d", 2, 10, examples=(2, 3, 10)),
                                Float("t", -0.99, 0.99, examples=(-0.99, 0.0, 0.99)), Int("seed", 0, SEED_MAX)),
-                              derive=_force_point), "==", _force_reference, _force_fast, terms=64,
+                              derive=_force_point, exact=(InnerProductPair("w", "theta", "t"),)),
+                       "==", _force_reference, _force_fast, terms=64,
                        terms_reason="arccos' = 1/√(1−t²) amplifies the rounding of t = θ^T w by up to 1/(1 − 0.99²) "
                                     "≈ 50 before the tangent projection"),
     constants={"force_times_pi": 2},
