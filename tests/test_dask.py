@@ -41,6 +41,15 @@ def _strip(evidence):
     return evidence
 
 
+def _differences(a, b, path="") -> list[str]:
+    """Where two JSON-like values differ (paths and both values), for a readable failure."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in sorted(set(a) | set(b)) for d in _differences(a.get(k), b.get(k), f"{path}.{k}")]
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in _differences(x, y, f"{path}[{i}]")]
+    return [] if a == b else [f"{path}: {str(a)[:80]} != {str(b)[:80]}"]
+
+
 def test_local_cluster_equals_jobs_1(fault_env, fault_registry):
     pytest.importorskip("distributed")
     from checks.backend import Backend
@@ -59,7 +68,7 @@ def test_local_cluster_equals_jobs_1(fault_env, fault_registry):
     dask_claims = {c["id"]: (c["verdict"], _strip(c["evidence"])) for c in on_dask["claims"]}
     local_claims = {c["id"]: (c["verdict"], _strip(c["evidence"])) for c in local["claims"]}
     for cid in IDS:
-        assert dask_claims[cid] == local_claims[cid], cid
+        assert dask_claims[cid] == local_claims[cid], (cid, _differences(dask_claims[cid], local_claims[cid]))
     # the planted crashes are isolated on Dask as locally, with their causes; the rest are as expected
     verdicts = {c["id"]: c for c in on_dask["claims"]}
     assert "SIGSEGV" in verdicts["faultpaper/segfault"]["evidence"]["error"]
