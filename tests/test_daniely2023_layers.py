@@ -4,6 +4,7 @@ with the mpmath reference, and the new reference mathematics agrees with indepen
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 import torch
@@ -216,3 +217,71 @@ def test_joint_projection_known_cases():
     assert out["case"] == "II" and out["t1"] == out["t2"] == [0, 0]
     lhs = L.normalised_norm(L._sub([0, 1.99], out["t2"], ctx), ctx)
     assert abs(lhs / (2 * out["d2"]) - ctx.mpf(1.99) / 2) < 1e-25
+
+
+# --- exact domains (checks.exact): derived geometry is exact for the reference ------------------------
+
+_GEOMETRY_CLAIMS = {"equation-5": "eta", "equation-6": "eta", "lemma-2.12": "delta"}
+
+
+def _claim(short: str):
+    return next(c for c in layers.CLAIMS if c.id.endswith("/" + short))
+
+
+@pytest.mark.parametrize("short", sorted(_GEOMETRY_CLAIMS))
+def test_near_sphere_geometry_is_exact_for_the_reference_and_rounded_for_the_fast_path(short):
+    """r1, r2, t (and δ_eff) are recomputed for the reference from the declared parameters: at 60 digits they
+    satisfy the statement's constraints to 10^−55 (|r_i − 1| ≤ η or δ, |r1 − r2| ≤ t, t ≤ η or t ≤ r1 + r2,
+    δ_eff = max |r_i − 1|); the fast path's floats are their correct roundings."""
+    claim = _claim(short)
+    domain, scale_name = claim.spec.domain, _GEOMETRY_CLAIMS[short]
+    ctx = _ctx(60)
+    tol = ctx.mpf(10) ** -55
+    formula = {"lemma-2.12": layers._lemma212_geometry}.get(short, layers._eq5_geometry)
+
+    @given(domain.strategy())
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    def run(point):
+        exact = domain.exact_point(point, ctx)
+        r1, r2, t = exact["r1"], exact["r2"], exact["t"]
+        bound = ctx.mpf(point[scale_name])
+        assert abs(r1 - 1) <= bound + tol and abs(r2 - 1) <= bound + tol
+        assert abs(r1 - r2) <= t + tol
+        if short == "lemma-2.12":
+            assert t <= r1 + r2 + tol
+            assert abs(exact["delta_eff"] - max(abs(r1 - 1), abs(r2 - 1))) <= tol
+        else:
+            assert t <= bound + tol
+        for name, value in formula(point).items():
+            assert point[name] == float(value)  # correct rounding of the exact value
+            assert isinstance(exact[name], type(ctx.mpf(0)))  # the reference never reads the float
+
+    run()
+
+
+def test_lemma_2_12_exact_triangle_where_float_arithmetic_leaves_it():
+    """At s = 1 the float formula t = |r1 − r2| + (r1 + r2 − |r1 − r2|) can exceed r1 + r2 by an ulp (an
+    impossible triangle: an indefinite covariance). The exact geometry has t = r1 + r2 exactly, and the
+    reference's covariance is the degenerate (antipodal) one: ⟨x, x'⟩ = −‖x‖‖x'‖ to working precision."""
+    delta, a1, a2 = 0.12753451286971085, -0.009129825816118098, -0.10101787042252375
+    r1f, r2f = 1 + a1 * delta, 1 + a2 * delta
+    gap = abs(r1f - r2f)
+    assert Fraction(gap + (r1f + r2f - gap)) > Fraction(r1f) + Fraction(r2f)  # the float chain's t
+    point = layers.lemma_2_12.spec.domain.complete({"act": "relu/normalised", "n": 1, "delta": delta, "a1": a1,
+                                                    "a2": a2, "s": 1.0})
+    ctx = _ctx(60)
+    exact = layers.lemma_2_12.spec.domain.exact_point(point, ctx)
+    var_x, cov, var_y = layers._ref_pair_covariance(exact, ctx)
+    assert abs(cov + ctx.sqrt(var_x * var_y)) <= ctx.mpf(10) ** -55
+    assert abs(exact["t"] - (exact["r1"] + exact["r2"])) <= ctx.mpf(10) ** -55
+
+
+def test_second_moment_and_lemma_2_10_inputs_are_free():
+    """Lemma 2.6 (second relation) and Lemma 2.10 hold for every x, y (x1, x2, A): both sides read the vectors
+    as given, so the domains declare them free and the reference sees exactly the fast path's floats."""
+    for claim, names in ((layers.lemma_2_6_second_moment, ("x", "y")), (layers.lemma_2_10, ("A", "x1", "x2"))):
+        domain = claim.spec.domain
+        assert set(names) <= set(domain.free)
+        point = domain.example_points()[0]
+        assert domain.float_only(point) == []
+        assert all(domain.exact_point(point, _ctx(30))[n] == point[n] for n in names)
