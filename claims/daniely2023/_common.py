@@ -33,15 +33,20 @@ class RationalDerivation:
     """
 
     formula: Callable[[Mapping[str, Any]], dict[str, Fraction]]
-    names: tuple[str, ...]
-    text: str
+    #: each derived entry's formula, as the report prints it ({"rho2": "ρ1 ∓ gap", ...})
+    texts: Mapping[str, str]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.texts)
 
     def derive(self, point: Mapping[str, Any]) -> dict[str, float]:
         return {name: float(value) for name, value in self.formula(point).items()}
 
     @property
     def recompute(self) -> tuple[Recompute, ...]:
-        return tuple(Recompute(name, partial(self._exact, name), self.text) for name in self.names)
+        return tuple(Recompute(name, partial(self._exact, name), f"{name} = {text}, in exact rational arithmetic")
+                     for name, text in self.texts.items())
 
     def _exact(self, name: str, point: Mapping[str, Any], ctx) -> Any:
         return exact_mpf(self.formula(point)[name], ctx)

@@ -397,7 +397,7 @@ def _dual_rho(p: Mapping[str, Any]) -> dict[str, Fraction]:
 
 
 #: ρ is a formula of the declared ρ_unit: the fast path sees its correct rounding, the reference the exact ρ.
-_DUAL_RHO = RationalDerivation(_dual_rho, ("rho",), "ρ = r(σ)·ρ_unit in exact rational arithmetic")
+_DUAL_RHO = RationalDerivation(_dual_rho, {"rho": "r(σ)·ρ_unit"})
 
 
 def _dual_reference(p, constants, ctx):
@@ -481,7 +481,7 @@ def _lipschitz_rho2(p: Mapping[str, Any]) -> dict[str, Fraction]:
 
 #: ρ2 is a formula of the declared ρ1 and gap: the fast path sees its correct rounding (in [−1, 1] by
 #: monotonicity of rounding), the reference the exact ρ2.
-_LIPSCHITZ_RHO2 = RationalDerivation(_lipschitz_rho2, ("rho2",), "ρ2 = ρ1 ∓ gap in exact rational arithmetic")
+_LIPSCHITZ_RHO2 = RationalDerivation(_lipschitz_rho2, {"rho2": "ρ1 ∓ gap (whichever lies in [−1, 1], else ∓1)"})
 
 
 def _lemma21_reference(p, constants, ctx):

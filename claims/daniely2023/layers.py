@@ -556,8 +556,8 @@ def _eq5_geometry(point: Mapping[str, Any]) -> dict[str, Fraction]:
 
 #: r1, r2, t are formulas of the declared (η, a1, a2, s): the fast path sees their correct roundings (which
 #: may miss the constraints by an ulp), the reference the exact geometry.
-_EQ5_GEOMETRY = RationalDerivation(_eq5_geometry, ("r1", "r2", "t"),
-                                   "r1 = 1 + a1·η, r2 = 1 + a2·η, t = |r1 − r2| + s·(η − |r1 − r2|), exactly")
+_EQ5_GEOMETRY = RationalDerivation(_eq5_geometry, {
+    "r1": "1 + a1·η", "r2": "1 + a2·η (a2 clamped to [a1 − 1, a1 + 1])", "t": "|r1 − r2| + s·(η − |r1 − r2|)"})
 
 
 def _soft_bound_ref(p, constants, ctx):
@@ -943,9 +943,9 @@ def _lemma212_geometry(point: Mapping[str, Any]) -> dict[str, Fraction]:
 
 #: r1, r2, t, δ_eff are formulas of the declared (δ, a1, a2, s): the fast path sees their correct roundings,
 #: the reference the exact values (never δ_eff or t as floats).
-_LEMMA212_GEOMETRY = RationalDerivation(
-    _lemma212_geometry, ("r1", "r2", "t", "delta_eff"),
-    "r1 = 1 + a1·δ, r2 = 1 + a2·δ, t = |r1 − r2| + s·(r1 + r2 − |r1 − r2|), δ_eff = max |r_i − 1|, exactly")
+_LEMMA212_GEOMETRY = RationalDerivation(_lemma212_geometry, {
+    "r1": "1 + a1·δ", "r2": "1 + a2·δ", "t": "|r1 − r2| + s·(r1 + r2 − |r1 − r2|)",
+    "delta_eff": "max(|r1 − 1|, |r2 − 1|)"})
 
 
 def _lemma212_reference(point, constants, ctx):
