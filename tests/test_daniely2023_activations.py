@@ -169,3 +169,31 @@ def test_epsilon_full_precision_at_large_n():
         assert abs(lo - hi) < 1e-25 * abs(hi)
         tail = rcl.closed_form_tail(name, 100, _ctx(60))
         assert abs(tail - hi) < 1e-30 * abs(hi)
+
+
+# --- exact domains (checks.exact): ρ and ρ2 are exact for the reference ----------------------------------
+
+@pytest.mark.parametrize("claim, name, formula", [
+    (act_claims.dual_activation, "rho", act_claims._dual_rho),
+    (act_claims.lemma_2_1, "rho2", act_claims._lipschitz_rho2)])
+def test_derived_correlations_are_exact_for_the_reference(claim, name, formula):
+    """ρ = r(σ)·ρ_unit and ρ2 = ρ1 ∓ gap reach the reference as exact values at its precision (|ρ| ≤ r(σ),
+    ρ2 ∈ [−1, 1] exactly), the fast path as their correct roundings."""
+    domain, ctx = claim.spec.domain, _ctx(60)
+    mpf = type(ctx.mpf(0))
+
+    @given(domain.strategy())
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    def run(point):
+        exact = domain.exact_point(point, ctx)[name]
+        value = formula(point)[name]
+        assert isinstance(exact, mpf) and point[name] == float(value)
+        assert abs(exact - ctx.mpf(value.numerator) / value.denominator) <= ctx.mpf(10) ** -55
+        assert -1 <= exact <= 1
+        if name == "rho":
+            assert abs(exact) <= act_claims._dual_rho_max(point["act"])
+        else:
+            assert abs(abs(exact - ctx.mpf(point["rho1"])) - ctx.mpf(point["gap"])) <= ctx.mpf(10) ** -55 or \
+                abs(exact) == 1
+
+    run()

@@ -4,10 +4,11 @@ with the mpmath reference, and the new reference mathematics agrees with indepen
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -97,16 +98,71 @@ def test_second_moment_fast_matches_reference(name, fn, gn, d1, rho, rx, ry):
        st.integers(0, 9999), st.floats(1e-3, 3), st.floats(1e-3, 3))
 @settings(max_examples=25, deadline=None)
 def test_lemma_2_10_fast_matches_reference(kind, which, d, radius, r1, r2, theta, m, seed, s1, s2):
-    """The two-case construction in torch vs mpmath: same sides to 1e-12 relative (ties between the two cases
-    are measure-zero for these draws)."""
+    """The two-case construction in torch vs mpmath: same sides to 1e-12 relative, away from ties. At a tie
+    (d(x1, A) = d(x2, A), d(x_2, A) = ‖x1 − x2‖, or two nearest points of A) the branch is decided by rounding,
+    and either branch is a valid construction (hypothesis does find ties, e.g. r1 = r2 on the sphere): those
+    draws are covered by `test_lemma_2_10_ties_hold_on_either_branch` instead."""
     claim = layers.lemma_2_10
     point = claim.spec.domain.complete({"kind": kind, "which": which, "d": d, "R": radius, "r1": r1, "r2": r2,
                                         "theta": theta, "m": m, "seed": seed, "s1": s1, "s2": s2})
+    assume(_lemma_2_10_tie_slack(point, _ctx()) > 1e-9)
     lf, rf = claim.spec.fast(Batch([point]), claim.constants, **F64)
     lr, rr = claim.spec.reference(point, claim.constants, _ctx())
     scale = max(float(lr), float(rr), 1e-300)
     assert abs(float(lf[0]) - float(lr)) <= 1e-12 * scale + 1e-15
     assert abs(float(rf[0]) - float(rr)) <= 1e-12 * scale + 1e-15
+
+
+def _lemma_2_10_tie_slack(point, ctx) -> float:
+    """Relative distance of the construction's decisions from a tie: which of x1, x2 is closer to A, Case I
+    (d(x2, A) ≤ ‖x1 − x2‖) or II, and (finite A) which point of A is nearest to each x_i."""
+    kind, data = point["A"]
+    x1, x2 = ([ctx.mpf(v) for v in point[k]] for k in ("x1", "x2"))
+
+    def dist(a, b):
+        return L.normalised_norm([p - q for p, q in zip(a, b, strict=True)], ctx)
+
+    gaps = []
+    if kind == "sphere":
+        d1, d2 = (dist(x, L.project_sphere(x, ctx.mpf(data), ctx)) for x in (x1, x2))
+    else:
+        pts = [[ctx.mpf(v) for v in q] for q in data]
+        nearest = [sorted(dist(x, q) for q in pts) for x in (x1, x2)]
+        d1, d2 = nearest[0][0], nearest[1][0]
+        gaps += [n[1] - n[0] for n in nearest if len(n) > 1]
+    near, far = min(d1, d2), max(d1, d2)
+    gaps += [far - near, abs(far - dist(x1, x2))]
+    scale = max(far, dist(x1, x2), ctx.mpf(1e-300))
+    return float(min(gaps) / scale)
+
+
+@pytest.mark.parametrize("which", (1, 2, 3))
+@pytest.mark.parametrize("radius, r2, theta", [(1.5, 3.5940284389929237e-206, 2.0), (1.75, 2.2250738585e-313, 0.0)])
+def test_lemma_2_10_fast_path_tiny_vectors(which, radius, r2, theta):
+    """x2 = −3.6e-206 (d = 1): its squared norm underflows in float64; the fast path must still project it onto
+    the negative end of the sphere {±1.5}, as the reference does (it once took the fallback direction +1.5).
+    x2 = 2.2e-313 (subnormal): R·x2 keeps only ~35 bits, so the projection is R·(x2/‖x2‖), not (R·x2)/‖x2‖."""
+    claim = layers.lemma_2_10
+    point = claim.spec.domain.complete({"kind": "sphere", "which": which, "d": 1, "R": radius, "r1": 2.0,
+                                        "r2": r2, "theta": theta, "m": 1, "seed": 0, "s1": 1.0, "s2": 1.0})
+    lf, rf = claim.spec.fast(Batch([point]), claim.constants, **F64)
+    lr, rr = claim.spec.reference(point, claim.constants, _ctx())
+    assert math.isclose(float(lf[0]), float(lr), rel_tol=1e-12, abs_tol=1e-300)
+    assert math.isclose(float(rf[0]), float(rr), rel_tol=1e-12, abs_tol=1e-300)
+
+
+@pytest.mark.parametrize("which", (1, 2, 3))
+def test_lemma_2_10_ties_hold_on_either_branch(which):
+    """At a tie the fast path and the reference may take different branches of the construction; each branch
+    satisfies the lemma's inequality (the claim's relation lhs ≤ rhs) on its own path."""
+    claim = layers.lemma_2_10
+    point = claim.spec.domain.complete({"kind": "sphere", "which": which, "d": 2, "R": 3.0, "r1": 1.0, "r2": 1.0,
+                                        "theta": 0.5, "m": 1, "seed": 0, "s1": 1.0, "s2": 1.0})
+    assert _lemma_2_10_tie_slack(point, _ctx()) < 1e-15  # d(x1, A) = d(x2, A) = 2 up to rounding
+    lf, rf = claim.spec.fast(Batch([point]), claim.constants, **F64)
+    lr, rr = claim.spec.reference(claim.spec.domain.exact_point(point, _ctx()), claim.constants, _ctx())
+    assert float(lf[0]) <= float(rf[0]) * (1 + 1e-12)
+    assert lr <= rr
 
 
 @given(part=st.sampled_from(("sigma", "shadow")), pl=st.sampled_from(layers.PIECEWISE_LINEAR),
@@ -216,3 +272,71 @@ def test_joint_projection_known_cases():
     assert out["case"] == "II" and out["t1"] == out["t2"] == [0, 0]
     lhs = L.normalised_norm(L._sub([0, 1.99], out["t2"], ctx), ctx)
     assert abs(lhs / (2 * out["d2"]) - ctx.mpf(1.99) / 2) < 1e-25
+
+
+# --- exact domains (checks.exact): derived geometry is exact for the reference ------------------------
+
+_GEOMETRY_CLAIMS = {"equation-5": "eta", "equation-6": "eta", "lemma-2.12": "delta"}
+
+
+def _claim(short: str):
+    return next(c for c in layers.CLAIMS if c.id.endswith("/" + short))
+
+
+@pytest.mark.parametrize("short", sorted(_GEOMETRY_CLAIMS))
+def test_near_sphere_geometry_is_exact_for_the_reference_and_rounded_for_the_fast_path(short):
+    """r1, r2, t (and δ_eff) are recomputed for the reference from the declared parameters: at 60 digits they
+    satisfy the statement's constraints to 10^−55 (|r_i − 1| ≤ η or δ, |r1 − r2| ≤ t, t ≤ η or t ≤ r1 + r2,
+    δ_eff = max |r_i − 1|); the fast path's floats are their correct roundings."""
+    claim = _claim(short)
+    domain, scale_name = claim.spec.domain, _GEOMETRY_CLAIMS[short]
+    ctx = _ctx(60)
+    tol = ctx.mpf(10) ** -55
+    formula = {"lemma-2.12": layers._lemma212_geometry}.get(short, layers._eq5_geometry)
+
+    @given(domain.strategy())
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    def run(point):
+        exact = domain.exact_point(point, ctx)
+        r1, r2, t = exact["r1"], exact["r2"], exact["t"]
+        bound = ctx.mpf(point[scale_name])
+        assert abs(r1 - 1) <= bound + tol and abs(r2 - 1) <= bound + tol
+        assert abs(r1 - r2) <= t + tol
+        if short == "lemma-2.12":
+            assert t <= r1 + r2 + tol
+            assert abs(exact["delta_eff"] - max(abs(r1 - 1), abs(r2 - 1))) <= tol
+        else:
+            assert t <= bound + tol
+        for name, value in formula(point).items():
+            assert point[name] == float(value)  # correct rounding of the exact value
+            assert isinstance(exact[name], type(ctx.mpf(0)))  # the reference never reads the float
+
+    run()
+
+
+def test_lemma_2_12_exact_triangle_where_float_arithmetic_leaves_it():
+    """At s = 1 the float formula t = |r1 − r2| + (r1 + r2 − |r1 − r2|) can exceed r1 + r2 by an ulp (an
+    impossible triangle: an indefinite covariance). The exact geometry has t = r1 + r2 exactly, and the
+    reference's covariance is the degenerate (antipodal) one: ⟨x, x'⟩ = −‖x‖‖x'‖ to working precision."""
+    delta, a1, a2 = 0.12753451286971085, -0.009129825816118098, -0.10101787042252375
+    r1f, r2f = 1 + a1 * delta, 1 + a2 * delta
+    gap = abs(r1f - r2f)
+    assert Fraction(gap + (r1f + r2f - gap)) > Fraction(r1f) + Fraction(r2f)  # the float chain's t
+    point = layers.lemma_2_12.spec.domain.complete({"act": "relu/normalised", "n": 1, "delta": delta, "a1": a1,
+                                                    "a2": a2, "s": 1.0})
+    ctx = _ctx(60)
+    exact = layers.lemma_2_12.spec.domain.exact_point(point, ctx)
+    var_x, cov, var_y = layers._ref_pair_covariance(exact, ctx)
+    assert abs(cov + ctx.sqrt(var_x * var_y)) <= ctx.mpf(10) ** -55
+    assert abs(exact["t"] - (exact["r1"] + exact["r2"])) <= ctx.mpf(10) ** -55
+
+
+def test_second_moment_and_lemma_2_10_inputs_are_free():
+    """Lemma 2.6 (second relation) and Lemma 2.10 hold for every x, y (x1, x2, A): both sides read the vectors
+    as given, so the domains declare them free and the reference sees exactly the fast path's floats."""
+    for claim, names in ((layers.lemma_2_6_second_moment, ("x", "y")), (layers.lemma_2_10, ("A", "x1", "x2"))):
+        domain = claim.spec.domain
+        assert set(names) <= set(domain.free)
+        point = domain.example_points()[0]
+        assert domain.float_only(point) == []
+        assert all(domain.exact_point(point, _ctx(30))[n] == point[n] for n in names)

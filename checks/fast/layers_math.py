@@ -158,7 +158,12 @@ def bivariate_mean_square(fa: torch.Tensor, ga: torch.Tensor, sx: float, a: floa
 # --- Lemma 2.10 -------------------------------------------------------------------------------------
 
 def normalised_norm(v: torch.Tensor) -> torch.Tensor:
-    return torch.sqrt((v * v).mean(-1))
+    """sqrt(mean v²) over the last axis, computed on v/max|v| so that tiny vectors do not underflow to norm 0
+    (nor huge ones overflow): Lemma 2.10 draws points as close to 0 as the domain allows (‖x‖ ~ 1e-206 squares
+    to 0 in float64, and the projection onto the sphere then took the wrong direction)."""
+    m = v.abs().amax(-1, keepdim=True)
+    safe = torch.where(m > 0, m, torch.ones_like(m))
+    return (safe * torch.sqrt(((v / safe) ** 2).mean(-1, keepdim=True))).squeeze(-1)
 
 
 def project_sphere(x: torch.Tensor, radius: float) -> torch.Tensor:
@@ -167,7 +172,7 @@ def project_sphere(x: torch.Tensor, radius: float) -> torch.Tensor:
         out = torch.zeros_like(x)
         out[0] = radius * math.sqrt(x.shape[0])
         return out
-    return radius * x / r
+    return radius * (x / r)  # x / r first: radius·x may be subnormal (few significant bits) for tiny x
 
 
 def project_points(x: torch.Tensor, points: torch.Tensor) -> torch.Tensor:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from fractions import Fraction
 from functools import cache
 from typing import Any
 
@@ -30,7 +31,7 @@ from checks.specs import PointwiseSpec, RateSpec
 from reference import activations as ref_act
 from reference import activations_closed as rcl
 
-from ._common import PAPER
+from ._common import PAPER, RationalDerivation
 
 BASE_NAMES = ("relu", "relu_sqrt2", "abs", "tanh", "erf_printed", "erf_library", "relu_like_printed",
               "sigmoid_printed")
@@ -390,8 +391,13 @@ def _dual_rho_max(name: str) -> float:
     return float(min(1, ratio ** (ctx.mpf(1) / (_DUAL_TERMS + 1))))
 
 
-def _dual_derive(p: Mapping[str, Any]) -> dict[str, Any]:
-    return {"rho": _dual_rho_max(p["act"]) * p["rho_unit"]}
+def _dual_rho(p: Mapping[str, Any]) -> dict[str, Fraction]:
+    """ρ = r(σ)·ρ_unit exactly (r(σ) is the float cap above): |ρ| ≤ r(σ) ≤ 1 holds for the exact value."""
+    return {"rho": Fraction(_dual_rho_max(p["act"])) * Fraction(p["rho_unit"])}
+
+
+#: ρ is a formula of the declared ρ_unit: the fast path sees its correct rounding, the reference the exact ρ.
+_DUAL_RHO = RationalDerivation(_dual_rho, {"rho": "r(σ)·ρ_unit"})
 
 
 def _dual_reference(p, constants, ctx):
@@ -435,7 +441,8 @@ dual_activation = Claim(
     kind=Kind.IDENTITY, constants={"power_shift": 0},
     spec=PointwiseSpec(
         Domain((Choice("act", CLOSED, examples=("relu", "erf_printed", "relu_like_printed/normalised")),
-                Float("rho_unit", -1.0, 1.0, examples=(-1.0, 0.0, 0.5, 1.0))), derive=_dual_derive),
+                Float("rho_unit", -1.0, 1.0, examples=(-1.0, 0.0, 0.5, 1.0))),
+               derive=_DUAL_RHO.derive, recompute=_DUAL_RHO.recompute),
         "==", _dual_reference, _dual_fast, terms=128,
         terms_reason="a 101-term series against a quadrature (Gauss–Legendre with the closed-form inner mean "
                      "for kinked σ, a 100×100 Gauss–Hermite product rule for smooth σ); margins relative to "
@@ -462,13 +469,19 @@ dual_activation = Claim(
 _GAP_MIN = 1e-3
 
 
-def _lipschitz_derive(p: Mapping[str, Any]) -> dict[str, Any]:
-    rho1, gap = p["rho1"], p["gap"]
-    if rho1 - gap >= -1.0:
+def _lipschitz_rho2(p: Mapping[str, Any]) -> dict[str, Fraction]:
+    """ρ2 = ρ1 ∓ gap, whichever stays in [−1, 1] (decided on the exact values), else the far end ∓1."""
+    rho1, gap = Fraction(p["rho1"]), Fraction(p["gap"])
+    if rho1 - gap >= -1:
         return {"rho2": rho1 - gap}
-    if rho1 + gap <= 1.0:
+    if rho1 + gap <= 1:
         return {"rho2": rho1 + gap}
-    return {"rho2": -1.0 if rho1 >= 0 else 1.0}
+    return {"rho2": Fraction(-1 if rho1 >= 0 else 1)}
+
+
+#: ρ2 is a formula of the declared ρ1 and gap: the fast path sees its correct rounding (in [−1, 1] by
+#: monotonicity of rounding), the reference the exact ρ2.
+_LIPSCHITZ_RHO2 = RationalDerivation(_lipschitz_rho2, {"rho2": "ρ1 ∓ gap (whichever lies in [−1, 1], else ∓1)"})
 
 
 def _lemma21_reference(p, constants, ctx):
@@ -519,7 +532,7 @@ lemma_2_1 = Claim(
         Domain((Choice("act", CLOSED, examples=("abs", "relu", "erf_printed")),
                 Float("rho1", -1.0, 1.0, examples=(1.0, -1.0, 0.0)),
                 Float("gap", _GAP_MIN, 2.0, log_scale=True, examples=(_GAP_MIN, 2.0))),
-               derive=_lipschitz_derive,
+               derive=_LIPSCHITZ_RHO2.derive, recompute=_LIPSCHITZ_RHO2.recompute,
                examples=({"act": "abs", "rho1": 1.0, "gap": _GAP_MIN},)),
         "<=", _lemma21_reference, _lemma21_fast, terms=2 / _GAP_MIN,
         terms_reason="kinked σ: two float64 quadratures of size ≤ ‖σ‖² ≤ L² subtracted, relative to L²|ρ1 − "

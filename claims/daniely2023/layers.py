@@ -16,6 +16,7 @@ import math
 import random
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from functools import cache
 from typing import Any
 
@@ -31,7 +32,7 @@ from checks.specs import PointwiseSpec, ProbabilisticSpec
 from reference import activations as ref_act
 from reference import layers_math as L
 
-from ._common import PAPER
+from ._common import PAPER, RationalDerivation
 
 # --- shared declarations ----------------------------------------------------------------------------
 
@@ -337,6 +338,10 @@ _SECOND_MOMENT_DOMAIN = Domain(
      Float("ry", 0.2, 3.0, examples=(1.0, 3.0)),
      Float("rho", -1.0, 1.0, examples=(0.5, -1.0, 1.0, 0.0))),
     repair=_second_moment_repair, derive=_second_moment_vectors,
+    # The identity holds for every x, y ∈ R^{d_1} and both sides (the reference's and the fast path's) take the
+    # covariance from the vectors themselves: any float vectors are an exact point of the statement. (rx, ry, ρ
+    # only steer where the vectors are drawn; they are not read by either side.)
+    free=("x", "y"),
     constraint_text="d_1 = 1 forces ρ = ±1; n = 0 is moved to 1 for odd σ (σ_0 undefined)",
 )
 
@@ -541,14 +546,21 @@ def _fast_terms(name: str, n: int, *, device, dtype) -> tuple:
 
 # --- Eq. (5) ------------------------------------------------------------------------------------------
 
-def _eq5_derive(point: Mapping[str, Any]) -> dict[str, Any]:
-    """‖x‖ = r1, ‖x'‖ = r2 within η of 1, ‖x − x'‖ = t ∈ [|r1 − r2|, η]; ⟨x, x'⟩ by the law of cosines."""
-    eta, a1 = point["eta"], point.get("a1", 0.0)
-    a2 = min(max(point["a2"], a1 - 1.0), a1 + 1.0)  # keeps |r1 − r2| <= η
+def _eq5_geometry(point: Mapping[str, Any]) -> dict[str, Fraction]:
+    """‖x‖ = r1, ‖x'‖ = r2 within η of 1, ‖x − x'‖ = t ∈ [|r1 − r2|, η]; ⟨x, x'⟩ by the law of cosines. Exact
+    rational arithmetic: the constraints hold for the exact values (the clamp keeps |r1 − r2| ≤ η exactly)."""
+    eta, a1 = Fraction(point["eta"]), Fraction(point.get("a1", 0.0))
+    a2 = min(max(Fraction(point["a2"]), a1 - 1), a1 + 1)  # keeps |r1 − r2| <= η
     r1, r2 = 1 + a1 * eta, 1 + a2 * eta
     gap = abs(r1 - r2)
-    t = gap + point["s"] * max(0.0, eta - gap)
+    t = gap + Fraction(point["s"]) * max(Fraction(0), eta - gap)
     return {"r1": r1, "r2": r2, "t": t}
+
+
+#: r1, r2, t are formulas of the declared (η, a1, a2, s): the fast path sees their correct roundings (which
+#: may miss the constraints by an ulp), the reference the exact geometry.
+_EQ5_GEOMETRY = RationalDerivation(_eq5_geometry, {
+    "r1": "1 + a1·η", "r2": "1 + a2·η (a2 clamped to [a1 − 1, a1 + 1])", "t": "|r1 − r2| + s·(η − |r1 − r2|)"})
 
 
 def _soft_bound_ref(p, constants, ctx):
@@ -589,7 +601,7 @@ equation_5 = Claim(
     spec=PointwiseSpec(
         Domain((_ACT, Int("n", 0, 8, examples=(0, 1, 8)), _ETA, Float("a1", -1.0, 1.0, examples=(0.0, 1.0, -1.0)),
                 Float("a2", -1.0, 1.0, examples=(0.0, 1.0, -1.0)), Float("s", 0.0, 1.0, examples=(0.0, 1.0))),
-               repair=_valid_degree, derive=_eq5_derive,
+               repair=_valid_degree, derive=_EQ5_GEOMETRY.derive, recompute=_EQ5_GEOMETRY.recompute,
                constraint_text="‖x‖ = 1 + a1·η, ‖x'‖ = 1 + a2·η, ‖x − x'‖ ∈ [|‖x‖ − ‖x'‖|, η]"),
         "<=", _memo(_soft_reference), _soft_fast, terms=_QUAD_TERMS, terms_reason=_QUAD_REASON),
     mutants=_SOFT_MUTANTS,
@@ -612,7 +624,7 @@ equation_6 = Claim(
     spec=PointwiseSpec(
         Domain((_ACT, Int("n", 0, 8, examples=(0, 1, 8)), _ETA, Float("a2", -1.0, 1.0, examples=(0.0, 1.0, -1.0)),
                 Float("s", 0.0, 1.0, examples=(0.0, 1.0))),
-               repair=_valid_degree, derive=_eq5_derive,
+               repair=_valid_degree, derive=_EQ5_GEOMETRY.derive, recompute=_EQ5_GEOMETRY.recompute,
                constraint_text="‖x‖ = 1 (x ∈ S̃), ‖x'‖ = 1 + a2·η, ‖x − x'‖ ∈ [|1 − ‖x'‖|, η]"),
         "<=", _memo(_soft_reference), _soft_fast, terms=_QUAD_TERMS, terms_reason=_QUAD_REASON),
     mutants=_SOFT_MUTANTS,
@@ -813,6 +825,9 @@ _LEMMA210_DOMAIN = Domain(
      Int("m", 1, 6), Int("seed", 0, 9999), Float("s1", 1e-3, 3.0, log_scale=True),
      Float("s2", 1e-3, 3.0, log_scale=True)),
     derive=_lemma210_derive,
+    # "Let A ⊂ R^d a closed set and fix x_1, x_2 ∈ R^d": any float points x1, x2 and any finite set of float
+    # points (or sphere of float radius R) are an exact instance; both sides read them as given.
+    free=("A", "x1", "x2"),
     examples=(
         # nearly antipodal points just inside the sphere: ‖x̃1 − x̃2‖/‖x1 − x2‖ = 1/0.34 ≈ 2.94 (Case I)
         _lemma210_example(which=3, r1=0.34, r2=0.34, theta=math.pi),
@@ -918,14 +933,22 @@ lemma_2_11 = Claim(
 
 # --- Lemma 2.12 ---------------------------------------------------------------------------------------
 
-def _lemma212_derive(point: Mapping[str, Any]) -> dict[str, Any]:
+def _lemma212_geometry(point: Mapping[str, Any]) -> dict[str, Fraction]:
     """‖x‖ = r1, ‖x + v‖ = r2 in [1 − δ, 1 + δ]; ‖v‖ = t ∈ [|r1 − r2|, r1 + r2] (log-spread by s); the δ of the
-    bound is the smallest admissible one, max |r_i − 1|."""
-    delta = point["delta"]
-    r1, r2 = 1 + point["a1"] * delta, 1 + point["a2"] * delta
+    bound is the smallest admissible one, max |r_i − 1|. Exact rational arithmetic: t ≤ r1 + r2 (a valid
+    triangle) and δ_eff = max |r_i − 1| hold for the exact values."""
+    delta = Fraction(point["delta"])
+    r1, r2 = 1 + Fraction(point["a1"]) * delta, 1 + Fraction(point["a2"]) * delta
     gap = abs(r1 - r2)
-    t = gap + point["s"] * (r1 + r2 - gap)
+    t = gap + Fraction(point["s"]) * (r1 + r2 - gap)
     return {"r1": r1, "r2": r2, "t": t, "delta_eff": max(abs(r1 - 1), abs(r2 - 1))}
+
+
+#: r1, r2, t, δ_eff are formulas of the declared (δ, a1, a2, s): the fast path sees their correct roundings,
+#: the reference the exact values (never δ_eff or t as floats).
+_LEMMA212_GEOMETRY = RationalDerivation(_lemma212_geometry, {
+    "r1": "1 + a1·δ", "r2": "1 + a2·δ", "t": "|r1 − r2| + s·(r1 + r2 − |r1 − r2|)",
+    "delta_eff": "max(|r1 − 1|, |r2 − 1|)"})
 
 
 def _lemma212_reference(point, constants, ctx):
@@ -958,7 +981,8 @@ lemma_2_12 = Claim(
         Domain((_ACT, Int("n", 0, 8, examples=(0, 1, 2, 8)), Float("delta", 0.0, 0.5, examples=(0.0, 1e-4, 0.5)),
                 Float("a1", -1.0, 1.0, examples=(1.0, -1.0, 0.0)), Float("a2", -1.0, 1.0, examples=(1.0, -1.0)),
                 Float("s", 1e-5, 1.0, log_scale=True, examples=(1e-5, 0.01, 1.0))),
-               repair=_valid_degree, derive=_lemma212_derive,
+               repair=_valid_degree, derive=_LEMMA212_GEOMETRY.derive,
+               recompute=_LEMMA212_GEOMETRY.recompute,
                constraint_text="‖x‖ = 1 + a1·δ, ‖x + v‖ = 1 + a2·δ, ‖v‖ between |‖x‖ − ‖x + v‖| and ‖x‖ + ‖x + v‖"),
         "<=", _memo(_lemma212_reference), _lemma212_fast, terms=_QUAD_TERMS, terms_reason=_QUAD_REASON),
     mutants=(Mutant("no-approximation-term", {"approx_factor": 0}, "√(2ε_σ(n)) dropped"),
