@@ -31,7 +31,15 @@ def seed_only_search() -> Iterator[None]:
         return
     empty = Constants()
     providers._get_local_constants = lambda: empty
+    # The per-type pools drawn from the constants are cached module-wide (CONSTANTS_CACHE) the first time any
+    # hypothesis test needs them: in a pytest session earlier tests fill it with that session's local constants.
+    # A fresh cache for the block, so that the pools are built from the empty local set.
+    cache = getattr(providers, "CONSTANTS_CACHE", None)
+    if cache is not None:
+        providers.CONSTANTS_CACHE = type(cache)(1024) if type(cache).__name__ == "LRUCache" else {}
     try:
         yield
     finally:
         providers._get_local_constants = original
+        if cache is not None:
+            providers.CONSTANTS_CACHE = cache
