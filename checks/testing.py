@@ -38,6 +38,17 @@ def assert_mutants_flagged(claim: Claim, **kwargs) -> None:
             f"{result.evidence.get('error', '')}")
 
 
+def comparable_evidence(evidence):
+    """Evidence without what legitimately differs between two runs of the same claim at the same seed (timings,
+    stacks, run ids): what a local, a resumed and a Dask run must agree on."""
+    if isinstance(evidence, dict):
+        return {k: comparable_evidence(v) for k, v in evidence.items()
+                if "second" not in k and k not in {"elapsed_s", "at_s", "traceback", "run_id"}}
+    if isinstance(evidence, list):
+        return [comparable_evidence(v) for v in evidence]
+    return evidence
+
+
 def main(argv: list[str] | None = None) -> int:
     from claims import get
 

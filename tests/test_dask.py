@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from checks.cli import main
+from checks.testing import comparable_evidence
 
 #: a handful of fast real claims, one per engine kind that is cheap at smoke, plus two planted ones
 IDS = ["daniely2023/section-2.4-shadow-degree[exact-degree]",  # symbolic, VIOLATED (a recorded erratum)
@@ -31,14 +32,7 @@ print(json.dumps(record.to_json()))
 """
 
 
-def _strip(evidence):
-    """Evidence without what differs between runs of the same claim: timings, stacks, run ids."""
-    if isinstance(evidence, dict):
-        return {k: _strip(v) for k, v in evidence.items()
-                if "second" not in k and k not in {"elapsed_s", "at_s", "traceback", "run_id"}}
-    if isinstance(evidence, list):
-        return [_strip(v) for v in evidence]
-    return evidence
+_strip = comparable_evidence
 
 
 def _differences(a, b, path="") -> list[str]:

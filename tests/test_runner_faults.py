@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from checks.cli import main
+from checks.testing import comparable_evidence
 
 CAUSES = {
     "faultpaper/segfault": "worker process died of SIGSEGV",
@@ -96,14 +97,7 @@ def _wait_for_claims(out: Path, n: int, proc: subprocess.Popen, limit_s: float =
     raise AssertionError(f"{n} claims did not finish within {limit_s} s")
 
 
-def _strip(evidence):
-    """Evidence without what differs between runs of the same claim: timings, run ids, stacks."""
-    if isinstance(evidence, dict):
-        return {k: _strip(v) for k, v in evidence.items()
-                if "second" not in k and k not in {"elapsed_s", "at_s", "traceback", "run_id"}}
-    if isinstance(evidence, list):
-        return [_strip(v) for v in evidence]
-    return evidence
+_strip = comparable_evidence
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
