@@ -1,4 +1,4 @@
-"""Regenerate reference/data/hermite_table.json: Hermite coefficients a_0..a_100 and ‖σ‖² of every base
+"""Regenerate reference/daniely2023/data/hermite_table.json: Hermite coefficients a_0..a_100 and ‖σ‖² of every base
 activation at 80 digits (about 2 minutes on 2 cores). Run: python scripts/make_hermite_table.py
 tests/test_reference.py recomputes a slice of the table and compares."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ProcessPoolExecutor
 
-from reference import activations as A
+from reference.daniely2023 import _activations as A
 
 
 def one(name: str) -> tuple[str, dict]:

@@ -1,6 +1,6 @@
 """daniely2023 activation claims: every mutant is flagged; the torch kernels of
-``checks.fast.activations_series`` agree with the mpmath reference; the closed forms of
-``reference.activations_closed`` agree with independent values (the quadrature table, scipy, textbook
+``claims.daniely2023.fast.activations`` agree with the mpmath reference; the closed forms of
+``reference.daniely2023.activations`` agree with independent values (the quadrature table, scipy, textbook
 integrals)."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from scipy import integrate, special
 
 from checks.engine.context import mp_context as _ctx
-from checks.fast import activations_series as fser
 from claims.daniely2023 import activations as act_claims
-from reference import activations as ref_act
-from reference import activations_closed as rcl
+from claims.daniely2023.fast import activations as fser
+from reference.daniely2023 import _activations as ref_act
+from reference.daniely2023 import activations as rcl
 
 # --- (b) fast kernels vs the reference ------------------------------------------------------------------
 

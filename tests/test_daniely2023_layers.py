@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from checks.engine.context import mp_context as _ctx
-from checks.fast import activations as fast_act
-from checks.fast import layers_math as F
 from checks.specs import Batch
 from claims.daniely2023 import layers
-from reference import activations as ref_act
-from reference import layers_math as L
+from claims.daniely2023.fast import _activations as fast_act
+from claims.daniely2023.fast import layers as F
+from reference.daniely2023 import _activations as ref_act
+from reference.daniely2023 import layers as L
 
 F64 = {"device": "cpu", "dtype": torch.float64}
 

@@ -1,5 +1,5 @@
-"""Tests for claims/daniely2023/networks.py and its kernels (reference/networks_math.py,
-checks/fast/networks_math.py).
+"""Tests for claims/daniely2023/networks.py and its kernels (reference/daniely2023/networks.py,
+claims/daniely2023/fast/networks.py).
 
 (a) every claim's mutants are flagged VIOLATED at the smoke budget; (b) the torch kernels agree with the
 mpmath reference on hypothesis-drawn inputs; (c) the new reference mathematics agrees with independent
@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from checks.engine.context import mp_context as _ctx
-from checks.fast import activations as fast_acts
-from checks.fast import networks_math as fast_math
 from claims.daniely2023 import networks
-from reference import activations as ref_acts
-from reference import networks_math as ref_math
+from claims.daniely2023.fast import _activations as fast_acts
+from claims.daniely2023.fast import networks as fast_math
+from reference.daniely2023 import _activations as ref_acts
+from reference.daniely2023 import networks as ref_math
 from reference.gaussian import gauss_hermite
 
 NORMALISED = tuple(f"{b}/normalised" for b in ref_acts.BASE_ACTIVATIONS) + ("relu_sqrt2",)

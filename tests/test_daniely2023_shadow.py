@@ -15,12 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from checks import fast
 from checks.engine.context import mp_context as _ctx
-from checks.fast import shadow_math as fsm
 from checks.specs import Batch
 from claims.daniely2023 import shadow
-from reference import shadow_math as rsm
+from claims.daniely2023.fast import _activations as fast_act
+from claims.daniely2023.fast import _networks as fast_nets
+from claims.daniely2023.fast import shadow as fsm
+from reference.daniely2023 import shadow as rsm
 
 CPU, F64 = torch.device("cpu"), torch.float64
 
@@ -88,7 +89,7 @@ def test_shadow_monomials_match_fast_shadow(name, n, x):
     cancels at most a factor ~1e3, so 1e-11 relative to Σ|b_k x^k|)."""
     b = rsm.shadow_monomial_coefficients(name, n, _ctx())
     terms = [float(c) * x**k for k, c in enumerate(b)]
-    sigma_n = fast.activations.shadow(fast.activations.get(name), n, device=CPU, dtype=F64)
+    sigma_n = fast_act.shadow(fast_act.get(name), n, device=CPU, dtype=F64)
     value = float(sigma_n(torch.tensor([x], dtype=F64))[0])
     assert abs(value - sum(terms)) <= 1e-11 * max(1.0, sum(abs(v) for v in terms))
 
@@ -97,17 +98,17 @@ def test_shadow_monomials_match_fast_shadow(name, n, x):
                                           ("tanh/normalised", 3, (2, 2, 3, 1)),
                                           ("abs/normalised", 2, (1, 3, 2, 1))])
 def test_exact_expansion_matches_fast_forward(name, n, dims):
-    """The sympy expansion of the shadow network equals checks.fast.networks.forward at random inputs."""
+    """The sympy expansion of the shadow network equals claims.daniely2023.fast._networks.forward at random inputs."""
     weights = shadow._weights(dims, "xavier", seed=3)
     poly = rsm.shadow_network_polynomial(rsm.shadow_rational_coefficients(name, n), weights, dims[0])[0]
     ws = [torch.tensor([[float(v) for v in row] for row in w], dtype=F64)[None] for w in weights]
-    act = fast.activations.get(name)
-    sigma_n = fast.activations.shadow(act, n, device=CPU, dtype=F64)
+    act = fast_act.get(name)
+    sigma_n = fast_act.shadow(act, n, device=CPU, dtype=F64)
     rng = np.random.default_rng(0)
     for _ in range(5):
         x = rng.uniform(-2, 2, dims[0])
         exact = float(poly(*[sp.Rational(Fraction(float(v))) for v in x]))
-        out = fast.networks.forward(torch.tensor(x, dtype=F64), ws, act.f, shadow=sigma_n)
+        out = fast_nets.forward(torch.tensor(x, dtype=F64), ws, act.f, shadow=sigma_n)
         got = float(out["Phi_n"][-1][0, 0])
         assert math.isclose(got, exact, rel_tol=1e-9, abs_tol=1e-12)
 
@@ -116,42 +117,42 @@ def test_second_moment_matches_monte_carlo():
     """E‖Φ^{3,n}‖² (exact, from Gaussian moments) vs the torch Monte Carlo of the shadow network (5 s.e.)."""
     g = torch.Generator().manual_seed(0)
     for name, n, dims in [("relu/normalised", 2, (2, 3, 3, 1)), ("abs/normalised", 2, (2, 2, 2, 1))]:
-        act = fast.activations.get(name)
-        sigma_n = fast.activations.shadow(act, n, device=CPU, dtype=F64)
+        act = fast_act.get(name)
+        sigma_n = fast_act.shadow(act, n, device=CPU, dtype=F64)
         draws = 200_000
-        weights = [fast.networks.xavier(draws, o, i, g, device=CPU, dtype=F64)
+        weights = [fast_nets.xavier(draws, o, i, g, device=CPU, dtype=F64)
                    for i, o in zip(dims[:-1], dims[1:], strict=True)]
-        x = fast.networks.sphere_point(dims[0], device=CPU, dtype=F64)
-        phi_n = fast.networks.forward(x, weights, act.f, shadow=sigma_n)["Phi_n"][-1]
-        sq = fast.networks.normalised_norm(phi_n) ** 2
+        x = fast_nets.sphere_point(dims[0], device=CPU, dtype=F64)
+        phi_n = fast_nets.forward(x, weights, act.f, shadow=sigma_n)["Phi_n"][-1]
+        sq = fast_nets.normalised_norm(phi_n) ** 2
         exact = float(rsm.shadow_output_second_moment(name, n, dims, _ctx()))
         assert abs(float(sq.mean()) - exact) <= 5 * float(sq.std()) / math.sqrt(draws), (name, exact)
 
 
 def test_truncated_difference_without_and_with_truncation():
     g = torch.Generator().manual_seed(1)
-    act = fast.activations.get("tanh/normalised")
-    sigma_n = fast.activations.shadow(act, 3, device=CPU, dtype=F64)
-    weights = [fast.networks.xavier(50, o, i, g, device=CPU, dtype=F64) for i, o in [(4, 16), (16, 8)]]
-    x = fast.networks.sphere_point(4, device=CPU, dtype=F64)
+    act = fast_act.get("tanh/normalised")
+    sigma_n = fast_act.shadow(act, 3, device=CPU, dtype=F64)
+    weights = [fast_nets.xavier(50, o, i, g, device=CPU, dtype=F64) for i, o in [(4, 16), (16, 8)]]
+    x = fast_nets.sphere_point(4, device=CPU, dtype=F64)
     free = fsm.truncated_difference(x, weights, act.f, sigma_n, delta=math.inf)
     psi, psi_n = x.expand(50, -1), x.expand(50, -1)
     for w in weights:  # σ and σ_n at every layer, no truncation
         psi = act.f(torch.einsum("bij,bj->bi", w, psi))
         psi_n = sigma_n(torch.einsum("bij,bj->bi", w, psi_n))
     # same operations in the same order, so only the final norm's rounding differs: ~eps·(a few) relative
-    assert torch.allclose(free, fast.networks.normalised_norm(psi - psi_n), rtol=1e-14, atol=0)
+    assert torch.allclose(free, fast_nets.normalised_norm(psi - psi_n), rtol=1e-14, atol=0)
     assert bool((fsm.truncated_difference(x, weights, act.f, sigma_n, delta=0.0) == 0).all())
 
 
 def test_shadow_network_reproduces_a_polynomial_activation():
     """For σ = h_2 (a polynomial of degree 2, ‖σ‖ = 1) the shadow with n >= 2 is the network itself."""
-    act = fast.activations.TorchActivation("h2", lambda z: (z * z - 1) / math.sqrt(2), None, 0.0)
-    sigma_n = fast.activations.shadow(act, 4, device=CPU, dtype=F64)
+    act = fast_act.TorchActivation("h2", lambda z: (z * z - 1) / math.sqrt(2), None, 0.0)
+    sigma_n = fast_act.shadow(act, 4, device=CPU, dtype=F64)
     g = torch.Generator().manual_seed(2)
-    weights = [fast.networks.xavier(5, o, i, g, device=CPU, dtype=F64) for i, o in [(3, 6), (6, 4), (4, 2)]]
-    x = fast.networks.sphere_point(3, device=CPU, dtype=F64)
-    out = fast.networks.forward(x, weights, act.f, shadow=sigma_n)
+    weights = [fast_nets.xavier(5, o, i, g, device=CPU, dtype=F64) for i, o in [(3, 6), (6, 4), (4, 2)]]
+    x = fast_nets.sphere_point(3, device=CPU, dtype=F64)
+    out = fast_nets.forward(x, weights, act.f, shadow=sigma_n)
     # σ_n's coefficients come from a ~1400-node float64 quadrature (accurate to ~1e-15 each) and pass through
     # three layers of O(1) weights: 1e-12 leaves three orders of headroom over that error, not over a bug
     assert torch.allclose(out["Phi_n"][-1], out["Phi"][-1], rtol=1e-12, atol=1e-12)
@@ -162,7 +163,7 @@ def test_learner_recovers_a_polynomial_and_degree_rule():
     g = torch.Generator().manual_seed(3)
     x = fsm.sphere_samples(600, 4, g, "anisotropic", device=CPU, dtype=F64)
     # points are rescaled to normalised norm 1: one division and a 4-term mean, a few eps of error
-    assert torch.allclose(fast.networks.normalised_norm(x), torch.ones(600, dtype=F64), atol=1e-14)
+    assert torch.allclose(fast_nets.normalised_norm(x), torch.ones(600, dtype=F64), atol=1e-14)
     target = x[:, 0] * x[:, 1] ** 2 - 0.5 * x[:, 2] + 0.25
     h = fsm.fit_polynomial(x, target, 3)
     z = fsm.sphere_samples(100, 4, g, "uniform", device=CPU, dtype=F64)

@@ -17,11 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special
 
-from checks.fast import activations as fast_act
 from checks.fast import hermite as fast_hermite
-from reference import activations as A
+from claims.daniely2023.fast import _activations as fast_act
 from reference import gaussian as G
 from reference import hermite as H
+from reference.daniely2023 import _activations as A
 
 
 def ctx(dps=30):

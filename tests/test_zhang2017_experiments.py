@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
 from checks.engine.context import mp_context
-from checks.fast import zhang2017_experiments as fx
-from reference import zhang2017_experiments as rx
+from claims.zhang2017.fast import experiments as fx
+from reference.zhang2017 import experiments as rx
 
 EPS64 = float(torch.finfo(torch.float64).eps)
 

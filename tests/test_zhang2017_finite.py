@@ -17,10 +17,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from checks.engine.context import mp_context
-from checks.fast import zhang2017_common as common
-from checks.fast import zhang2017_finite as fz
 from checks.tolerance import fast_tolerance
-from reference import zhang2017_finite as rz
+from claims.zhang2017.fast import _common as common
+from claims.zhang2017.fast import finite as fz
+from reference.zhang2017 import finite as rz
 
 F64 = torch.float64
 GAMMA_RTOL = fast_tolerance(F64, 128)  # torch.special.gammaincc: ~3e-14 relative (measured), ~130 eps

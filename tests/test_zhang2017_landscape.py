@@ -13,10 +13,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.fast import zhang2017_common as fast_common
-from checks.fast import zhang2017_landscape as fast
 from claims.zhang2017 import landscape as claims
-from reference import zhang2017_landscape as ref
+from claims.zhang2017.fast import _common as fast_common
+from claims.zhang2017.fast import landscape as fast
+from reference.zhang2017 import landscape as ref
 
 EPS = float(torch.finfo(torch.float64).eps)
 

@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks.engine.context import mp_context
-from checks.fast import zhang2017_common as fcommon
-from checks.fast import zhang2017_losses as fast
 from checks.fast.gaussian import product_gauss_hermite
 from claims.zhang2017 import losses
-from reference import zhang2017_common as rcommon
-from reference import zhang2017_losses as ref
+from claims.zhang2017.fast import _common as fcommon
+from claims.zhang2017.fast import losses as fast
+from reference.zhang2017 import _common as rcommon
+from reference.zhang2017 import losses as ref
 
 EPS = float(torch.finfo(torch.float64).eps)
 F64 = torch.float64

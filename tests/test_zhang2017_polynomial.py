@@ -12,9 +12,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.fast import zhang2017_polynomial as fastpoly
-from checks.fast.zhang2017_common import riemannian_hessian
-from reference import zhang2017_polynomial as ref
+from claims.zhang2017.fast import polynomial as fastpoly
+from claims.zhang2017.fast._common import riemannian_hessian
+from reference.zhang2017 import polynomial as ref
 
 EPS64 = float(torch.finfo(torch.float64).eps)
 

@@ -12,9 +12,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from checks.engine.context import mp_context
-from checks.fast import zhang2017_potentials as fz
 from claims.zhang2017 import potentials as claims_mod
-from reference import zhang2017_potentials as rz
+from claims.zhang2017.fast import potentials as fz
+from reference.zhang2017 import potentials as rz
 
 EPS = float(torch.finfo(torch.float64).eps)
 

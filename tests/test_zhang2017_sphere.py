@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks.engine.context import mp_context
-from checks.fast import zhang2017_common as fcommon
-from checks.fast import zhang2017_sphere as fsphere
-from reference import zhang2017_common as rcommon
-from reference import zhang2017_sphere as rsphere
+from claims.zhang2017.fast import _common as fcommon
+from claims.zhang2017.fast import sphere as fsphere
+from reference.zhang2017 import _common as rcommon
+from reference.zhang2017 import sphere as rsphere
 
 EPS = torch.finfo(torch.float64).eps
 F64 = torch.float64

@@ -1,6 +1,6 @@
-"""Torch fast-path kernels (batched, CPU or CUDA, float32/float64). Never calls the reference.
+"""Shared torch kernels (batched, CPU or CUDA, float32/float64), named by what they compute: Gaussian
+quadrature rules, Hermite polynomials. Paper-specific fast paths live with their paper
+(``claims/<paper>/fast/<part>.py``). Never calls the reference.
 
-The names and structure mirror ``reference/`` so a reader sees one formula in two arithmetics; the code
-is written independently (e.g. quadrature nodes come from numpy, not from the mpmath reference).
+The code is written independently of ``reference/`` (e.g. quadrature nodes come from numpy, not from mpmath).
 """
-from . import activations, gaussian, hermite, networks  # noqa: F401,E402

@@ -1,14 +1,15 @@
 """daniely2023, Sec. 1.1, 2.2, 2.3 and 2.7: the activation σ — its standing normalisation, ε_σ(n), the named
 activations of the introduction, the dual activation σ̂, Lemma 2.1, Eq. (7) and Lemmas 2.15–2.16.
 
-Activation names are the registry's (``reference.activations`` / ``checks.fast.activations``): "as named" is
-the formula as printed in the paper, "/normalised" is σ/‖σ‖ (the paper's standing assumption E σ(X)² = 1).
+Activation names are the registry's (``reference.daniely2023._activations`` /
+``claims.daniely2023.fast._activations``): "as named" is the formula as printed in the paper,
+"/normalised" is σ/‖σ‖ (the paper's standing assumption E σ(X)² = 1).
 
 Two independent computations per claim.  The mpmath reference takes Hermite coefficients and norms from the
-registry's quadrature table (80 digits) and closed forms from ``reference.activations_closed`` (classical
+registry's quadrature table (80 digits) and closed forms from ``reference.daniely2023.activations`` (classical
 Gaussian integrals: arc-cosine and Williams kernels, integration by parts); the torch fast path uses
 closed-form coefficient recursions, float64 quadrature, least squares and autograd
-(``checks.fast.activations_series``).  The float64 fast path resolves tails ε_σ(n) down to 1e-35 only
+(``claims.daniely2023.fast.activations``).  The float64 fast path resolves tails ε_σ(n) down to 1e-35 only
 through the closed-form coefficients (products keep relative accuracy); a quadrature of (σ − p)² cannot.
 """
 
@@ -23,13 +24,15 @@ from typing import Any
 import numpy as np
 import torch
 
-from checks import fast
 from checks.domain import Choice, Domain, Float, Int
-from checks.fast import activations_series as fser
+from checks.fast import gaussian as fast_gaussian
+from checks.fast import hermite as fast_hermite
 from checks.model import Claim, Erratum, Kind, Mutant
 from checks.specs import PointwiseSpec, RateSpec
-from reference import activations as ref_act
-from reference import activations_closed as rcl
+from claims.daniely2023.fast import _activations as fast_act
+from claims.daniely2023.fast import activations as fser
+from reference.daniely2023 import _activations as ref_act
+from reference.daniely2023 import activations as rcl
 
 from ._common import PAPER, RationalDerivation
 
@@ -61,7 +64,7 @@ def _fast_eps(names: list[str], ns: list[int], *, dtype, device) -> torch.Tensor
 
 
 def _lipschitz_fast(names: list[str], *, dtype, device) -> torch.Tensor:
-    return torch.tensor([fast.activations.get(a).lipschitz for a in names], dtype=dtype, device=device)
+    return torch.tensor([fast_act.get(a).lipschitz for a in names], dtype=dtype, device=device)
 
 
 # =========================================================================================================
@@ -80,7 +83,7 @@ def _norm_reference(p, constants, ctx):
 
 
 def _norm_fast(batch, constants, *, device, dtype):
-    lhs = torch.stack([fast.activations.norm2(fast.activations.get(a), device=device, dtype=dtype)
+    lhs = torch.stack([fast_act.norm2(fast_act.get(a), device=device, dtype=dtype)
                        for a in batch.column("act")])
     return lhs, torch.full_like(lhs, float(constants["norm2"]))
 
@@ -159,10 +162,10 @@ def _least_squares_errors(name: str, n_max: int, dtype: torch.dtype, device: str
     One Householder QR of the weighted design matrix [h_0 … h_{n_max}] (any basis of the polynomials would
     do; orthonormality is not used): the first n + 1 columns of Q span the polynomials of degree ≤ n, so the
     least-squares residual of degree n is b − Q_{≤n} Q_{≤n}ᵀ b, formed pointwise and squared."""
-    act = fast.activations.get(name)
-    x, w = fast.gaussian.quadrature_nodes(act.kinks, device=device, dtype=dtype)
+    act = fast_act.get(name)
+    x, w = fast_gaussian.quadrature_nodes(act.kinks, device=device, dtype=dtype)
     root = torch.sqrt(w)
-    design = fast.hermite.hermite_values(n_max, x).T * root[:, None]
+    design = fast_hermite.hermite_values(n_max, x).T * root[:, None]
     target = act.f(x) * root
     q, _ = torch.linalg.qr(design)
     projections = torch.cumsum(q * (q.T @ target)[None, :], dim=1)  # (nodes, n_max + 1)
@@ -341,7 +344,7 @@ def _relu_like_slope_fast(batch, constants, *, device, dtype):
     x = batch.tensor("x", device=device, dtype=dtype)
     with torch.enable_grad():  # σ' by automatic differentiation of the registry's closed form
         x = x.clone().requires_grad_(True)
-        (slope,) = torch.autograd.grad(fast.activations.get("relu_like_printed").f(x).sum(), x)
+        (slope,) = torch.autograd.grad(fast_act.get("relu_like_printed").f(x).sum(), x)
     lhs = slope.detach()
     return lhs, torch.full_like(lhs, float(constants["floor"])), torch.full_like(lhs, 1 + math.sqrt(2))
 
@@ -514,7 +517,7 @@ def _lemma21_fast(batch, constants, *, device, dtype):
     lhs = []
     for name in dict.fromkeys(names):
         idx = torch.tensor([i for i, a in enumerate(names) if a == name], device=device)
-        if fast.activations.get(name).kinks:  # slowly decaying series: difference of quadratures instead
+        if fast_act.get(name).kinks:  # slowly decaying series: difference of quadratures instead
             diff = fser.dual_direct(name, r1[idx]) - fser.dual_direct(name, r2[idx])
         else:
             diff = _dual_difference_series(name, r1[idx], r2[idx]) * (r1[idx] - r2[idx])
@@ -581,8 +584,8 @@ def _eq7_reference(p, constants, ctx):
 def _derivative_norm2_fast(name: str, k: int, *, dtype, device) -> torch.Tensor:
     """‖σ^{(k)}‖² by k-fold automatic differentiation of the torch activation and Gauss–Legendre
     quadrature."""
-    act = fast.activations.get(name)
-    x, w = fast.gaussian.quadrature_nodes((), device=device, dtype=dtype)
+    act = fast_act.get(name)
+    x, w = fast_gaussian.quadrature_nodes((), device=device, dtype=dtype)
     with torch.enable_grad():
         x = x.clone().requires_grad_(True)
         y = act.f(x)

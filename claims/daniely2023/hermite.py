@@ -8,8 +8,9 @@ import math
 import sympy as sp
 import torch
 
-from checks import fast
 from checks.domain import Domain, Float, Int
+from checks.fast import gaussian as fast_gaussian
+from checks.fast import hermite as fast_hermite
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import PointwiseSpec, SymbolicOutcome, SymbolicSpec
 from reference import gaussian as ref_gaussian
@@ -164,9 +165,9 @@ def _ortho_reference(p, constants, ctx):
 
 
 def _ortho_fast(batch, constants, *, device, dtype):
-    z, w = fast.gaussian.gauss_hermite(GH_NODES, device=device, dtype=dtype)
+    z, w = fast_gaussian.gauss_hermite(GH_NODES, device=device, dtype=dtype)
     i, j = batch.tensor("i", device=device, dtype=torch.long), batch.tensor("j", device=device, dtype=torch.long)
-    table = fast.hermite.hermite_values(int(max(i.max(), j.max())), z)  # (n, nodes)
+    table = fast_hermite.hermite_values(int(max(i.max(), j.max())), z)  # (n, nodes)
     terms = w * table[i] * table[j]
     rhs = torch.where(i == j, float(constants["diag"]), 0.0).to(dtype)
     return terms.sum(-1), rhs, terms.abs().sum(-1)
@@ -207,16 +208,16 @@ def _eq2_reference(p, constants, ctx, *, second="i"):
 
 
 def _eq2_fast(batch, constants, *, device, dtype, second="i"):
-    z, w = fast.gaussian.gauss_hermite(EQ2_NODES, device=device, dtype=dtype)
+    z, w = fast_gaussian.gauss_hermite(EQ2_NODES, device=device, dtype=dtype)
     i = batch.tensor("i", device=device, dtype=torch.long)
     j = batch.tensor("j", device=device, dtype=torch.long)
     k = i if second == "i" else j
     rho = batch.tensor("rho", device=device, dtype=dtype)
     c = torch.sqrt(torch.clamp(1 - rho * rho, min=0))
     n_max = int(max(i.max(), k.max()))
-    hx = fast.hermite.hermite_values(n_max, z)[i]  # (B, nodes)
+    hx = fast_hermite.hermite_values(n_max, z)[i]  # (B, nodes)
     y = rho[:, None, None] * z[None, :, None] + c[:, None, None] * z[None, None, :]  # (B, nx, ny)
-    hy = fast.hermite.hermite_values(n_max, y)  # (n, B, nx, ny)
+    hy = fast_hermite.hermite_values(n_max, y)  # (n, B, nx, ny)
     hy = hy.gather(0, k.view(1, -1, 1, 1).expand(1, *y.shape))[0]
     terms = w[None, :, None] * w[None, None, :] * hx[:, :, None] * hy
     rhs = torch.where(i == j, rho ** (i + constants["power_shift"]), torch.zeros_like(rho))

@@ -6,8 +6,9 @@ E_W‖·‖ → RMS as d_2 → ∞ (law of large numbers, with uniform integrabi
 statement "E_W‖·‖ ≤ B for every width" is *equivalent* to "RMS ≤ B", and Lemmas 2.7, 2.9, 2.11, 2.12 and the
 quantitative Eqs. (5)–(6) are checked as pointwise inequalities on the RMS: the reference computes it in
 mpmath (conditioning on X with exact polynomial moments, or closed forms for piecewise-linear activations;
-``reference/layers_math.py``), the fast path in torch by quadrature (``checks/fast/layers_math.py``). Lemma 2.6
-itself and Lemma 2.8 are Monte Carlo checks over Xavier matrices at several widths.
+``reference/daniely2023/layers.py``), the fast path in torch by quadrature
+(``claims/daniely2023/fast/layers.py``). Lemma 2.6 itself and Lemma 2.8 are Monte Carlo checks over Xavier matrices at
+several widths.
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from typing import Any
 import torch
 
 from checks.domain import Choice, Domain, Float, Int
-from checks.fast import activations as fast_act
-from checks.fast import layers_math as F
-from checks.fast.networks import normalised_norm as fast_norm
-from checks.fast.networks import xavier
 from checks.model import Claim, Erratum, Kind, Mutant
 from checks.specs import PointwiseSpec, ProbabilisticSpec
-from reference import activations as ref_act
-from reference import layers_math as L
+from claims.daniely2023.fast import _activations as fast_act
+from claims.daniely2023.fast import layers as F
+from claims.daniely2023.fast._networks import normalised_norm as fast_norm
+from claims.daniely2023.fast._networks import xavier
+from reference.daniely2023 import _activations as ref_act
+from reference.daniely2023 import layers as L
 
 from ._common import PAPER, RationalDerivation
 

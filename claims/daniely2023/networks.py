@@ -1,8 +1,8 @@
 """daniely2023, Sec. 1.1, 2.4, 2.6.1 and 3: random Xavier networks and their shadow networks.
 
-Monte Carlo over Xavier weights (``checks.fast.networks``: the true network and the shadow network exactly as
-printed, Sec. 2.4) with confidence intervals; width-free references where exact mathematics gives one
-(``reference.networks_math``): the Lemma-2.6 root mean square bounds the depth-2 error at every width, the
+Monte Carlo over Xavier weights (``claims.daniely2023.fast._networks``: the true network and the shadow network
+exactly as printed, Sec. 2.4) with confidence intervals; width-free references where exact mathematics gives one
+(``reference.daniely2023.networks``): the Lemma-2.6 root mean square bounds the depth-2 error at every width, the
 narrow-network second moments are 1-D integrals, and the infinite-width error follows a correlation recursion.
 
 Conventions shared by the Monte-Carlo claims: input dimension d_0 = 16, output width d_i = 16 (the statements
@@ -25,13 +25,13 @@ import sympy as sp
 import torch
 
 from checks.domain import Choice, Domain, Int
-from checks.fast import activations as fast_acts
-from checks.fast import networks as fast_nets
-from checks.fast import networks_math as fast_math
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import PointwiseSpec, ProbabilisticSpec, RateSpec, SymbolicOutcome, SymbolicSpec
-from reference import activations as ref_acts
-from reference import networks_math as ref_math
+from claims.daniely2023.fast import _activations as fast_acts
+from claims.daniely2023.fast import _networks as fast_nets
+from claims.daniely2023.fast import networks as fast_math
+from reference.daniely2023 import _activations as ref_acts
+from reference.daniely2023 import networks as ref_math
 
 from ._common import PAPER
 
@@ -575,7 +575,7 @@ LEMMA214_MARKOV_ORDER = 5  # Markov's inequality with exact moments up to order 
 
 
 def _lemma214_reference(point, constants, ctx):
-    """Certified upper bound on the left side at this width (reference.networks_math.truncation_sum_upper:
+    """Certified upper bound on the left side at this width (reference.daniely2023.networks.truncation_sum_upper:
     Cauchy–Schwarz as in the printed proof, Pr(B) by union + Markov with exact norm moments). Evaluated at the
     widest swept width only, the one that decides a "d ≥ D" statement (at 256 the bound is 0.16–2.1 > ε for
     every activation here, so it could settle nothing); elsewhere, and for the flipped event of the mutant,
@@ -664,11 +664,11 @@ claim_1 = Claim(
                     "−1)"),),
     establishes="The constant made explicit as the one the printed proof produces: M_i = 2σ²(0) + "
     "2L²M_{i−1} for the network and, for the shadow network, the Jensen/even-polynomial induction with "
-    "exact Gaussian moments (B_i, reference.networks_math.shadow_moment_bound). Depths 2 and 3, all widths "
+    "exact Gaussian moments (B_i, reference.daniely2023.networks.shadow_moment_bound). Depths 2 and 3, all widths "
     "equal to 2, 16 or 64 (no width condition: every setting decisive), x ∈ S̃^{15}, σ_n on every layer, "
     "normalised ReLU (n = 2), tanh (n = 3), ReLU-like (n = 2). "
     "The shadow network's E‖Ψ^{i,n}‖² is computed exactly (partition expansion of the moments, "
-    "reference.networks_math.shadow_moment_exact) and settles those settings; the network's E‖Ψ^i‖² is "
+    "reference.daniely2023.networks.shadow_moment_exact) and settles those settings; the network's E‖Ψ^i‖² is "
     "Monte Carlo (100 draws). Depth 1 (E‖Ψ¹‖² = ‖σ‖² = 1 = ‖σ_n‖²) and width 1 are left out: there the "
     "proof's constant B_i is attained exactly for ReLU, |x| and the ReLU-like activation (Jensen is an "
     "equality), so a Monte-Carlo interval can only straddle it.",
@@ -766,7 +766,7 @@ def _prove_every_width(constants) -> SymbolicOutcome:
     Then Φ^4 − Φ^{4,n} = W^4 (Ψ³ − Ψ^{3,n}) with scalars Ψ³, Ψ^{3,n} independent of W^4 (N(0, 1) entries), so
     E‖·‖ = E‖W^4‖ · E|Ψ³ − Ψ^{3,n}| ≥ E‖W^4‖ (E|Ψ^{3,n}| − √(E (Ψ³)²)), with E (Ψ³)² ≤ M_3 (the elementary
     bound σ² ≤ 2σ(0)² + 2L²t² of Claim 1's proof) and, by Hölder, E|X| ≥ (E X²)^{3/2} / (E X⁴)^{1/2} for X =
-    Ψ^{3,n}, whose moments are exact polynomial moments (reference.networks_math.shadow_moment_exact)."""
+    Ψ^{3,n}, whose moments are exact polynomial moments (reference.daniely2023.networks.shadow_moment_exact)."""
     ctx = _ctx()
     widths = (1,) * (EVERY_WIDTH_DEPTH - 1)
     rows, violations = [], []

@@ -20,14 +20,17 @@ import numpy as np
 import sympy as sp
 import torch
 
-from checks import fast
 from checks.domain import Choice, Domain, Float, Int
-from checks.fast import shadow_math as fsm
+from checks.fast import gaussian as fast_gaussian
+from checks.fast import hermite as fast_hermite
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import PointwiseSpec, ProbabilisticSpec, SymbolicOutcome, SymbolicSpec
-from reference import activations as ref_act
+from claims.daniely2023.fast import _activations as fast_act
+from claims.daniely2023.fast import _networks as fast_nets
+from claims.daniely2023.fast import shadow as fsm
 from reference import gaussian as ref_gaussian
-from reference import shadow_math as rsm
+from reference.daniely2023 import _activations as ref_act
+from reference.daniely2023 import shadow as rsm
 from reference.hermite import hermite_values as ref_hermite_values
 
 from ._common import PAPER
@@ -162,7 +165,7 @@ _cor_settings = tuple(
 
 
 def _cor_sample(point, constants, n, generator, *, device, dtype):
-    act = fast.activations.get(point["activation"])
+    act = fast_act.get(point["activation"])
     dims = [COR_D0] + [COR_WIDTH] * (point["depth"] - 1) + [1]
     m = point["samples"]
     degree = fsm.degree_for_samples(m, COR_D0, COR_SAMPLES_PER_FEATURE, COR_MAX_DEGREE)
@@ -235,9 +238,9 @@ def _shadow_forms_reference(p, constants, ctx):
 @cache
 def _fast_hermite_tables(name: str, device: str, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
     """(a_0..a_N, [ε_σ(0), …, ε_σ(N)]) of a registry activation in torch, N = SHADOW_N_MAX."""
-    act = fast.activations.get(name)
-    a = fast.activations.hermite_coefficients(act, SHADOW_N_MAX, device=device, dtype=dtype)
-    eps = fast.activations.epsilon_sigma(act, SHADOW_N_MAX, device=device, dtype=dtype)
+    act = fast_act.get(name)
+    a = fast_act.hermite_coefficients(act, SHADOW_N_MAX, device=device, dtype=dtype)
+    eps = fast_act.epsilon_sigma(act, SHADOW_N_MAX, device=device, dtype=dtype)
     return a, eps
 
 
@@ -245,7 +248,7 @@ def _shadow_forms_fast(batch, constants, *, device, dtype):
     n = batch.tensor("n", device=device, dtype=torch.long)
     x = batch.tensor("x", device=device, dtype=dtype)
     names = batch.column("activation")
-    h = fast.hermite.hermite_values(SHADOW_N_MAX, x)  # (N+1, B)
+    h = fast_hermite.hermite_values(SHADOW_N_MAX, x)  # (N+1, B)
     k = torch.arange(SHADOW_N_MAX + 1, device=device)[:, None]
     a = torch.stack([_fast_hermite_tables(nm, str(device), dtype)[0] for nm in names], 1)  # (N+1, B)
     eps_all = torch.stack([_fast_hermite_tables(nm, str(device), dtype)[1] for nm in names], 1)
@@ -285,7 +288,7 @@ section_2_4_shadow_network = Claim(
                 "the squared residual of the degree-n Hermite projection and in mpmath as ‖σ‖² − Σ_{i≤n} "
                 "a_i²; this checks Parseval's identity ε_σ(n) = Σ_{i>n} a_i² numerically. n = 0 is left out: "
                 "for odd σ, a_0 = 0 and σ_0 is 0/0. The shadow network itself (layers 1…i−1 with σ_n, last "
-                "layer linear) is the fixture checks.fast.networks.forward, tested in "
+                "layer linear) is the fixture claims.daniely2023.fast._networks.forward, tested in "
                 "tests/test_daniely2023_shadow.py.",
     depends=(f"{PAPER}/section-1.1-epsilon-sigma", f"{PAPER}/section-1.1-normalisation"),
 )
@@ -326,8 +329,8 @@ def _unit_norm_reference(p, constants, ctx):
 def _unit_norm_fast(batch, constants, *, device, dtype):
     n = batch.tensor("n", device=device, dtype=torch.long)
     names = batch.column("activation")
-    z, w = fast.gaussian.gauss_hermite(UNIT_NORM_NODES, device=device, dtype=dtype)
-    h = fast.hermite.hermite_values(SHADOW_N_MAX, z)  # (N+1, nodes)
+    z, w = fast_gaussian.gauss_hermite(UNIT_NORM_NODES, device=device, dtype=dtype)
+    h = fast_hermite.hermite_values(SHADOW_N_MAX, z)  # (N+1, nodes)
     k = torch.arange(SHADOW_N_MAX + 1, device=device)[:, None]
     a = torch.stack([_fast_hermite_tables(nm, str(device), dtype)[0] for nm in names], 1)  # (N+1, B)
     a = a * (k <= n[None, :]).to(dtype)
@@ -501,18 +504,18 @@ def _l24_reference(p, constants, ctx, *, two_sided: bool):
 
 def _l24_sample(p, constants, n, generator, *, device, dtype, two_sided: bool):
     dims = _l24_dims(p)
-    act = fast.activations.get(p["activation"])
-    sigma_n = fast.activations.shadow(act, p["n"], device=device, dtype=dtype)
-    weights = [fast.networks.xavier(n, d_out, d_in, generator, device=device, dtype=dtype)
+    act = fast_act.get(p["activation"])
+    sigma_n = fast_act.shadow(act, p["n"], device=device, dtype=dtype)
+    weights = [fast_nets.xavier(n, d_out, d_in, generator, device=device, dtype=dtype)
                for d_in, d_out in zip(dims[:-1], dims[1:], strict=True)]
-    x = fast.networks.sphere_point(dims[0], device=device, dtype=dtype)
-    phi_n = fast.networks.forward(x, weights, act.f, shadow=sigma_n)["Phi_n"][-1]
+    x = fast_nets.sphere_point(dims[0], device=device, dtype=dtype)
+    phi_n = fast_nets.forward(x, weights, act.f, shadow=sigma_n)["Phi_n"][-1]
     t = _l24_threshold(p, constants)
     event = torch.zeros(n, dtype=torch.bool, device=device)
     for w in weights:
         entries = w.abs() if two_sided else w
         event |= (entries > t).flatten(1).any(1)
-    return fast.networks.normalised_norm(phi_n) * event.to(dtype)  # ‖Φ^{i,n} − Φ̃^{i,n}‖ = ‖Φ^{i,n}‖·1_A
+    return fast_nets.normalised_norm(phi_n) * event.to(dtype)  # ‖Φ^{i,n} − Φ̃^{i,n}‖ = ‖Φ^{i,n}‖·1_A
 
 
 def _l24_claim(two_sided: bool) -> Claim:
@@ -777,14 +780,14 @@ def _l213_reference(p, constants, ctx):
 
 
 def _l213_sample(p, constants, n, generator, *, device, dtype):
-    act = fast.activations.get(p["activation"])
-    eps = float(fast.activations.epsilon_sigma(act, p["n"], device=device, dtype=torch.float64)[p["n"]])
+    act = fast_act.get(p["activation"])
+    eps = float(fast_act.epsilon_sigma(act, p["n"], device=device, dtype=torch.float64)[p["n"]])
     delta = L213_DELTA_FRACTION * math.sqrt(eps) / (2 * act.lipschitz + 2 * fsm.lambda_n(p["n"]))
-    sigma_n = fast.activations.shadow(act, p["n"], device=device, dtype=dtype)
+    sigma_n = fast_act.shadow(act, p["n"], device=device, dtype=dtype)
     dims = (L213_D0, *p["widths"])
-    weights = [fast.networks.xavier(n, d_out, d_in, generator, device=device, dtype=dtype)
+    weights = [fast_nets.xavier(n, d_out, d_in, generator, device=device, dtype=dtype)
                for d_in, d_out in zip(dims[:-1], dims[1:], strict=True)]
-    x = fast.networks.sphere_point(L213_D0, device=device, dtype=dtype)
+    x = fast_nets.sphere_point(L213_D0, device=device, dtype=dtype)
     return fsm.truncated_difference(x, weights, act.f, sigma_n, delta)
 
 

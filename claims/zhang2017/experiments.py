@@ -1,8 +1,8 @@
 """zhang2017, Sec. 5 and Apps. D, F: the experiments (Sec. 5, Table 2, Figure 1), Theorem 5.1 (sign activation:
 small loss forces alignment with w_1) and Theorem D.1 with equations (12)–(14) (node-wise control of a_i²).
 
-Computations: ``checks.fast.zhang2017_experiments`` (torch: teacher–student gradient descent, the arc-sine
-Gram matrix, autograd derivatives, the node step of Algorithm 3) and ``reference.zhang2017_experiments``
+Computations: ``claims.zhang2017.fast.experiments`` (torch: teacher–student gradient descent, the arc-sine
+Gram matrix, autograd derivatives, the node step of Algorithm 3) and ``reference.zhang2017.experiments``
 (mpmath / sympy: the sign potential by quadrature from the activation, exact values for Theorem 5.1, the
 empirical loss, a_i* from three exact loss values, mpmath numerical differentiation on the sphere).
 
@@ -29,7 +29,6 @@ import torch
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
 from checks.exact import TangentVector, UnitVector
-from checks.fast import zhang2017_experiments as fx
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import (
     Certificate,
@@ -41,7 +40,8 @@ from checks.specs import (
     SymbolicSpec,
     Trial,
 )
-from reference import zhang2017_experiments as rx
+from claims.zhang2017.fast import experiments as fx
+from reference.zhang2017 import experiments as rx
 
 from ._common import PAPER
 

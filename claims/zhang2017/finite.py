@@ -1,8 +1,8 @@
 """zhang2017, Appendix B: generalisation error (Lemma B.1, Theorems B.2–B.4) and iteration bounds
 (Theorem B.5, Corollary B.6, Algorithm 4, Theorem B.7).
 
-Two computations per claim: the mpmath / exact-rational reference (``reference.zhang2017_finite``) and the
-torch fast path (``checks.fast.zhang2017_finite``). Explicit bounds are evaluated exactly (chi-distribution
+Two computations per claim: the mpmath / exact-rational reference (``reference.zhang2017.finite``) and the
+torch fast path (``claims.zhang2017.fast.finite``). Explicit bounds are evaluated exactly (chi-distribution
 moments through incomplete gammas, Rademacher complexities of distributions whose supremum is explicit);
 "poly" and "T → ∞" statements become declared finite checks whose ``establishes`` says what they show.
 """
@@ -21,7 +21,6 @@ import torch
 
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
-from checks.fast import zhang2017_finite as fz
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import (
     Certificate,
@@ -33,7 +32,8 @@ from checks.specs import (
     SymbolicSpec,
     Trial,
 )
-from reference import zhang2017_finite as rz
+from claims.zhang2017.fast import finite as fz
+from reference.zhang2017 import finite as rz
 
 from ._common import PAPER
 
@@ -995,7 +995,7 @@ algorithm_4 = Claim(
                 "exact rational arithmetic: on convex quadratics it returns, and the returned point is in M_ε "
                 "(Def. 4.1; here in M_{2ε/3}); on a strict saddle with λ_min = −1 < −ε it returns FAIL. Finite "
                 "list of instances; the sphere/projection variant (M = S^{d−1}) is exercised by "
-                "checks.fast.zhang2017_common.sgd in the tests, not here.",
+                "claims.zhang2017.fast._common.sgd in the tests, not here.",
     depends=(f"{PAPER}/definition-4.1",),
 )
 

@@ -13,11 +13,11 @@ import torch
 
 from checks.domain import Choice, Domain, Float, Int
 from checks.exact import UnitVector
-from checks.fast import zhang2017_common as fast_common
-from checks.fast import zhang2017_landscape as fast
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import Certificate, ExperimentSpec, PointwiseSpec, SymbolicOutcome, SymbolicSpec, Trial
-from reference import zhang2017_landscape as ref
+from claims.zhang2017.fast import _common as fast_common
+from claims.zhang2017.fast import landscape as fast
+from reference.zhang2017 import landscape as ref
 
 from ._common import PAPER
 

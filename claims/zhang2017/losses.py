@@ -23,18 +23,18 @@ import torch
 from checks.domain import Choice, Domain, Int
 from checks.exact import Recompute, UnitVector, Where
 from checks.fast import gaussian as fast_gaussian
-from checks.fast import zhang2017_common as fcommon
-from checks.fast import zhang2017_losses as fast
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import Batch, InvarianceSpec, PointwiseSpec, ProbabilisticSpec, SymbolicOutcome, SymbolicSpec
-from reference import zhang2017_common as rcommon
-from reference import zhang2017_losses as ref
+from claims.zhang2017.fast import _common as fcommon
+from claims.zhang2017.fast import losses as fast
+from reference.zhang2017 import _common as rcommon
+from reference.zhang2017 import losses as ref
 
 from ._common import PAPER
 
 # --- potentials, manifolds, configurations ------------------------------------------------------------
 
-#: case name -> (potential name as in zhang2017_common, manifold, parameters)
+#: case name -> (potential name as in claims.zhang2017.fast._common, manifold, parameters)
 CASES: dict[str, tuple[str, str, dict]] = {
     "gaussian-euclidean": ("gaussian", "euclidean", {}),
     "bessel-euclidean": ("bessel", "euclidean", {}),

@@ -14,8 +14,6 @@ import torch
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
 from checks.exact import UnitVector, Where, exact_point, round_trip
-from checks.fast import zhang2017_polynomial as fastpoly
-from checks.fast.zhang2017_common import project, riemannian_gradient, riemannian_hessian, tangent_eigenvalues
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import (
     Certificate,
@@ -26,7 +24,9 @@ from checks.specs import (
     SymbolicSpec,
     Trial,
 )
-from reference import zhang2017_polynomial as ref
+from claims.zhang2017.fast import polynomial as fastpoly
+from claims.zhang2017.fast._common import project, riemannian_gradient, riemannian_hessian, tangent_eigenvalues
+from reference.zhang2017 import polynomial as ref
 
 from ._common import PAPER
 

@@ -1,9 +1,10 @@
 """zhang2017, Table 1, Sec. 2.3 and App. A: the activation–potential correspondences.
 
 Every Table-1 row is checked as printed: the potential is *computed from the printed activation* (mpmath:
-``reference.zhang2017_potentials``; torch: ``checks.fast.zhang2017_potentials``) and compared with the printed
-potential (``*.zhang2017_common.phi``). Rows on S^{d−1} take θ, w ∈ S^{d−1} with θ^T w = ρ built constructively
-from a seed (d ∈ {2..6}); the value of the activation side depends on (θ, w) only through the computed ρ = θ^T w
+``reference.zhang2017.potentials``; torch: ``claims.zhang2017.fast.potentials``) and compared with the printed
+potential (``_common.phi`` of the fast path and the reference).
+Rows on S^{d−1} take θ, w ∈ S^{d−1} with θ^T w = ρ built constructively from a seed
+(d ∈ {2..6}); the value of the activation side depends on (θ, w) only through the computed ρ = θ^T w
 (Lemma A.1's reduction, which ``zhang2017/lemma-A.1`` checks separately in d = 2, 3 without the reduction).
 "[normalisation]" readings compare Φ_σ(θ, θ) = E σ(X, θ)² with the paper's normalisation Φ(θ, θ) = 1 (Sec. 2.3).
 
@@ -24,12 +25,12 @@ import torch
 from checks import groups
 from checks.domain import Choice, Domain, Float, Int
 from checks.exact import InnerProductPair, UnitVector, Where
-from checks.fast import zhang2017_common as fcommon
-from checks.fast import zhang2017_potentials as fz
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import InvarianceSpec, PointwiseSpec, SymbolicOutcome, SymbolicSpec
-from reference import zhang2017_common as rcommon
-from reference import zhang2017_potentials as rz
+from claims.zhang2017.fast import _common as fcommon
+from claims.zhang2017.fast import potentials as fz
+from reference.zhang2017 import _common as rcommon
+from reference.zhang2017 import potentials as rz
 
 from ._common import PAPER
 

@@ -1,7 +1,7 @@
 """zhang2017, Sec. 3.2.2–3.3: λ-harmonic potentials (Definition 3.7, Lemma 3.8, eq. (10), Theorem 3.9) and
 the realistic potentials on the sphere (eq. (11), Theorems 3.10–3.11, Corollary 3.12, Conjectures 3.13–3.14).
 
-Reference: sympy / mpmath (``reference.zhang2017_sphere``); fast path: torch (``checks.fast.zhang2017_sphere``).
+Reference: sympy / mpmath (``reference.zhang2017.sphere``); fast path: torch (``claims.zhang2017.fast.sphere``).
 The dynamics claims run Algorithm 1 with closed-form gradients (see the fast module) and classify each run:
 success (the conclusion holds at the end point), failure (a certified local minimum / certified divergence
 at which the conclusion fails while the hypotheses hold) or unfinished.
@@ -21,12 +21,12 @@ import torch
 
 from checks.domain import Choice, Domain, Float, Int
 from checks.exact import InnerProductPair, UnitVector, Where
-from checks.fast import zhang2017_common as fcommon
-from checks.fast import zhang2017_sphere as fsphere
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import Certificate, ExperimentSpec, PointwiseSpec, SymbolicOutcome, SymbolicSpec, Trial
-from reference import zhang2017_common as rcommon
-from reference import zhang2017_sphere as rsphere
+from claims.zhang2017.fast import _common as fcommon
+from claims.zhang2017.fast import sphere as fsphere
+from reference.zhang2017 import _common as rcommon
+from reference.zhang2017 import sphere as rsphere
 
 from ._common import PAPER
 
@@ -1119,7 +1119,7 @@ _KINK_FINITE = ("Algorithm 1 (Riemannian gradient step, then normalisation) on (
                 "steps the iterate is snapped onto the "
                 "nearest kink ±w_j within 3 step lengths, a_1 is re-solved exactly and the point is certified a strict "
                 "local minimum when the one-sided slope of the cone beats the smooth remainder (see "
-                "checks.fast.zhang2017_sphere.snap_and_certify). Unfinished runs continue from their end point with "
+                "claims.zhang2017.fast.sphere.snap_and_certify). Unfinished runs continue from their end point with "
                 "α/2 for 4× the steps, then α for 16× and 64× (confirm, stopping when decided). 'Converges' = "
                 "reaches a certified local minimum; the conclusion is then checked there.")
 

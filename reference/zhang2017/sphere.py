@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from reference import zhang2017_common as common
+from reference.zhang2017 import _common as common
 
 # --- Laplacians -------------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The activations of ``reference.activations`` in torch, with Hermite coefficients by quadrature.
+"""The activations of ``reference.daniely2023._activations`` in torch, with Hermite coefficients by quadrature.
 
 Same names as the reference registry; formulas written independently (torch.special.erf etc.).
 """
@@ -12,8 +12,8 @@ from functools import cache
 
 import torch
 
-from .gaussian import quadrature_nodes
-from .hermite import hermite_values
+from checks.fast.gaussian import quadrature_nodes
+from checks.fast.hermite import hermite_values
 
 SQRT2 = math.sqrt(2.0)
 

@@ -6,8 +6,8 @@ closed form, from Gaussian integration by parts E f(X) h_i(X) = E f^{(k)}(X) h_{
 generating function of He_j.  Products of ratios keep full *relative* accuracy in float64, so tails
 ε_σ(n) ≈ 1e-30 are resolved, which no float64 quadrature of (σ − p)² can do (its relative accuracy is
 ~eps‖σ‖/√ε).  The mpmath reference takes its coefficients from the registry's quadrature table
-(``reference.activations``); ``reference.activations_closed`` writes the closed forms again in mpmath, only to
-cross-check that table and as the independent side of the ε_σ(n) identity.
+(``reference.daniely2023._activations``); ``reference.daniely2023.activations`` writes the closed forms
+again in mpmath, only to cross-check that table and as the independent side of the ε_σ(n) identity.
 
 Never imports ``reference``.
 """
@@ -20,8 +20,9 @@ from functools import cache
 
 import torch
 
-from . import activations as fast_act
-from .gaussian import gauss_hermite, quadrature_nodes
+from checks.fast.gaussian import gauss_hermite, quadrature_nodes
+
+from . import _activations as fast_act
 
 SQRT_PI = math.sqrt(math.pi)
 
@@ -133,7 +134,7 @@ def epsilon_sigma(name: str, n_max: int, *, dtype=torch.float64, device=None) ->
 
     Geometric activations: the tail Σ_{i>n} a_i² summed from the closed-form coefficients to n_max + 200
     (the neglected remainder is below (2/3)^{200} ≈ 1e-35 relative).  Others (kinked, tanh): float64
-    quadrature of the squared residual (``checks.fast.activations.epsilon_sigma``), relative accuracy
+    quadrature of the squared residual (``claims.daniely2023.fast._activations.epsilon_sigma``), relative accuracy
     ~eps/√ε."""
     base, _ = _split(name)
     if base in GEOMETRIC:

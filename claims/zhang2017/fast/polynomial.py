@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import torch
 
-from . import gaussian as fast_gaussian
+from checks.fast import gaussian as fast_gaussian
 
 # --- Sec. 4.1: the Gaussian potential ----------------------------------------------------------------
 

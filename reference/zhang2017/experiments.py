@@ -16,7 +16,7 @@ from functools import cache
 
 import sympy as sp
 
-from reference import zhang2017_common as rc
+from reference.zhang2017 import _common as rc
 
 Vector = Sequence
 

@@ -1,6 +1,6 @@
 """Torch fast paths for daniely2023 Sec. 2.5–2.6 (claims/daniely2023/layers.py); never calls reference/.
 
-Written independently of ``reference.layers_math``: where the reference conditions on X and uses exact
+Written independently of ``reference.daniely2023.layers``: where the reference conditions on X and uses exact
 polynomial moments, the fast path sums an outer Gauss–Legendre rule times an inner Gauss–Hermite rule; where
 the reference uses the arc-sine closed form for piecewise-linear activations, the fast path integrates over
 the angle in polar coordinates (both rely on positive homogeneity).
@@ -14,8 +14,9 @@ from functools import cache
 import numpy as np
 import torch
 
-from . import activations as fast_act
-from .gaussian import gauss_hermite, quadrature_nodes
+from checks.fast.gaussian import gauss_hermite, quadrature_nodes
+
+from . import _activations as fast_act
 
 
 @cache

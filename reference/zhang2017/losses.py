@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-from .gaussian import gauss_hermite
+from reference.gaussian import gauss_hermite
 
 Vector = Sequence
 Config = Sequence[Vector]

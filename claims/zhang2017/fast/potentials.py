@@ -22,7 +22,7 @@ from functools import cache
 import numpy as np
 import torch
 
-from .gaussian import gauss_hermite, product_gauss_hermite
+from checks.fast.gaussian import gauss_hermite, product_gauss_hermite
 
 HERMITE_FAMILIES = ("physicists", "probabilists", "orthonormal")
 

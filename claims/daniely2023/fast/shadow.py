@@ -16,7 +16,7 @@ from functools import cache
 
 import torch
 
-from .networks import normalised_norm, xavier
+from ._networks import normalised_norm, xavier
 
 
 def lambda_n(n: int) -> float:

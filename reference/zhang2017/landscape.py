@@ -1,7 +1,7 @@
 """zhang2017 reference for Sec. 3.1–3.2.1 (sympy and mpmath; never torch): radial potentials as sympy
 expressions, Laplacians (radial formula for symbolic d, Cartesian for concrete d), numerical Laplacians and
 Hessians by mpmath differentiation of the potential itself (no closed-form derivative is copied), and the
-losses (6), (9) through ``reference.zhang2017_common``.
+losses (6), (9) through ``reference.zhang2017._common``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-from reference import zhang2017_common as common
+from reference.zhang2017 import _common as common
 
 # --- sympy: potentials and Laplacians -------------------------------------------------------------------
 

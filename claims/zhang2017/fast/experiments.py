@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import torch
 
-from . import zhang2017_common as zc
+from . import _common as zc
 
 ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "tanh": torch.tanh,

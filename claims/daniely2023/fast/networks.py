@@ -1,4 +1,4 @@
-"""Torch counterparts of ``reference.networks_math`` (written independently; never calls the reference).
+"""Torch counterparts of ``reference.daniely2023.networks`` (written independently; never calls the reference).
 
 * ``wide_limit_error``: lim_{widths→∞} E_W‖Φ^i(x) − Φ^{i,n}(x)‖ from the torch Hermite coefficients
   (quadrature) through the correlation recursion ρ_j = Σ_{k≤n} a_k² ρ_{j−1}^k / √s.
@@ -12,8 +12,9 @@ from functools import cache
 
 import torch
 
-from . import activations as fast_acts
-from .gaussian import quadrature_nodes
+from checks.fast.gaussian import quadrature_nodes
+
+from . import _activations as fast_acts
 
 
 def wide_limit_error(act: fast_acts.TorchActivation, n: int, depth: int, *, device=None,

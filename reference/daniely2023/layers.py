@@ -23,9 +23,10 @@ import math
 from collections.abc import Callable, Sequence
 from functools import cache
 
-from . import activations as ref_act
-from .gaussian import gauss_hermite, gaussian_density
-from .hermite import gaussian_moment, hermite_e_coefficients
+from reference.gaussian import gauss_hermite, gaussian_density
+from reference.hermite import gaussian_moment, hermite_e_coefficients
+
+from . import _activations as ref_act
 
 #: Panel edges of the composite Gauss–Legendre rule for E f(X), X ~ N(0, 1) (the weight is below 1e-347
 #: outside [-40, 40]). Nodes per panel depend on the precision: 24 reproduce mpmath.quad to ~1e-30 relative
@@ -264,7 +265,7 @@ def rms_piecewise_linear(f_name: str, g_name: str, var_x, cov, var_y, ctx):
 
 def lam(n: int, ctx, *, two_sign=1, nine=9):
     """λ(n) = 2^{2n+1} (9 (4n − 1)!!)^{1/4} (Lemma 2.11); `two_sign`, `nine` are the mutable constants."""
-    from .hermite import double_factorial
+    from reference.hermite import double_factorial
 
     return ctx.mpf(2) ** (two_sign * (2 * n + 1)) * (ctx.mpf(nine) * double_factorial(4 * n - 1)) ** (
         ctx.mpf(1) / 4)

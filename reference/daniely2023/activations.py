@@ -2,7 +2,7 @@
 ε_σ(n) at the table's full precision, derivative norms.
 
 Helpers for the daniely2023 activation claims.  The closed forms are classical Gaussian integrals,
-independent of the quadrature behind ``reference.activations`` that they are compared with:
+independent of the quadrature behind ``reference.daniely2023._activations`` that they are compared with:
 
 * Hermite coefficients by Gaussian integration by parts, E f(X) h_i(X) = E f^{(m)}(X) h_{i−m}(X)/√(i!/(i−m)!),
   for the activations whose m-th derivative is a Gaussian bump (a_i from the generating function of He_j)
@@ -19,9 +19,10 @@ Every function takes a local mpmath context ``ctx``; never imports torch.
 
 from __future__ import annotations
 
-from . import activations as ra
-from .gaussian import gaussian_expectation
-from .hermite import double_factorial, gaussian_moment, hermite_e_coefficients
+from reference.gaussian import gaussian_expectation
+from reference.hermite import double_factorial, gaussian_moment, hermite_e_coefficients
+
+from . import _activations as ra
 
 #: Working digits for ε_σ(n): the precomputed table holds 80 digits and serves requests up to 70.
 EPSILON_WORK_DPS = ra.TABLE_DPS - 10

@@ -1,7 +1,7 @@
 """zhang2017 reference, shared pieces (mpmath; never torch): the printed potentials and the losses (5),
 (6), (9) for one configuration given as lists of vectors (lists of numbers), in a caller's mpmath context.
 
-Same names and structure as ``checks.fast.zhang2017_common`` so a reader sees one formula in two
+Same names and structure as ``claims.zhang2017.fast._common`` so a reader sees one formula in two
 arithmetics; the two share no code.
 """
 

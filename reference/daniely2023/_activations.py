@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .gaussian import gauss_hermite, gauss_legendre_nodes, gaussian_density, gaussian_expectation
-from .hermite import hermite_values
+from reference.gaussian import gauss_hermite, gauss_legendre_nodes, gaussian_density, gaussian_expectation
+from reference.hermite import hermite_values
 
 #: Precomputed table (scripts/make_hermite_table.py): a_0..a_TABLE_N and ‖σ‖² of every base activation
 #: at TABLE_DPS digits. A test recomputes a slice of it; anything beyond it is computed on demand.

@@ -27,9 +27,10 @@ from __future__ import annotations
 import math
 from functools import cache
 
-from . import activations as acts
-from .gaussian import gauss_legendre_nodes
-from .hermite import gaussian_moment, hermite_e_coefficients
+from reference.gaussian import gauss_legendre_nodes
+from reference.hermite import gaussian_moment, hermite_e_coefficients
+
+from . import _activations as acts
 
 # --- activation constants ------------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import mpmath
 
-from .gaussian import gauss_hermite, gauss_legendre_nodes
+from reference.gaussian import gauss_hermite, gauss_legendre_nodes
 
 HERMITE_FAMILIES = ("physicists", "probabilists", "orthonormal")
 

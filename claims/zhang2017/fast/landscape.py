@@ -2,7 +2,7 @@
 (6), (9) by autograd, closed-form radial gradients for fast gradient descent, and the experiment runs for
 Corollary 3.4, Assumption 1 and Theorem 3.6.
 
-Conventions as in ``checks.fast.zhang2017_common``: ``theta`` (..., k, d), ``w`` (..., k, d), ``a``, ``b``
+Conventions as in ``claims.zhang2017.fast._common``: ``theta`` (..., k, d), ``w`` (..., k, d), ``a``, ``b``
 (..., k). Nothing here imports the mpmath reference.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import torch
 
-from checks.fast import zhang2017_common as common
+from claims.zhang2017.fast import _common as common
 
 
 def single_threaded(fn: Callable) -> Callable:

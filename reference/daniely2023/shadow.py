@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from fractions import Fraction
 from functools import cache
 
-from . import activations as ref_act
-from .hermite import double_factorial, gaussian_moment, hermite_e_coefficients
+from reference.hermite import double_factorial, gaussian_moment, hermite_e_coefficients
+
+from . import _activations as ref_act
 
 #: Hermite coefficients below this magnitude are exact zeros that the quadrature returns as rounding noise
 #: (the 80-digit table puts e.g. a_3 of ReLU at ~1e-91); genuine coefficients a_k, k <= 20, of the registry

@@ -1,6 +1,6 @@
 """zhang2017 App. B (finite-sample and iteration bounds): the torch fast path.
 
-Independent of the mpmath reference (``reference.zhang2017_finite``): truncated-Gaussian moments through
+Independent of the mpmath reference (``reference.zhang2017.finite``): truncated-Gaussian moments through
 ``torch.special.gammaincc``, Rademacher complexities by brute-force enumeration of sign vectors and sample
 indices, the empirical potential Φ̂ from truncated-Gaussian samples, Algorithm 1 on explicit test functions
 with closed-form derivatives, and Algorithm 4 on a perturbed double-well objective.

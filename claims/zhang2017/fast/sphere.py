@@ -1,7 +1,7 @@
 """zhang2017 fast path (torch) for Sections 3.2.2–3.3: λ-harmonic potentials, eqs. (10), (11), Lemma 3.8,
 the curvature of Theorem 3.10 and the dynamics of Theorems 3.9–3.11, Corollary 3.12, Conjectures 3.13–3.14.
 
-Conventions as in ``checks.fast.zhang2017_common``: configurations ``theta`` (k, d), output weights ``a``
+Conventions as in ``claims.zhang2017.fast._common``: configurations ``theta`` (k, d), output weights ``a``
 (k,), target weights ``b`` (m,), target vectors ``w`` (m, d). The dynamics use closed-form gradients of the
 potentials (one small tensor expression per step) so that a run of a few thousand steps costs well under a
 second; ``tests/test_zhang2017_sphere.py`` checks every closed-form gradient against autograd of the shared
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
-from checks.fast import zhang2017_common as common
+from claims.zhang2017.fast import _common as common
 
 # --- λ-harmonic potentials: Laplacians by autograd ---------------------------------------------------------
 

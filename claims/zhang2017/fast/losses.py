@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from . import zhang2017_common as common
+from . import _common as common
 
 Potential = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
