@@ -12,9 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from hypothesis import strategies as st
 
-from .exact import Constraint, Recompute, exact_point, raw_key, round_trip
+from .batching import Batch
+from .exact import Constraint, Recompute, exact_point, float_round_trip, raw_key, round_trip
 
 
 class DomainError(ValueError):
@@ -48,6 +50,10 @@ class Int:
 
     def describe(self) -> str:
         return f"{self.name} ∈ {{{self.min_value}, …, {self.max_value}}} (integer)"
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        values = rng.integers(self.min_value, self.max_value, size=n, endpoint=True)
+        return _with_edges(values, (self.min_value, self.max_value, *self.examples), rng)
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,14 @@ class Float:
         scale = ", log-uniform" if self.log_scale else ""
         return f"{self.name} ∈ [{self.min_value:g}, {self.max_value:g}]{scale}"
 
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self.log_scale:
+            values = np.exp(rng.uniform(math.log(self.min_value), math.log(self.max_value), size=n))
+        else:
+            values = rng.uniform(self.min_value, self.max_value, size=n)
+        values = np.clip(values, self.min_value, self.max_value)
+        return _with_edges(values, (self.min_value, self.max_value, *self.examples), rng)
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -107,8 +121,26 @@ class Choice:
     def describe(self) -> str:
         return f"{self.name} ∈ {{{', '.join(map(str, self.choices))}}}"
 
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        out = np.empty(n, dtype=object)
+        out[:] = [self.choices[i] for i in rng.integers(0, len(self.choices), size=n)]
+        return out
+
 
 Param = Int | Float | Choice
+
+#: share of the sampler's draws of a numeric parameter that are its edge values (bounds and declared examples)
+EDGE_SHARE = 1 / 16
+
+
+def _with_edges(values: np.ndarray, edges: tuple, rng: np.random.Generator) -> np.ndarray:
+    """Replace a random EDGE_SHARE of the draws by the parameter's bounds and examples (the uniform draw almost
+    never hits them, and bounds are where inequalities tend to be tight)."""
+    mask = rng.random(len(values)) < EDGE_SHARE
+    if mask.any():
+        values = values.copy()
+        values[mask] = np.asarray(edges, dtype=values.dtype)[rng.integers(0, len(edges), size=int(mask.sum()))]
+    return values
 
 
 @dataclass(frozen=True)
@@ -131,6 +163,10 @@ class Domain:
     exact: tuple[Constraint, ...] = ()
     recompute: tuple[Recompute, ...] = ()
     free: tuple[str, ...] = ()
+    # ``derive`` vectorised: columns of the declared parameters (numpy arrays, length N) -> the derived columns
+    # (numpy arrays with leading axis N, or lists of N entries). Must equal ``derive`` row by row (to float
+    # rounding; a generic test checks it), so a point the sampler drew is reproduced from its parameters.
+    derive_batch: Callable[[dict[str, np.ndarray]], dict[str, Any]] | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -148,6 +184,26 @@ class Domain:
         if self.derive is not None:
             point = {**point, **self.derive(point)}
         return round_trip(point, self.exact)
+
+    def sample(self, rng: np.random.Generator, n: int) -> Batch:
+        """``n`` points drawn at random by numpy (the fast sampler behind the engine's large searches and
+        ``claims bench``): every parameter uniformly (log-uniformly where declared), a share of them at
+        their edge values; derived entries by ``derive_batch`` when the domain has one, else point by
+        point; constrained entries as float64 projections of their raw values, the raw values kept (see
+        ``checks.exact.float_round_trip``). Deterministic given ``rng``'s state."""
+        columns: dict[str, Any] = {p.name: p.sample(rng, n) for p in self.params}
+        if self.repair is not None:
+            rows = [self.repair(row) for row in Batch.from_columns(columns, n).points]
+            columns = {name: _column([row[name] for row in rows]) for name in columns}
+        if self.derive is not None:
+            if self.derive_batch is not None:
+                derived = self.derive_batch(columns)
+            else:
+                rows = [self.derive(row) for row in Batch.from_columns(columns, n).points]
+                names = dict.fromkeys(name for row in rows for name in row)  # a derive may add entries by case
+                derived = {name: _column([row.get(name) for row in rows]) for name in names}
+            columns.update(derived)
+        return Batch.from_columns(float_round_trip(columns, self.exact, n), n)
 
     def exact_point(self, point: Mapping[str, Any], ctx: Any) -> dict[str, Any]:
         """The point as the reference must see it: constrained inputs exact at ``ctx``'s precision, derived
@@ -218,6 +274,15 @@ class Domain:
         if self.constraint_text:
             text += f"; subject to {self.constraint_text}"
         return text
+
+
+def _column(values: list[Any]) -> Any:
+    """A list of per-point values as a numpy column when they share a shape and a numeric type, else the list."""
+    try:
+        arr = np.asarray(values)
+    except ValueError:
+        return values
+    return arr if arr.dtype.kind in "biuf" else values
 
 
 def _has_float(value: Any) -> bool:

@@ -27,6 +27,8 @@ from fractions import Fraction
 from functools import partial
 from typing import Any
 
+import numpy as np
+
 #: Digits used to compute the float rounding of an exact representation: far more than float64's 17, so
 #: rounding the mpmath value to the nearest double is correct rounding of the exact point.
 ROUNDING_DPS = 40
@@ -432,3 +434,138 @@ class RationalDerivation:
 
     def _exact(self, name: str, point: Mapping[str, Any], ctx) -> Any:
         return exact_mpf(self.formula(point)[name], ctx)
+
+
+# --- float projections for the vectorised sampler ---------------------------------------------------------
+#
+# ``Domain.sample`` draws thousands of points per call; rounding each one's exact representation through
+# mpmath (``round_trip``) would cost a millisecond a point. The sampler instead gives the fast path the float64
+# projection of the raw value (a few ulps from the correctly rounded exact point, well inside the fast path's
+# tolerance of 16·terms·eps) and keeps the raw value under ``name~raw`` exactly as ``round_trip`` does, so the
+# reference still receives the exact representation of the same raw point at its own precision.
+
+def _stackable(col: Any) -> np.ndarray | None:
+    """The column as one float array (leading axis = points) when its entries share a shape, else None."""
+    if isinstance(col, np.ndarray) and col.dtype.kind == "f":
+        return col
+    try:
+        arr = np.asarray(col, dtype=np.float64)
+    except (ValueError, TypeError):
+        return None
+    return arr if arr.dtype.kind == "f" else None
+
+
+def _per_row(col: Any, fn: Callable[[np.ndarray], np.ndarray]) -> Any:
+    """Apply ``fn`` (written for one entry, or a stack of entries along a leading axis) to a column."""
+    arr = _stackable(col)
+    if arr is not None:
+        return fn(arr)
+    return [fn(np.asarray(v, dtype=np.float64)) for v in col]
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+def _float_unit(c: UnitVector, raw, cols, size):
+    return {c.name: _per_row(raw[c.name], lambda v: c.radius * _unit(v))}
+
+
+def _float_inner_pair(c: InnerProductPair, raw, cols, size):
+    rho = np.asarray(cols[c.inner], dtype=np.float64)
+    first, second = _stackable(raw[c.first]), _stackable(raw[c.second])
+
+    def pair(a, b, r):
+        a = _unit(a)
+        for _ in range(2):
+            b = b - np.sum(b * a, axis=-1, keepdims=True) * a
+        norm = np.linalg.norm(b, axis=-1, keepdims=True)
+        u = np.divide(b, norm, out=np.zeros_like(b), where=norm > 0)
+        r = r.reshape(r.shape + (1,) * (a.ndim - r.ndim))
+        return a, r * a + np.sqrt(np.clip(1 - r * r, 0.0, None)) * u
+
+    if first is not None and second is not None:
+        a, b = pair(first, second, rho)
+        return {c.first: a, c.second: b}
+    rows = [pair(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64), np.asarray(r))
+            for x, y, r in zip(raw[c.first], raw[c.second], rho, strict=True)]
+    return {c.first: [a for a, _ in rows], c.second: [b for _, b in rows]}
+
+
+def _float_orthogonal(c: Orthogonal, raw, cols, size):
+    def polar(m):
+        u, _, vt = np.linalg.svd(m)
+        return u @ vt
+
+    return {c.name: _per_row(raw[c.name], polar)}
+
+
+def _float_probability(c: ProbabilityVector, raw, cols, size):
+    return {c.name: _per_row(raw[c.name], lambda v: v / np.sum(v, axis=-1, keepdims=True))}
+
+
+def _float_sign(c: SignVector, raw, cols, size):
+    return {c.name: raw[c.name]}
+
+
+def _float_tangent(c: TangentVector, raw, cols, size):
+    base = cols.get(raw_key(c.base), cols[c.base])
+    rows = cols[c.row] if c.row is not None else None
+    out = []
+    for i in range(size):
+        theta = np.asarray(base[i], dtype=np.float64)
+        if rows is not None:
+            theta = theta[int(rows[i]) % len(theta)]
+        theta = _unit(theta)
+        u = np.asarray(raw[c.name][i], dtype=np.float64)
+        for _ in range(2):
+            u = u - np.dot(u, theta) * theta
+        out.append(_unit(u))
+    stacked = _stackable(out)
+    return {c.name: stacked if stacked is not None else out}
+
+
+def _float_where(c: Where, raw, cols, size):
+    from .batching import Batch
+
+    batch = Batch.from_columns(cols, size)
+    mask = [bool(c.applies(batch.point(i))) for i in range(size)]
+    inner = float_values(c.inner, raw, cols, size)
+    out = {}
+    for n in c.names:
+        values = inner[n]
+        out[n] = [values[i] if m else raw[n][i] for i, m in enumerate(mask)]
+        stacked = _stackable(out[n])
+        if stacked is not None:
+            out[n] = stacked
+    return out
+
+
+_FLOAT_PROJECTIONS: dict[type, Callable[..., dict[str, Any]]] = {
+    UnitVector: _float_unit, InnerProductPair: _float_inner_pair, Orthogonal: _float_orthogonal,
+    ProbabilityVector: _float_probability, SignVector: _float_sign, TangentVector: _float_tangent,
+    Where: _float_where,
+}
+
+
+def float_values(c: Constraint, raw: Mapping[str, Any], columns: Mapping[str, Any], size: int) -> dict[str, Any]:
+    """The float64 projection of a constraint's raw columns (see the comment above)."""
+    try:
+        fn = _FLOAT_PROJECTIONS[type(c)]
+    except KeyError:
+        raise TypeError(f"no float projection for the constraint type {type(c).__name__}; add one to "
+                        "checks.exact._FLOAT_PROJECTIONS") from None
+    return fn(c, raw, columns, size)
+
+
+def float_round_trip(columns: dict[str, Any], constraints: Sequence[Constraint], size: int) -> dict[str, Any]:
+    """``round_trip`` for a batch of columns, in float64: each governed column's raw values are kept under
+    ``name~raw`` and the column is replaced by the float projection."""
+    out = dict(columns)
+    for c in constraints:
+        raw = {n: out.get(raw_key(n), out[n]) for n in c.names}
+        values = float_values(c, raw, out, size)
+        for n in c.names:
+            out[raw_key(n)] = raw[n]
+            out[n] = values[n]
+    return out

@@ -84,6 +84,9 @@ class Claim:
     expected: frozenset[Verdict] | None = None  # override of the expected verdicts (with a reason below)
     expected_reason: str = ""  # why an override of the expected verdicts is right
     reading: str = ""  # for "ID[reading]" entries: what this reading takes the printed text to mean
+    # Why the fast path cannot be batched to full speed (an inherently sequential quadrature, a symbolic
+    # object, ...), in one sentence; ``claims bench`` prints it next to a speedup below its goal.
+    fast_path_note: str = ""
 
     def __post_init__(self) -> None:
         if "/" not in self.id:

@@ -21,28 +21,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .batching import Batch, BatchShapeError, grouped  # noqa: F401  (re-exported: the fast paths' API)
 from .domain import Domain
 from .model import Verdict
 
 Relation = Literal["==", "<=", "<", ">=", ">"]
-
-
-class Batch:
-    """A batch of parameter points for the fast path (a list of dicts with column access)."""
-
-    def __init__(self, points: Sequence[Mapping[str, Any]]):
-        self.points = [dict(p) for p in points]
-
-    def __len__(self) -> int:
-        return len(self.points)
-
-    def column(self, name: str) -> list[Any]:
-        return [p[name] for p in self.points]
-
-    def tensor(self, name: str, *, device: Any, dtype: Any):
-        import torch
-
-        return torch.tensor(self.column(name), device=device, dtype=dtype)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,172 @@
+"""Batches of parameter points for the fast paths, and the helpers that keep fast paths free of per-point loops.
+
+A :class:`Batch` holds N points of one claim's domain. It is built either from points (dicts, as hypothesis
+draws them) or from columns (numpy arrays, as the vectorised sampler ``Domain.sample`` draws them); either way
+the fast path reads whole columns:
+
+* ``batch.tensor("rho", device=, dtype=)`` — a column as one tensor (vectors stack to shape (N, d));
+* ``batch.array("d")`` — a column as a numpy array;
+* ``batch.groups("d", "act")`` — when a column's shape or a formula's branch depends on a parameter (the
+  dimension d, the activation), the sub-batches of equal values, each with the indices it came from;
+* ``grouped(batch, ("d",), fn, ...)`` — evaluate ``fn`` on each group and reassemble the outputs in batch
+  order (the one place a fast path loops: over *groups*, never over points).
+
+``batch.points`` (a list of dicts) is materialised only on demand; a fast path that needs it is a per-point
+fast path, which ``claims bench`` shows for what it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+
+class BatchShapeError(ValueError):
+    """A column whose entries do not have one common shape was asked for as one array (group it first)."""
+
+
+def _python(value: Any) -> Any:
+    """numpy scalars and arrays as plain Python values (what a point dict holds)."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+class Batch:
+    """N parameter points of a domain, with column access. Construct from ``points`` (a sequence of dicts) or
+    with :meth:`from_columns`. Columns are read-only views: a fast path must not modify them."""
+
+    def __init__(self, points: Sequence[Mapping[str, Any]] | None = None):
+        self._points: list[dict[str, Any]] | None = [dict(p) for p in (points or ())]
+        self._columns: dict[str, Any] = {}
+        self._size = len(self._points)
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, Any], size: int) -> Batch:
+        """A batch from columns: each value is a numpy array with leading axis ``size`` or a list of ``size``
+        entries (e.g. vectors of different lengths)."""
+        batch = cls.__new__(cls)
+        batch._points = None
+        batch._size = int(size)
+        batch._columns = {}
+        for name, col in columns.items():
+            if len(col) != size:
+                raise ValueError(f"column {name!r} has {len(col)} entries, expected {size}")
+            batch._columns[name] = col
+        return batch
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        if self._points is not None:
+            return tuple(self._points[0]) if self._points else ()
+        return tuple(self._columns)
+
+    @property
+    def points(self) -> list[dict[str, Any]]:
+        """The points as dicts of plain Python values (materialised once, on demand)."""
+        if self._points is None:
+            cols = {name: (col.tolist() if isinstance(col, np.ndarray) else [_python(v) for v in col])
+                    for name, col in self._columns.items()}
+            self._points = [dict(zip(cols, row, strict=True)) for row in zip(*cols.values(), strict=True)] \
+                if cols else [{} for _ in range(self._size)]
+        return self._points
+
+    def point(self, i: int) -> dict[str, Any]:
+        """Point ``i`` as a dict, without materialising the others."""
+        if self._points is not None:
+            return dict(self._points[i])
+        return {name: _python(col[i]) for name, col in self._columns.items()}
+
+    def column(self, name: str) -> list[Any]:
+        """A column as a list of plain values (vectors as lists)."""
+        if name in self._columns:
+            col = self._columns[name]
+            return col.tolist() if isinstance(col, np.ndarray) else [_python(v) for v in col]
+        return [p[name] for p in self.points]
+
+    def array(self, name: str, dtype: Any = None) -> np.ndarray:
+        """A column as one numpy array (leading axis N); raises :class:`BatchShapeError` when its entries have
+        different shapes (use :meth:`groups` on the parameter that sets the shape)."""
+        if name not in self._columns:
+            try:
+                self._columns[name] = np.asarray([p[name] for p in self.points], dtype=dtype)
+            except ValueError as exc:  # ragged nested lists
+                raise BatchShapeError(f"column {name!r} has entries of different shapes; group the batch by "
+                                      "the parameter that sets them (Batch.groups)") from exc
+        col = self._columns[name]
+        if not isinstance(col, np.ndarray) or col.dtype == object:
+            try:
+                col = np.stack([np.asarray(v) for v in col]) if len(col) else np.asarray(col)
+            except ValueError as exc:
+                raise BatchShapeError(f"column {name!r} has entries of different shapes; group the batch by "
+                                      "the parameter that sets them (Batch.groups)") from exc
+            self._columns[name] = col
+        return col if dtype is None else col.astype(dtype, copy=False)
+
+    def tensor(self, name: str, *, device: Any, dtype: Any):
+        """A column as one tensor on ``device`` in ``dtype`` (vectors stack to (N, d), matrices to (N, k, d))."""
+        import torch
+
+        col = self.array(name)
+        if col.dtype.kind not in "biuf":  # e.g. Python objects that numpy could not type
+            return torch.tensor(col.tolist(), device=device, dtype=dtype)
+        return torch.as_tensor(col, device=device).to(dtype)
+
+    def take(self, index: Sequence[int] | np.ndarray) -> Batch:
+        """The sub-batch of the given positions (in that order)."""
+        index = np.asarray(index, dtype=np.int64)
+        if self._points is not None and not self._columns:
+            return Batch([self._points[i] for i in index])
+        cols: dict[str, Any] = {}
+        for name in self.names:
+            col = self._columns.get(name)
+            if col is None:
+                col = [p[name] for p in self.points]
+            cols[name] = col[index] if isinstance(col, np.ndarray) else [col[i] for i in index]
+        return Batch.from_columns(cols, len(index))
+
+    def groups(self, *names: str) -> Iterator[tuple[np.ndarray, Batch]]:
+        """(indices, sub-batch) for every combination of values of ``names`` present, in order of first
+        appearance; within a group the points keep their order."""
+        keys = list(zip(*(self.column(n) for n in names), strict=True)) if names else [()] * len(self)
+        order: dict[tuple, list[int]] = {}
+        for i, key in enumerate(keys):
+            order.setdefault(tuple(_hashable(k) for k in key), []).append(i)
+        for idx in order.values():
+            index = np.asarray(idx, dtype=np.int64)
+            yield index, (self if len(index) == len(self) else self.take(index))
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(_hashable(v) for v in value) if isinstance(value, list | tuple) else value
+
+
+def grouped(batch: Batch, names: Sequence[str], fn: Callable[[Batch], Sequence[Any] | Any], *,
+            device: Any, dtype: Any) -> Any:
+    """Evaluate ``fn(sub_batch)`` on each group of equal ``names`` values and reassemble its outputs (a tensor
+    of shape (len(sub_batch),) or a tuple of them) in the batch's order. Outputs that are Python numbers or
+    0-d tensors are broadcast over their group."""
+    import torch
+
+    outputs: list[torch.Tensor] | None = None
+    single = False
+    for index, sub in batch.groups(*names):
+        out = fn(sub)
+        if not isinstance(out, tuple | list):
+            out, single = (out,), True
+        if outputs is None:
+            outputs = [torch.empty(len(batch), device=device, dtype=dtype) for _ in out]
+        where = torch.as_tensor(index, device=device)
+        for target, value in zip(outputs, out, strict=True):
+            value = torch.as_tensor(value, device=device, dtype=dtype)
+            target[where] = value.expand(len(index)) if value.dim() == 0 else value.reshape(len(index))
+    if outputs is None:
+        return torch.empty(0, device=device, dtype=dtype)
+    return outputs[0] if single else tuple(outputs)
