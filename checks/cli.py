@@ -195,6 +195,8 @@ def cmd_show(args) -> int:
     print("Mutants: " + "; ".join(f"{m.name} {dict(m.constants)} ({m.description})" for m in c.mutants))
     if c.depends:
         print("Depends on: " + ", ".join(c.depends))
+    if c.fast_path_note:
+        print(f"Fast path: {c.fast_path_note}")
     print("Expected verdict: " + "|".join(sorted(v.value for v in c.expected_verdicts))
           + (f" ({c.expected_reason})" if c.expected_reason else ""))
     for e in c.errata:

@@ -170,7 +170,8 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
     if use_torch:
         evaluate = _fast_evaluator(spec, constants, ctx.backend)
         tol = fast_tolerance(ctx.backend.dtype, spec.terms)
-        examples, batch, fill = ctx.budget.examples, ctx.budget.batch, ctx.budget.fill
+        examples, batch = ctx.budget.examples, ctx.budget.batch
+        fill = int(round(ctx.budget.fill * spec.search_scale))
     else:
         evaluate = _reference_evaluator(spec, constants)
         tol = reference_tolerance(CONFIRM_DPS[0], spec.reference_rtol)
@@ -294,6 +295,8 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
         "points_searched": state.evaluated, "hypothesis_examples": examples, "max_batch": batch,
         "hypothesis_points": state.hypothesis_points, "sampled_points": state.sampled_points,
         "sampled_per_example": fill,
+        **({"search_scale": spec.search_scale, "search_scale_reason": spec.search_scale_reason}
+           if spec.search_scale != 1.0 else {}),
         "relation": spec.relation, "domain": spec.domain.describe(),
         "tolerance": {"fast_rtol" if use_torch else "reference_rtol": tol,
                       "terms": spec.terms, "terms_reason": spec.terms_reason,
