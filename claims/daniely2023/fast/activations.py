@@ -168,6 +168,17 @@ def _gauss_hermite(n: int, dtype: torch.dtype, device: str) -> tuple[torch.Tenso
     return gauss_hermite(n, device=device, dtype=dtype)  # numpy's hermegauss solves an eigenproblem: cache it
 
 
+@cache
+def _kinked_outer_rule(base: str, dtype: torch.dtype, device: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The outer Gauss–Legendre nodes x and weights w·σ(x) of ``dual_direct`` for a kinked σ, without the nodes
+    whose product is exactly 0 (σ = 0 on x < 0 for the ReLUs; Gaussian weights that underflow far out): they
+    add exact zeros to the sum, so dropping them changes nothing but the work."""
+    x, w = quadrature_nodes(fast_act.get(base).kinks, device=device, dtype=dtype)
+    wf = w * fast_act.get(base).f(x)
+    keep = wf != 0
+    return x[keep], wf[keep]
+
+
 def dual_direct(name: str, rho: torch.Tensor) -> torch.Tensor:
     """σ̂(ρ) = E σ(X) σ(Y), Corr(X, Y) = ρ, by quadrature (not from the series), batched over ρ.
 
@@ -178,9 +189,9 @@ def dual_direct(name: str, rho: torch.Tensor) -> torch.Tensor:
     dtype, device = rho.dtype, rho.device
     c = torch.sqrt(torch.clamp(1 - rho * rho, min=0))
     if act.kinks:
-        x, w = quadrature_nodes(act.kinks, device=device, dtype=dtype)
+        x, wf = _kinked_outer_rule(base, dtype, str(device))
         inner = _cond_mean_kinked(base, rho[:, None] * x[None, :], c[:, None].expand(-1, x.numel()))
-        value = ((w * act.f(x))[None, :] @ inner.T)[0]
+        value = inner @ wf
     else:
         z, w = _gauss_hermite(DUAL_GH_NODES, dtype, str(device))
         y = rho[:, None, None] * z[None, :, None] + c[:, None, None] * z[None, None, :]
