@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import math
 import random
-from collections import defaultdict
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from functools import cache
 from typing import Any
 
+import numpy as np
 import torch
 
+from checks.batching import grouped
 from checks.domain import Choice, Domain, Float, Int
 from checks.model import Claim, Erratum, Kind, Mutant
 from checks.specs import PointwiseSpec, ProbabilisticSpec
@@ -105,35 +106,40 @@ def _ref_rms_sigma_shadow(name: str, n: int, var_x, cov, var_y, ctx):
                                     var_x, cov, var_y, ctx)
 
 
-def _fast_rms_sigma_shadow(points: list[dict], loadings: Callable, *, device, dtype) -> torch.Tensor:
-    """sqrt(E (σ(X) − σ_n(Y))²) for each point (fast path); `loadings(point)` gives (s_x, a, b) with X = s_x Z1,
-    Y = a Z1 + b Z2, built from the geometry without cancellation. Points sharing (σ, n) form one batch."""
-    out = torch.empty(len(points), device=device, dtype=dtype)
-    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for i, p in enumerate(points):
-        groups[(p["act"], p["n"])].append(i)
-    for (name, n), idx in groups.items():
-        load = torch.tensor([loadings(points[i]) for i in idx], device=device, dtype=dtype)
+def _fast_rms_sigma_shadow(batch, loadings: Callable, *, device, dtype) -> torch.Tensor:
+    """sqrt(E (σ(X) − σ_n(Y))²) for each point (fast path); `loadings(sub_batch)` gives float64 tensors
+    (s_x, a, b) with X = s_x Z1, Y = a Z1 + b Z2, built from the geometry without cancellation. One tensor
+    computation per activation: the points' σ_n enter as zero-padded coefficient rows."""
+
+    def per_act(sub):
+        name = sub.point(0)["act"]
         act = fast_act.get(name)
-        a = F.shadow_coefficients(name, n, device=device, dtype=dtype)
-        ms = F.mean_square_against_polynomial(act.f, act.kinks, a, load[:, 0], load[:, 1], load[:, 2],
-                                              device=device, dtype=dtype)
-        out[idx] = torch.sqrt(torch.clamp(ms, min=0))
-    return out
+        coeffs = F.shadow_rows(name, sub.tensor("n", device=device, dtype=torch.long), device=device, dtype=dtype)
+        sx, a, b = (v.to(device=device, dtype=dtype) for v in loadings(sub))
+        ms = F.mean_square_against_polynomial_rows(act.f, act.kinks, coeffs, sx, a, b, device=device, dtype=dtype)
+        return torch.sqrt(torch.clamp(ms, min=0))
+
+    return grouped(batch, ("act",), per_act, device=device, dtype=dtype)
 
 
-def _same_point(p: Mapping[str, Any]) -> tuple[float, float, float]:
+def _f64(batch, name: str) -> torch.Tensor:
+    """A column as a float64 CPU tensor (geometry is built in float64, then moved and cast with the loadings)."""
+    return batch.tensor(name, device="cpu", dtype=torch.float64)
+
+
+def _same_point(sub) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """X = Y ~ N(0, 1) (x ∈ S̃ compared with itself)."""
-    return 1.0, 1.0, 0.0
+    one = torch.ones(len(sub), dtype=torch.float64)
+    return one, one, torch.zeros_like(one)
 
 
-def _pair_loadings(p: Mapping[str, Any]) -> tuple[float, float, float]:
+def _pair_loadings(sub) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Loadings for ‖x‖ = r1, ‖x'‖ = r2, ‖x − x'‖ = t: a = ⟨x, x'⟩/r1 and, by Heron's formula without
     cancellation, b = sqrt(((r1 + r2)² − t²)(t² − (r1 − r2)²))/(2 r1)."""
-    r1, r2, t = p["r1"], p["r2"], p["t"]
+    r1, r2, t = _f64(sub, "r1"), _f64(sub, "r2"), _f64(sub, "t")
     a = (r1 * r1 + r2 * r2 - t * t) / (2 * r1)
-    area = max(0.0, ((r1 + r2) ** 2 - t * t) * (t * t - (r1 - r2) ** 2))
-    return r1, a, math.sqrt(area) / (2 * r1)
+    area = torch.clamp(((r1 + r2) ** 2 - t * t) * (t * t - (r1 - r2) ** 2), min=0.0)
+    return r1, a, torch.sqrt(area) / (2 * r1)
 
 
 def _ref_pair_covariance(p: Mapping[str, Any], ctx) -> tuple:
@@ -311,22 +317,43 @@ def _second_moment_reference(point, constants, ctx):
     return lhs, rhs, scale
 
 
+def _coefficient_rows(batch, act_key: str, n_key: str, width: int, *, device, dtype) -> torch.Tensor:
+    """(B, width): each point's σ_n coefficients (zero-padded), one gather per activation present."""
+    out = torch.empty(len(batch), width, device=device, dtype=dtype)
+    for index, sub in batch.groups(act_key):
+        n = sub.tensor(n_key, device=device, dtype=torch.long)
+        rows = F.shadow_rows(sub.point(0)[act_key], n, width=width, device=device, dtype=dtype)
+        out.index_copy_(0, torch.as_tensor(index, device=device), rows)
+    return out
+
+
+_SECOND_MOMENT_N_MAX = 6
+
+
 def _second_moment_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
-    for p in batch.points:
-        fa = F.shadow_coefficients(p["f_act"], p["fn"], device=device, dtype=dtype)
-        ga = F.shadow_coefficients(p["g_act"], p["gn"], device=device, dtype=dtype)
-        x = torch.tensor(p["x"], device=device, dtype=dtype)
-        y = torch.tensor(p["y"], device=device, dtype=dtype)
-        lhs.append(F.row_mean_square(fa, ga, x, y))
-        vx, cxy, vy = _second_moment_cov(p, constants)
-        rhs.append(F.bivariate_mean_square(fa, ga, *F.loadings(vx, cxy, vy), device=device, dtype=dtype))
-        zero = torch.zeros(1, device=device, dtype=dtype)
-        vx0, _, vy0 = _second_moment_cov(p, {"cov_sign": 1, "euclidean": 0})
-        scale.append(F.bivariate_mean_square(fa, zero, math.sqrt(vx0), 0.0, 0.0, device=device, dtype=dtype)
-                     + F.bivariate_mean_square(zero, ga, 0.0, math.sqrt(vy0), 0.0, device=device, dtype=dtype))
-    return (_stack(lhs, device=device, dtype=dtype), _stack(rhs, device=device, dtype=dtype),
-            _stack(scale, device=device, dtype=dtype))
+    width = _SECOND_MOMENT_N_MAX + 1  # zero-padded rows: the same polynomials, one shape for the batch
+
+    def per_dimension(sub):
+        fa = _coefficient_rows(sub, "f_act", "fn", width, device=device, dtype=dtype)
+        ga = _coefficient_rows(sub, "g_act", "gn", width, device=device, dtype=dtype)
+        x64, y64 = _f64(sub, "x"), _f64(sub, "y")
+        lhs = F.row_mean_square_rows(fa, ga, x64.to(device=device, dtype=dtype), y64.to(device=device, dtype=dtype))
+        d = x64.shape[1]
+        den = 1 if constants["euclidean"] else d
+        vx, vy = (x64 * x64).sum(-1) / den, (y64 * y64).sum(-1) / den
+        cxy = constants["cov_sign"] * (x64 * y64).sum(-1) / den
+        sx = torch.sqrt(torch.clamp(vx, min=0))
+        a = torch.where(sx > 0, cxy / torch.where(sx > 0, sx, 1.0), 0.0)
+        b = torch.sqrt(torch.clamp(vy - a * a, min=0))
+        rhs = F.bivariate_mean_square_rows(fa, ga, sx, a, b, device=device, dtype=dtype)
+        zero = torch.zeros_like(fa)
+        z64 = torch.zeros_like(vx)
+        sx0, sy0 = torch.sqrt((x64 * x64).sum(-1) / d), torch.sqrt((y64 * y64).sum(-1) / d)
+        scale = (F.bivariate_mean_square_rows(fa, zero, sx0, z64, z64, device=device, dtype=dtype)
+                 + F.bivariate_mean_square_rows(zero, ga, z64, sy0, z64, device=device, dtype=dtype))
+        return lhs, rhs, scale
+
+    return grouped(batch, ("d1",), per_dimension, device=device, dtype=dtype)
 
 
 _SECOND_MOMENT_DOMAIN = Domain(
@@ -379,10 +406,9 @@ def _lemma27_reference(point, constants, ctx):
 
 
 def _lemma27_fast(batch, constants, *, device, dtype):
-    lhs = _fast_rms_sigma_shadow(batch.points, _same_point, device=device, dtype=dtype)
-    rhs = [(constants["factor"] * F.epsilon(p["act"], p["n"], device=device, dtype=dtype)) ** constants["power"]
-           for p in batch.points]
-    return lhs, _stack(rhs, device=device, dtype=dtype)
+    lhs = _fast_rms_sigma_shadow(batch, _same_point, device=device, dtype=dtype)
+    eps, _, _ = _fast_terms(batch, device=device, dtype=dtype)
+    return lhs, (constants["factor"] * eps) ** constants["power"]
 
 
 lemma_2_7 = Claim(
@@ -412,12 +438,9 @@ def _identity27_reference(point, constants, ctx):
 
 
 def _identity27_fast(batch, constants, *, device, dtype):
-    ms = _fast_rms_sigma_shadow(batch.points, _same_point, device=device, dtype=dtype) ** 2
-    rhs = []
-    for p in batch.points:
-        eps = F.epsilon(p["act"], p["n"], device=device, dtype=dtype)
-        rhs.append(2 * (1 - (1 - eps) ** constants["root"]))
-    return ms, _stack(rhs, device=device, dtype=dtype), torch.full_like(ms, 2.0)
+    ms = _fast_rms_sigma_shadow(batch, _same_point, device=device, dtype=dtype) ** 2
+    eps, _, _ = _fast_terms(batch, device=device, dtype=dtype)
+    return ms, 2 * (1 - (1 - eps) ** constants["root"]), torch.full_like(ms, 2.0)
 
 
 lemma_2_7_identity = Claim(
@@ -538,11 +561,17 @@ def _ref_terms(name: str, n: int, ctx) -> tuple:
     return _ref_epsilon(name, n, ctx), _ref_lipschitz(name, ctx), L.lam(n, ctx)
 
 
-def _fast_terms(name: str, n: int, *, device, dtype) -> tuple:
-    eps = F.epsilon(name, n, device=device, dtype=dtype)
-    lip = torch.tensor(fast_act.get(name).lipschitz, device=device, dtype=dtype)
-    lam = torch.exp(F.log_lambda(torch.tensor(float(n), device=device, dtype=torch.float64))).to(dtype)
-    return eps, lip, lam
+def _fast_terms(batch, *, device, dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(ε_σ(n), L, λ(n)) for every point: per-activation tables gathered for the whole batch."""
+    names, codes = np.unique(batch.array("act").astype(str), return_inverse=True)
+    codes = torch.as_tensor(codes.reshape(-1), device=device)
+    n = batch.tensor("n", device=device, dtype=torch.long)
+    n_max = max(int(n.max()), 20)
+    eps = torch.stack([F.epsilon_table(name, n_max, device=device, dtype=dtype) for name in names.tolist()])
+    eps = eps.reshape(-1).index_select(0, codes * (n_max + 1) + n)
+    lip = torch.tensor([fast_act.get(name).lipschitz for name in names.tolist()], device=device, dtype=dtype)
+    lam = torch.exp(F.log_lambda(n.to(torch.float64))).to(dtype)
+    return eps, lip.index_select(0, codes), lam
 
 
 # --- Eq. (5) ------------------------------------------------------------------------------------------
@@ -578,13 +607,11 @@ def _soft_reference(point, constants, ctx):
 
 
 def _soft_fast(batch, constants, *, device, dtype):
-    lhs = _fast_rms_sigma_shadow(batch.points, _pair_loadings, device=device, dtype=dtype)
-    rhs = []
-    for p in batch.points:
-        eps, lip, lam = _fast_terms(p["act"], p["n"], device=device, dtype=dtype)
-        k = 2 * lip + torch.sqrt(6 * lip**2 / (1 - eps)) + 2 * lam
-        rhs.append(torch.sqrt(constants["approx_factor"] * eps) + constants["soft_coeff"] * k * p["eta"])
-    return lhs, _stack(rhs, device=device, dtype=dtype)
+    lhs = _fast_rms_sigma_shadow(batch, _pair_loadings, device=device, dtype=dtype)
+    eps, lip, lam = _fast_terms(batch, device=device, dtype=dtype)
+    k = 2 * lip + torch.sqrt(6 * lip**2 / (1 - eps)) + 2 * lam
+    eta = batch.tensor("eta", device=device, dtype=dtype)
+    return lhs, torch.sqrt(constants["approx_factor"] * eps) + constants["soft_coeff"] * k * eta
 
 
 _SOFT_MUTANTS = (
@@ -651,17 +678,19 @@ def _lemma29_reference(point, constants, ctx):
     return lhs, rhs
 
 
-def _lemma29_fast(batch, constants, *, device, dtype):
+def _lemma29_loadings(sub) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     # x, x + v ∈ S̃: Y = ρ Z1 + sqrt(1 − ρ²) Z2 with ρ = 1 − v²/2 and sqrt(1 − ρ²) = v sqrt(1 − v²/4)
-    lhs = _fast_rms_sigma_shadow(batch.points, lambda p: (1.0, 1 - p["v"] ** 2 / 2,
-                                                          p["v"] * math.sqrt(1 - p["v"] ** 2 / 4)),
-                                 device=device, dtype=dtype)
-    rhs = []
-    for p in batch.points:
-        eps, lip, _ = _fast_terms(p["act"], p["n"], device=device, dtype=dtype)
-        rhs.append(torch.sqrt(constants["approx_factor"] * eps)
-                   + torch.sqrt(constants["lip_factor"] * lip**2 / (1 - eps)) * p["v"] ** constants["eps_power"])
-    return lhs, _stack(rhs, device=device, dtype=dtype)
+    v = _f64(sub, "v")
+    return torch.ones_like(v), 1 - v**2 / 2, v * torch.sqrt(1 - v**2 / 4)
+
+
+def _lemma29_fast(batch, constants, *, device, dtype):
+    lhs = _fast_rms_sigma_shadow(batch, _lemma29_loadings, device=device, dtype=dtype)
+    eps, lip, _ = _fast_terms(batch, device=device, dtype=dtype)
+    v = batch.tensor("v", device=device, dtype=dtype)
+    rhs = (torch.sqrt(constants["approx_factor"] * eps)
+           + torch.sqrt(constants["lip_factor"] * lip**2 / (1 - eps)) * v ** constants["eps_power"])
+    return lhs, rhs
 
 
 lemma_2_9 = Claim(
@@ -694,13 +723,11 @@ def _chain29_reference(point, constants, ctx):
 
 
 def _chain29_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        eps, lip, _ = _fast_terms(p["act"], p["n"], device=device, dtype=dtype)
-        e = p["epsilon"]
-        lhs.append(torch.sqrt(2 * eps) + torch.sqrt(2 * lip**2 / (1 - eps) * e ** constants["chain_power"]))
-        rhs.append(torch.sqrt(2 * eps) + torch.sqrt(2 * lip**2 / (1 - eps)) * e)
-    return _stack(lhs, device=device, dtype=dtype), _stack(rhs, device=device, dtype=dtype)
+    eps, lip, _ = _fast_terms(batch, device=device, dtype=dtype)
+    e = batch.tensor("epsilon", device=device, dtype=dtype)
+    lhs = torch.sqrt(2 * eps) + torch.sqrt(2 * lip**2 / (1 - eps) * e ** constants["chain_power"])
+    rhs = torch.sqrt(2 * eps) + torch.sqrt(2 * lip**2 / (1 - eps)) * e
+    return lhs, rhs
 
 
 lemma_2_9_chain = Claim(
@@ -793,25 +820,33 @@ def _lemma210_reference(point, constants, ctx):
 
 
 def _lemma210_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        kind, data = p["A"]
-        if kind == "sphere":
-            def project(v, radius=data):
-                return F.project_sphere(v, radius)
-        else:
-            pts = torch.tensor(data, device=device, dtype=dtype)
+    """The two-case construction for a whole batch: one tensor computation per (kind of A, d, |A|)."""
 
-            def project(v, pts=pts):
-                return F.project_points(v, pts)
-        x1 = torch.tensor(p["x1"], device=device, dtype=dtype)
-        x2 = torch.tensor(p["x2"], device=device, dtype=dtype)
-        t1, t2, d1, d2 = F.joint_projection(x1, x2, project)
-        a, b = _lemma210_sides(p["which"], x1, x2, t1, t2, d1, d2, lambda u, w: F.normalised_norm(u - w),
-                               constants)
-        lhs.append(a)
-        rhs.append(b)
-    return _stack(lhs, device=device, dtype=dtype), _stack(rhs, device=device, dtype=dtype)
+    def per_shape(sub):
+        kind = sub.point(0)["kind"]
+        x1 = sub.tensor("x1", device=device, dtype=dtype)
+        x2 = sub.tensor("x2", device=device, dtype=dtype)
+        data = [a[1] for a in sub.column("A")]  # the sets A of the group (radii, or point lists of one shape)
+        if kind == "sphere":
+            radius = torch.tensor(data, device=device, dtype=dtype)
+
+            def project(v):
+                return F.project_sphere_rows(v, radius)
+        else:
+            pts = torch.tensor(data, device=device, dtype=dtype)  # (B, |A|, d)
+
+            def project(v):
+                return F.project_points_rows(v, pts)
+        t1, t2, d1, d2 = F.joint_projection_rows(x1, x2, project)
+        which = sub.tensor("which", device=device, dtype=torch.long)
+        sides = [_lemma210_sides(w, x1, x2, t1, t2, d1, d2, lambda u, v: F.normalised_norm(u - v), constants)
+                 for w in (1, 2, 3)]
+        lhs = torch.where(which == 1, sides[0][0], torch.where(which == 2, sides[1][0], sides[2][0]))
+        rhs = torch.where(which == 1, sides[0][1], torch.where(which == 2, sides[1][1], sides[2][1]))
+        return lhs, rhs
+
+    # a finite A's size is m for kind "points" and 2 for "two-points"; the sphere's shape is d alone
+    return grouped(batch, ("kind", "d", "m"), per_shape, device=device, dtype=dtype)
 
 
 def _lemma210_example(**kw) -> dict[str, Any]:
@@ -880,24 +915,37 @@ def _lemma211_reference(point, constants, ctx):
     return lhs, L.lam(point["n"], ctx, two_sign=constants["two_sign"], nine=constants["nine"]) * t
 
 
+def _lemma211_loadings_batch(sub) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``_lemma211_loadings`` for a batch (float64)."""
+    t, c = _f64(sub, "v"), _f64(sub, "cos")
+    return torch.ones_like(t), 1 + t * c, t * torch.sqrt(torch.clamp((1 - c) * (1 + c), min=0.0))
+
+
 def _lemma211_fast(batch, constants, *, device, dtype):
     """Returns (lhs/rhs, 1): the ratio is formed in log space because λ(n) overflows float32 for n ≳ 14."""
-    ratio = []
-    for p in batch.points:
-        sx, a_load, b_load = _lemma211_loadings(p)
-        t = p["v"]
-        if p["part"] == "sigma":
-            act = fast_act.get(p["pl_act"])
-            ms = F.mean_square_homogeneous(act.f, act.f, sx, a_load, b_load, device=device, dtype=dtype)
-            log_rhs = math.log(constants["lip_factor"] * act.lipschitz * t)
+
+    def per_part(sub):
+        sx, a_load, b_load = _lemma211_loadings_batch(sub)
+        t = _f64(sub, "v")
+        if sub.point(0)["part"] == "sigma":
+            def per_act(s):
+                act = fast_act.get(s.point(0)["pl_act"])
+                load = (v.to(device=device, dtype=dtype) for v in _lemma211_loadings_batch(s))
+                ms = F.mean_square_homogeneous_rows(act.f, act.f, *load)
+                return ms, math.log(constants["lip_factor"] * act.lipschitz)
+
+            ms, log_lip = grouped(sub, ("pl_act",), per_act, device=device, dtype=dtype)
+            log_rhs = log_lip + torch.log(t).to(device=device, dtype=dtype)
         else:
-            a = F.shadow_coefficients(p["act"], p["n"], device=device, dtype=dtype)
-            ms = F.bivariate_mean_square(a, a, sx, a_load, b_load, device=device, dtype=dtype)
-            log_rhs = float(F.log_lambda(torch.tensor(float(p["n"]), dtype=torch.float64),
-                                         two_sign=constants["two_sign"], nine=constants["nine"])) + math.log(t)
+            n = sub.tensor("n", device=device, dtype=torch.long)
+            coeffs = _coefficient_rows(sub, "act", "n", int(n.max()) + 1, device=device, dtype=dtype)
+            ms = F.bivariate_mean_square_rows(coeffs, coeffs, sx, a_load, b_load, device=device, dtype=dtype)
+            log_rhs = (F.log_lambda(n.to(torch.float64), two_sign=constants["two_sign"], nine=constants["nine"])
+                       + torch.log(t.to(device))).to(dtype)
         ms = torch.clamp(ms, min=0)
-        ratio.append(torch.exp(0.5 * torch.log(ms) - log_rhs) if float(ms) > 0 else ms)
-    out = _stack(ratio, device=device, dtype=dtype)
+        return torch.where(ms > 0, torch.exp(0.5 * torch.log(ms) - log_rhs), ms)
+
+    out = grouped(batch, ("part",), per_part, device=device, dtype=dtype)
     return out, torch.ones_like(out)
 
 
@@ -962,14 +1010,13 @@ def _lemma212_reference(point, constants, ctx):
 
 
 def _lemma212_fast(batch, constants, *, device, dtype):
-    lhs = _fast_rms_sigma_shadow(batch.points, _pair_loadings, device=device, dtype=dtype)
-    rhs = []
-    for p in batch.points:
-        eps, lip, lam = _fast_terms(p["act"], p["n"], device=device, dtype=dtype)
-        delta, t = p["delta_eff"], p["t"]
-        rhs.append(constants["lip_coeff"] * lip * delta + torch.sqrt(constants["approx_factor"] * eps)
-                   + torch.sqrt(constants["six"] * lip**2 / (1 - eps)) * t + constants["lam_coeff"] * lam * delta)
-    return lhs, _stack(rhs, device=device, dtype=dtype)
+    lhs = _fast_rms_sigma_shadow(batch, _pair_loadings, device=device, dtype=dtype)
+    eps, lip, lam = _fast_terms(batch, device=device, dtype=dtype)
+    delta = batch.tensor("delta_eff", device=device, dtype=dtype)
+    t = batch.tensor("t", device=device, dtype=dtype)
+    rhs = (constants["lip_coeff"] * lip * delta + torch.sqrt(constants["approx_factor"] * eps)
+           + torch.sqrt(constants["six"] * lip**2 / (1 - eps)) * t + constants["lam_coeff"] * lam * delta)
+    return lhs, rhs
 
 
 lemma_2_12 = Claim(
@@ -1007,14 +1054,13 @@ def _chain212_reference(point, constants, ctx):
 
 
 def _chain212_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        eps, lip, lam = _fast_terms(p["act"], p["n"], device=device, dtype=dtype)
-        e, d = p["epsilon"], p["delta"]
-        lemma29 = torch.sqrt(2 * eps) + torch.sqrt(2 * lip**2 / (1 - eps)) * constants["v_factor"] * e
-        lhs.append(2 * lip * d + lemma29 + 2 * lam * d)
-        rhs.append(2 * lip * d + torch.sqrt(2 * eps) + torch.sqrt(6 * lip**2 / (1 - eps)) * e + 2 * lam * d)
-    return _stack(lhs, device=device, dtype=dtype), _stack(rhs, device=device, dtype=dtype)
+    eps, lip, lam = _fast_terms(batch, device=device, dtype=dtype)
+    e = batch.tensor("epsilon", device=device, dtype=dtype)
+    d = batch.tensor("delta", device=device, dtype=dtype)
+    lemma29 = torch.sqrt(2 * eps) + torch.sqrt(2 * lip**2 / (1 - eps)) * constants["v_factor"] * e
+    lhs = 2 * lip * d + lemma29 + 2 * lam * d
+    rhs = 2 * lip * d + torch.sqrt(2 * eps) + torch.sqrt(6 * lip**2 / (1 - eps)) * e + 2 * lam * d
+    return lhs, rhs
 
 
 lemma_2_12_chain = Claim(
