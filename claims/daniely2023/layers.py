@@ -109,7 +109,7 @@ def _ref_rms_sigma_shadow(name: str, n: int, var_x, cov, var_y, ctx):
 def _fast_rms_sigma_shadow(batch, loadings: Callable, *, device, dtype) -> torch.Tensor:
     """sqrt(E (σ(X) − σ_n(Y))²) for each point (fast path); `loadings(sub_batch)` gives float64 tensors
     (s_x, a, b) with X = s_x Z1, Y = a Z1 + b Z2, built from the geometry without cancellation. One tensor
-    computation per activation: the points' σ_n enter as zero-padded coefficient rows."""
+    computation per (activation, degree) present, over all its points."""
 
     def per_act(sub):
         name = sub.point(0)["act"]
@@ -119,7 +119,8 @@ def _fast_rms_sigma_shadow(batch, loadings: Callable, *, device, dtype) -> torch
         ms = F.mean_square_against_polynomial_rows(act.f, act.kinks, coeffs, sx, a, b, device=device, dtype=dtype)
         return torch.sqrt(torch.clamp(ms, min=0))
 
-    return grouped(batch, ("act",), per_act, device=device, dtype=dtype)
+    # grouped by (σ, n): each group's rule and recursion have exactly the degree its polynomial needs
+    return grouped(batch, ("act", "n"), per_act, device=device, dtype=dtype)
 
 
 def _f64(batch, name: str) -> torch.Tensor:
@@ -290,6 +291,32 @@ def _second_moment_vectors(point: Mapping[str, Any]) -> dict[str, Any]:
     return {"x": [rx * p for p in u1], "y": [ry * (rho * p + s * q) for p, q in zip(u1, u2, strict=True)]}
 
 
+@cache
+def _second_moment_basis(d: int) -> tuple[np.ndarray, np.ndarray]:
+    """u1, u2 of ``_second_moment_vectors`` (they depend on d alone)."""
+    point = _second_moment_vectors({"d1": d, "rx": 1.0, "ry": 1.0, "rho": 0.0})
+    return np.asarray(point["x"]), np.asarray(point["y"])  # rx = ry = 1, ρ = 0: x = u1, y = 1·(0·u1 + 1·u2)
+
+
+def _second_moment_vectors_batch(columns: Mapping[str, np.ndarray]) -> dict[str, list]:
+    """``_second_moment_vectors`` vectorised per dimension d_1 (same float operations, so the same values)."""
+    d1 = np.asarray(columns["d1"])
+    rx, ry, rho = (np.asarray(columns[k], dtype=np.float64) for k in ("rx", "ry", "rho"))
+    xs: list = [None] * len(d1)
+    ys: list = [None] * len(d1)
+    for d in np.unique(d1).tolist():
+        rows = np.flatnonzero(d1 == d)
+        u1, u2 = _second_moment_basis(int(d))
+        if d == 1:
+            u2 = np.zeros_like(u1)
+        s = np.sqrt(np.maximum(0.0, 1 - rho[rows] * rho[rows]))
+        x = rx[rows, None] * u1[None, :]
+        y = ry[rows, None] * (rho[rows, None] * u1[None, :] + s[:, None] * u2[None, :])
+        for j, i in enumerate(rows.tolist()):
+            xs[i], ys[i] = x[j].tolist(), y[j].tolist()
+    return {"x": xs, "y": ys}
+
+
 def _second_moment_cov(point, constants, ctx=None):
     """The printed covariance from the vectors: normalised inner products (·/d_1), or Euclidean ones for the
     `euclidean` mutant; `cov_sign` flips ⟨x, y⟩."""
@@ -365,7 +392,7 @@ _SECOND_MOMENT_DOMAIN = Domain(
      Float("rx", 0.2, 3.0, examples=(1.0, 0.2, 3.0)),
      Float("ry", 0.2, 3.0, examples=(1.0, 3.0)),
      Float("rho", -1.0, 1.0, examples=(0.5, -1.0, 1.0, 0.0))),
-    repair=_second_moment_repair, derive=_second_moment_vectors,
+    repair=_second_moment_repair, derive=_second_moment_vectors, derive_batch=_second_moment_vectors_batch,
     # The identity holds for every x, y ∈ R^{d_1} and both sides (the reference's and the fast path's) take the
     # covariance from the vectors themselves: any float vectors are an exact point of the statement. (rx, ry, ρ
     # only steer where the vectors are drawn; they are not read by either side.)
@@ -587,6 +614,18 @@ def _eq5_geometry(point: Mapping[str, Any]) -> dict[str, Fraction]:
     return {"r1": r1, "r2": r2, "t": t}
 
 
+def _eq5_geometry_batch(columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``_EQ5_GEOMETRY.derive`` in float64 (within a few ulps of the correct roundings): the gap as |a1 − a2|·η
+    rather than |r1 − r2|, so that it keeps its relative accuracy."""
+    eta = np.asarray(columns["eta"], dtype=np.float64)
+    a1 = np.asarray(columns["a1"], dtype=np.float64) if "a1" in columns else np.zeros_like(eta)
+    a2 = np.minimum(np.maximum(np.asarray(columns["a2"], dtype=np.float64), a1 - 1), a1 + 1)
+    spread = np.abs(a1 - a2)
+    gap = spread * eta
+    t = gap + np.asarray(columns["s"], dtype=np.float64) * eta * np.maximum(0.0, 1 - spread)
+    return {"r1": 1 + a1 * eta, "r2": 1 + a2 * eta, "t": t}
+
+
 #: r1, r2, t are formulas of the declared (η, a1, a2, s): the fast path sees their correct roundings (which
 #: may miss the constraints by an ulp), the reference the exact geometry.
 _EQ5_GEOMETRY = RationalDerivation(_eq5_geometry, {
@@ -630,6 +669,7 @@ equation_5 = Claim(
         Domain((_ACT, Int("n", 0, 8, examples=(0, 1, 8)), _ETA, Float("a1", -1.0, 1.0, examples=(0.0, 1.0, -1.0)),
                 Float("a2", -1.0, 1.0, examples=(0.0, 1.0, -1.0)), Float("s", 0.0, 1.0, examples=(0.0, 1.0))),
                repair=_valid_degree, derive=_EQ5_GEOMETRY.derive, recompute=_EQ5_GEOMETRY.recompute,
+               derive_batch=_eq5_geometry_batch,
                constraint_text="‖x‖ = 1 + a1·η, ‖x'‖ = 1 + a2·η, ‖x − x'‖ ∈ [|‖x‖ − ‖x'‖|, η]"),
         "<=", _memo(_soft_reference), _soft_fast, terms=_QUAD_TERMS, terms_reason=_QUAD_REASON),
     mutants=_SOFT_MUTANTS,
@@ -653,6 +693,7 @@ equation_6 = Claim(
         Domain((_ACT, Int("n", 0, 8, examples=(0, 1, 8)), _ETA, Float("a2", -1.0, 1.0, examples=(0.0, 1.0, -1.0)),
                 Float("s", 0.0, 1.0, examples=(0.0, 1.0))),
                repair=_valid_degree, derive=_EQ5_GEOMETRY.derive, recompute=_EQ5_GEOMETRY.recompute,
+               derive_batch=_eq5_geometry_batch,
                constraint_text="‖x‖ = 1 (x ∈ S̃), ‖x'‖ = 1 + a2·η, ‖x − x'‖ ∈ [|1 − ‖x'‖|, η]"),
         "<=", _memo(_soft_reference), _soft_fast, terms=_QUAD_TERMS, terms_reason=_QUAD_REASON),
     mutants=_SOFT_MUTANTS,
@@ -793,6 +834,47 @@ def _lemma210_derive(point: Mapping[str, Any]) -> dict[str, Any]:
     return {"x1": x1, "x2": x2, "A": ("points", tuple(pts))}
 
 
+def _lemma210_derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, list]:
+    """``_lemma210_derive`` vectorised per (kind, d) for the sphere and the two-point sets; the random finite
+    sets draw from ``random.Random(seed)`` row by row (the draws only), exactly as ``_lemma210_derive``."""
+    kind, d = np.asarray(columns["kind"]).astype(str), np.asarray(columns["d"])
+    size = len(d)
+    x1s: list = [None] * size
+    x2s: list = [None] * size
+    sets: list = [None] * size
+    for k in ("sphere", "two-points", "points"):
+        for dim in np.unique(d[kind == k]).tolist():
+            rows = np.flatnonzero((kind == k) & (d == dim))
+            r1, r2, radius = (np.asarray(columns[c], dtype=np.float64)[rows] for c in ("r1", "r2", "R"))
+            e0 = np.eye(dim)[0]
+            e1 = np.eye(dim)[min(dim, 2) - 1]
+            if k == "sphere":
+                theta = np.asarray(columns["theta"], dtype=np.float64)[rows]
+                if dim == 1:
+                    theta = np.where(theta < math.pi / 2, 0.0, math.pi)
+                root = math.sqrt(dim)
+                x1 = (r1 * root)[:, None] * e0[None, :]
+                side = (np.sin(theta)[:, None] * e1[None, :]) if dim > 1 else 0.0
+                x2 = (r2 * root)[:, None] * (np.cos(theta)[:, None] * e0[None, :] + side)
+                for j, i in enumerate(rows.tolist()):
+                    x1s[i], x2s[i], sets[i] = x1[j].tolist(), x2[j].tolist(), ("sphere", float(radius[j]))
+            elif k == "two-points":
+                h = r1 + r2
+                x1 = r1[:, None] * e0[None, :]
+                x2 = h[:, None] * e0[None, :]
+                a2 = (h[:, None] * e0[None, :] + radius[:, None] * e1[None, :]) if dim > 1 else (h + radius)[:, None]
+                for j, i in enumerate(rows.tolist()):
+                    x1s[i], x2s[i] = x1[j].tolist(), x2[j].tolist()
+                    sets[i] = ("points", ([0.0] * dim, a2[j].tolist()))
+            else:
+                for i in rows.tolist():
+                    point = {name: (col[i].item() if hasattr(col[i], "item") else col[i])
+                             for name, col in columns.items()}
+                    out = _lemma210_derive(point)
+                    x1s[i], x2s[i], sets[i] = out["x1"], out["x2"], out["A"]
+    return {"x1": x1s, "x2": x2s, "A": sets}
+
+
 def _lemma210_sides(which: int, x1, x2, t1, t2, d1, d2, dist, constants):
     if which == 1:
         return dist(x1, t1), constants["c_proj"] * d1
@@ -845,8 +927,11 @@ def _lemma210_fast(batch, constants, *, device, dtype):
         rhs = torch.where(which == 1, sides[0][1], torch.where(which == 2, sides[1][1], sides[2][1]))
         return lhs, rhs
 
-    # a finite A's size is m for kind "points" and 2 for "two-points"; the sphere's shape is d alone
-    return grouped(batch, ("kind", "d", "m"), per_shape, device=device, dtype=dtype)
+    def per_kind(sub):  # the sphere's and the two-point sets' shapes depend on d alone, a finite set's on (d, m)
+        keys = ("d", "m") if sub.point(0)["kind"] == "points" else ("d",)
+        return grouped(sub, keys, per_shape, device=device, dtype=dtype)
+
+    return grouped(batch, ("kind",), per_kind, device=device, dtype=dtype)
 
 
 def _lemma210_example(**kw) -> dict[str, Any]:
@@ -861,6 +946,7 @@ _LEMMA210_DOMAIN = Domain(
      Int("m", 1, 6), Int("seed", 0, 9999), Float("s1", 1e-3, 3.0, log_scale=True),
      Float("s2", 1e-3, 3.0, log_scale=True)),
     derive=_lemma210_derive,
+    derive_batch=_lemma210_derive_batch,
     # "Let A ⊂ R^d a closed set and fix x_1, x_2 ∈ R^d": any float points x1, x2 and any finite set of float
     # points (or sphere of float radius R) are an exact instance; both sides read them as given.
     free=("A", "x1", "x2"),
@@ -993,6 +1079,17 @@ def _lemma212_geometry(point: Mapping[str, Any]) -> dict[str, Fraction]:
     return {"r1": r1, "r2": r2, "t": t, "delta_eff": max(abs(r1 - 1), abs(r2 - 1))}
 
 
+def _lemma212_geometry_batch(columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``_LEMMA212_GEOMETRY.derive`` in float64 (within a few ulps of the correct roundings), rewritten without
+    cancellation: |r1 − r2| = |a1 − a2|δ, r1 + r2 − |r1 − r2| = 2 + 2 min(a1, a2)δ, |r_i − 1| = |a_i|δ."""
+    delta = np.asarray(columns["delta"], dtype=np.float64)
+    a1, a2 = (np.asarray(columns[k], dtype=np.float64) for k in ("a1", "a2"))
+    gap = np.abs(a1 - a2) * delta
+    t = gap + np.asarray(columns["s"], dtype=np.float64) * (2 + 2 * np.minimum(a1, a2) * delta)
+    return {"r1": 1 + a1 * delta, "r2": 1 + a2 * delta, "t": t,
+            "delta_eff": np.maximum(np.abs(a1), np.abs(a2)) * delta}
+
+
 #: r1, r2, t, δ_eff are formulas of the declared (δ, a1, a2, s): the fast path sees their correct roundings,
 #: the reference the exact values (never δ_eff or t as floats).
 _LEMMA212_GEOMETRY = RationalDerivation(_lemma212_geometry, {
@@ -1029,7 +1126,7 @@ lemma_2_12 = Claim(
         Domain((_ACT, Int("n", 0, 8, examples=(0, 1, 2, 8)), Float("delta", 0.0, 0.5, examples=(0.0, 1e-4, 0.5)),
                 Float("a1", -1.0, 1.0, examples=(1.0, -1.0, 0.0)), Float("a2", -1.0, 1.0, examples=(1.0, -1.0)),
                 Float("s", 1e-5, 1.0, log_scale=True, examples=(1e-5, 0.01, 1.0))),
-               repair=_valid_degree, derive=_LEMMA212_GEOMETRY.derive,
+               repair=_valid_degree, derive=_LEMMA212_GEOMETRY.derive, derive_batch=_lemma212_geometry_batch,
                recompute=_LEMMA212_GEOMETRY.recompute,
                constraint_text="‖x‖ = 1 + a1·δ, ‖x + v‖ = 1 + a2·δ, ‖v‖ between |‖x‖ − ‖x + v‖| and ‖x‖ + ‖x + v‖"),
         "<=", _memo(_lemma212_reference), _lemma212_fast, terms=_QUAD_TERMS, terms_reason=_QUAD_REASON),

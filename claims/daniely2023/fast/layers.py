@@ -224,18 +224,22 @@ def shadow_rows(name: str, n: torch.Tensor, *, device, dtype, width: int | None 
 
 
 def polynomial_rows(a: torch.Tensor):
-    """x ↦ Σ_k a[:, k] h_k(x) with per-point coefficients a of shape (B, m), x of shape (B, ...)."""
+    """x ↦ Σ_k a[:, k] h_k(x) with per-point coefficients a of shape (B, m), x of shape (B, ...): the
+    recursion (1) accumulated on the fly with fused multiply-adds (3 passes over x per degree)."""
 
     def p(x: torch.Tensor) -> torch.Tensor:
         shape = (a.shape[0],) + (1,) * (x.dim() - 1)
-        acc = a[:, 0].reshape(shape) * torch.ones_like(x)
+        coeff = a.to(x.dtype).reshape(*shape[:1], a.shape[1], *shape[1:])  # (B, m, 1, ...)
+        acc = coeff[:, 0].expand_as(x).clone()
         if a.shape[1] == 1:
             return acc
-        prev, cur = torch.ones_like(x), x
-        acc = acc + a[:, 1].reshape(shape) * cur
+        prev, cur = torch.ones_like(x), x.clone()
+        acc.addcmul_(coeff[:, 1], cur)
         for k in range(1, a.shape[1] - 1):
-            prev, cur = cur, x * cur / math.sqrt(k + 1) - math.sqrt(k / (k + 1)) * prev
-            acc = acc + a[:, k + 1].reshape(shape) * cur
+            # h_{k+1} = x h_k/√(k+1) − √(k/(k+1)) h_{k−1}, written into prev's storage
+            nxt = prev.mul_(-math.sqrt(k / (k + 1))).addcmul_(x, cur, value=1 / math.sqrt(k + 1))
+            prev, cur = cur, nxt
+            acc.addcmul_(coeff[:, k + 1], cur)
         return acc
 
     return p
