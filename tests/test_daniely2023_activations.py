@@ -63,6 +63,15 @@ def test_fast_dual_kinked_near_one(name, rho):
     assert abs(fast - float(ref)) <= 1e-13 * float(rcl.norm2(name, _ctx()))
 
 
+@pytest.mark.parametrize("name", ("erf_printed", "sigmoid_printed/normalised", "relu_like_printed", "erf_library"))
+@pytest.mark.parametrize("rho", (-1.0, -0.9, -0.3, 0.4, 0.97, 1 - 1e-9, 1.0))
+def test_fast_dual_smooth_grid(name, rho):
+    """Smooth σ: the product Gauss–Hermite rule (64 or 100 nodes per axis) at rounding level on a grid."""
+    fast = float(fser.dual_direct(name, torch.tensor([rho], dtype=torch.float64))[0])
+    ref = rcl.dual(name, rho, _ctx())
+    assert abs(fast - float(ref)) <= 1e-14 * float(rcl.norm2(name, _ctx()))
+
+
 @given(st.sampled_from(act_claims.CLOSED), st.floats(-1, 1), st.floats(-1, 1))
 @settings(max_examples=25, deadline=None)
 def test_fast_lipschitz_sides_vs_reference(name, r1, r2):

@@ -493,7 +493,7 @@ dual_activation = Claim(
                derive=_DUAL_RHO.derive, recompute=_DUAL_RHO.recompute, derive_batch=_dual_rho_batch),
         "==", _dual_reference, _dual_fast, terms=128,
         terms_reason="a 101-term series against a quadrature (Gauss–Legendre with the closed-form inner mean "
-                     "for kinked σ, a 100×100 Gauss–Hermite product rule for smooth σ); margins relative to "
+                     "for kinked σ, a 64×64 or 100×100 Gauss–Hermite product rule for smooth σ); margins relative to "
                      "‖σ‖² = σ̂(1)",
         reference_rtol=10 * _DUAL_TAIL,
         reference_rtol_reason="the series is truncated at i ≤ 100 on both paths; ρ is confined to |ρ| ≤ r(σ) "

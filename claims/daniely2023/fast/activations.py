@@ -171,6 +171,10 @@ def _cond_mean_kinked(base: str, a: torch.Tensor, c: torch.Tensor) -> torch.Tens
 #: Nodes per axis of the product Gauss–Hermite rule for smooth σ: the integrand's Hermite coefficients decay
 #: like 2^{−i/2} ((2/3)^{i/2} for the library erf), so 100 nodes (exact to degree 199) reach rounding level.
 DUAL_GH_NODES = 100
+#: Fewer nodes where the decay is 2^{−i/2}: 64 per axis (exact to degree 127) are at rounding level there
+#: (≤ 7e-16 against the closed forms on a grid of ρ including |ρ| → 1; 40 nodes would leave 5e-14); the
+#: library erf keeps DUAL_GH_NODES (64 nodes leave 1.2e-13 for it). The work is nodes² per point.
+DUAL_GH_NODES_BY_NAME = {"erf_printed": 64, "sigmoid_printed": 64, "relu_like_printed": 64}
 
 
 @cache
@@ -213,7 +217,7 @@ def dual_direct(name: str, rho: torch.Tensor) -> torch.Tensor:
         inner = _cond_mean_kinked(base, rho[:, None] * x[None, :], c[:, None])
         value = inner @ wf
     else:
-        z, w = _gauss_hermite(DUAL_GH_NODES, dtype, str(device))
+        z, w = _gauss_hermite(DUAL_GH_NODES_BY_NAME.get(base, DUAL_GH_NODES), dtype, str(device))
         y = rho[:, None, None] * z[None, :, None] + c[:, None, None] * z[None, None, :]
         value = torch.einsum("i,bij,j->b", w * act.f(z), act.f(y), w)
     if normalised:
