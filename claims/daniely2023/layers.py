@@ -902,36 +902,48 @@ def _lemma210_reference(point, constants, ctx):
 
 
 def _lemma210_fast(batch, constants, *, device, dtype):
-    """The two-case construction for a whole batch: one tensor computation per (kind of A, d, |A|)."""
-
-    def per_shape(sub):
-        kind = sub.point(0)["kind"]
-        x1 = sub.tensor("x1", device=device, dtype=dtype)
-        x2 = sub.tensor("x2", device=device, dtype=dtype)
-        data = [a[1] for a in sub.column("A")]  # the sets A of the group (radii, or point lists of one shape)
-        if kind == "sphere":
-            radius = torch.tensor(data, device=device, dtype=dtype)
-
-            def project(v):
-                return F.project_sphere_rows(v, radius)
+    """The two-case construction for the whole batch as one tensor computation: points zero-padded to the
+    largest d (norms divide by each row's own d, so the padding changes no norm), finite sets padded to the
+    largest |A| with copies of their first point (the first nearest point stays the same); the sphere's and
+    the finite sets' projections are both formed and selected per row."""
+    size = len(batch)
+    dims = batch.array("d").astype(np.int64)
+    width = int(dims.max())
+    kinds = batch.array("kind").astype(str)
+    sizes = np.where(kinds == "points", batch.array("m").astype(np.int64), np.where(kinds == "two-points", 2, 1))
+    x1, x2 = np.zeros((size, width)), np.zeros((size, width))
+    radius, pts = np.zeros(size), np.zeros((size, int(sizes.max()), width))
+    for index, sub in batch.groups("kind", "d", "m"):  # fills the padded arrays (numpy, one group at a time)
+        d = int(dims[index[0]])
+        x1[index, :d], x2[index, :d] = sub.array("x1"), sub.array("x2")
+        data = [a[1] for a in sub.column("A")]
+        if kinds[index[0]] == "sphere":
+            radius[index] = data
         else:
-            pts = torch.tensor(data, device=device, dtype=dtype)  # (B, |A|, d)
+            finite = np.asarray(data, dtype=np.float64)  # (group, |A|, d)
+            pts[index, :, :d] = finite[:, :1, :]
+            pts[index, : finite.shape[1], :d] = finite
 
-            def project(v):
-                return F.project_points_rows(v, pts)
-        t1, t2, d1, d2 = F.joint_projection_rows(x1, x2, project)
-        which = sub.tensor("which", device=device, dtype=torch.long)
-        sides = [_lemma210_sides(w, x1, x2, t1, t2, d1, d2, lambda u, v: F.normalised_norm(u - v), constants)
-                 for w in (1, 2, 3)]
-        lhs = torch.where(which == 1, sides[0][0], torch.where(which == 2, sides[1][0], sides[2][0]))
-        rhs = torch.where(which == 1, sides[0][1], torch.where(which == 2, sides[1][1], sides[2][1]))
-        return lhs, rhs
+    def tensor(a):
+        return torch.as_tensor(a, device=device).to(dtype)
 
-    def per_kind(sub):  # the sphere's and the two-point sets' shapes depend on d alone, a finite set's on (d, m)
-        keys = ("d", "m") if sub.point(0)["kind"] == "points" else ("d",)
-        return grouped(sub, keys, per_shape, device=device, dtype=dtype)
+    x1_t, x2_t, radius_t, pts_t = tensor(x1), tensor(x2), tensor(radius), tensor(pts)
+    dims_t = torch.as_tensor(dims, device=device).to(dtype)
+    sphere = torch.as_tensor(kinds == "sphere", device=device)[:, None]
 
-    return grouped(batch, ("kind",), per_kind, device=device, dtype=dtype)
+    def norm(v):
+        return F.normalised_norm_rows(v, dims_t)
+
+    def project(v):
+        return torch.where(sphere, F.project_sphere_rows(v, radius_t, dims_t),
+                           F.project_points_rows(v, pts_t, dims_t))
+
+    t1, t2, d1, d2 = F.joint_projection_rows(x1_t, x2_t, project, norm)
+    which = batch.tensor("which", device=device, dtype=torch.long)
+    sides = [_lemma210_sides(w, x1_t, x2_t, t1, t2, d1, d2, lambda u, v: norm(u - v), constants) for w in (1, 2, 3)]
+    lhs = torch.where(which == 1, sides[0][0], torch.where(which == 2, sides[1][0], sides[2][0]))
+    rhs = torch.where(which == 1, sides[0][1], torch.where(which == 2, sides[1][1], sides[2][1]))
+    return lhs, rhs
 
 
 def _lemma210_example(**kw) -> dict[str, Any]:

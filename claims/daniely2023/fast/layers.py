@@ -324,30 +324,41 @@ def epsilon_table(name: str, n_max: int, *, device, dtype) -> torch.Tensor:
     return _epsilon_table(name, n_max, str(device))[: n_max + 1].to(dtype)
 
 
-def project_sphere_rows(x: torch.Tensor, radius: torch.Tensor) -> torch.Tensor:
-    """``project_sphere`` for a batch x (B, d), radii (B,): x = 0 goes to radius·√d·e_1."""
-    r = normalised_norm(x)[:, None]
+def normalised_norm_rows(v: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
+    """``normalised_norm`` of zero-padded vectors (B, ..., D) whose true dimension is dims (B,): sqrt(Σ v²/d),
+    on v/max|v| as in ``normalised_norm`` (zeros add nothing to the sum or the maximum)."""
+    m = v.abs().amax(-1, keepdim=True)
+    safe = torch.where(m > 0, m, torch.ones_like(m))
+    d = dims.reshape(dims.shape + (1,) * (v.dim() - 1))
+    return (safe * torch.sqrt(((v / safe) ** 2).sum(-1, keepdim=True) / d)).squeeze(-1)
+
+
+def project_sphere_rows(x: torch.Tensor, radius: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
+    """``project_sphere`` for a batch x (B, D) (zero-padded to D), radii and dimensions (B,): x = 0 goes to
+    radius·√d·e_1."""
+    r = normalised_norm_rows(x, dims)[:, None]
     fallback = torch.zeros_like(x)
-    fallback[:, 0] = radius * math.sqrt(x.shape[1])
+    fallback[:, 0] = radius * torch.sqrt(dims)
     return torch.where(r == 0, fallback, radius[:, None] * (x / torch.where(r == 0, 1.0, r)))
 
 
-def project_points_rows(x: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
-    """``project_points`` for a batch x (B, d), finite sets points (B, M, d): the first nearest point."""
-    dist = normalised_norm(points - x[:, None, :])  # (B, M)
+def project_points_rows(x: torch.Tensor, points: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
+    """``project_points`` for a batch x (B, D), finite sets points (B, M, D) (padded alike): the first nearest
+    point."""
+    dist = normalised_norm_rows(points - x[:, None, :], dims)  # (B, M)
     index = torch.argmin(dist, dim=-1)  # the first minimiser, as in project_points
     return torch.gather(points, 1, index[:, None, None].expand(-1, 1, points.shape[2]))[:, 0]
 
 
-def joint_projection_rows(x1: torch.Tensor, x2: torch.Tensor, project) -> tuple:
-    """``joint_projection`` for a batch (B, d): the w.l.o.g. swap and Case I/II decided per row."""
+def joint_projection_rows(x1: torch.Tensor, x2: torch.Tensor, project, norm) -> tuple:
+    """``joint_projection`` for a batch (B, D): the w.l.o.g. swap and Case I/II decided per row."""
     p1, p2 = project(x1), project(x2)
-    d1, d2 = normalised_norm(x1 - p1), normalised_norm(x2 - p2)
+    d1, d2 = norm(x1 - p1), norm(x2 - p2)
     swapped = d1 > d2
     near_p = torch.where(swapped[:, None], p2, p1)  # the projection of the point closer to A
     far_p = torch.where(swapped[:, None], p1, p2)
     far_d = torch.where(swapped, d1, d2)
-    case_one = far_d <= normalised_norm(x1 - x2)  # symmetric in x1, x2
+    case_one = far_d <= norm(x1 - x2)  # symmetric in x1, x2
     t_near, t_far = near_p, torch.where(case_one[:, None], far_p, near_p)
     t1 = torch.where(swapped[:, None], t_far, t_near)
     t2 = torch.where(swapped[:, None], t_near, t_far)
