@@ -57,11 +57,17 @@ def _fast_eps_table(name: str, n_max: int, dtype: torch.dtype, device: str) -> t
     return fser.epsilon_sigma(name, n_max, dtype=torch.float64, device=device).to(dtype)
 
 
-def _act_codes(batch, *, device, key: str = "act") -> tuple[list[str], torch.Tensor]:
-    """The distinct activations of the batch and, per point, the index of its own among them: per-activation
-    tables stacked along a first axis are then gathered for the whole batch at once."""
+def _act_codes_np(batch, key: str = "act") -> tuple[list[str], np.ndarray]:
+    """The distinct activations of the batch and, per point, the index of its own among them (numpy)."""
     names, codes = np.unique(batch.array(key).astype(str), return_inverse=True)
-    return names.tolist(), torch.as_tensor(codes.reshape(-1), device=device)
+    return names.tolist(), codes.reshape(-1)
+
+
+def _act_codes(batch, *, device, key: str = "act") -> tuple[list[str], torch.Tensor]:
+    """``_act_codes_np`` with the codes as a tensor on ``device``: per-activation tables stacked along a first
+    axis are then gathered for the whole batch at once."""
+    names, codes = _act_codes_np(batch, key)
+    return names, torch.as_tensor(codes, device=device)
 
 
 def _per_act_table(names: list[str], fn, *, device, dtype) -> torch.Tensor:
@@ -572,11 +578,11 @@ def _difference_series(a2: torch.Tensor, r1: torch.Tensor, r2: torch.Tensor) -> 
 def _lemma21_fast(batch, constants, *, device, dtype):
     r1 = batch.tensor("rho1", device=device, dtype=dtype)
     r2 = batch.tensor("rho2", device=device, dtype=dtype)
-    names, codes = _act_codes(batch, device=device)
+    names, codes_np = _act_codes_np(batch)
+    codes = torch.as_tensor(codes_np, device=device)
     lhs = torch.empty_like(r1)
-    kinked = _gather(_per_act_table(names, lambda a: float(bool(fast_act.get(a).kinks)), device=device,
-                                    dtype=dtype), codes) > 0
-    smooth = torch.nonzero(~kinked).reshape(-1)
+    kinked_np = np.array([bool(fast_act.get(a).kinks) for a in names], dtype=bool)[codes_np]
+    smooth = torch.as_tensor(np.flatnonzero(~kinked_np), device=device)
     if smooth.numel():  # smooth σ: one cancellation-free series for all their points, per-point coefficients
         a2 = _gather(_per_act_table(names, lambda a: _fast_coefficients(a, _SERIES_TERMS_LIPSCHITZ, dtype,
                                                                          _dev(device)) ** 2
@@ -584,9 +590,9 @@ def _lemma21_fast(batch, constants, *, device, dtype):
                                     device=device, dtype=dtype), codes.index_select(0, smooth))
         s1, s2 = r1.index_select(0, smooth), r2.index_select(0, smooth)
         lhs.index_copy_(0, smooth, (_difference_series(a2, s1, s2) * (s1 - s2)).abs())
-    if bool(kinked.any()):  # kinked σ: slowly decaying series, a difference of two quadratures instead
-        idx = torch.nonzero(kinked).reshape(-1)
-        sub = batch.take(idx.cpu().numpy())
+    if kinked_np.any():  # kinked σ: slowly decaying series, a difference of two quadratures instead
+        sub = batch.take(np.flatnonzero(kinked_np))
+        idx = torch.as_tensor(np.flatnonzero(kinked_np), device=device)
         quad = _by_act(sub, lambda name, s: (fser.dual_direct(name, s.tensor("rho1", device=device, dtype=dtype))
                                              - fser.dual_direct(name, s.tensor("rho2", device=device, dtype=dtype))),
                        device=device, dtype=dtype)
@@ -674,6 +680,17 @@ def _derivative_norm2_table(name: str, k_max: int, device: str) -> torch.Tensor:
                         for k in range(k_max + 1)])
 
 
+@cache
+def _falling_table(i_max: int, k_max: int, device: str) -> torch.Tensor:
+    """F[k, i] = i!/(i − k)! = i (i − 1) … (i − k + 1) for k ≤ k_max, i ≤ i_max (0 where i < k): integers below
+    2^53 here (230^6 ≈ 1.5e14), so exact in float64."""
+    i = torch.arange(i_max + 1, dtype=torch.float64)
+    rows = [torch.ones_like(i)]
+    for k in range(1, k_max + 1):
+        rows.append(rows[-1] * torch.clamp(i - (k - 1), min=0))
+    return torch.stack(rows).to(device)
+
+
 _EQ7_WINDOW = 200  # the middle sum runs over i = n + 1 .. n + 200 (closed-form coefficients; remainder < 1e-35)
 
 
@@ -689,7 +706,7 @@ def _eq7_fast(batch, constants, *, device, dtype):
     i = n[:, None] + torch.arange(1, _EQ7_WINDOW + 1, device=device)[None, :]
     a2 = _per_act_table(names, lambda a: _fast_coefficients(a, _EQ7_N_MAX + _EQ7_WINDOW, f64, _dev(device)) ** 2,
                         device=device, dtype=f64)
-    falling = torch.exp(torch.lgamma(i.to(f64) + 1) - torch.lgamma((i - k[:, None]).to(f64) + 1))
+    falling = _gather(_falling_table(_EQ7_N_MAX + _EQ7_WINDOW, _EQ7_K_MAX, _dev(device)), k[:, None].expand_as(i), i)
     middle = (falling * _gather(a2, codes[:, None].expand_as(i), i)).sum(-1)
     dnorm = _gather(_per_act_table(names, lambda a: _derivative_norm2_table(a, _EQ7_K_MAX, _dev(device)),
                                    device=device, dtype=f64), codes, k) ** (constants["norm_power"] / 2)
