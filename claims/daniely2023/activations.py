@@ -593,9 +593,12 @@ def _lemma21_fast(batch, constants, *, device, dtype):
     if kinked_np.any():  # kinked σ: slowly decaying series, a difference of two quadratures instead
         sub = batch.take(np.flatnonzero(kinked_np))
         idx = torch.as_tensor(np.flatnonzero(kinked_np), device=device)
-        quad = _by_act(sub, lambda name, s: (fser.dual_direct(name, s.tensor("rho1", device=device, dtype=dtype))
-                                             - fser.dual_direct(name, s.tensor("rho2", device=device, dtype=dtype))),
-                       device=device, dtype=dtype)
+        def quadratures(name, s):  # σ̂(ρ1) and σ̂(ρ2) of the group in one call
+            both = fser.dual_direct(name, torch.cat([s.tensor("rho1", device=device, dtype=dtype),
+                                                     s.tensor("rho2", device=device, dtype=dtype)]))
+            return both[: len(s)] - both[len(s):]
+
+        quad = _by_act(sub, quadratures, device=device, dtype=dtype)
         lhs.index_copy_(0, idx, quad.abs())
     rhs = constants["factor"] * _lipschitz_batch(batch, dtype=dtype, device=device) ** 2 * (r1 - r2).abs()
     return lhs, rhs, rhs

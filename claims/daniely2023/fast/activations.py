@@ -202,6 +202,9 @@ def _kinked_outer_rule(base: str, dtype: torch.dtype, device: str) -> tuple[torc
     x, w = quadrature_nodes(act.kinks + KINK_GRADING, per_panel=KINKED_PER_PANEL, device=device, dtype=dtype)
     wf = w * act.f(x)
     keep = wf != 0
+    if base == "abs":  # |x|·E|ρx + cZ| is even in x and the panels are symmetric: the nodes x > 0, twice
+        keep &= x > 0
+        wf = 2 * wf
     return x[keep], wf[keep]
 
 
