@@ -913,16 +913,21 @@ def _lemma210_fast(batch, constants, *, device, dtype):
     sizes = np.where(kinds == "points", batch.array("m").astype(np.int64), np.where(kinds == "two-points", 2, 1))
     x1, x2 = np.zeros((size, width)), np.zeros((size, width))
     radius, pts = np.zeros(size), np.zeros((size, int(sizes.max()), width))
-    for index, sub in batch.groups("kind", "d", "m"):  # fills the padded arrays (numpy, one group at a time)
+    # the ragged columns as lists (one conversion each), then the padded arrays filled one shape at a time
+    col_x1, col_x2, col_a = batch.column("x1"), batch.column("x2"), batch.column("A")
+    shape_key = dims * 8 + sizes  # (d, |A|) determines the shapes (d ≤ 5, |A| ≤ 6)
+    for key in np.unique(shape_key).tolist():
+        index = np.flatnonzero(shape_key == key)
         d = int(dims[index[0]])
-        x1[index, :d], x2[index, :d] = sub.array("x1"), sub.array("x2")
-        data = [a[1] for a in sub.column("A")]
-        if kinds[index[0]] == "sphere":
-            radius[index] = data
-        else:
-            finite = np.asarray(data, dtype=np.float64)  # (group, |A|, d)
-            pts[index, :, :d] = finite[:, :1, :]
-            pts[index, : finite.shape[1], :d] = finite
+        x1[index, :d] = np.asarray([col_x1[i] for i in index], dtype=np.float64)
+        x2[index, :d] = np.asarray([col_x2[i] for i in index], dtype=np.float64)
+        spheres = index[kinds[index] == "sphere"]
+        radius[spheres] = [col_a[i][1] for i in spheres]
+        finite_rows = index[kinds[index] != "sphere"]
+        if len(finite_rows):
+            finite = np.asarray([col_a[i][1] for i in finite_rows], dtype=np.float64)  # (rows, |A|, d)
+            pts[finite_rows, :, :d] = finite[:, :1, :]
+            pts[finite_rows, : finite.shape[1], :d] = finite
 
     def tensor(a):
         return torch.as_tensor(a, device=device).to(dtype)
