@@ -15,6 +15,9 @@ invariances and rates):
   relative margins are made of), compared with the claim's tolerance (``16 · terms · eps(dtype)`` plus the
   reference's own declared accuracy).
 
+The CLI runs torch on one thread by default (``--threads``): the reference is single-threaded, so the speedup
+compares one core with one core, and a loaded machine's thread contention does not swamp the timings.
+
 It is a benchmark, not a test: numbers depend on the machine, which the output names.
 """
 

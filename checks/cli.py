@@ -107,6 +107,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="points of the same batch evaluated by the reference at 30 digits (default 8)")
     bn.add_argument("--repeat", type=int, default=5, help="timed fast-path calls after the warm-up (best is kept)")
     bn.add_argument("--seed", type=int, default=0)
+    bn.add_argument("--threads", type=int, default=1,
+                    help="torch CPU threads for the fast path (default 1: the reference is single-threaded, so the "
+                    "speedup compares one core with one core; 0 keeps torch's default)")
     bn.add_argument("--format", choices=("table", "json"), default="table")
     bn.add_argument("--out", default=None, help="also write the JSON record to this file")
     bn.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -533,6 +536,12 @@ def cmd_bench(args) -> int:
     b = _backend(args)
     if not b.uses_torch:
         raise UsageError("claims bench measures the torch fast path: choose --backend torch-cpu or torch-cuda")
+    if args.threads < 0:
+        raise UsageError(f"--threads must be 0 (torch's default) or a positive count, got {args.threads}")
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
 
     def progress(row) -> None:
         if not args.quiet:
