@@ -130,23 +130,37 @@ def ep_velocity(pot: Potential, particles: torch.Tensor, charges: torch.Tensor, 
 
 # --- Algorithm 1 --------------------------------------------------------------------------------------
 
-def gradient_descent(f: Callable[[torch.Tensor], torch.Tensor], x0: torch.Tensor, T: int, alpha, manifold: str,
+def _steps(T, like: torch.Tensor) -> tuple[int, torch.Tensor | None]:
+    """(number of iterations to run, per-row step counts broadcastable to ``like`` or None when T is an int)."""
+    if isinstance(T, torch.Tensor):
+        steps = T.to(like.device)
+        return int(steps.max()) if steps.numel() else 0, steps.reshape(steps.shape + (1,) * (like.dim() - steps.dim()))
+    return int(T), None
+
+
+def gradient_descent(f: Callable[[torch.Tensor], torch.Tensor], x0: torch.Tensor, T, alpha, manifold: str,
                      step_sign: float = -1.0) -> torch.Tensor:
     """Algorithm 1, batched: x = Π_M x0; T times x = Π_M(x + step_sign·α ∇_M L(x)) (step_sign = −1 printed).
-    ``alpha`` may be a tensor (B,) of step sizes."""
+    ``alpha`` may be a tensor (B,) of step sizes, ``T`` a tensor (B,) of step counts (each row keeps its iterate
+    once its own T steps are done; f must treat the rows independently)."""
     x = common.project(x0.detach().clone(), manifold)
     alpha = torch.as_tensor(alpha, dtype=x.dtype, device=x.device)
     alpha = alpha.reshape(alpha.shape + (1,) * (x.dim() - alpha.dim()))
-    for _ in range(T):
-        x = common.project(x + step_sign * alpha * gradient(f, x, manifold), manifold)
+    count, steps = _steps(T, x)
+    for t in range(count):
+        new = common.project(x + step_sign * alpha * gradient(f, x, manifold), manifold)
+        x = new if steps is None else torch.where(t < steps, new, x)
     return x
 
 
-def sphere_linear_angle(phi0: torch.Tensor, alpha: torch.Tensor, T: int) -> torch.Tensor:
+def sphere_linear_angle(phi0: torch.Tensor, alpha: torch.Tensor, T) -> torch.Tensor:
+    """The angle recurrence of Algorithm 1 on L(x) = −v^T x; ``T`` an int or a tensor of per-row step counts."""
     phi = phi0.clone()
-    for _ in range(T):
+    count, steps = _steps(T, phi)
+    for t in range(count):
         s = 1 - alpha * torch.cos(phi)
-        phi = torch.atan2(s * torch.sin(phi), s * torch.cos(phi) + alpha)
+        new = torch.atan2(s * torch.sin(phi), s * torch.cos(phi) + alpha)
+        phi = new if steps is None else torch.where(t < steps, new, phi)
     return phi
 
 
