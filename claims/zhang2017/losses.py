@@ -14,13 +14,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
 import sympy as sp
 import torch
 
-from checks.batching import grouped
+from checks.batching import BatchShapeError, grouped
 from checks.domain import Choice, Domain, Int
 from checks.exact import Recompute, UnitVector, Where
 from checks.fast import gaussian as fast_gaussian
@@ -235,32 +236,88 @@ _VECTOR_FIELDS = ("theta", "theta2", "w", "u", "u_w")
 _CHARGE_FIELDS = ("a", "b")
 
 
-def _config(sub: Batch, *, device, dtype) -> dict[str, torch.Tensor]:
-    """The configurations of a group of points with one k (and one case) as tensors: θ, θ', w, u, u_w of shape
-    (n, k, D), D the group's largest dimension, and the charges a, b of shape (n, k). Rows of a smaller
-    dimension are padded with zero coordinates, which is exact: inner products, distances and norms are
-    unchanged (unit vectors stay unit), tangent projections keep the extra coordinates 0 and every potential
-    is a function of those; only the order of a few additions of exact zeros differs."""
-    dims = sub.array("dim")
-    n, big = len(sub), int(dims.max())
-    k = int(sub.array("k")[0])
-    vec = {name: np.zeros((n, k, big)) for name in _VECTOR_FIELDS}
-    for index, part in sub.groups("dim"):
-        d = int(dims[index[0]])
-        for name in _VECTOR_FIELDS:
-            vec[name][index, :, :d] = part.array(name, dtype=np.float64).reshape(len(index), k, d)
-    out = {name: torch.as_tensor(v, device=device).to(dtype) for name, v in vec.items()}
-    for name in _CHARGE_FIELDS:
-        out[name] = sub.tensor(name, device=device, dtype=dtype).reshape(n, k)
+def _flat(batch: Batch, name: str, depth: int) -> np.ndarray:
+    """The entries of a column, row after row, as one flat float64 array (rows of different shapes allowed).
+    ``depth``: the nesting of one row (1 for a vector, 2 for a (k, d) configuration).
+
+    Ragged columns drawn by ``Domain.sample`` hold one numpy array per row; ``Batch`` has no public accessor
+    for such a column without converting every row to nested lists (``Batch.column``), so the stored rows are
+    read directly when they are there (one C-level concatenation), and through ``Batch.column`` otherwise."""
+    stored = getattr(batch, "_columns", {}).get(name)
+    if isinstance(stored, list) and stored and isinstance(stored[0], np.ndarray):
+        return np.concatenate(stored, axis=None).astype(np.float64, copy=False)
+    try:
+        return batch.array(name, dtype=np.float64).reshape(-1)  # every row the same shape
+    except BatchShapeError:
+        rows: Any = batch.column(name)
+        for _ in range(depth):
+            rows = chain.from_iterable(rows)
+        return np.fromiter(rows, dtype=np.float64)
+
+
+def _scatter_index(rows: np.ndarray, cols: np.ndarray, big_rows: int, big_cols: int) -> np.ndarray:
+    """Positions in a flat (N, big_rows, big_cols) array of the entries of N row-major (rows_i, cols_i) blocks
+    laid end to end (the layout ``_flat`` returns)."""
+    counts = rows * cols
+    owner = np.repeat(np.arange(len(counts)), counts)
+    local = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    width = cols[owner]
+    return owner * (big_rows * big_cols) + (local // width) * big_cols + local % width
+
+
+def _padded(batch: Batch, names: tuple[str, ...], rows: np.ndarray, cols: np.ndarray | None, *, device,
+            dtype) -> dict[str, torch.Tensor]:
+    """Columns whose row i has shape (rows_i, cols_i) (or (rows_i,) when ``cols`` is None) as zero-padded
+    tensors (N, max rows, max cols) — one flat copy and one scatter per column, no loop over points."""
+    n = len(batch)
+    big_r = int(rows.max()) if n else 0
+    if cols is None:
+        index, shape, depth = _scatter_index(rows, np.ones_like(rows), big_r, 1), (n, big_r), 1
+    else:
+        big_c = int(cols.max()) if n else 0
+        index, shape, depth = _scatter_index(rows, cols, big_r, big_c), (n, big_r, big_c), 2
+    out = {}
+    for name in names:
+        flat = np.zeros(int(np.prod(shape)))
+        flat[index] = _flat(batch, name, depth)
+        out[name] = torch.as_tensor(flat.reshape(shape), device=device).to(dtype)
     return out
+
+
+def _config(batch: Batch, *, device, dtype) -> dict[str, torch.Tensor]:
+    """The configurations of a batch as tensors: θ, θ', w, u, u_w of shape (N, K, D) and the charges a, b of shape
+    (N, K), K and D the largest k and dim present; rows are padded with zeros (see ``_by_case_k``, which
+    evaluates each k on its own and cuts the padding of k off again)."""
+    ks, dims = batch.array("k").astype(np.int64), batch.array("dim").astype(np.int64)
+    return {**_padded(batch, _VECTOR_FIELDS, ks, dims, device=device, dtype=dtype),
+            **_padded(batch, _CHARGE_FIELDS, ks, None, device=device, dtype=dtype)}
 
 
 def _by_case_k(batch: Batch, compute: Callable[[str, dict[str, torch.Tensor]], tuple], *, device, dtype):
     """``compute(case, config)`` once per group of equal (case, k) — one tensor evaluation per group, never a
-    loop over points — reassembled in batch order."""
-    def fn(sub: Batch):
-        return compute(sub.point(0)["case"], _config(sub, device=device, dtype=dtype))
-    return grouped(batch, ("case", "k"), fn, device=device, dtype=dtype)
+    loop over points — reassembled in batch order. Within a group the configurations are (n, k, D), D the
+    group's largest dimension: rows of a smaller dimension carry zero coordinates, which is exact (inner
+    products, distances and norms unchanged, unit vectors stay unit, tangent projections keep the extra
+    coordinates 0, and every potential is a function of those); only additions of exact zeros are added."""
+    full = _config(batch, device=device, dtype=dtype)
+    ks, dims = batch.array("k").astype(np.int64), batch.array("dim").astype(np.int64)
+    names: dict[str, int] = {}
+    code = np.fromiter((names.setdefault(c, len(names)) for c in batch.column("case")), dtype=np.int64,
+                       count=len(batch))
+    key = code * (int(ks.max()) + 1) + ks if len(batch) else code
+    outs: list[torch.Tensor] | None = None
+    for value in np.unique(key):
+        idx = np.flatnonzero(key == value)
+        case, k, d = next(c for c, i in names.items() if i == code[idx[0]]), int(ks[idx[0]]), int(dims[idx].max())
+        where = torch.as_tensor(idx, device=device)
+        sub = {name: (t.index_select(0, where)[:, :k, :d] if t.dim() == 3 else t.index_select(0, where)[:, :k])
+               for name, t in full.items()}
+        res = compute(case, sub)
+        if outs is None:
+            outs = [torch.empty(len(batch), device=device, dtype=dtype) for _ in res]
+        for target, r in zip(outs, res, strict=True):
+            target[where] = r.to(dtype)
+    return tuple(outs) if outs is not None else ()
 
 
 def _reading_of(constants: Mapping[str, Any]) -> str:
@@ -717,6 +774,23 @@ def _ref_cfg(ctx, point) -> dict[str, Any]:
     return {**out, "a": point["a"], "b": point["b"], "k": point["k"]}
 
 
+class _Memo:
+    """A potential that keeps its values for the (x, y) tensors it was called with (same memory, shape and
+    strides: the same values), so that (4), (5), (6), (9) and their absolute-value scales share the matrices
+    Φ(θ_i, θ_j), Φ(θ_i, w_j), Φ(w_i, w_j) of one evaluation instead of recomputing them; the results are
+    bitwise those of the plain potential. The arguments are kept alive with their values, so their memory
+    cannot be reused by another tensor while the memo lives. Not for autograd (values are not recomputed)."""
+
+    def __init__(self, pot):
+        self.pot, self.values = pot, {}
+
+    def __call__(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        key = tuple((t.data_ptr(), tuple(t.shape), t.stride(), t.dtype) for t in (x, y))
+        if key not in self.values:
+            self.values[key] = (x, y, self.pot(x, y))
+        return self.values[key][2]
+
+
 def _abs_pot(pot):
     return lambda x, y: pot(x, y).abs()
 
@@ -727,7 +801,7 @@ def _abs_pot_ref(ctx, pot):
 
 def _eq5_fast(batch: Batch, constants, *, device, dtype):
     def compute(case, c):
-        pot = _fpot(case)
+        pot = _Memo(_fpot(case))
         a, th, b, w = c["a"], c["theta"], c["b"], c["w"]
         lhs = fast.loss4(a, th, b, w, pot) - fast.loss5(
             a, th, b, w, pot, _reading_of(constants), constants["pair_factor"], constants["cross_factor"],
@@ -802,7 +876,7 @@ equation_5_rebound = _eq5_claim(
 
 def _eq6_fast(batch: Batch, constants, *, device, dtype):
     def compute(case, c):
-        pot = _fpot(case)
+        pot = _Memo(_fpot(case))
         a, b, w = c["a"], c["b"], c["w"]
 
         def dropped(th):
@@ -880,7 +954,7 @@ equation_6_rebound = _eq6_claim(
 def _eq9_fast_factory(compare_with: str):
     def fast_fn(batch: Batch, constants, *, device, dtype):
         def compute(case, c):
-            pot = _fpot(case)
+            pot = _Memo(_fpot(case))
             mask, w = torch.ones_like(c["a"]), c["w"]
             a, b = -mask, mask
 
