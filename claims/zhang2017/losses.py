@@ -255,69 +255,79 @@ def _flat(batch: Batch, name: str, depth: int) -> np.ndarray:
         return np.fromiter(rows, dtype=np.float64)
 
 
-def _scatter_index(rows: np.ndarray, cols: np.ndarray, big_rows: int, big_cols: int) -> np.ndarray:
+def _scatter_index(rows: np.ndarray, cols: np.ndarray, big_rows: int, big_cols: int,
+                   slot: np.ndarray) -> np.ndarray:
     """Positions in a flat (N, big_rows, big_cols) array of the entries of N row-major (rows_i, cols_i) blocks
-    laid end to end (the layout ``_flat`` returns)."""
+    laid end to end (the layout ``_flat`` returns), block i going to slot ``slot[i]``."""
     counts = rows * cols
     owner = np.repeat(np.arange(len(counts)), counts)
     local = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     width = cols[owner]
-    return owner * (big_rows * big_cols) + (local // width) * big_cols + local % width
+    return slot[owner] * (big_rows * big_cols) + (local // width) * big_cols + local % width
 
 
-def _padded(batch: Batch, names: tuple[str, ...], rows: np.ndarray, cols: np.ndarray | None, *, device,
-            dtype) -> dict[str, torch.Tensor]:
-    """Columns whose row i has shape (rows_i, cols_i) (or (rows_i,) when ``cols`` is None) as zero-padded
-    tensors (N, max rows, max cols) — one flat copy and one scatter per column, no loop over points."""
-    n = len(batch)
-    big_r = int(rows.max()) if n else 0
-    if cols is None:
-        index, shape, depth = _scatter_index(rows, np.ones_like(rows), big_r, 1), (n, big_r), 1
-    else:
-        big_c = int(cols.max()) if n else 0
-        index, shape, depth = _scatter_index(rows, cols, big_r, big_c), (n, big_r, big_c), 2
-    out = {}
-    for name in names:
-        flat = np.zeros(int(np.prod(shape)))
-        flat[index] = _flat(batch, name, depth)
-        out[name] = torch.as_tensor(flat.reshape(shape), device=device).to(dtype)
-    return out
+class _Fields(dict):
+    """A dict whose entries are made on first use (a fast path converts only the columns it reads)."""
 
+    def __init__(self, make: Callable[[str], torch.Tensor]):
+        super().__init__()
+        self._make = make
 
-def _config(batch: Batch, *, device, dtype) -> dict[str, torch.Tensor]:
-    """The configurations of a batch as tensors: θ, θ', w, u, u_w of shape (N, K, D) and the charges a, b of shape
-    (N, K), K and D the largest k and dim present; rows are padded with zeros (see ``_by_case_k``, which
-    evaluates each k on its own and cuts the padding of k off again)."""
-    ks, dims = batch.array("k").astype(np.int64), batch.array("dim").astype(np.int64)
-    return {**_padded(batch, _VECTOR_FIELDS, ks, dims, device=device, dtype=dtype),
-            **_padded(batch, _CHARGE_FIELDS, ks, None, device=device, dtype=dtype)}
+    def __missing__(self, name: str) -> torch.Tensor:
+        value = self[name] = self._make(name)
+        return value
 
 
 def _by_case_k(batch: Batch, compute: Callable[[str, dict[str, torch.Tensor]], tuple], *, device, dtype):
     """``compute(case, config)`` once per group of equal (case, k) — one tensor evaluation per group, never a
-    loop over points — reassembled in batch order. Within a group the configurations are (n, k, D), D the
-    group's largest dimension: rows of a smaller dimension carry zero coordinates, which is exact (inner
-    products, distances and norms unchanged, unit vectors stay unit, tangent projections keep the extra
-    coordinates 0, and every potential is a function of those); only additions of exact zeros are added."""
-    full = _config(batch, device=device, dtype=dtype)
+    loop over points — reassembled in batch order.
+
+    ``config`` holds θ, θ', w, u, u_w as (n, k, D) tensors and the charges a, b as (n, k), D the group's largest
+    dimension. Each column is converted once for the whole batch: one flat copy of its entries scattered into a
+    zero tensor (N, K, D) whose rows are sorted by (case, k), so that every group is a contiguous slice. Rows of a
+    smaller dimension carry zero coordinates, which is exact (inner products, distances and norms unchanged,
+    unit vectors stay unit, tangent projections keep the extra coordinates 0, every potential is a function of
+    those); only additions of exact zeros are added."""
+    n = len(batch)
+    if not n:
+        return ()
     ks, dims = batch.array("k").astype(np.int64), batch.array("dim").astype(np.int64)
     names: dict[str, int] = {}
-    code = np.fromiter((names.setdefault(c, len(names)) for c in batch.column("case")), dtype=np.int64,
-                       count=len(batch))
-    key = code * (int(ks.max()) + 1) + ks if len(batch) else code
+    code = np.fromiter((names.setdefault(c, len(names)) for c in batch.column("case")), dtype=np.int64, count=n)
+    case_of = {i: c for c, i in names.items()}
+    order = np.lexsort((ks, code))  # sorted position -> batch row
+    slot = np.empty(n, dtype=np.int64)
+    slot[order] = np.arange(n)  # batch row -> sorted position
+    big_k, big_d = int(ks.max()), int(dims.max())
+    vec_index = _scatter_index(ks, dims, big_k, big_d, slot)
+    charge_index = _scatter_index(ks, np.ones_like(ks), big_k, 1, slot)
+
+    def column(name: str) -> torch.Tensor:
+        vector = name in _VECTOR_FIELDS
+        shape = (n, big_k, big_d) if vector else (n, big_k)
+        flat = np.zeros(n * big_k * (big_d if vector else 1))
+        flat[vec_index if vector else charge_index] = _flat(batch, name, 2 if vector else 1)
+        return torch.as_tensor(flat.reshape(shape), device=device).to(dtype)
+
+    full = _Fields(column)
+    key = (code * (big_k + 1) + ks)[order]
+    bounds = np.flatnonzero(np.diff(key)) + 1
     outs: list[torch.Tensor] | None = None
-    for value in np.unique(key):
-        idx = np.flatnonzero(key == value)
-        case, k, d = next(c for c, i in names.items() if i == code[idx[0]]), int(ks[idx[0]]), int(dims[idx].max())
-        where = torch.as_tensor(idx, device=device)
-        sub = {name: (t.index_select(0, where)[:, :k, :d] if t.dim() == 3 else t.index_select(0, where)[:, :k])
-               for name, t in full.items()}
-        res = compute(case, sub)
+    for start, stop in zip(np.r_[0, bounds], np.r_[bounds, n], strict=True):
+        start, stop = int(start), int(stop)
+        row = int(order[start])
+        case, k, d = case_of[int(code[row])], int(ks[row]), int(dims[order[start:stop]].max())
+
+        def part(name: str, a=start, b=stop, k=k, d=d) -> torch.Tensor:
+            t = full[name]
+            return t[a:b, :k, :d] if t.dim() == 3 else t[a:b, :k]
+        res = compute(case, _Fields(part))
         if outs is None:
-            outs = [torch.empty(len(batch), device=device, dtype=dtype) for _ in res]
+            outs = [torch.empty(n, device=device, dtype=dtype) for _ in res]
         for target, r in zip(outs, res, strict=True):
-            target[where] = r.to(dtype)
-    return tuple(outs) if outs is not None else ()
+            target[start:stop] = r.to(dtype)
+    where = torch.as_tensor(slot, device=device)
+    return tuple(o.index_select(0, where) for o in outs)
 
 
 def _reading_of(constants: Mapping[str, Any]) -> str:
@@ -329,7 +339,7 @@ def _reading_of(constants: Mapping[str, Any]) -> str:
 def _ep_fast(case: str, c: dict[str, torch.Tensor], constants, charges: tuple[torch.Tensor, torch.Tensor],
              fixed_w: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     """⟨dθ/dt, u⟩ of (8) for the moving particles θ (charges ``charges[0]``) with fixed particles w (charges
-    ``charges[1]``) of a configuration ``c`` (see ``_config``), and its rounding scale Σ|contributions|·|u|."""
+    ``charges[1]``) of a configuration ``c`` (see ``_by_case_k``), and its rounding scale Σ|contributions|·|u|."""
     theta, w = c["theta"], c["w"]
     qa, qb = charges
     k = theta.shape[1]
@@ -670,7 +680,7 @@ theorem_2_2_proof = Claim(
 
 def _charges_electron_proton(sign_electron: float, sign_proton: float):
     def charges(c: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-        ones = torch.ones_like(c["a"])
+        ones = c["theta"].new_ones(c["theta"].shape[:-1])
         return sign_electron * ones, sign_proton * ones
     return charges
 
@@ -679,7 +689,7 @@ def _thm11_fast(batch: Batch, constants, *, device, dtype):
     def compute(case, c):
         manifold = _manifold(case)
         theta, w = c["theta"], c["w"]
-        ones = torch.ones_like(c["a"])  # a = b = 1
+        ones = theta.new_ones(theta.shape[:-1])  # a = b = 1
         pot = _fpot(case)
         # (3) with a = b = 1 as the Gram form of σ's: the diagonal Φ(θ_i, θ_i) is detached on the sphere,
         # where its Riemannian gradient vanishes exactly (see fast.loss5).
@@ -955,7 +965,7 @@ def _eq9_fast_factory(compare_with: str):
     def fast_fn(batch: Batch, constants, *, device, dtype):
         def compute(case, c):
             pot = _Memo(_fpot(case))
-            mask, w = torch.ones_like(c["a"]), c["w"]
+            mask, w = c["theta"].new_ones(c["theta"].shape[:-1]), c["w"]
             a, b = -mask, mask
 
             def l9(th):
