@@ -278,9 +278,11 @@ class _Fields(dict):
         return value
 
 
-def _by_case_k(batch: Batch, compute: Callable[[str, dict[str, torch.Tensor]], tuple], *, device, dtype):
+def _by_case_k(batch: Batch, compute: Callable[[str, dict[str, torch.Tensor]], tuple], *, device, dtype,
+               choice: str = "case", keys: tuple[str, ...] = ("k",)):
     """``compute(case, config)`` once per group of equal (case, k) — one tensor evaluation per group, never a
-    loop over points — reassembled in batch order.
+    loop over points — reassembled in batch order. (``choice``, ``keys``: other grouping columns, e.g. the
+    activation and (k, dim) for the Gauss–Hermite entries, whose rule depends on dim.)
 
     ``config`` holds θ, θ', w, u, u_w as (n, k, D) tensors and the charges a, b as (n, k), D the group's largest
     dimension. Each column is converted once for the whole batch: one flat copy of its entries scattered into a
@@ -293,9 +295,10 @@ def _by_case_k(batch: Batch, compute: Callable[[str, dict[str, torch.Tensor]], t
         return ()
     ks, dims = batch.array("k").astype(np.int64), batch.array("dim").astype(np.int64)
     names: dict[str, int] = {}
-    code = np.fromiter((names.setdefault(c, len(names)) for c in batch.column("case")), dtype=np.int64, count=n)
+    code = np.fromiter((names.setdefault(c, len(names)) for c in batch.column(choice)), dtype=np.int64, count=n)
     case_of = {i: c for c, i in names.items()}
-    order = np.lexsort((ks, code))  # sorted position -> batch row
+    columns = [code] + [batch.array(name).astype(np.int64) for name in keys]
+    order = np.lexsort(tuple(reversed(columns)))  # sorted position -> batch row
     slot = np.empty(n, dtype=np.int64)
     slot[order] = np.arange(n)  # batch row -> sorted position
     big_k, big_d = int(ks.max()), int(dims.max())
@@ -310,8 +313,7 @@ def _by_case_k(batch: Batch, compute: Callable[[str, dict[str, torch.Tensor]], t
         return torch.as_tensor(flat.reshape(shape), device=device).to(dtype)
 
     full = _Fields(column)
-    key = (code * (big_k + 1) + ks)[order]
-    bounds = np.flatnonzero(np.diff(key)) + 1
+    bounds = np.flatnonzero(np.any(np.diff(np.stack(columns)[:, order], axis=1) != 0, axis=0)) + 1
     outs: list[torch.Tensor] | None = None
     for start, stop in zip(np.r_[0, bounds], np.r_[bounds, n], strict=True):
         start, stop = int(start), int(stop)
@@ -1264,14 +1266,11 @@ GH_DOMAIN = Domain((Int("seed", 0, 2**31 - 1), Int("k", 1, 3, examples=(1, 2)), 
 
 
 def _eq4_fast(batch: Batch, constants, *, device, dtype):
-    def compute(sub: Batch):
-        first = sub.point(0)
-        act_name, k, dim, n = first["act"], first["k"], first["dim"], len(sub)
+    def compute(act_name: str, c):
+        th, w, a, b = c["theta"], c["w"], c["a"], c["b"]
         name, m = GH_ACTIVATIONS[act_name]
         act = fast.activation(name, m)
-        xs, wts = fast_gaussian.product_gauss_hermite(dim, _gh_nodes(act_name), dtype=dtype, device=device)
-        th, w = (sub.tensor(f, device=device, dtype=dtype).reshape(n, k, dim) for f in ("theta", "w"))
-        a, b = (sub.tensor(f, device=device, dtype=dtype).reshape(n, k) for f in ("a", "b"))
+        xs, wts = fast_gaussian.product_gauss_hermite(th.shape[-1], _gh_nodes(act_name), dtype=dtype, device=device)
         # (3) at the reparametrised weights a' = reparam_sign · a: E (Σ b σ(X, w) − Σ a' σ(X, θ))², unexpanded
         err = fast.network_outputs(act, b, w, xs) - fast.network_outputs(act, constants["reparam_sign"] * a, th, xs)
         lhs = (err * err * wts).sum(-1)
@@ -1280,7 +1279,7 @@ def _eq4_fast(batch: Batch, constants, *, device, dtype):
         apot = fast.potential_by_quadrature(lambda s: act(s).abs(), xs, wts)
         scale = fast.loss4(a.abs(), th, b.abs(), w, apot, 2.0)
         return lhs, rhs, scale
-    return grouped(batch, ("act", "k", "dim"), compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype, choice="act", keys=("k", "dim"))
 
 
 def _eq4_ref(point, constants, ctx):
@@ -1583,13 +1582,15 @@ def _alg1_vectors(sub: Batch, names: tuple[str, ...], *, device, dtype) -> dict[
     """The vector entries of a group of Algorithm-1 points as (n, D) tensors, D the group's largest dimension;
     rows of a smaller dimension padded with zeros (exact: λ = c = x0 = u = v = 0 there, so the padded
     coordinates stay 0 through every step, and norms and inner products are unchanged)."""
-    dims = sub.array("dim")
-    out = {name: np.zeros((len(sub), int(dims.max()))) for name in names}
-    for index, part in sub.groups("dim"):
-        d = int(dims[index[0]])
-        for name in names:
-            out[name][index, :d] = part.array(name, dtype=np.float64).reshape(len(index), d)
-    return {name: torch.as_tensor(v, device=device).to(dtype) for name, v in out.items()}
+    dims = sub.array("dim").astype(np.int64)
+    n, big = len(sub), int(dims.max())
+    index = _scatter_index(np.ones_like(dims), dims, 1, big, np.arange(n))
+    out = {}
+    for name in names:
+        flat = np.zeros(n * big)
+        flat[index] = _flat(sub, name, 1)
+        out[name] = torch.as_tensor(flat.reshape(n, big), device=device).to(dtype)
+    return out
 
 
 def _alg1_fast(batch: Batch, constants, *, device, dtype):
