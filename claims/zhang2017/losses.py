@@ -245,6 +245,8 @@ def _flat(batch: Batch, name: str, depth: int) -> np.ndarray:
     read directly when they are there (one C-level concatenation), and through ``Batch.column`` otherwise."""
     stored = getattr(batch, "_columns", {}).get(name)
     if isinstance(stored, list) and stored and isinstance(stored[0], np.ndarray):
+        if all(isinstance(r, np.ndarray) and r.dtype == np.float64 for r in stored):
+            return np.frombuffer(b"".join([r.tobytes() for r in stored]), dtype=np.float64)  # C-order copies
         return np.concatenate(stored, axis=None).astype(np.float64, copy=False)
     try:
         return batch.array(name, dtype=np.float64).reshape(-1)  # every row the same shape
@@ -347,7 +349,7 @@ def _ep_fast(case: str, c: dict[str, torch.Tensor], constants, charges: tuple[to
     k = theta.shape[1]
     particles = torch.cat([theta, w], 1)
     charges = torch.cat([qa, qb], 1)
-    fixed = torch.tensor([False] * k + [fixed_w] * k, device=theta.device)
+    fixed = [False] * k + [fixed_w] * k
     vel, scale = fast.ep_velocity(_fpot(case), particles, charges, fixed, _manifold(case),
                                   constants.get("force_sign", 1.0))
     u = fast.tangent(torch.cat([c["u"], c["u_w"]], 1), particles, _manifold(case))

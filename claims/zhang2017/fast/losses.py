@@ -101,20 +101,29 @@ def gradient(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, manifol
 
 
 @functools.lru_cache(maxsize=64)
-def _ordered_pairs(n: int, device) -> tuple[torch.Tensor, torch.Tensor]:
-    """Index vectors (i, j) over all ordered pairs i ≠ j."""
-    pairs = [(i, j) for i in range(n) for j in range(n) if i != j]
-    return (torch.tensor([p[0] for p in pairs], device=device), torch.tensor([p[1] for p in pairs], device=device))
+def _ordered_pairs(moving: tuple[int, ...], n: int, device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Index vectors (i, j) over the ordered pairs i ≠ j with i a moving particle, i-major (j ascending for each
+    i), and the index vector of the moving particles."""
+    pairs = [(i, j) for i in moving for j in range(n) if i != j]
+    return (torch.tensor([p[0] for p in pairs], dtype=torch.long, device=device),
+            torch.tensor([p[1] for p in pairs], dtype=torch.long, device=device),
+            torch.tensor(moving, dtype=torch.long, device=device))
 
 
-def ep_velocity(pot: Potential, particles: torch.Tensor, charges: torch.Tensor, fixed: torch.Tensor,
+def ep_velocity(pot: Potential, particles: torch.Tensor, charges: torch.Tensor, fixed,
                 manifold: str, force_sign: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
     """Electron-Proton Dynamics (8): dθ_i/dt = −Σ_{j≠i} F_i(θ_j), F_i(θ_j) = a_i a_j ∇_{θ_i}Φ(θ_i, θ_j)
-    (Riemannian ∇ on the sphere); fixed particles (bool mask (n,)) do not move.
+    (Riemannian ∇ on the sphere); fixed particles (bool mask (n,), a sequence or a tensor) do not move: their
+    velocity is 0 and their pair terms are not evaluated.
 
     Returns the velocity (B, n, d) and the per-particle sum of |contributions| (B, n, d) (rounding scale)."""
     n = particles.shape[-2]
-    ii, jj = _ordered_pairs(n, particles.device)
+    mask = fixed.tolist() if isinstance(fixed, torch.Tensor) else list(fixed)  # n flags (setup data)
+    moving = tuple(i for i in range(n) if not mask[i])
+    vel, scale = torch.zeros_like(particles), torch.zeros_like(particles)
+    if not moving or n < 2:
+        return vel, scale
+    ii, jj, mv = _ordered_pairs(moving, n, particles.device)
     with torch.enable_grad():
         # θ_j is held fixed in each pair term, so the gradient is ∇_{θ_i}Φ(θ_i, θ_j) pair by pair
         xi = particles.detach().index_select(-2, ii).requires_grad_(True)
@@ -122,10 +131,11 @@ def ep_velocity(pot: Potential, particles: torch.Tensor, charges: torch.Tensor, 
     q = charges
     contrib = -force_sign * (q.index_select(-1, ii) * q.index_select(-1, jj)).unsqueeze(-1) * gpair  # (B, P, d)
     contrib = tangent(contrib, particles.detach().index_select(-2, ii), manifold)
-    vel = torch.zeros_like(particles).index_add_(-2, ii, contrib)
-    scale = torch.zeros_like(particles).index_add_(-2, ii, contrib.abs())
-    keep = (~fixed).to(particles.dtype).unsqueeze(-1)
-    return vel * keep, scale * keep
+    # the pairs are listed i-major (n − 1 partners j per moving particle i): Σ_j is a sum over one axis
+    per_particle = contrib.shape[:-2] + (len(moving), n - 1, contrib.shape[-1])
+    vel.index_copy_(-2, mv, contrib.reshape(per_particle).sum(-2))
+    scale.index_copy_(-2, mv, contrib.abs().reshape(per_particle).sum(-2))
+    return vel, scale
 
 
 # --- Algorithm 1 --------------------------------------------------------------------------------------
