@@ -1274,11 +1274,13 @@ def _eq4_fast(batch: Batch, constants, *, device, dtype):
         act = fast.activation(name, m)
         xs, wts = fast_gaussian.product_gauss_hermite(th.shape[-1], _gh_nodes(act_name), dtype=dtype, device=device)
         # (3) at the reparametrised weights a' = reparam_sign · a: E (Σ b σ(X, w) − Σ a' σ(X, θ))², unexpanded
-        err = fast.network_outputs(act, b, w, xs) - fast.network_outputs(act, constants["reparam_sign"] * a, th, xs)
+        feats = fast.QuadratureFeatures(act, xs)  # σ at the nodes, once per tensor for all the sums below
+        err = (fast.network_outputs(act, b, w, xs, feats)
+               - fast.network_outputs(act, constants["reparam_sign"] * a, th, xs, feats))
         lhs = (err * err * wts).sum(-1)
-        pot = fast.potential_by_quadrature(act, xs, wts)
+        pot = fast.potential_by_quadrature(act, xs, wts, feats)
         rhs = fast.loss4(a, th, b, w, pot, constants["cross_factor"])
-        apot = fast.potential_by_quadrature(lambda s: act(s).abs(), xs, wts)
+        apot = fast.potential_by_quadrature(act, xs, wts, feats, absolute=True)
         scale = fast.loss4(a.abs(), th, b.abs(), w, apot, 2.0)
         return lhs, rhs, scale
     return _by_case_k(batch, compute, device=device, dtype=dtype, choice="act", keys=("k", "dim"))

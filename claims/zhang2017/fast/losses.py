@@ -203,14 +203,47 @@ def activation(name: str, m: int = 0) -> Callable[[torch.Tensor], torch.Tensor]:
     raise KeyError(f"unknown activation {name!r}")
 
 
-def network_outputs(act, coeffs: torch.Tensor, vectors: torch.Tensor, xs: torch.Tensor) -> torch.Tensor:
-    """Σ_i c_i σ(x, v_i) for inputs xs (..., N, d): coeffs (B, k), vectors (B, k, d) → (B, N)."""
+class QuadratureFeatures:
+    """σ(x_n, v) = act(x_n^T v) at every node x_n of a quadrature rule, for the vectors v on the last axis of a
+    tensor: one 2-D matrix product per distinct tensor, remembered for views of the same elements (a view that
+    only adds axes of length 1, as the Gram forms' broadcasting does), so that the network outputs, Φ and |Φ|
+    of one evaluation share them. The tensors seen are kept alive with their values, so their memory cannot be
+    reused by another tensor while the object lives."""
+
+    def __init__(self, act, xs: torch.Tensor):
+        self.act, self.xs, self._values = act, xs, {}
+
+    def __call__(self, v: torch.Tensor) -> torch.Tensor:
+        key = (v.data_ptr(), v.dtype, tuple((n, st) for n, st in zip(v.shape, v.stride(), strict=True) if n != 1))
+        if key not in self._values:
+            flat = v.reshape(-1, v.shape[-1]) @ self.xs.T  # (M, nodes)
+            self._values[key] = (v, self.act(flat))
+        return self._values[key][1].reshape(v.shape[:-1] + (self.xs.shape[0],))
+
+
+def network_outputs(act, coeffs: torch.Tensor, vectors: torch.Tensor, xs: torch.Tensor,
+                    features: QuadratureFeatures | None = None) -> torch.Tensor:
+    """Σ_i c_i σ(x, v_i) for inputs xs (..., N, d): coeffs (B, k), vectors (B, k, d) → (B, N). ``features``: the
+    activations at the nodes xs, shared with other evaluations (``QuadratureFeatures``)."""
+    if features is not None:
+        return (coeffs.unsqueeze(-1) * features(vectors)).sum(-2)
     s = torch.einsum("bkd,nd->bkn", vectors, xs)
     return (coeffs.unsqueeze(-1) * act(s)).sum(-2)
 
 
-def potential_by_quadrature(act, xs: torch.Tensor, wts: torch.Tensor) -> Potential:
-    """Φ(θ, w) = E σ(X, θ) σ(X, w) by the quadrature rule (xs, wts), broadcasting over leading axes."""
+def potential_by_quadrature(act, xs: torch.Tensor, wts: torch.Tensor,
+                            features: QuadratureFeatures | None = None, absolute: bool = False) -> Potential:
+    """Φ(θ, w) = E σ(X, θ) σ(X, w) by the quadrature rule (xs, wts), broadcasting over leading axes
+    (``absolute``: E |σ(X, θ) σ(X, w)|, the rounding scale). ``features``: shared node activations."""
+    if features is not None:
+        def pot_shared(theta, w):
+            a, b = features(theta), features(w)
+            if absolute:
+                a, b = a.abs(), b.abs()
+            return (a * b * wts).sum(-1)
+        return pot_shared
+    g = (lambda s: act(s).abs()) if absolute else act
+
     def pot(theta, w):
-        return (act(theta @ xs.T) * act(w @ xs.T) * wts).sum(-1)
+        return (g(theta @ xs.T) * g(w @ xs.T) * wts).sum(-1)
     return pot
