@@ -231,9 +231,8 @@ def _rpot(ctx, case: str):
     return rcommon.potential(ctx, name, **params)
 
 
-K_MAX, D_MAX = 4, 5
-_VECTOR_FIELDS = ("theta", "theta2", "w", "u", "u_w")
-_CHARGE_FIELDS = ("a", "b")
+K_MAX = 4
+_VECTOR_FIELDS = ("theta", "theta2", "w", "u", "u_w")  # (k, dim) per row; the charges a, b are (k,)
 
 
 def _flat(batch: Batch, name: str, depth: int) -> np.ndarray:
