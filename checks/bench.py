@@ -10,9 +10,10 @@ invariances and rates):
 * **reference** — the first ``reference_points`` points of the same batch at 30 digits, one after the other
   (the reference is scalar by design); throughput = points / total time.
 * **agreement** — on those points, the largest difference of each side (lhs, rhs; or the output of an
-  invariance's function, or a rate's quantity) between fast path and reference, each side relative to the size
-  of the terms (the claim's ``scale`` when it declares one, else the larger side — the quantities the engine's
-  relative margins are made of), compared with the claim's tolerance (``16 · terms · eps(dtype)`` plus the
+  invariance's function, or a rate's quantity) between fast path and reference, relative to the size of the
+  terms (the larger of both sides and both implementations' declared scales), or — for a fast path that returns
+  the two sides divided by a common positive factor (a ratio form of the same statement) — between the sides
+  divided by the larger one; compared with the claim's tolerance (``16 · terms · eps(dtype)`` plus the
   reference's own declared accuracy).
 
 The CLI runs torch on one thread by default (``--threads``): the reference is single-threaded, so the speedup
@@ -119,9 +120,8 @@ def _timed(fn: Callable[[], Any], repeat: int, sync: Callable[[], None]) -> floa
 
 
 def _normalised_sides(sides: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """lhs/scale and rhs/scale, the scale being the declared one (third output) or the larger side, as in the
-    engine's relative margins: a fast path may return both sides divided by a common factor (a ratio form)
-    where the reference returns them whole, and the verdict sees the same margin."""
+    """lhs/M and rhs/M with M the larger side (or the third output, the declared scale, when given): a fast path
+    may return both sides divided by a common factor (a ratio form) where the reference returns them whole."""
     lhs, rhs = sides[0], sides[1]
     scale = np.abs(sides[2]) if len(sides) > 2 else np.maximum(np.abs(lhs), np.abs(rhs))
     scale = np.where(scale == 0, 1.0, scale)
@@ -169,7 +169,8 @@ def _bench_pointwise(claim, spec: PointwiseSpec, row: BenchRow, batch: int, refe
     best = _timed(lambda: spec.fast(points, claim.constants, device=device, dtype=dtype), repeat, sync)
     row.fast_points_per_s = batch / best
     out = spec.fast(points, claim.constants, device=device, dtype=dtype)
-    fast_sides = _normalised_sides([o.detach().to("cpu", dtype=__import__("torch").float64).numpy() for o in out])
+    raw = [o.detach().to("cpu", dtype=__import__("torch").float64).numpy() for o in out]
+    fast_ratio = _normalised_sides(raw[:2])
     m = min(reference_points, batch)
     worst_l = worst_r = 0.0
     start = time.perf_counter()
@@ -180,9 +181,16 @@ def _bench_pointwise(claim, spec: PointwiseSpec, row: BenchRow, batch: int, refe
         refs.append(spec.reference(spec.domain.exact_point(point, ctx), claim.constants, ctx))
     elapsed = time.perf_counter() - start
     for i, ref in enumerate(refs):
-        lhs, rhs = _normalised_sides([np.array([float(v)]) for v in ref])
-        worst_l = max(worst_l, _rel(fast_sides[0][i], lhs[0], 1.0))
-        worst_r = max(worst_r, _rel(fast_sides[1][i], rhs[0], 1.0))
+        ref_sides = [float(v) for v in ref]
+        fast_raw = [float(s[i]) for s in raw]
+        # directly, relative to the larger of the two implementations' term sizes ...
+        common = max([abs(v) for v in ref_sides] + [abs(v) for v in fast_raw[2:]])
+        direct = [_rel(fast_raw[k], ref_sides[k], common) for k in (0, 1)]
+        # ... or up to a common positive factor of both sides (a ratio form of the same inequality)
+        lhs, rhs = _normalised_sides([np.array([v]) for v in ref_sides[:2]])
+        ratio = [_rel(fast_ratio[0][i], lhs[0], 1.0), _rel(fast_ratio[1][i], rhs[0], 1.0)]
+        worst_l = max(worst_l, min(direct[0], ratio[0]))
+        worst_r = max(worst_r, min(direct[1], ratio[1]))
     row.reference_points = m
     row.reference_points_per_s = m / elapsed if elapsed > 0 else None
     row.max_rel_diff_lhs, row.max_rel_diff_rhs = worst_l, worst_r

@@ -533,10 +533,9 @@ def _float_tangent(c: TangentVector, raw, cols, size):
 
 
 def _float_where(c: Where, raw, cols, size):
-    from .batching import Batch
-
-    batch = Batch.from_columns(cols, size)
-    mask = [bool(c.applies(batch.point(i))) for i in range(size)]
+    names = list(cols)
+    # the row as a mapping of the stored entries (no conversion of vectors to lists: `applies` reads a case)
+    mask = [bool(c.applies({n: cols[n][i] for n in names})) for i in range(size)]
     inner = float_values(c.inner, raw, cols, size)
     out = {}
     for n in c.names:

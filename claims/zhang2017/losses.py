@@ -239,10 +239,9 @@ def _flat(batch: Batch, name: str, depth: int) -> np.ndarray:
     """The entries of a column, row after row, as one flat float64 array (rows of different shapes allowed).
     ``depth``: the nesting of one row (1 for a vector, 2 for a (k, d) configuration).
 
-    Ragged columns drawn by ``Domain.sample`` hold one numpy array per row; ``Batch`` has no public accessor
-    for such a column without converting every row to nested lists (``Batch.column``), so the stored rows are
-    read directly when they are there (one C-level concatenation), and through ``Batch.column`` otherwise."""
-    stored = getattr(batch, "_columns", {}).get(name)
+    Ragged columns drawn by ``Domain.sample`` hold one numpy array per row (``Batch.entries``): they are
+    concatenated at C level; points (lists) go through ``Batch.column``."""
+    stored = batch.entries(name)
     if isinstance(stored, list) and stored and isinstance(stored[0], np.ndarray):
         if all(isinstance(r, np.ndarray) and r.dtype == np.float64 for r in stored):
             return np.frombuffer(b"".join([r.tobytes() for r in stored]), dtype=np.float64)  # C-order copies
