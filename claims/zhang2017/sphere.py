@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 import torch
 
+from checks.batching import grouped
 from checks.domain import Choice, Domain, Float, Int
 from checks.exact import InnerProductPair, UnitVector, Where
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
@@ -69,14 +70,15 @@ def _prove_definition_37(constants) -> SymbolicOutcome:
 
 
 def _bessel_laplacian_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        theta = torch.tensor(p["theta"], dtype=dtype, device=device)
-        w = torch.tensor(p["w"], dtype=dtype, device=device)
-        pot = fcommon.potential(constants["potential"])
-        lhs.append(fsphere.euclidean_laplacian(lambda x, w=w, pot=pot: pot(x, w), theta))
-        rhs.append(constants["lambda"] * len(p["theta"]) ** constants["dim_power"] * pot(theta, w))
-    return torch.stack(lhs), torch.stack(rhs)
+    """Per dimension d: the autograd Laplacian of Φ(·, w) at all points of the group at once."""
+    pot = fcommon.potential(constants["potential"])
+
+    def group(sub):
+        theta = sub.tensor("theta", device=device, dtype=dtype)
+        w = sub.tensor("w", device=device, dtype=dtype)
+        lam = constants["lambda"] * theta.shape[-1] ** constants["dim_power"]
+        return fsphere.euclidean_laplacian_batch(lambda x: pot(x, w), theta), lam * pot(theta, w)
+    return grouped(batch, ("d",), group, device=device, dtype=dtype)
 
 
 def _bessel_laplacian_reference(p, constants, ctx):
@@ -212,26 +214,23 @@ def _zonal_point(point: Mapping[str, Any]) -> dict[str, Any]:
 def _zonal_fast(batch, constants, *, device, dtype):
     """lhs: batched autograd Laplace–Beltrami of the shared printed potentials; rhs: the zonal formula with
     f', f'' of the 1-D profile by autograd; scale: the size of the two terms of the formula."""
-    n = len(batch)
-    lhs, rhs, scale = (torch.empty(n, dtype=dtype, device=device) for _ in range(3))
-    groups: dict[tuple, list[int]] = {}
-    for idx, p in enumerate(batch.points):
-        groups.setdefault((p["potential"], len(p["theta"])), []).append(idx)
-    for (pname, d), idx in groups.items():
-        name, params = _split_name(pname)
-        theta = torch.tensor([batch.points[i]["theta"] for i in idx], dtype=dtype, device=device)
-        w = torch.tensor([batch.points[i]["w"] for i in idx], dtype=dtype, device=device)
+    def group(sub):
+        # rows of every d at once: zero-padded to the largest d (Φ = f(θ^T w) with w padded too has no curvature
+        # along the padded coordinates; each row's own d enters the (d − 1) terms)
+        name, params = _split_name(sub.point(0)["potential"])
+        d_max = int(sub.array("d").max())
+        theta, w = fcommon.stack_padded_columns(sub, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
+                                                dtype=dtype)
+        d = sub.tensor("d", device=device, dtype=dtype)
         theta = theta / theta.norm(dim=-1, keepdim=True)
         w = w / w.norm(dim=-1, keepdim=True)
-        lhs[idx] = fsphere.sphere_laplacian_batch(
-            lambda x, w=w, name=name, params=params: fcommon.phi(name, x, w, **params), theta)
-        f1, f2 = _profile_derivatives(name, params, (theta * w).sum(-1), d)
+        lhs = fsphere.sphere_laplacian_batch(lambda x: fcommon.phi(name, x, w, **params), theta, d)
+        f1, f2 = _profile_derivatives(name, params, (theta * w).sum(-1), d_max)
         t = (theta * w).sum(-1)
         c2, c1 = fsphere.zonal_laplacian_coefficients(t, d, constants["radial_shift"])
-        rhs[idx] = c2 * f2 + c1 * f1
         # rounding of t enters through f' and f'' themselves, so the scale is their size, not the products'
-        scale[idx] = c2.abs() * f2.abs() + (d - 1) * f1.abs() + 1
-    return lhs, rhs, scale
+        return lhs, c2 * f2 + c1 * f1, c2.abs() * f2.abs() + (d - 1) * f1.abs() + 1
+    return grouped(batch, ("potential",), group, device=device, dtype=dtype)
 
 
 @torch.enable_grad()
@@ -359,21 +358,45 @@ def _config_domain() -> Domain:
                               for n in ("theta", "w")))
 
 
-def _tensors(p, dtype, device):
-    return tuple(torch.tensor(p[n], dtype=dtype, device=device) for n in ("a", "theta", "b", "w"))
+def _tensors(batch, dtype, device):
+    """(a, θ, b, w, i) of a batch of configurations as tensors (n, k), (n, k, d), (n, m), (n, m, d), (n,),
+    zero-padded to the batch's largest k, m, d (padded nodes and targets have weight 0, padded coordinates are 0
+    in every vector: every Φ of these potentials and every sum is unchanged)."""
+    k, m, d = (int(batch.array(n).max()) for n in ("k", "m", "d"))
+    a, theta, b, w = fcommon.stack_padded_columns(
+        batch, {"a": (k,), "theta": (k, d), "b": (m,), "w": (m, d)}, ("k", "m", "d"), device=device, dtype=dtype)
+    return a, theta, b, w, torch.as_tensor(batch.array("i"), device=device).long()
+
+
+def _by_potential(batch, fn, *, device, dtype, pad_d: bool = True):
+    """Pad the whole batch once (``_tensors``), then evaluate ``fn(potential, a, θ, b, w, i)`` on the rows of each
+    potential (a handful of groups) and reassemble its outputs (tuples of (n,) tensors) in batch order."""
+    def run(sub):
+        name, params = _split_name(sub.point(0)["potential"])
+        return fn(fcommon.potential(name, **params), *_tensors(sub, dtype, device))
+    if pad_d and len(set(batch.column("potential"))) > 1:
+        tensors = _tensors(batch, dtype, device)
+        names = np.asarray(batch.column("potential"), dtype=object)
+        outputs = None
+        for pname in dict.fromkeys(names.tolist()):
+            index = np.flatnonzero(names == pname)
+            where = torch.as_tensor(index, device=device)
+            name, params = _split_name(pname)
+            out = fn(fcommon.potential(name, **params), *(t[where] for t in tensors))
+            if outputs is None:
+                outputs = [torch.empty(len(batch), dtype=dtype, device=device) for _ in out]
+            for target, value in zip(outputs, out, strict=True):
+                target[where] = value.to(dtype)
+        return tuple(outputs)
+    return grouped(batch, ("potential",), run, device=device, dtype=dtype)
 
 
 def _eq10_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
-    for p in batch.points:
-        name, params = _split_name(p["potential"])
-        pot = fcommon.potential(name, **params)
-        a, theta, b, w = _tensors(p, dtype, device)
-        i = p["i"]
-        lhs.append(fsphere.loss5_grad_a(a, theta, b, w, pot)[i])
-        rhs.append(fsphere.equation10_rhs(i, a, theta, b, w, pot, diag_factor=constants["diag_factor"]))
-        scale.append(2 * (a.abs().sum() + b.abs().sum()))  # every Φ is bounded by 1 on these domains
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+    def group(pot, a, theta, b, w, i):
+        lhs = fsphere.loss5_grad_a_batch(a, theta, b, w, pot).gather(1, i[:, None]).squeeze(1)
+        rhs = fsphere.equation10_rhs_batch(i, a, theta, b, w, pot, diag_factor=constants["diag_factor"])
+        return lhs, rhs, 2 * (a.abs().sum(-1) + b.abs().sum(-1))  # every Φ is bounded by 1 on these domains
+    return _by_potential(batch, group, device=device, dtype=dtype)
 
 
 def _eq10_reference(p, constants, ctx):
@@ -406,17 +429,14 @@ equation_10 = Claim(
 
 
 def _eq11_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
-    for p in batch.points:
-        name, params = _split_name(p["potential"])
-        pot = fcommon.potential(name, **params)
-        a, theta, b, w = _tensors(p, dtype, device)
-        a = torch.cat([a[:1], torch.zeros_like(a[1:])])
-        lhs.append(fcommon.loss5(a, theta, b, w, pot))
-        rhs.append(a[0] ** 2 * pot(theta[0], theta[0])
-                   + constants["cross_factor"] * (a[0] * b * pot(theta[0].expand_as(w), w)).sum())
-        scale.append(a[0] ** 2 + 2 * (a[0] * b).abs().sum())
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+    def group(pot, a, theta, b, w, _):
+        a = torch.cat([a[:, :1], torch.zeros_like(a[:, 1:])], 1)
+        a0, th0 = a[:, 0], theta[:, 0]
+        lhs = fcommon.loss5(a, theta, b, w, pot)
+        rhs = (a0 ** 2 * pot(th0, th0)
+               + constants["cross_factor"] * (a0[:, None] * b * pot(th0[:, None, :].expand_as(w), w)).sum(-1))
+        return lhs, rhs, a0 ** 2 + 2 * (a0[:, None] * b).abs().sum(-1)
+    return _by_potential(batch, group, device=device, dtype=dtype)
 
 
 def _eq11_reference(p, constants, ctx):
@@ -474,19 +494,20 @@ def _grid_config(point: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _lemma_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
+    """Per dimension d (the Laplacian runs over all d coordinates, so d is not padded): all configurations at once."""
     pot = fcommon.potential("bessel")
-    for p in batch.points:
-        a, theta, b, w = _tensors(p, dtype, device)
-        i, d = p["i"], theta.shape[1]
-        a = a.clone()
-        a[i] = fsphere.optimal_output_weight(i, a, theta, b, w, pot)  # the hypothesis a_i = a_i*
-        c = pot(theta[i], theta[i])
+
+    def group(sub):
+        a, theta, b, w, i = _tensors(sub, dtype, device)
+        d = theta.shape[-1]
+        # the hypothesis a_i = a_i*
+        a = a.scatter(1, i[:, None], fsphere.optimal_output_weight_batch(i, a, theta, b, w, pot)[:, None])
+        a_i, th_i = a.gather(1, i[:, None]).squeeze(1), fsphere.take_row(theta, i)
+        c = pot(th_i, th_i)
         lam = constants["lambda_per_dim"] * d
-        lhs.append(fsphere.laplacian_of_loss5(i, a, theta, b, w, pot))
-        rhs.append(constants["sign"] * 2 * c * lam * a[i] ** 2)
-        scale.append(2 * lam * a[i].abs() * (a.abs().sum() + b.abs().sum()))
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+        return (fsphere.laplacian_of_loss5_batch(i, a, theta, b, w, pot), constants["sign"] * 2 * c * lam * a_i ** 2,
+                2 * lam * a_i.abs() * (a.abs().sum(-1) + b.abs().sum(-1)))
+    return grouped(batch, ("d",), group, device=device, dtype=dtype)
 
 
 def _lemma_reference(p, constants, ctx):
@@ -760,19 +781,20 @@ def _two_support_build(cos, sin, phi, a, b_rest, l):
 
 
 def _curvature_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
-    for p in batch.points:
-        l = p["l"]
-        phi = torch.tensor(p["phi"], dtype=dtype, device=device)
-        a = torch.tensor(p["a"], dtype=dtype, device=device)
-        theta, b, v = _two_support_build(torch.cos, torch.sin, phi, a, [torch.tensor(x, dtype=dtype, device=device)
-                                                                       for x in p["b_rest"]], l)
-        theta, b, v = torch.stack(theta), torch.stack(b), torch.stack(v)
-        hess = fsphere.riemannian_hessian_poly_theta(p["a"], theta, b, l)
-        lhs.append(v @ hess @ v)
-        rhs.append(constants["factor"] * (l + constants["l_shift"]) * l * a * a)
-        scale.append(2 * a.abs() * b.abs().sum() * l * l)
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+    """Per exponent l, all points at once: b_rest zero-padded to the largest d (a padded coordinate has θ_c = v_c
+    = b_c = 0, so it adds exact zeros to L, to its derivatives along θ and to v^T Hess v)."""
+    def group(sub):
+        l = int(sub.point(0)["l"])
+        phi = sub.tensor("phi", device=device, dtype=dtype)
+        a = sub.tensor("a", device=device, dtype=dtype)
+        rest = fcommon.stack_padded(sub, "b_rest", ("d",), (int(sub.array("d").max()) - 2,), device=device,
+                                    dtype=dtype)
+        theta, b, v = _two_support_build(torch.cos, torch.sin, phi, a, list(rest.unbind(1)), l)
+        theta, b, v = torch.stack(theta, 1), torch.stack(b, 1), torch.stack(v, 1)
+        hess = fsphere.riemannian_hessian_batch(lambda x: fsphere.poly_loss(a, x, b, l), theta)
+        return ((v[:, :, None] * hess * v[:, None, :]).sum((1, 2)),
+                constants["factor"] * (l + constants["l_shift"]) * l * a * a, 2 * a.abs() * b.abs().sum(-1) * l * l)
+    return grouped(batch, ("l",), group, device=device, dtype=dtype)
 
 
 def _curvature_reference(p, constants, ctx):
@@ -1202,16 +1224,16 @@ def _force_point(point: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _force_fast(batch, constants, *, device, dtype):
-    norms = []
-    for p in batch.points:
-        theta = torch.tensor(p["theta"], dtype=dtype, device=device)
-        w = torch.tensor(p["w"], dtype=dtype, device=device)
-        with torch.enable_grad():
-            x = theta.detach().requires_grad_(True)
-            (g,) = torch.autograd.grad(fcommon.phi("sign", x, w), x)
-        norms.append(fsphere.tangent(g, theta, "sphere").norm())
-    return torch.stack(norms), torch.full((len(batch),), constants["force_times_pi"] / math.pi, dtype=dtype,
-                                          device=device)
+    """All points at once, zero-padded to the largest d (Φ depends on θ^T w only; padded coordinates add exact
+    zeros to θ^T w, to the gradient and to its tangent norm)."""
+    d = int(batch.array("d").max())
+    theta = fcommon.stack_padded(batch, "theta", ("d",), (d,), device=device, dtype=dtype)
+    w = fcommon.stack_padded(batch, "w", ("d",), (d,), device=device, dtype=dtype)
+    with torch.enable_grad():
+        x = theta.detach().requires_grad_(True)
+        (g,) = torch.autograd.grad(fcommon.phi("sign", x, w).sum(), x)
+    return fsphere.tangent(g, theta, "sphere").norm(dim=-1), torch.full(
+        (len(batch),), constants["force_times_pi"] / math.pi, dtype=dtype, device=device)
 
 
 def _force_reference(p, constants, ctx):

@@ -188,3 +188,50 @@ def sgd(loss: Callable[[torch.Tensor], torch.Tensor], x0: torch.Tensor, T: int, 
             if lam >= -2 * eps / 3:
                 return x, t
     return None, T
+
+
+# --- batches of configurations (fast paths over many points at once) ----------------------------------------
+
+def stack_padded(batch, name: str, by: tuple[str, ...], shape: tuple[int, ...], *, device, dtype,
+                 fill: float = 0.0) -> torch.Tensor:
+    """The column ``name`` of a :class:`checks.batching.Batch` as one tensor (N, *shape), each entry padded with
+    ``fill`` at the end of every axis. Entries may have different shapes (k × d configurations); ``by`` names the
+    integer parameters that set an entry's shape, so the copy loops over those shape groups, never over points."""
+    return stack_padded_columns(batch, {name: shape}, by, device=device, dtype=dtype, fill=fill)[0]
+
+
+def stack_padded_columns(batch, shapes: dict[str, tuple[int, ...]], by: tuple[str, ...], *, device, dtype,
+                         fill: float = 0.0) -> tuple[torch.Tensor, ...]:
+    """``stack_padded`` for several columns whose entry shapes are all set by the parameters ``by`` (one pass
+    over the shape groups for all of them: each group's entries are flattened into one buffer and copied into
+    the padded array at once)."""
+    from itertools import chain
+
+    import numpy as np
+
+    n = len(batch)
+    keys = np.stack([np.asarray(batch.array(p), dtype=np.int64).reshape(n) for p in by], 1) if by else \
+        np.zeros((n, 1), dtype=np.int64)
+    groups, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.reshape(n)
+    indices = [np.flatnonzero(inverse == g) for g in range(len(groups))]
+    outs = []
+    for name, shape in shapes.items():
+        out = np.full((n, *shape), fill, dtype=np.float64)
+        column = batch.column(name)  # plain nested lists
+        for index in indices:
+            entries = [column[i] for i in index.tolist()]
+            entry_shape = np.shape(entries[0])
+            flat = entries
+            for _ in entry_shape:
+                flat = chain.from_iterable(flat)
+            block = np.fromiter(flat, dtype=np.float64, count=len(entries) * math.prod(entry_shape))
+            out[(index, *(slice(0, s) for s in entry_shape))] = block.reshape(len(entries), *entry_shape)
+        outs.append(torch.as_tensor(out, device=device).to(dtype))
+    return tuple(outs)
+
+
+def row_mask(counts, size: int, *, device, dtype) -> torch.Tensor:
+    """(N, size) mask with ones on the first ``counts[n]`` entries of each row (the rows ``stack_padded`` filled)."""
+    counts = torch.as_tensor(counts, device=device)
+    return (torch.arange(size, device=device)[None, :] < counts[:, None]).to(dtype)
