@@ -11,6 +11,7 @@ import numpy as np
 import sympy as sp
 import torch
 
+from checks.batching import Batch, grouped
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
 from checks.exact import UnitVector, Where, exact_point, round_trip
@@ -25,7 +26,13 @@ from checks.specs import (
     Trial,
 )
 from claims.zhang2017.fast import polynomial as fastpoly
-from claims.zhang2017.fast._common import project, riemannian_gradient, riemannian_hessian, tangent_eigenvalues
+from claims.zhang2017.fast._common import (
+    project,
+    riemannian_gradient,
+    riemannian_hessian,
+    stack_padded_columns,
+    tangent_eigenvalues,
+)
 from reference.zhang2017 import polynomial as ref
 
 from ._common import PAPER
@@ -557,25 +564,35 @@ def _strict_reference(point, constants, ctx):
     return ref.min_eigenvalue(ctx, hess), _strict_bound(point, constants, ctx.exp)
 
 
-def _grouped_lambda_min(points, *, device, dtype) -> list:
+def _strict_groups(batch, *, device, dtype):
+    """(positions, θ, w) per (k, d) group: the batch packed once (zero-padded), then sliced per group."""
+    k_max, d_max = int(batch.array("k").max()), int(batch.array("d").max())
+    theta, w = stack_padded_columns(batch, {"theta": (k_max, d_max), "w": (k_max, d_max)}, ("k", "d"),
+                                    device=device, dtype=dtype)
+    ks, ds = batch.array("k"), batch.array("d")
+    for k, d in dict.fromkeys(zip(ks.tolist(), ds.tolist(), strict=True)):
+        index = np.flatnonzero((ks == k) & (ds == d))
+        where = torch.as_tensor(index, device=device)
+        yield where, theta[where, :k, :d], w[where, :k, :d]
+
+
+def _grouped_lambda_min(batch, *, device, dtype) -> torch.Tensor:
     """λ_min of the (9)-Hessian for every point, batched over points sharing (k, d) (one eigensolve per group)."""
-    out: list = [None] * len(points)
-    groups: dict[tuple[int, int], list[int]] = {}
-    for idx, p in enumerate(points):
-        groups.setdefault((p["k"], p["d"]), []).append(idx)
-    for members in groups.values():
-        theta = torch.tensor([points[i]["theta"] for i in members], dtype=dtype, device=device)
-        w = torch.tensor([points[i]["w"] for i in members], dtype=dtype, device=device)
-        lam = torch.linalg.eigvalsh(fastpoly.loss9_gaussian_hessian(theta, w))[..., 0]
-        for j, i in enumerate(members):
-            out[i] = lam[j]
+    out = torch.empty(len(batch), dtype=dtype, device=device)
+    for where, theta, w in _strict_groups(batch, device=device, dtype=dtype):
+        out[where] = torch.linalg.eigvalsh(fastpoly.loss9_gaussian_hessian(theta, w))[..., 0]
     return out
 
 
+def _strict_bound_batch(batch, constants, *, device, dtype) -> torch.Tensor:
+    k, d = batch.tensor("k", device=device, dtype=dtype), batch.tensor("d", device=device, dtype=dtype)
+    big_c = batch.tensor("C", device=device, dtype=dtype)
+    return -constants["kappa"] * k * torch.exp(-constants["gamma"] * big_c * d)
+
+
 def _strict_fast(batch, constants, *, device, dtype):
-    lhs = _grouped_lambda_min(batch.points, device=device, dtype=dtype)
-    rhs = [_strict_bound(p, constants, math.exp) for p in batch.points]
-    return torch.stack(lhs), torch.tensor(rhs, dtype=dtype, device=device)
+    return (_grouped_lambda_min(batch, device=device, dtype=dtype),
+            _strict_bound_batch(batch, constants, device=device, dtype=dtype))
 
 
 theorem_4_2 = Claim(
@@ -609,15 +626,14 @@ def _correlated_reference(point, constants, ctx):
 
 
 def _correlated_fast(batch, constants, *, device, dtype):
-    lhs = _grouped_lambda_min(batch.points, device=device, dtype=dtype)
-    rhs = []
-    for p in batch.points:
-        theta = torch.tensor(p["theta"], dtype=dtype, device=device)
-        w = torch.tensor(p["w"], dtype=dtype, device=device)
-        k, d = theta.shape
-        r2 = ((theta[:, None, :] - w[None, :, :]) ** 2).sum(-1)
-        rhs.append(constants["trace_factor"] * (-2 / (k * d)) * ((r2 - d) * torch.exp(-r2 / 2)).sum())
-    return torch.stack(lhs), torch.stack(rhs)
+    lhs = torch.empty(len(batch), dtype=dtype, device=device)
+    rhs = torch.empty(len(batch), dtype=dtype, device=device)
+    for where, theta, w in _strict_groups(batch, device=device, dtype=dtype):
+        k, d = theta.shape[-2:]
+        lhs[where] = torch.linalg.eigvalsh(fastpoly.loss9_gaussian_hessian(theta, w))[..., 0]
+        r2 = ((theta[:, :, None, :] - w[:, None, :, :]) ** 2).sum(-1)
+        rhs[where] = constants["trace_factor"] * (-2 / (k * d)) * ((r2 - d) * torch.exp(-r2 / 2)).sum((-2, -1))
+    return lhs, rhs
 
 
 theorem_4_2_trace = Claim(
@@ -850,17 +866,37 @@ def _landscape_reference(point, constants, ctx):
     return ref.min_eigenvalue(ctx, hess), -ctx.mpf(point["eps"]) ** 2 / (4 * point["d"])
 
 
+def _with_factor_batch(batch, constants):
+    """``_with_factor`` for a batch (the configurations rebuilt only when a mutant changes the (iii) factor)."""
+    if constants["a_factor"] == 1.0:
+        return batch
+    return Batch([_with_factor(p, constants) for p in batch.points])
+
+
 def _landscape_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        p = _with_factor(p, constants)
-        us, betas = _landscape_betas(p)
-        coeffs = fastpoly.recurrence_coefficients(p["d"], p["N"], dtype=dtype)
-        evals, _ = fastpoly.node_hessian_sphere(coeffs, torch.tensor(p["theta0"], dtype=dtype),
-                                                torch.tensor(us, dtype=dtype), torch.tensor(betas, dtype=dtype))
-        lhs.append(evals[0])
-        rhs.append(-p["eps"] ** 2 / (4 * p["d"]))
-    return torch.stack(lhs).to(device), torch.tensor(rhs, dtype=dtype, device=device)
+    """Per dimension d, all configurations at once: the other nodes' directions and weights zero-padded (β = 0),
+    the degree-N coefficient rows zero above each point's own N."""
+    batch = _with_factor_batch(batch, constants)
+
+    def group(sub):
+        d = int(sub.point(0)["d"])
+        k = int(sub.array("k").max())
+        opts = {"device": device, "dtype": dtype}
+        theta0, w, others, b, a_others = stack_padded_columns(
+            sub, {"theta0": (d,), "w": (k, d), "theta_others": (k - 1, d), "b": (k,), "a_others": (k - 1,)},
+            ("k",), **opts)
+        a0 = sub.tensor("a0", **opts)
+        n_deg = sub.tensor("N", device=device, dtype=torch.long)
+        n_max = int(n_deg.max())
+        powers = torch.arange(n_max + 1, device=device)
+        coeffs = torch.where(powers[None, :] <= n_deg[:, None], fastpoly.recurrence_table(d, n_max, **opts)[None, :],
+                             0)
+        us = torch.cat([w, others], 1)
+        betas = 2 * a0[:, None] * torch.cat([b, a_others], 1)
+        evals, _ = fastpoly.node_hessian_sphere_batch(coeffs, theta0, us, betas)
+        eps = sub.tensor("eps", device=device, dtype=torch.float64)
+        return evals[:, 0], (-eps ** 2 / (4 * d)).to(dtype)
+    return grouped(batch, ("d",), group, device=device, dtype=dtype)
 
 
 theorem_4_4 = Claim(
@@ -913,9 +949,11 @@ def _trunc_reference(x, constants, ctx, *, with_c_n: bool):
 
 
 def _trunc_fast(xs, constants, *, device, dtype, with_c_n: bool):
-    vals = [fastpoly.truncation_degree(int(x), constants["eps"], _trunc_weight(float(x)), with_c_n=with_c_n)
-            * constants["eps"] / math.log(float(x)) for x in xs.tolist()]
-    return torch.tensor(vals, dtype=dtype, device=device)
+    ds = [int(x) for x in xs.tolist()]
+    n_deg = fastpoly.truncation_degrees(ds, constants["eps"], [_trunc_weight(float(d)) for d in ds],
+                                        with_c_n=with_c_n)
+    d = torch.tensor(ds, dtype=torch.float64)
+    return (n_deg.to(torch.float64) * constants["eps"] / torch.log(d)).to(device=device, dtype=dtype)
 
 
 _TRUNC_STATEMENT = ("Since (i), (ii) does not hold and ‖a‖ ≤ poly(d), we can choose N = O((1/ε) log(d)) large enough "
@@ -1255,12 +1293,19 @@ def _strict_rate_reference(x, constants, ctx):
 
 
 def _strict_rate_fast(xs, constants, *, device, dtype):
-    vals = []
-    for x in xs.tolist():
-        theta, w = _worst_configuration(int(x))
-        hess = fastpoly.loss9_gaussian_hessian(torch.tensor(theta, dtype=dtype), torch.tensor(w, dtype=dtype))
-        vals.append(-torch.linalg.eigvalsh(hess)[0])
-    return torch.stack(vals).to(device)
+    """All grid dimensions at once: each worst configuration zero-padded to the largest d, with the padded
+    coordinates' Hessian rows replaced by a large positive diagonal (so they never hold λ_min)."""
+    ds = torch.as_tensor([int(x) for x in xs.tolist()], device=device)
+    d_max = int(ds.max())
+    theta = torch.zeros(len(ds), 1, d_max, dtype=dtype, device=device)
+    w = torch.zeros_like(theta)
+    w[:, 0, 0] = torch.sqrt(STRICT_RATE_C * ds.to(dtype))
+    hess = fastpoly.loss9_gaussian_hessian(theta, w)  # (G, d_max, d_max), k = 1
+    padded = torch.arange(d_max, device=device)[None, :] >= ds[:, None]
+    big = hess.abs().sum((-2, -1)) + 1
+    hess = torch.where(padded[:, :, None] | padded[:, None, :], 0, hess)
+    hess = hess + torch.diag_embed(torch.where(padded, big[:, None], 0))
+    return -torch.linalg.eigvalsh(hess)[:, 0]
 
 
 theorem_4_2_rate = Claim(

@@ -222,6 +222,8 @@ def stack_padded_columns(batch, shapes: dict[str, tuple[int, ...]], by: tuple[st
         for index in indices:
             entries = [column[i] for i in index.tolist()]
             entry_shape = np.shape(entries[0])
+            if 0 in entry_shape:  # empty entries (e.g. no other nodes): nothing to copy
+                continue
             flat = entries
             for _ in entry_shape:
                 flat = chain.from_iterable(flat)
