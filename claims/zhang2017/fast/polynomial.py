@@ -60,15 +60,17 @@ def exponential_dual(c: torch.Tensor, rho: torch.Tensor, nodes: int = 80) -> tor
     """E[σ(X)σ(Y)], σ(x) = exp(√c x − c), (X, Y) ~ N(ρ) (unit variances), by a product Gauss–Hermite rule.
     c, rho: tensors of shape (B,).
 
-    With X = Z_1, Y = ρZ_1 + sZ_2 the integrand σ(X)σ(Y) = e^{√c(1+ρ)Z_1 − c}·e^{√c s Z_2 − c} is a product, so
-    the nodes × nodes product rule Σ_ij w_iw_j e^{√c(1+ρ)z_i − c} e^{√c s z_j − c} is evaluated as the product of
-    its two one-dimensional sums (the same rule, nodes instead of nodes² exponentials per point)."""
+    (The integrand factorises, e^{√c(1+ρ)Z_1 − c}·e^{√c s Z_2 − c}, so the rule could be summed as a product of
+    two 1-D sums in O(nodes) per point; that form doubles the rounding error — up to ~35 ulp at c = 9, against
+    ~16 ulp for the nodes² sum — and would use most of the claim's 48-ulp budget, so the nodes² sum is kept.)"""
     z, wts = fast_gaussian.gauss_hermite(nodes, device=rho.device, dtype=rho.dtype)
     s = torch.sqrt((1 - rho * rho).clamp_min(0))
     sc = torch.sqrt(c)
-    first = torch.exp((sc * (1 + rho))[:, None] * z - c[:, None]) @ wts
-    second = torch.exp((sc * s)[:, None] * z - c[:, None]) @ wts
-    return first * second
+    z1, z2 = z[:, None], z[None, :]
+    # the same arithmetic as exp(√c(z_1 + y) − 2c)·w_1w_2 with y = ρz_1 + sz_2, in place on one (B, n, n) buffer
+    vals = rho[:, None, None] * z1 + s[:, None, None] * z2  # y
+    vals.add_(z1).mul_(sc[:, None, None]).sub_(2 * c[:, None, None]).exp_().mul_(wts[:, None] * wts[None, :])
+    return vals.sum((-2, -1))
 
 
 # --- Theorem 4.4: the truncated almost-1-harmonic potential ---------------------------------------------
