@@ -29,7 +29,7 @@ from claims.zhang2017.fast import sphere as fsphere
 from reference.zhang2017 import _common as rcommon
 from reference.zhang2017 import sphere as rsphere
 
-from ._common import PAPER
+from ._common import PAPER, as_column, seeded_rows, shape_groups
 
 SEED_MAX = 2**31 - 1
 
@@ -104,6 +104,20 @@ def _off_kink_pair(point: Mapping[str, Any]) -> dict[str, Any]:
     return {"theta": (w + gap).tolist(), "w": w.tolist()}
 
 
+def _off_kink_pair_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """``_off_kink_pair`` for a batch of rows (the seeded draws row by row, the arithmetic per dimension)."""
+    ds = np.asarray(columns["d"]).tolist()
+    draws = seeded_rows(columns, lambda rng, i: (rng.uniform(-2, 2, ds[i]), rng.uniform(0.05, 3.0, ds[i]),
+                                                 rng.choice((-1.0, 1.0), ds[i])))
+    theta, w = [None] * len(ds), [None] * len(ds)
+    for _, index in shape_groups(ds):
+        w_rows, gap, sign = (np.stack([draws[i][c] for i in index]) for c in range(3))
+        th_rows = w_rows + gap * sign
+        for j, i in enumerate(index.tolist()):
+            theta[i], w[i] = th_rows[j], w_rows[j]
+    return {"theta": as_column(theta), "w": as_column(w)}
+
+
 _LAPLACIAN_TERMS = ("autograd Hessian trace of a product of d exponentials (d ≤ 4 second derivatives, each a "
                     "few roundings)")
 
@@ -114,7 +128,8 @@ definition_37 = Claim(
               "Theorem 3.9): Φ(a, b) = e^{−‖a−b‖_1} in R^1 can be realized.",
     kind=Kind.SYMBOLIC,
     spec=SymbolicSpec(_prove_definition_37, numeric=PointwiseSpec(
-        Domain((Int("d", 1, 1), Int("seed", 0, SEED_MAX)), derive=_off_kink_pair, free=("theta", "w")), "==",
+        Domain((Int("d", 1, 1), Int("seed", 0, SEED_MAX)), derive=_off_kink_pair, derive_batch=_off_kink_pair_batch,
+               free=("theta", "w")), "==",
         _bessel_laplacian_reference, _bessel_laplacian_fast, terms=8, terms_reason=_LAPLACIAN_TERMS)),
     constants={"potential": "bessel", "lambda": 1, "dim_power": 1},
     mutants=(Mutant("wrong-lambda", {"lambda": 2}, "λ = 1 replaced by λ = 2"),
@@ -151,7 +166,7 @@ definition_37_rd = Claim(
     kind=Kind.SYMBOLIC,
     spec=SymbolicSpec(_prove_l1_rd, numeric=PointwiseSpec(
         Domain((Int("d", 1, 4, examples=(1, 2, 4)), Int("seed", 0, SEED_MAX)), derive=_off_kink_pair,
-               free=("theta", "w")), "==",
+               derive_batch=_off_kink_pair_batch, free=("theta", "w")), "==",
         _bessel_laplacian_reference, _bessel_laplacian_fast, terms=8, terms_reason=_LAPLACIAN_TERMS)),
     constants={"potential": "bessel", "lambda": 1, "dim_power": 1},
     mutants=(Mutant("lambda-1-not-d", {"dim_power": 0}, "λ = d replaced by λ = 1 (fails for d ≥ 2)"),),
@@ -209,6 +224,26 @@ def _zonal_point(point: Mapping[str, Any]) -> dict[str, Any]:
     v /= np.linalg.norm(v)
     theta = t * w + math.sqrt(1 - t * t) * v
     return {"theta": theta.tolist(), "w": w.tolist()}
+
+
+def _zonal_point_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """``_zonal_point`` (and ``_force_point``: the same draws) for a batch of rows: w, v drawn row by row, the
+    normalisation and the rotation into θ^T w = t per dimension."""
+    ds = np.asarray(columns["d"]).tolist()
+    ts = np.asarray(columns["t"], dtype=np.float64)
+    draws = seeded_rows(columns, lambda rng, i: (rng.standard_normal(ds[i]), rng.standard_normal(ds[i])))
+    theta, w = [None] * len(ds), [None] * len(ds)
+    for _, index in shape_groups(ds):
+        w_rows = np.stack([draws[i][0] for i in index])
+        v = np.stack([draws[i][1] for i in index])
+        w_rows = w_rows / np.linalg.norm(w_rows, axis=1, keepdims=True)
+        v = v - (v * w_rows).sum(1, keepdims=True) * w_rows
+        v = v / np.linalg.norm(v, axis=1, keepdims=True)
+        t = ts[index][:, None]
+        th_rows = t * w_rows + np.sqrt(1 - t * t) * v
+        for j, i in enumerate(index.tolist()):
+            theta[i], w[i] = th_rows[j], w_rows[j]
+    return {"theta": as_column(theta), "w": as_column(w)}
 
 
 def _zonal_fast(batch, constants, *, device, dtype):
@@ -301,7 +336,7 @@ definition_37_sphere = Claim(
     spec=SymbolicSpec(_prove_zonal, numeric=PointwiseSpec(
         Domain((Int("d", 2, 6, examples=(2, 3, 6)), Float("t", -0.9, 0.9, examples=(-0.9, 0.0, 0.5, 0.9)),
                 Choice("potential", _SPHERE_POTENTIALS, examples=_SPHERE_POTENTIALS),
-                Int("seed", 0, SEED_MAX)), derive=_zonal_point,
+                Int("seed", 0, SEED_MAX)), derive=_zonal_point, derive_batch=_zonal_point_batch,
                exact=(InnerProductPair("w", "theta", "t"),)), "==",  # θ, w ∈ S^{d−1}, θ^T w = t exactly
         _zonal_reference, _zonal_fast, terms=64,
         terms_reason="a d×d autograd Hessian contracted with two projections (d ≤ 6) and arccos/sqrt derivatives "
@@ -342,6 +377,31 @@ def _config(point: Mapping[str, Any]) -> dict[str, Any]:
             "b": rng.uniform(-2, 2, m).tolist(), "i": int(rng.integers(0, k))}
 
 
+def _config_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """``_config`` for a batch of rows: the draws row by row, the normalisation per (k, m, d, sphere?) group."""
+    n = len(columns["seed"])
+    ks, ms, ds = (np.asarray(columns[c]).tolist() for c in ("k", "m", "d"))
+    sphere = [_split_name(p)[0] in ("exponential", "hermite", "relu", "sign") for p in
+              np.asarray(columns["potential"], dtype=object).tolist()]
+
+    def draw(rng, i):
+        k, m, d = ks[i], ms[i], ds[i]
+        return (rng.standard_normal((k, d)), rng.standard_normal((m, d)), rng.uniform(-2, 2, k), rng.uniform(-2, 2, m),
+                int(rng.integers(0, k)))
+    draws = seeded_rows(columns, draw)
+    theta, w = [None] * n, [None] * n
+    for (_, _, _, unit), index in shape_groups(list(zip(ks, ms, ds, sphere, strict=True))):
+        th_rows = np.stack([draws[i][0] for i in index])
+        w_rows = np.stack([draws[i][1] for i in index])
+        if unit:
+            th_rows = th_rows / np.linalg.norm(th_rows, axis=2, keepdims=True)
+            w_rows = w_rows / np.linalg.norm(w_rows, axis=2, keepdims=True)
+        for j, i in enumerate(index.tolist()):
+            theta[i], w[i] = th_rows[j], w_rows[j]
+    return {"theta": as_column(theta), "w": as_column(w), "a": as_column([r[2] for r in draws]),
+            "b": as_column([r[3] for r in draws]), "i": np.asarray([r[4] for r in draws], dtype=np.int64)}
+
+
 _CONFIG_PARAMS = (Int("d", 1, 4, examples=(1, 4)), Int("k", 1, 4, examples=(1, 2, 4)), Int("m", 1, 4),
                   Choice("potential", _EQ10_POTENTIALS, examples=_EQ10_POTENTIALS), Int("seed", 0, SEED_MAX))
 
@@ -353,7 +413,7 @@ def _sphere_potential(point: Mapping[str, Any]) -> bool:
 def _config_domain() -> Domain:
     """``_config``'s points: unit rows θ, w for the sphere potentials (exact at working precision for the
     reference), free points of R^d for the others; the charges a, b are free."""
-    return Domain(_CONFIG_PARAMS, derive=_config, free=("a", "b"),
+    return Domain(_CONFIG_PARAMS, derive=_config, derive_batch=_config_batch, free=("a", "b"),
                   exact=tuple(Where(UnitVector(n), _sphere_potential, "Φ is a sphere potential (M = S^{d−1})")
                               for n in ("theta", "w")))
 
@@ -493,6 +553,30 @@ def _grid_config(point: Mapping[str, Any]) -> dict[str, Any]:
             "i": 0}
 
 
+def _grid_config_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """``_grid_config`` for a batch of rows: the grid choices and jitters drawn row by row, added per group."""
+    n = len(columns["seed"])
+    ks, ms, ds = (np.asarray(columns[c]).tolist() for c in ("k", "m", "d"))
+    grid = np.arange(-20, 21) * 0.1
+
+    def draw(rng, i):
+        k, m, d = ks[i], ms[i], ds[i]
+        coords = np.stack([rng.choice(grid, k + m, replace=False) for _ in range(d)], 1)
+        jitter = rng.uniform(-0.01, 0.01, coords.shape)
+        signs = rng.choice((-1.0, 1.0), k + m)
+        return coords, jitter, signs, rng.uniform(0.5, 2.0, k + m)
+    draws = seeded_rows(columns, draw)
+    theta, w, a, b = [None] * n, [None] * n, [None] * n, [None] * n
+    for (k, _, _), index in shape_groups(list(zip(ks, ms, ds, strict=True))):
+        coords, jitter, signs, scale = (np.stack([draws[i][c] for i in index]) for c in range(4))
+        coords = coords + jitter
+        weights = signs * scale
+        for j, i in enumerate(index.tolist()):
+            theta[i], w[i], a[i], b[i] = coords[j, :k], coords[j, k:], weights[j, :k], weights[j, k:]
+    return {"theta": as_column(theta), "w": as_column(w), "a": as_column(a), "b": as_column(b),
+            "i": np.zeros(n, dtype=np.int64)}
+
+
 def _lemma_fast(batch, constants, *, device, dtype):
     """Per dimension d (the Laplacian runs over all d coordinates, so d is not padded): all configurations at once."""
     pot = fcommon.potential("bessel")
@@ -528,7 +612,8 @@ lemma_38_distinct = Claim(
     kind=Kind.IDENTITY,
     spec=PointwiseSpec(
         Domain((Int("d", 1, 3, examples=(1, 2, 3)), Int("k", 1, 4, examples=(1, 2, 4)), Int("m", 1, 4),
-                Int("seed", 0, SEED_MAX)), derive=_grid_config, free=("theta", "w", "a", "b")),  # R^d
+                Int("seed", 0, SEED_MAX)), derive=_grid_config, derive_batch=_grid_config_batch,
+               free=("theta", "w", "a", "b")),  # R^d
         "==", _lemma_reference, _lemma_fast, terms=32,
         terms_reason="autograd Hessian trace of (5) with up to k² + km ≤ 32 exponential terms, after solving (10) "
                      "for a_i (one division by Φ(θ_i,θ_i) = 1); margins relative to 2λ|a_i|(Σ|a| + Σ|b|)"),
@@ -774,6 +859,19 @@ def _two_support_point(point: Mapping[str, Any]) -> dict[str, Any]:
     return {"phi": phi, "a": a, "b_rest": rng.uniform(-2, 2, point["d"] - 2).tolist()}
 
 
+def _two_support_point_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """``_two_support_point`` for a batch of rows (draws row by row, φ and a assembled as columns)."""
+    ds = np.asarray(columns["d"]).tolist()
+
+    def draw(rng, i):
+        u, s1, s2 = rng.uniform(0.3, 1.27), rng.choice((1, -1)), rng.choice((0.0, math.pi))
+        s3, v = rng.choice((-1, 1)), rng.uniform(0.5, 2.0)
+        return u, s1, s2, s3, v, rng.uniform(-2, 2, ds[i] - 2)
+    draws = seeded_rows(columns, draw)
+    u, s1, s2, s3, v = (np.asarray([r[c] for r in draws], dtype=np.float64) for c in range(5))
+    return {"phi": u * s1 + s2, "a": s3 * v, "b_rest": as_column([r[5] for r in draws])}
+
+
 def _two_support_build(cos, sin, phi, a, b_rest, l):
     theta = [cos(phi), sin(phi)]
     b = [-a / theta[0] ** (l - 2), -a / theta[1] ** (l - 2), *b_rest]
@@ -819,7 +917,8 @@ curvature_310 = Claim(
     spec=SymbolicSpec(_prove_curvature, numeric=PointwiseSpec(
         Domain((Int("l", 3, 7, examples=(3, 7)), Int("d", 2, 5, examples=(2, 5)), Int("seed", 0, SEED_MAX)),
                # primitive numbers (φ, a, b_m): each path builds θ, b_0, b_1, v from them in its own arithmetic
-               derive=_two_support_point, free=("phi", "a", "b_rest")), "==", _curvature_reference, _curvature_fast,
+               derive=_two_support_point, derive_batch=_two_support_point_batch,
+               free=("phi", "a", "b_rest")), "==", _curvature_reference, _curvature_fast,
         terms=16,
         terms_reason="autograd Hessian of a² + 2aΣ b_j θ_j^l (powers up to 7, d ≤ 5 terms) projected twice; margins "
                      "relative to 2|a|Σ|b_j| l²")),
@@ -1250,7 +1349,8 @@ corollary_312_force = Claim(
     kind=Kind.IDENTITY,
     spec=PointwiseSpec(Domain((Int("d", 2, 10, examples=(2, 3, 10)),
                                Float("t", -0.99, 0.99, examples=(-0.99, 0.0, 0.99)), Int("seed", 0, SEED_MAX)),
-                              derive=_force_point, exact=(InnerProductPair("w", "theta", "t"),)),
+                              derive=_force_point, derive_batch=_zonal_point_batch,
+                              exact=(InnerProductPair("w", "theta", "t"),)),
                        "==", _force_reference, _force_fast, terms=64,
                        terms_reason="arccos' = 1/√(1−t²) amplifies the rounding of t = θ^T w by up to 1/(1 − 0.99²) "
                                     "≈ 50 before the tangent projection"),
