@@ -203,10 +203,8 @@ def stack_padded(batch, name: str, by: tuple[str, ...], shape: tuple[int, ...], 
 def stack_padded_columns(batch, shapes: dict[str, tuple[int, ...]], by: tuple[str, ...], *, device, dtype,
                          fill: float = 0.0) -> tuple[torch.Tensor, ...]:
     """``stack_padded`` for several columns whose entry shapes are all set by the parameters ``by`` (one pass
-    over the shape groups for all of them: each group's entries are flattened into one buffer and copied into
-    the padded array at once)."""
-    from itertools import chain
-
+    over the shape groups for all of them: each group's entries stacked at once and copied into the padded
+    array)."""
     import numpy as np
 
     n = len(batch)
@@ -214,23 +212,15 @@ def stack_padded_columns(batch, shapes: dict[str, tuple[int, ...]], by: tuple[st
         np.zeros((n, 1), dtype=np.int64)
     groups, inverse = np.unique(keys, axis=0, return_inverse=True)
     inverse = inverse.reshape(n)
-    indices = [np.flatnonzero(inverse == g) for g in range(len(groups))]
-    outs = []
-    for name, shape in shapes.items():
-        out = np.full((n, *shape), fill, dtype=np.float64)
-        column = batch.column(name)  # plain nested lists
-        for index in indices:
-            entries = [column[i] for i in index.tolist()]
-            entry_shape = np.shape(entries[0])
-            if 0 in entry_shape:  # empty entries (e.g. no other nodes): nothing to copy
-                continue
-            flat = entries
-            for _ in entry_shape:
-                flat = chain.from_iterable(flat)
-            block = np.fromiter(flat, dtype=np.float64, count=len(entries) * math.prod(entry_shape))
-            out[(index, *(slice(0, s) for s in entry_shape))] = block.reshape(len(entries), *entry_shape)
-        outs.append(torch.as_tensor(out, device=device).to(dtype))
-    return tuple(outs)
+    outs = {name: np.full((n, *shape), fill, dtype=np.float64) for name, shape in shapes.items()}
+    for g in range(len(groups)):
+        index = np.flatnonzero(inverse == g)
+        sub = batch if len(groups) == 1 else batch.take(index)
+        for name, out in outs.items():
+            block = np.asarray(sub.array(name), dtype=np.float64)
+            if block.size:  # empty entries (e.g. no other nodes) leave the padding
+                out[(index, *(slice(0, s) for s in block.shape[1:]))] = block
+    return tuple(torch.as_tensor(out, device=device).to(dtype) for out in outs.values())
 
 
 def row_mask(counts, size: int, *, device, dtype) -> torch.Tensor:

@@ -67,10 +67,19 @@ def exponential_dual(c: torch.Tensor, rho: torch.Tensor, nodes: int = 80) -> tor
     s = torch.sqrt((1 - rho * rho).clamp_min(0))
     sc = torch.sqrt(c)
     z1, z2 = z[:, None], z[None, :]
-    # the same arithmetic as exp(√c(z_1 + y) − 2c)·w_1w_2 with y = ρz_1 + sz_2, in place on one (B, n, n) buffer
-    vals = rho[:, None, None] * z1 + s[:, None, None] * z2  # y
-    vals.add_(z1).mul_(sc[:, None, None]).sub_(2 * c[:, None, None]).exp_().mul_(wts[:, None] * wts[None, :])
-    return vals.sum((-2, -1))
+    weights = wts[:, None] * wts[None, :]
+    out = torch.empty_like(rho)
+    # the same arithmetic as exp(√c(z_1 + y) − 2c)·w_1w_2 with y = ρz_1 + sz_2, in place on one (chunk, n, n)
+    # buffer; chunks of points keep the buffer in cache (the values do not depend on the chunking)
+    for start in range(0, rho.shape[0], _DUAL_CHUNK):
+        part = slice(start, start + _DUAL_CHUNK)
+        vals = rho[part, None, None] * z1 + s[part, None, None] * z2  # y
+        vals.add_(z1).mul_(sc[part, None, None]).sub_(2 * c[part, None, None]).exp_().mul_(weights)
+        out[part] = vals.sum((-2, -1))
+    return out
+
+
+_DUAL_CHUNK = 256
 
 
 # --- Theorem 4.4: the truncated almost-1-harmonic potential ---------------------------------------------
