@@ -909,13 +909,22 @@ def _truncation_degrees(d: int, eps: np.ndarray, total: np.ndarray, size: int = 
     return out
 
 
-def _poly_values_at(coeffs: np.ndarray, x: np.ndarray, degree: np.ndarray) -> np.ndarray:
-    """``_poly_value(coeffs[:N+1], x)`` for rows x (g, m) with their own degrees N (g,): the same terms
-    c_n x^n summed in the same (sequential) order."""
-    n = np.arange(int(degree.max()) + 1, dtype=np.float64)
-    sums = np.cumsum(coeffs[: len(n)] * x[..., None] ** n, axis=-1)  # (g, m, N_max + 1)
-    rows, cols = np.arange(x.shape[0])[:, None], np.arange(x.shape[1])[None, :]
-    return sums[rows, cols, degree[:, None]]
+class _PartialSums:
+    """Σ_{n≤N} c_n x^n for fixed rows x (g, m) and any per-row degree N: the running sums of the same terms
+    c_n x^n in the same (sequential) order as ``_poly_value``, tabulated once up to a cap that grows on demand
+    (x does not change between the fixed-point iterations, only N does)."""
+
+    def __init__(self, d: int, x: np.ndarray):
+        self.d, self.x, self.sums = d, x, np.zeros((*x.shape, 0))
+
+    def at(self, rows: np.ndarray, degree: np.ndarray) -> np.ndarray:
+        need = int(degree.max()) + 1
+        if need > self.sums.shape[-1]:
+            size = max(need, 2 * self.sums.shape[-1], 64)
+            n = np.arange(size, dtype=np.float64)
+            self.sums = np.cumsum(_coeffs_upto(self.d, size - 1)[:size] * self.x[..., None] ** n, axis=-1)
+        cols = np.arange(self.x.shape[1])[None, :]
+        return self.sums[rows[:, None], cols, degree[:, None]]
 
 
 def _sequential_sum(cols) -> np.ndarray | float:
@@ -962,13 +971,13 @@ def _landscape_batch(columns, a_factor: float = 1.0) -> dict:
         total = _sequential_sum(np.abs(b).T) + _sequential_sum(np.abs(a_others).T)
         n_deg = np.full(len(index), 2, dtype=np.int64)
         active = np.arange(len(index))
+        sums_x, sums_y = _PartialSums(d, xs), _PartialSums(d, ys)
         for _ in range(20):
             n_new = _truncation_degrees(d, eps[active], total[active])
             coeffs = _coeffs_upto(d, int(n_new.max()))
             f1 = np.cumsum(coeffs)[n_new]
             delta = (2 * u[active] - 1) * eps[active] ** 2 / (8 * d * f1)
-            px = _poly_values_at(coeffs, xs[active], n_new)
-            py = _poly_values_at(coeffs, ys[active], n_new)
+            px, py = sums_x.at(active, n_new), sums_y.at(active, n_new)
             rest = (_sequential_sum((b[active, 1:] * px[:, 1:]).T)
                     + _sequential_sum((a_others[active] * py).T))
             b[active, 0] = (f1 * (delta - a0[active]) - rest) / px[:, 0]
