@@ -249,23 +249,24 @@ def _zonal_point_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
 def _zonal_fast(batch, constants, *, device, dtype):
     """lhs: batched autograd Laplace–Beltrami of the shared printed potentials; rhs: the zonal formula with
     f', f'' of the 1-D profile by autograd; scale: the size of the two terms of the formula."""
-    def group(sub):
-        # rows of every d at once: zero-padded to the largest d (Φ = f(θ^T w) with w padded too has no curvature
-        # along the padded coordinates; each row's own d enters the (d − 1) terms)
-        name, params = _split_name(sub.point(0)["potential"])
-        d_max = int(sub.array("d").max())
-        theta, w = fcommon.stack_padded_columns(sub, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
-                                                dtype=dtype)
-        d = sub.tensor("d", device=device, dtype=dtype)
-        theta = theta / theta.norm(dim=-1, keepdim=True)
-        w = w / w.norm(dim=-1, keepdim=True)
+    # rows of every d at once: zero-padded to the largest d (Φ = f(θ^T w) with w padded too has no curvature along
+    # the padded coordinates; each row's own d enters the (d − 1) terms); then one evaluation per potential
+    d_max = int(batch.array("d").max())
+    theta, w = fcommon.stack_padded_columns(batch, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
+                                            dtype=dtype)
+    theta = theta / theta.norm(dim=-1, keepdim=True)
+    w = w / w.norm(dim=-1, keepdim=True)
+
+    def group(pname, theta, w, d):
+        name, params = _split_name(pname)
         lhs = fsphere.sphere_laplacian_batch(lambda x: fcommon.phi(name, x, w, **params), theta, d)
         f1, f2 = _profile_derivatives(name, params, (theta * w).sum(-1), d_max)
         t = (theta * w).sum(-1)
         c2, c1 = fsphere.zonal_laplacian_coefficients(t, d, constants["radial_shift"])
         # rounding of t enters through f' and f'' themselves, so the scale is their size, not the products'
         return lhs, c2 * f2 + c1 * f1, c2.abs() * f2.abs() + (d - 1) * f1.abs() + 1
-    return grouped(batch, ("potential",), group, device=device, dtype=dtype)
+    return _split_by(batch, "potential", (theta, w, batch.tensor("d", device=device, dtype=dtype)), group,
+                     device=device, dtype=dtype)
 
 
 @torch.enable_grad()
@@ -428,27 +429,29 @@ def _tensors(batch, dtype, device):
     return a, theta, b, w, torch.as_tensor(batch.array("i"), device=device).long()
 
 
-def _by_potential(batch, fn, *, device, dtype, pad_d: bool = True):
+def _split_by(batch, column: str, tensors, fn, *, device, dtype):
+    """Evaluate ``fn(value, *rows)`` on the rows of each distinct value of ``column`` (a handful: the potential),
+    with ``tensors`` already packed for the whole batch, and reassemble its outputs (tuples of (n,) tensors) in
+    batch order."""
+    values = np.asarray(batch.column(column), dtype=object)
+    outputs = None
+    for value in dict.fromkeys(values.tolist()):
+        where = torch.as_tensor(np.flatnonzero(values == value), device=device)
+        out = fn(value, *(t[where] for t in tensors))
+        if outputs is None:
+            outputs = [torch.empty(len(batch), dtype=dtype, device=device) for _ in out]
+        for target, result in zip(outputs, out, strict=True):
+            target[where] = result.to(dtype)
+    return tuple(outputs)
+
+
+def _by_potential(batch, fn, *, device, dtype):
     """Pad the whole batch once (``_tensors``), then evaluate ``fn(potential, a, θ, b, w, i)`` on the rows of each
-    potential (a handful of groups) and reassemble its outputs (tuples of (n,) tensors) in batch order."""
-    def run(sub):
-        name, params = _split_name(sub.point(0)["potential"])
-        return fn(fcommon.potential(name, **params), *_tensors(sub, dtype, device))
-    if pad_d and len(set(batch.column("potential"))) > 1:
-        tensors = _tensors(batch, dtype, device)
-        names = np.asarray(batch.column("potential"), dtype=object)
-        outputs = None
-        for pname in dict.fromkeys(names.tolist()):
-            index = np.flatnonzero(names == pname)
-            where = torch.as_tensor(index, device=device)
-            name, params = _split_name(pname)
-            out = fn(fcommon.potential(name, **params), *(t[where] for t in tensors))
-            if outputs is None:
-                outputs = [torch.empty(len(batch), dtype=dtype, device=device) for _ in out]
-            for target, value in zip(outputs, out, strict=True):
-                target[where] = value.to(dtype)
-        return tuple(outputs)
-    return grouped(batch, ("potential",), run, device=device, dtype=dtype)
+    potential."""
+    def run(pname, *tensors):
+        name, params = _split_name(pname)
+        return fn(fcommon.potential(name, **params), *tensors)
+    return _split_by(batch, "potential", _tensors(batch, dtype, device), run, device=device, dtype=dtype)
 
 
 def _eq10_fast(batch, constants, *, device, dtype):
