@@ -19,7 +19,6 @@ import numpy as np
 import sympy as sp
 import torch
 
-from checks.batching import grouped
 from checks.domain import Choice, Domain, Float, Int
 from checks.exact import InnerProductPair, UnitVector, Where
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
@@ -70,15 +69,17 @@ def _prove_definition_37(constants) -> SymbolicOutcome:
 
 
 def _bessel_laplacian_fast(batch, constants, *, device, dtype):
-    """Per dimension d: the autograd Laplacian of Φ(·, w) at all points of the group at once."""
+    """Packed once; per dimension d the autograd Laplacian of Φ(·, w) at all points of the group at once."""
     pot = fcommon.potential(constants["potential"])
+    d_max = int(batch.array("d").max())
+    packed = fcommon.stack_padded_columns(batch, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
+                                          dtype=dtype)
 
-    def group(sub):
-        theta = sub.tensor("theta", device=device, dtype=dtype)
-        w = sub.tensor("w", device=device, dtype=dtype)
-        lam = constants["lambda"] * theta.shape[-1] ** constants["dim_power"]
+    def group(d, theta, w):
+        theta, w = theta[:, :d], w[:, :d]
+        lam = constants["lambda"] * d ** constants["dim_power"]
         return fsphere.euclidean_laplacian_batch(lambda x: pot(x, w), theta), lam * pot(theta, w)
-    return grouped(batch, ("d",), group, device=device, dtype=dtype)
+    return _split_by(batch, "d", packed, group, device=device, dtype=dtype)
 
 
 def _bessel_laplacian_reference(p, constants, ctx):
@@ -581,12 +582,12 @@ def _grid_config_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _lemma_fast(batch, constants, *, device, dtype):
-    """Per dimension d (the Laplacian runs over all d coordinates, so d is not padded): all configurations at once."""
+    """All configurations packed once; then per dimension d (the Laplacian runs over all d coordinates, so each
+    group is evaluated on its own d columns, not padded ones)."""
     pot = fcommon.potential("bessel")
 
-    def group(sub):
-        a, theta, b, w, i = _tensors(sub, dtype, device)
-        d = theta.shape[-1]
+    def group(d, a, theta, b, w, i):
+        theta, w = theta[..., :d], w[..., :d]
         # the hypothesis a_i = a_i*
         a = a.scatter(1, i[:, None], fsphere.optimal_output_weight_batch(i, a, theta, b, w, pot)[:, None])
         a_i, th_i = a.gather(1, i[:, None]).squeeze(1), fsphere.take_row(theta, i)
@@ -594,7 +595,7 @@ def _lemma_fast(batch, constants, *, device, dtype):
         lam = constants["lambda_per_dim"] * d
         return (fsphere.laplacian_of_loss5_batch(i, a, theta, b, w, pot), constants["sign"] * 2 * c * lam * a_i ** 2,
                 2 * lam * a_i.abs() * (a.abs().sum(-1) + b.abs().sum(-1)))
-    return grouped(batch, ("d",), group, device=device, dtype=dtype)
+    return _split_by(batch, "d", _tensors(batch, dtype, device), group, device=device, dtype=dtype)
 
 
 def _lemma_reference(p, constants, ctx):
@@ -882,20 +883,20 @@ def _two_support_build(cos, sin, phi, a, b_rest, l):
 
 
 def _curvature_fast(batch, constants, *, device, dtype):
-    """Per exponent l, all points at once: b_rest zero-padded to the largest d (a padded coordinate has θ_c = v_c
-    = b_c = 0, so it adds exact zeros to L, to its derivatives along θ and to v^T Hess v)."""
-    def group(sub):
-        l = int(sub.point(0)["l"])
-        phi = sub.tensor("phi", device=device, dtype=dtype)
-        a = sub.tensor("a", device=device, dtype=dtype)
-        rest = fcommon.stack_padded(sub, "b_rest", ("d",), (int(sub.array("d").max()) - 2,), device=device,
-                                    dtype=dtype)
+    """Packed once, then per exponent l all points at once: b_rest zero-padded to the largest d (a padded
+    coordinate has θ_c = v_c = b_c = 0, so it adds exact zeros to L, to its derivatives along θ and to
+    v^T Hess v)."""
+    rest = fcommon.stack_padded(batch, "b_rest", ("d",), (int(batch.array("d").max()) - 2,), device=device,
+                                dtype=dtype)
+    packed = (batch.tensor("phi", device=device, dtype=dtype), batch.tensor("a", device=device, dtype=dtype), rest)
+
+    def group(l, phi, a, rest):
         theta, b, v = _two_support_build(torch.cos, torch.sin, phi, a, list(rest.unbind(1)), l)
         theta, b, v = torch.stack(theta, 1), torch.stack(b, 1), torch.stack(v, 1)
         hess = fsphere.riemannian_hessian_batch(lambda x: fsphere.poly_loss(a, x, b, l), theta)
         return ((v[:, :, None] * hess * v[:, None, :]).sum((1, 2)),
                 constants["factor"] * (l + constants["l_shift"]) * l * a * a, 2 * a.abs() * b.abs().sum(-1) * l * l)
-    return grouped(batch, ("l",), group, device=device, dtype=dtype)
+    return _split_by(batch, "l", packed, group, device=device, dtype=dtype)
 
 
 def _curvature_reference(p, constants, ctx):
