@@ -222,8 +222,3 @@ def stack_padded_columns(batch, shapes: dict[str, tuple[int, ...]], by: tuple[st
                 out[(index, *(slice(0, s) for s in block.shape[1:]))] = block
     return tuple(torch.as_tensor(out, device=device).to(dtype) for out in outs.values())
 
-
-def row_mask(counts, size: int, *, device, dtype) -> torch.Tensor:
-    """(N, size) mask with ones on the first ``counts[n]`` entries of each row (the rows ``stack_padded`` filled)."""
-    counts = torch.as_tensor(counts, device=device)
-    return (torch.arange(size, device=device)[None, :] < counts[:, None]).to(dtype)
