@@ -27,10 +27,10 @@ from checks.specs import (
 )
 from claims.zhang2017.fast import polynomial as fastpoly
 from claims.zhang2017.fast._common import (
+    pack_padded_columns,
     project,
     riemannian_gradient,
     riemannian_hessian,
-    stack_padded_columns,
     tangent_eigenvalues,
 )
 from reference.zhang2017 import polynomial as ref
@@ -603,7 +603,7 @@ def _strict_reference(point, constants, ctx):
 def _strict_groups(batch, *, device, dtype):
     """(positions, θ, w) per (k, d) group: the batch packed once (zero-padded), then sliced per group."""
     k_max, d_max = int(batch.array("k").max()), int(batch.array("d").max())
-    theta, w = stack_padded_columns(batch, {"theta": (k_max, d_max), "w": (k_max, d_max)}, ("k", "d"),
+    theta, w = pack_padded_columns(batch, {"theta": (k_max, d_max), "w": (k_max, d_max)}, ("k", "d"),
                                     device=device, dtype=dtype)
     ks, ds = batch.array("k"), batch.array("d")
     for k, d in dict.fromkeys(zip(ks.tolist(), ds.tolist(), strict=True)):
@@ -1056,7 +1056,7 @@ def _landscape_fast(batch, constants, *, device, dtype):
         d = int(sub.point(0)["d"])
         k = int(sub.array("k").max())
         opts = {"device": device, "dtype": dtype}
-        theta0, w, others, b, a_others = stack_padded_columns(
+        theta0, w, others, b, a_others = pack_padded_columns(
             sub, {"theta0": (d,), "w": (k, d), "theta_others": (k - 1, d), "b": (k,), "a_others": (k - 1,)},
             ("k",), **opts)
         a0 = sub.tensor("a0", **opts)

@@ -72,7 +72,7 @@ def _bessel_laplacian_fast(batch, constants, *, device, dtype):
     """Packed once; per dimension d the autograd Laplacian of Φ(·, w) at all points of the group at once."""
     pot = fcommon.potential(constants["potential"])
     d_max = int(batch.array("d").max())
-    packed = fcommon.stack_padded_columns(batch, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
+    packed = fcommon.pack_padded_columns(batch, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
                                           dtype=dtype)
 
     def group(d, theta, w):
@@ -253,7 +253,7 @@ def _zonal_fast(batch, constants, *, device, dtype):
     # rows of every d at once: zero-padded to the largest d (Φ = f(θ^T w) with w padded too has no curvature along
     # the padded coordinates; each row's own d enters the (d − 1) terms); then one evaluation per potential
     d_max = int(batch.array("d").max())
-    theta, w = fcommon.stack_padded_columns(batch, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
+    theta, w = fcommon.pack_padded_columns(batch, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
                                             dtype=dtype)
     theta = theta / theta.norm(dim=-1, keepdim=True)
     w = w / w.norm(dim=-1, keepdim=True)
@@ -425,7 +425,7 @@ def _tensors(batch, dtype, device):
     zero-padded to the batch's largest k, m, d (padded nodes and targets have weight 0, padded coordinates are 0
     in every vector: every Φ of these potentials and every sum is unchanged)."""
     k, m, d = (int(batch.array(n).max()) for n in ("k", "m", "d"))
-    a, theta, b, w = fcommon.stack_padded_columns(
+    a, theta, b, w = fcommon.pack_padded_columns(
         batch, {"a": (k,), "theta": (k, d), "b": (m,), "w": (m, d)}, ("k", "m", "d"), device=device, dtype=dtype)
     return a, theta, b, w, torch.as_tensor(batch.array("i"), device=device).long()
 
@@ -886,7 +886,7 @@ def _curvature_fast(batch, constants, *, device, dtype):
     """Packed once, then per exponent l all points at once: b_rest zero-padded to the largest d (a padded
     coordinate has θ_c = v_c = b_c = 0, so it adds exact zeros to L, to its derivatives along θ and to
     v^T Hess v)."""
-    rest = fcommon.stack_padded(batch, "b_rest", ("d",), (int(batch.array("d").max()) - 2,), device=device,
+    rest = fcommon.pack_padded(batch, "b_rest", ("d",), (int(batch.array("d").max()) - 2,), device=device,
                                 dtype=dtype)
     packed = (batch.tensor("phi", device=device, dtype=dtype), batch.tensor("a", device=device, dtype=dtype), rest)
 
@@ -1330,8 +1330,8 @@ def _force_fast(batch, constants, *, device, dtype):
     """All points at once, zero-padded to the largest d (Φ depends on θ^T w only; padded coordinates add exact
     zeros to θ^T w, to the gradient and to its tangent norm)."""
     d = int(batch.array("d").max())
-    theta = fcommon.stack_padded(batch, "theta", ("d",), (d,), device=device, dtype=dtype)
-    w = fcommon.stack_padded(batch, "w", ("d",), (d,), device=device, dtype=dtype)
+    theta = fcommon.pack_padded(batch, "theta", ("d",), (d,), device=device, dtype=dtype)
+    w = fcommon.pack_padded(batch, "w", ("d",), (d,), device=device, dtype=dtype)
     with torch.enable_grad():
         x = theta.detach().requires_grad_(True)
         (g,) = torch.autograd.grad(fcommon.phi("sign", x, w).sum(), x)
