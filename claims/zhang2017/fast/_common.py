@@ -240,14 +240,15 @@ def _packed_rows(stored, ndim: int):
     rows = list(stored)
     if not rows:
         return np.zeros(0), np.zeros((0, ndim), dtype=np.int64)
-    try:
-        kinds = {(r.dtype, r.ndim) for r in rows}
+    try:  # C-level passes over the rows (map), no Python frame per row
+        dtypes = set(map(operator.attrgetter("dtype"), rows))
+        ndims = set(map(operator.attrgetter("ndim"), rows))
     except AttributeError:  # not numpy arrays
         return None
-    if {nd for _, nd in kinds} != {ndim} or any(dt.kind not in "biuf" for dt, _ in kinds):
+    if ndims != {ndim} or any(dt.kind not in "biuf" for dt in dtypes):
         return None
-    if kinds == {(np.dtype(np.float64), ndim)}:  # one C-order byte copy per row, joined once
-        flat = np.frombuffer(b"".join([r.tobytes() for r in rows]), dtype=np.float64).copy()
+    if dtypes == {np.dtype(np.float64)}:  # one C-order byte copy per row, joined once
+        flat = np.frombuffer(b"".join(map(np.ndarray.tobytes, rows)), dtype=np.float64)
     else:
         flat = np.concatenate(rows, axis=None, dtype=np.float64)
     n = len(rows)
@@ -262,24 +263,19 @@ def _packed_rows(stored, ndim: int):
     return flat, np.array([r.shape for r in rows], dtype=np.int64)
 
 
-def scatter_positions(sizes, padded: tuple[int, ...]):
-    """Positions in a flat (N, *padded) array of the entries of N row-major blocks of shapes ``sizes`` (N, r)
-    laid end to end, block i going to row i (each block at the start of every axis)."""
+def padded_mask(sizes, padded: tuple[int, ...]):
+    """Boolean (N, *padded) mask of the entries of N blocks of shapes ``sizes`` (N, r), each block at the start of
+    every axis: assigning row-major blocks laid end to end through it (``out[mask] = flat``) fills them in place
+    (boolean assignment walks the mask in C order, the order of the concatenated blocks)."""
     import numpy as np
 
-    n = sizes.shape[0]
-    counts = np.prod(sizes, axis=1)
-    total = int(counts.sum())
-    owner = np.repeat(np.arange(n, dtype=np.int64), counts)
-    local = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    position = owner * int(np.prod(padded, dtype=np.int64))
-    stride = 1
-    for axis in range(len(padded) - 1, -1, -1):
-        extent = sizes[owner, axis]
-        position += (local % extent) * stride
-        local //= extent
-        stride *= padded[axis]
-    return position
+    n, r = len(sizes), len(padded)
+    mask = np.ones((n,) + (1,) * r, dtype=bool)
+    for axis, extent in enumerate(padded):
+        shape = [n] + [1] * r
+        shape[axis + 1] = extent
+        mask = mask & (np.arange(extent) < sizes[:, axis:axis + 1]).reshape(shape)
+    return mask
 
 
 def pack_padded_columns(batch, shapes: dict[str, tuple[int, ...]], by: tuple[str, ...], *, device, dtype,
@@ -299,11 +295,10 @@ def pack_padded_columns(batch, shapes: dict[str, tuple[int, ...]], by: tuple[str
         flat, sizes = packed
         n = sizes.shape[0]
         if n and np.all(sizes == np.asarray(shape, dtype=np.int64)):
-            out = flat.reshape(n, *shape)
+            out = flat.reshape(n, *shape).copy()  # writable (frombuffer views are read-only)
         else:
-            out = np.full(n * int(np.prod(shape, dtype=np.int64)), fill, dtype=np.float64)
-            out[scatter_positions(sizes, shape)] = flat
-            out = out.reshape(n, *shape)
+            out = np.full((n, *shape), fill, dtype=np.float64)
+            out[padded_mask(sizes, shape)] = flat
         outs.append(torch.as_tensor(out, device=device).to(dtype))
     return tuple(outs)
 
