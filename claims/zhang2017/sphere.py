@@ -69,17 +69,17 @@ def _prove_definition_37(constants) -> SymbolicOutcome:
 
 
 def _bessel_laplacian_fast(batch, constants, *, device, dtype):
-    """Packed once; per dimension d the autograd Laplacian of Φ(·, w) at all points of the group at once."""
+    """Packed once, zero-padded to the largest d (θ and w both 0 on the padded coordinates: Φ's values are
+    unchanged, and the Laplacian sums each row's own d second derivatives only); one autograd Laplacian of
+    Φ(·, w) for the whole batch."""
     pot = fcommon.potential(constants["potential"])
-    d_max = int(batch.array("d").max())
-    packed = fcommon.pack_padded_columns(batch, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
-                                          dtype=dtype)
-
-    def group(d, theta, w):
-        theta, w = theta[:, :d], w[:, :d]
-        lam = constants["lambda"] * d ** constants["dim_power"]
-        return fsphere.euclidean_laplacian_batch(lambda x: pot(x, w), theta), lam * pot(theta, w)
-    return _split_by(batch, "d", packed, group, device=device, dtype=dtype)
+    ds = batch.array("d")
+    d_max = int(ds.max())
+    theta, w = fcommon.pack_padded_columns(batch, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
+                                           dtype=dtype)
+    dims = torch.as_tensor(ds, device=device)
+    lam = constants["lambda"] * dims.to(dtype) ** constants["dim_power"]
+    return fsphere.euclidean_laplacian_batch(lambda x: pot(x, w), theta, dims), lam * pot(theta, w)
 
 
 def _bessel_laplacian_reference(p, constants, ctx):
@@ -582,20 +582,19 @@ def _grid_config_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _lemma_fast(batch, constants, *, device, dtype):
-    """All configurations packed once; then per dimension d (the Laplacian runs over all d coordinates, so each
-    group is evaluated on its own d columns, not padded ones)."""
+    """All configurations packed once, zero-padded to the largest d (θ and w are 0 on the padded coordinates, so
+    every ‖·‖_1 and Φ is unchanged); the Laplacian sums each row's own d second derivatives only. One evaluation
+    for the whole batch."""
     pot = fcommon.potential("bessel")
-
-    def group(d, a, theta, b, w, i):
-        theta, w = theta[..., :d], w[..., :d]
-        # the hypothesis a_i = a_i*
-        a = a.scatter(1, i[:, None], fsphere.optimal_output_weight_batch(i, a, theta, b, w, pot)[:, None])
-        a_i, th_i = a.gather(1, i[:, None]).squeeze(1), fsphere.take_row(theta, i)
-        c = pot(th_i, th_i)
-        lam = constants["lambda_per_dim"] * d
-        return (fsphere.laplacian_of_loss5_batch(i, a, theta, b, w, pot), constants["sign"] * 2 * c * lam * a_i ** 2,
-                2 * lam * a_i.abs() * (a.abs().sum(-1) + b.abs().sum(-1)))
-    return _split_by(batch, "d", _tensors(batch, dtype, device), group, device=device, dtype=dtype)
+    a, theta, b, w, i = _tensors(batch, dtype, device)
+    dims = torch.as_tensor(batch.array("d"), device=device)
+    # the hypothesis a_i = a_i*
+    a = a.scatter(1, i[:, None], fsphere.optimal_output_weight_batch(i, a, theta, b, w, pot)[:, None])
+    a_i, th_i = a.gather(1, i[:, None]).squeeze(1), fsphere.take_row(theta, i)
+    c = pot(th_i, th_i)
+    lam = constants["lambda_per_dim"] * dims.to(dtype)
+    return (fsphere.laplacian_of_loss5_row_batch(i, a, theta, b, w, pot, dims),
+            constants["sign"] * 2 * c * lam * a_i ** 2, 2 * lam * a_i.abs() * (a.abs().sum(-1) + b.abs().sum(-1)))
 
 
 def _lemma_reference(p, constants, ctx):

@@ -119,9 +119,11 @@ def take_row(x: torch.Tensor, i: torch.Tensor) -> torch.Tensor:
 
 
 @torch.enable_grad()
-def euclidean_laplacian_batch(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+def euclidean_laplacian_batch(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor,
+                              dims: torch.Tensor | None = None) -> torch.Tensor:
     """Σ_c ∂²f/∂x_c² at every row of x (n, d), for f mapping (n, d) to (n,) row by row: autograd, d backward
-    passes for the whole batch (the trace of each row's Hessian)."""
+    passes for the whole batch (the trace of each row's Hessian). ``dims`` (n,): each row's own dimension when
+    rows of lower dimension are zero-padded — only its first ``dims`` coordinates are summed."""
     x = x.detach().requires_grad_(True)
     (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
     lap = torch.zeros(x.shape[0], dtype=x.dtype, device=x.device)
@@ -129,7 +131,7 @@ def euclidean_laplacian_batch(f: Callable[[torch.Tensor], torch.Tensor], x: torc
         return lap
     for c in range(x.shape[1]):
         (h,) = torch.autograd.grad(g[:, c].sum(), x, retain_graph=True, allow_unused=True, materialize_grads=True)
-        lap = lap + h[:, c]
+        lap = lap + (h[:, c] if dims is None else torch.where(dims > c, h[:, c], 0))
     return lap.detach()
 
 
@@ -182,13 +184,33 @@ def optimal_output_weight_batch(i, a, theta, b, w, pot: common.Potential) -> tor
     return -(cross + pair) / pot(th_i, th_i)
 
 
-def laplacian_of_loss5_batch(i, a, theta, b, w, pot: common.Potential) -> torch.Tensor:
-    """Δ_{θ_i} of the shared (5) at every configuration (autograd, Euclidean, over all d coordinates)."""
+def laplacian_of_loss5_batch(i, a, theta, b, w, pot: common.Potential,
+                             dims: torch.Tensor | None = None) -> torch.Tensor:
+    """Δ_{θ_i} of the shared (5) at every configuration (autograd, Euclidean, over all d coordinates, or over each
+    row's first ``dims`` coordinates when lower dimensions are zero-padded)."""
     row = (torch.arange(theta.shape[1], device=theta.device)[None, :] == i[:, None])[..., None]
 
     def f(x: torch.Tensor) -> torch.Tensor:
         return common.loss5(a, torch.where(row, x[:, None, :], theta), b, w, pot)
-    return euclidean_laplacian_batch(f, take_row(theta, i))
+    return euclidean_laplacian_batch(f, take_row(theta, i), dims)
+
+
+def laplacian_of_loss5_row_batch(i, a, theta, b, w, pot: common.Potential,
+                                 dims: torch.Tensor | None = None) -> torch.Tensor:
+    """``laplacian_of_loss5_batch`` from the terms of (5) that involve θ_i only: with x in place of θ_i,
+    a_i²Φ(x, x) + 2a_i Σ_{j≠i} a_jΦ(x, θ_j) + 2a_i Σ_j b_jΦ(x, w_j) (every other term of (5) is constant in θ_i,
+    so its second derivatives are exact zeros); O(k + m) pair terms per configuration instead of O(k² + km)."""
+    k = theta.shape[1]
+    others = torch.arange(k, device=theta.device)[None, :] != i[:, None]
+    a_i = a.gather(1, i[:, None]).squeeze(1)
+    a_j = torch.where(others, a, 0)
+
+    def f(x: torch.Tensor) -> torch.Tensor:
+        xs = x[:, None, :]
+        pair = (a_j * pot(xs.expand_as(theta), theta)).sum(-1)
+        cross = (b * pot(xs.expand_as(w), w)).sum(-1)
+        return a_i * a_i * pot(x, x) + 2 * a_i * pair + 2 * a_i * cross
+    return euclidean_laplacian_batch(f, take_row(theta, i), dims)
 
 
 # --- closed-form potentials and gradients for the dynamics ------------------------------------------------
