@@ -892,8 +892,7 @@ def _curvature_fast(batch, constants, *, device, dtype):
     def group(l, phi, a, rest):
         theta, b, v = _two_support_build(torch.cos, torch.sin, phi, a, list(rest.unbind(1)), l)
         theta, b, v = torch.stack(theta, 1), torch.stack(b, 1), torch.stack(v, 1)
-        hess = fsphere.riemannian_hessian_batch(lambda x: fsphere.poly_loss(a, x, b, l), theta)
-        return ((v[:, :, None] * hess * v[:, None, :]).sum((1, 2)),
+        return (fsphere.riemannian_quadratic_form_batch(lambda x: fsphere.poly_loss(a, x, b, l), theta, v),
                 constants["factor"] * (l + constants["l_shift"]) * l * a * a, 2 * a.abs() * b.abs().sum(-1) * l * l)
     return _split_by(batch, "l", packed, group, device=device, dtype=dtype)
 

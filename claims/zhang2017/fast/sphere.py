@@ -154,6 +154,24 @@ def riemannian_hessian_batch(f: Callable[[torch.Tensor], torch.Tensor], x: torch
     return proj @ (hess.detach() - radial[:, None, None] * eye) @ proj
 
 
+@torch.enable_grad()
+def riemannian_quadratic_form_batch(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, v: torch.Tensor
+                                    ) -> torch.Tensor:
+    """v^T P(∇²f − (x^T∇f) I)P v at every row of x (n, d) on S^{d−1} (P = I − xx^T), v (n, d): the quadratic form
+    of ``riemannian_hessian_batch`` without building the matrix — u = Pv, then u^T∇²f u − (x^T∇f)‖u‖² with ∇²f u
+    one Hessian-vector product (two backward passes for the whole batch, whatever d)."""
+    x = x.detach().requires_grad_(True)
+    xd, vd = x.detach(), v.detach()
+    u = vd - (vd * xd).sum(-1, keepdim=True) * xd
+    (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    if g.requires_grad:
+        (hu,) = torch.autograd.grad((g * u).sum(), x, allow_unused=True, materialize_grads=True)
+    else:  # f is linear: its Hessian vanishes
+        hu = torch.zeros_like(xd)
+    radial = (g.detach() * xd).sum(-1)
+    return (u * hu.detach()).sum(-1) - radial * (u * u).sum(-1)
+
+
 def loss5_grad_a_batch(a, theta, b, w, pot: common.Potential) -> torch.Tensor:
     """∂L/∂a of the shared (5) by autograd at every configuration (shape (n, k))."""
     with torch.enable_grad():
