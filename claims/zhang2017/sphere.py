@@ -251,36 +251,47 @@ def _zonal_fast(batch, constants, *, device, dtype):
     """lhs: batched autograd Laplace–Beltrami of the shared printed potentials; rhs: the zonal formula with
     f', f'' of the 1-D profile by autograd; scale: the size of the two terms of the formula."""
     # rows of every d at once: zero-padded to the largest d (Φ = f(θ^T w) with w padded too has no curvature along
-    # the padded coordinates; each row's own d enters the (d − 1) terms); then one evaluation per potential
+    # the padded coordinates; each row's own d enters the (d − 1) terms); then one autograd graph for all rows
     d_max = int(batch.array("d").max())
     theta, w = fcommon.pack_padded_columns(batch, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
                                             dtype=dtype)
     theta = theta / theta.norm(dim=-1, keepdim=True)
     w = w / w.norm(dim=-1, keepdim=True)
+    d = batch.tensor("d", device=device, dtype=dtype)
+    # one autograd graph for all potentials: each potential on its own rows (index_select), the values put back
+    # in batch order, so every row's derivatives come from its own potential only
+    names = np.asarray(batch.column("potential"), dtype=object)
+    parts = [(_split_name(pname), torch.as_tensor(np.flatnonzero(names == pname), device=device))
+             for pname in dict.fromkeys(names.tolist())]
+    back = torch.argsort(torch.cat([index for _, index in parts]))
 
-    def group(pname, theta, w, d):
-        name, params = _split_name(pname)
-        lhs = fsphere.sphere_laplacian_batch(lambda x: fcommon.phi(name, x, w, **params), theta, d)
-        f1, f2 = _profile_derivatives(name, params, (theta * w).sum(-1), d_max)
-        t = (theta * w).sum(-1)
-        c2, c1 = fsphere.zonal_laplacian_coefficients(t, d, constants["radial_shift"])
-        # rounding of t enters through f' and f'' themselves, so the scale is their size, not the products'
-        return lhs, c2 * f2 + c1 * f1, c2.abs() * f2.abs() + (d - 1) * f1.abs() + 1
-    return _split_by(batch, "potential", (theta, w, batch.tensor("d", device=device, dtype=dtype)), group,
-                     device=device, dtype=dtype)
+    def each(fn):
+        return lambda x: torch.cat([fn(name, params, index, x.index_select(0, index))
+                                    for (name, params), index in parts]).index_select(0, back)
+    lhs = fsphere.sphere_laplacian_batch(
+        each(lambda name, params, index, x: fcommon.phi(name, x, w.index_select(0, index), **params)), theta, d)
+    t = (theta * w).sum(-1)
+    f1, f2 = _profile_derivatives_each(each, t, d_max)
+    c2, c1 = fsphere.zonal_laplacian_coefficients(t, d, constants["radial_shift"])
+    # rounding of t enters through f' and f'' themselves, so the scale is their size, not the products'
+    return lhs, c2 * f2 + c1 * f1, c2.abs() * f2.abs() + (d - 1) * f1.abs() + 1
 
 
 @torch.enable_grad()
-def _profile_derivatives(name, params, t, d):
-    """f'(t), f''(t) of the profile t ↦ Φ(t e_1 + √(1−t²) e_2, e_1) by autograd (grad mode enabled because
-    the engine evaluates fast paths under no_grad)."""
+def _profile_derivatives_each(each, t, d):
+    """f'(t), f''(t) of each row's profile t ↦ Φ(t e_1 + √(1−t²) e_2, e_1) by autograd, every row's own potential
+    in one graph (``each`` routes rows to potentials; grad mode enabled because the engine evaluates fast paths
+    under no_grad)."""
     t = t.detach().requires_grad_(True)
     e1 = torch.zeros(d, dtype=t.dtype, device=t.device)
     e1[0] = 1
     e2 = torch.zeros_like(e1)
     e2[1] = 1
-    x = t.unsqueeze(-1) * e1 + torch.sqrt(1 - t * t).unsqueeze(-1) * e2
-    (f1,) = torch.autograd.grad(fcommon.phi(name, x, e1, **params).sum(), t, create_graph=True)
+
+    def profile(name, params, _, tt):
+        x = tt.unsqueeze(-1) * e1 + torch.sqrt(1 - tt * tt).unsqueeze(-1) * e2
+        return fcommon.phi(name, x, e1, **params)
+    (f1,) = torch.autograd.grad(each(profile)(t).sum(), t, create_graph=True)
     (f2,) = torch.autograd.grad(f1.sum(), t)
     return f1.detach(), f2.detach()
 
