@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from checks.batching import Batch, grouped
+from checks.batching import Batch
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
 from checks.exact import UnitVector, Where, exact_point, float_round_trip, round_trip
@@ -1048,29 +1048,33 @@ def _with_factor_batch(batch, constants):
 
 
 def _landscape_fast(batch, constants, *, device, dtype):
-    """Per dimension d, all configurations at once: the other nodes' directions and weights zero-padded (β = 0),
-    the degree-N coefficient rows zero above each point's own N."""
+    """All configurations packed once (the other nodes' directions and weights zero-padded: β = 0, u = 0), then
+    per dimension d all its configurations at once (their first d coordinates); the degree-N coefficient rows
+    zero above each point's own N."""
     batch = _with_factor_batch(batch, constants)
-
-    def group(sub):
-        d = int(sub.point(0)["d"])
-        k = int(sub.array("k").max())
-        opts = {"device": device, "dtype": dtype}
-        theta0, w, others, b, a_others = pack_padded_columns(
-            sub, {"theta0": (d,), "w": (k, d), "theta_others": (k - 1, d), "b": (k,), "a_others": (k - 1,)},
-            ("k",), **opts)
-        a0 = sub.tensor("a0", **opts)
-        n_deg = sub.tensor("N", device=device, dtype=torch.long)
-        n_max = int(n_deg.max())
+    opts = {"device": device, "dtype": dtype}
+    ds = np.asarray(batch.array("d"), dtype=np.int64)
+    d_max, k_max = int(ds.max()), int(batch.array("k").max())
+    theta0, w, others, b, a_others = pack_padded_columns(
+        batch, {"theta0": (d_max,), "w": (k_max, d_max), "theta_others": (k_max - 1, d_max), "b": (k_max,),
+                "a_others": (k_max - 1,)}, ("k", "d"), **opts)
+    a0 = batch.tensor("a0", **opts)
+    n_deg = batch.tensor("N", device=device, dtype=torch.long)
+    eps = batch.tensor("eps", device=device, dtype=torch.float64)
+    us_all = torch.cat([w, others], 1)
+    betas_all = 2 * a0[:, None] * torch.cat([b, a_others], 1)
+    lhs = torch.empty(len(batch), **opts)
+    for d in np.unique(ds).tolist():
+        where = torch.as_tensor(np.flatnonzero(ds == d), device=device)
+        deg = n_deg[where]
+        n_max = int(deg.max())
         powers = torch.arange(n_max + 1, device=device)
-        coeffs = torch.where(powers[None, :] <= n_deg[:, None], fastpoly.recurrence_table(d, n_max, **opts)[None, :],
+        coeffs = torch.where(powers[None, :] <= deg[:, None], fastpoly.recurrence_table(d, n_max, **opts)[None, :],
                              0)
-        us = torch.cat([w, others], 1)
-        betas = 2 * a0[:, None] * torch.cat([b, a_others], 1)
-        evals, _ = fastpoly.node_hessian_sphere_batch(coeffs, theta0, us, betas)
-        eps = sub.tensor("eps", device=device, dtype=torch.float64)
-        return evals[:, 0], (-eps ** 2 / (4 * d)).to(dtype)
-    return grouped(batch, ("d",), group, device=device, dtype=dtype)
+        evals, _ = fastpoly.node_hessian_sphere_batch(coeffs, theta0[where, :d], us_all[where, :, :d],
+                                                      betas_all[where])
+        lhs[where] = evals[:, 0]
+    return lhs, (-eps ** 2 / (4 * torch.as_tensor(ds, device=device, dtype=torch.float64))).to(dtype)
 
 
 theorem_4_4 = Claim(

@@ -243,8 +243,13 @@ def _packed_rows(stored, ndim: int):
     try:  # C-level passes over the rows (map), no Python frame per row
         dtypes = set(map(operator.attrgetter("dtype"), rows))
         ndims = set(map(operator.attrgetter("ndim"), rows))
-    except AttributeError:  # not numpy arrays
-        return None
+    except AttributeError:  # not numpy arrays: only empty entries (e.g. [] for "no other nodes") are taken here
+        if not all(isinstance(r, np.ndarray) or len(r) == 0 for r in rows):
+            return None
+        empty = np.zeros((0,) * ndim)
+        rows = [r if isinstance(r, np.ndarray) else empty for r in rows]
+        dtypes = set(map(operator.attrgetter("dtype"), rows))
+        ndims = set(map(operator.attrgetter("ndim"), rows))
     if ndims != {ndim} or any(dt.kind not in "biuf" for dt in dtypes):
         return None
     if dtypes == {np.dtype(np.float64)}:  # one C-order byte copy per row, joined once
