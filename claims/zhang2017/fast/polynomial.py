@@ -105,16 +105,18 @@ def poly_derivatives(coeffs: torch.Tensor, x: torch.Tensor) -> tuple[torch.Tenso
     return f, f1, f2
 
 
-def poly_derivatives_batch(coeffs: torch.Tensor, x: torch.Tensor
-                           ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def poly_derivatives_batch(coeffs: torch.Tensor, x: torch.Tensor, *, value: bool = True
+                           ) -> tuple[torch.Tensor | None, torch.Tensor, torch.Tensor]:
     """``poly_derivatives`` for a batch: coeffs (B, N+1) (each row its own polynomial, zero-padded above its
-    degree), x (B, m); returns three (B, m) tensors."""
+    degree), x (B, m); returns three (B, m) tensors (f is None when ``value`` is false: only f', f'')."""
     n = torch.arange(coeffs.shape[-1], dtype=coeffs.dtype, device=coeffs.device)
     cc = coeffs[..., None, :]
-    table = x[..., None] ** n  # one power table x^0..x^N; f' and f'' use its shifted columns
-    f2 = (table[..., :-2] * (cc * n * (n - 1))[..., 2:]).sum(-1)
-    f1 = (table[..., :-1] * (cc * n)[..., 1:]).sum(-1)
-    f = (table * cc).sum(-1)
+    # one power table x^0..x^N (x^0..x^{N−1} without f); f' and f'' use its leading columns
+    size = coeffs.shape[-1]
+    table = x[..., None] ** (n if value else n[: size - 1])
+    f2 = (table[..., : size - 2] * (cc * n * (n - 1))[..., 2:]).sum(-1)
+    f1 = (table[..., : size - 1] * (cc * n)[..., 1:]).sum(-1)
+    f = (table * cc).sum(-1) if value else None
     return f, f1, f2
 
 
@@ -123,7 +125,7 @@ def node_hessian_sphere_batch(coeffs: torch.Tensor, theta: torch.Tensor, us: tor
     """``node_hessian_sphere`` for a batch: coeffs (B, N+1), theta (B, d), us (B, m, d), betas (B, m) (padded
     terms carry β = 0). Returns the tangent eigenvalues (B, d−1) ascending and the Laplacians (B,)."""
     x = (us @ theta[..., None])[..., 0]
-    _, f1, f2 = poly_derivatives_batch(coeffs, x)
+    _, f1, f2 = poly_derivatives_batch(coeffs, x, value=False)
     grad = ((betas * f1)[..., None] * us).sum(-2)
     hess = ((betas * f2)[..., None, None] * us[..., :, None] * us[..., None, :]).sum(-3)
     d = theta.shape[-1]
