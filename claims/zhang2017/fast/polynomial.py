@@ -184,20 +184,24 @@ def truncation_degree(d: int, eps: float, total_weight: float, *, with_c_n: bool
 def truncation_degrees(ds: Sequence[int], eps: float, total_weights: Sequence[float], *, with_c_n: bool,
                        one: float = 1.0, max_n: int = 20000) -> torch.Tensor:
     """``truncation_degree`` for several (d, S) at once (float64, CPU): the log terms of every even N ≤ max_n
-    as one table (log c_N accumulated in the same order as the scalar loop), then the first admissible N per row."""
+    as one table (log c_N accumulated in the same order as the scalar loop), then the first admissible N per row.
+    The table has one row per distinct (d, S) (each row's values depend on its own (d, S) only)."""
     import numpy as np
 
-    d = np.asarray(ds, dtype=np.float64)[:, None]
+    pairs = np.stack([np.asarray(ds, dtype=np.float64).reshape(-1),
+                      np.asarray(total_weights, dtype=np.float64).reshape(-1)], 1)
+    distinct, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    d, weight = distinct[:, :1], distinct[:, 1:]
     big_n = np.arange(2, max_n + 1, 2, dtype=np.float64)[None, :]
-    n = big_n - 2
-    log_c = np.cumsum(np.log((n * (n - 1) + (d - 1) * n + 1) / ((n + 2) * (n + 1))), axis=1)
     k_n = big_n * big_n + (d - 2) * big_n + one
-    log_term = (np.log(2 * k_n * np.asarray(total_weights, dtype=np.float64)[:, None]) + big_n * math.log1p(-eps)
-                + (log_c if with_c_n else 0.0))
+    log_term = np.log(2 * k_n * weight) + big_n * math.log1p(-eps)
+    if with_c_n:
+        n = big_n - 2
+        log_term = log_term + np.cumsum(np.log((n * (n - 1) + (d - 1) * n + 1) / ((n + 2) * (n + 1))), axis=1)
     ok = log_term <= math.log(eps / 2)
     if not ok.any(axis=1).all():
         raise ArithmeticError(f"no truncation degree ≤ {max_n} for some d in {list(ds)}, ε = {eps}")
-    return torch.as_tensor(big_n[0, ok.argmax(axis=1)].astype(np.int64))
+    return torch.as_tensor(big_n[0, ok.argmax(axis=1)].astype(np.int64)[inverse.reshape(-1)])
 
 
 def as_tensor(values: Sequence, *, dtype=torch.float64, device=None) -> torch.Tensor:
