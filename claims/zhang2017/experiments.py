@@ -26,6 +26,7 @@ import numpy as np
 import sympy as sp
 import torch
 
+from checks.batching import grouped
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
 from checks.exact import TangentVector, UnitVector
@@ -40,6 +41,7 @@ from checks.specs import (
     SymbolicSpec,
     Trial,
 )
+from claims.zhang2017.fast import _common as zc
 from claims.zhang2017.fast import experiments as fx
 from reference.zhang2017 import experiments as rx
 
@@ -616,16 +618,17 @@ def _cond_reference(p, constants, ctx):
     return lhs, rhs, ctx.fsum(abs(a * e) + abs(a ** constants["a_power"] * e) for a, e in terms) + 1
 
 
+@fx.single_threaded
 def _cond_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
-    for p in batch.points:
-        t = torch.tensor(p["theta1"], dtype=dtype)
-        a = torch.tensor(p["a"], dtype=dtype)
-        e = torch.erf(t * p["x1"] / (torch.sqrt(1 - t * t) * math.sqrt(2)))
-        lhs.append((a * e).sum())
-        rhs.append((a ** constants["a_power"] * e).sum())
-        scale.append((a * e).abs().sum() + (a ** constants["a_power"] * e).abs().sum() + 1)
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+    """All points at once: the (θ_i1, a_i) of k ≤ 6 nodes padded with θ_i1 = a_i = 0 (erf(0) = 0, so a padded
+    node adds exact zeros to every sum)."""
+    k = batch.array("k").astype(np.int64)
+    t, a = (torch.as_tensor(zc.pad_ragged(batch, name, k, (int(k.max()),)), device=device).to(dtype)
+            for name in ("theta1", "a"))
+    x1 = batch.tensor("x1", device=device, dtype=dtype).unsqueeze(-1)
+    e = torch.erf(t * x1 / (torch.sqrt(1 - t * t) * math.sqrt(2)))
+    lhs, rhs = (a * e).sum(-1), (a ** constants["a_power"] * e).sum(-1)
+    return lhs, rhs, (a * e).abs().sum(-1) + (a ** constants["a_power"] * e).abs().sum(-1) + 1
 
 
 theorem_5_1_conditional = Claim(
@@ -695,30 +698,43 @@ def _domain(potentials: tuple[str, ...], example_seed: int | None = None) -> Dom
                   free=("a", "b", "x"))
 
 
-def _fast_setup(p, dtype):
-    phi = (fx.empirical_phi(torch.tensor(p["x"], dtype=dtype), p["activation"]) if p["potential"] == "empirical"
-           else fx.population_phi(p["potential"]))
-    return (phi, torch.tensor(p["a"], dtype=dtype), torch.tensor(p["theta"], dtype=dtype),
-            torch.tensor(p["b"], dtype=dtype), torch.tensor(p["w"], dtype=dtype), torch.tensor(p["u"], dtype=dtype))
-
-
 def _ref_setup(p, ctx):
     return (rx.potential_for(ctx, p), [ctx.mpf(v) for v in p["a"]], rx.unit_rows(ctx, p["theta"]),
             [ctx.mpf(v) for v in p["b"]], rx.unit_rows(ctx, p["w"]))
 
 
-def _directional_fast(fn, theta, i, u) -> torch.Tensor:
-    with torch.enable_grad():
-        return (fx.sphere_grad(fn, theta, i) * u).sum()
+def _appd_config(sub, *, device, dtype) -> dict[str, Any]:
+    """The configurations of a sub-batch of one (potential, activation) as padded tensors (see the batched
+    section of ``claims.zhang2017.fast.experiments``): θ, w (N, k, d) with inert rows e_1, a, b (N, k) with
+    zeros, u (N, d), the node (N,) and Φ (the empirical one over the data x (N, n, d), masked)."""
+    k, d, n = (sub.array(name).astype(np.int64) for name in ("k", "d", "n"))
+    kmax, dmax, nmax = int(k.max()), int(d.max()), int(n.max())
+    empirical = sub.column("potential")[0] == "empirical"
+    shapes = {"theta": (np.stack([k, d], 1), (kmax, dmax)), "w": (np.stack([k, d], 1), (kmax, dmax)),
+              "a": (k, (kmax,)), "b": (k, (kmax,)), "u": (d, (dmax,))}
+    if empirical:
+        shapes["x"] = (np.stack([n, d], 1), (nmax, dmax))
+    cols = {name: zc.pad_ragged(sub, name, shape, extents) for name, (shape, extents) in shapes.items()}
+    inert = np.arange(kmax)[None, :] >= k[:, None]  # (N, k): padded particles, placed at e_1
+    cols["theta"][inert, 0], cols["w"][inert, 0] = 1.0, 1.0
+    out = {name: torch.as_tensor(arr, device=device).to(dtype) for name, arr in cols.items()}
+    out["node"] = torch.as_tensor(sub.array("node").astype(np.int64), device=device)
+    if empirical:
+        mask = torch.as_tensor(np.arange(nmax)[None, :] < n[:, None], device=device).to(dtype)
+        out["phi"] = fx.empirical_phi_batched(out.pop("x"), mask, sub.column("activation")[0])
+    else:
+        out["phi"] = fx.population_phi(sub.column("potential")[0])
+    return out
+
+
+@fx.single_threaded
+def _appd_fast(batch, point_fn, *, device, dtype):
+    """Evaluate ``point_fn(config) -> (lhs, rhs, scale)`` on each (potential, activation) group at once."""
+    return grouped(batch, ("potential", "activation"),
+                   lambda sub: point_fn(_appd_config(sub, device=device, dtype=dtype)), device=device, dtype=dtype)
 
 
 # --- (12): ∂L̂/∂a_i ----------------------------------------------------------------------------------------
-
-def _eq12_printed_fast(i, a, theta, b, w, phi):
-    others = torch.tensor([j for j in range(theta.shape[0]) if j != i], dtype=torch.long)
-    ti = theta[i]
-    return (2 * a[i] * phi(ti, ti) + 2 * (a[others] * phi(ti, theta[others])).sum() + 2 * (b * phi(ti, w)).sum())
-
 
 def _eq12_printed_ref(ctx, i, a, theta, b, w, pot):
     return (2 * a[i] * pot(theta[i], theta[i]) + 2 * ctx.fsum(a[j] * pot(theta[i], theta[j])
@@ -735,17 +751,17 @@ def _eq12_reference(p, constants, ctx):
 
 
 def _eq12_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        phi, a, theta, b, w, _ = _fast_setup(p, dtype)
-        i = p["node"]
+    def values(c):
+        node, a, theta, b, w, phi = c["node"], c["a"], c["theta"], c["b"], c["w"], c["phi"]
         with torch.enable_grad():
             ai = a.clone().requires_grad_()
-            (g,) = torch.autograd.grad(fx.loss5_hat(ai, theta, b, w, phi), ai)
-        lhs.append(g[i])
-        rhs.append(constants["factor"] * _eq12_printed_fast(i, a, theta, b, w, phi) / 2)
-    lhs, rhs = torch.stack(lhs), torch.stack(rhs)
-    return lhs, rhs, lhs.abs() + rhs.abs() + 1
+            (g,) = torch.autograd.grad(fx.loss5_hat(ai, theta, b, w, phi).sum(), ai)
+        lhs = fx.entry_of(g, node)
+        ti = fx.row_of(theta, node)
+        printed = 2 * fx.entry_of(a, node) * phi(ti, ti) + 2 * fx.c_hat_batched(node, a, theta, b, w, phi)
+        rhs = constants["factor"] * printed / 2
+        return lhs, rhs, lhs.abs() + rhs.abs() + 1
+    return _appd_fast(batch, values, device=device, dtype=dtype)
 
 
 _APPD_TERMS = 64.0
@@ -776,15 +792,13 @@ def _eq12_astar_reference(p, constants, ctx):
 
 
 def _eq12_astar_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        phi, a, theta, b, w, _ = _fast_setup(p, dtype)
-        i = p["node"]
-        with torch.enable_grad():
-            lhs.append(fx.a_star(i, a, theta, b, w, phi))
-        rhs.append(-constants["sign"] * fx.c_hat(i, a, theta, b, w, phi) / phi(theta[i], theta[i]))
-    lhs, rhs = torch.stack(lhs).reshape(-1), torch.stack(rhs).reshape(-1)
-    return lhs, rhs, lhs.abs() + rhs.abs() + 1
+    def values(c):
+        node, a, theta, b, w, phi = c["node"], c["a"], c["theta"], c["b"], c["w"], c["phi"]
+        lhs = fx.a_star_batched(node, a, theta, b, w, phi)
+        ti = fx.row_of(theta, node)
+        rhs = -constants["sign"] * fx.c_hat_batched(node, a, theta, b, w, phi) / phi(ti, ti)
+        return lhs, rhs, lhs.abs() + rhs.abs() + 1
+    return _appd_fast(batch, values, device=device, dtype=dtype)
 
 
 equation_12_astar = Claim(
@@ -811,13 +825,11 @@ def _with_a_star_ref(ctx, p):
     return pot, a, theta, b, w, i
 
 
-def _with_a_star_fast(p, dtype):
-    phi, a, theta, b, w, u = _fast_setup(p, dtype)
-    i = p["node"]
-    ai = fx.a_star_vertex(i, a, theta, b, w, phi).reshape(())
-    a = a.clone()
-    a[i] = ai
-    return phi, a, theta, b, w, u, i
+def _with_a_star_fast(c):
+    """a with a_i replaced by a_i*(θ_i) (batched, the parabola vertex)."""
+    node = c["node"]
+    ai = fx.a_star_vertex_batched(node, c["a"], c["theta"], c["b"], c["w"], c["phi"])
+    return fx._replace_entry(c["a"], node, ai)
 
 
 def _eq13_reference(p, constants, ctx):
@@ -829,23 +841,15 @@ def _eq13_reference(p, constants, ctx):
     return lhs, rhs, abs(lhs) + abs(rhs) + abs(dl) + 1
 
 
-def _eq13_point(p, constants, dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    phi, a, theta, b, w, u, i = _with_a_star_fast(p, dtype)
-
-    def c_of(th):
-        return fx.c_hat(i, a, th, b, w, phi)
-
-    def loss_of(th):
-        return fx.loss5_hat(a, th, b, w, phi)
-    left = _directional_fast(c_of, theta, i, u)
-    dl = _directional_fast(loss_of, theta, i, u)
-    right = dl / (constants["denominator_factor"] * a[i])
-    return left, right, left.abs() + right.abs() + dl.abs() + 1
-
-
 def _eq13_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = zip(*(_eq13_point(p, constants, dtype) for p in batch.points), strict=True)
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+    def values(c):
+        node, theta, b, w, phi, u = c["node"], c["theta"], c["b"], c["w"], c["phi"], c["u"]
+        a = _with_a_star_fast(c)
+        left = fx.sphere_directional_batched(lambda th: fx.c_hat_batched(node, a, th, b, w, phi), theta, node, u)
+        dl = fx.sphere_directional_batched(lambda th: fx.loss5_hat(a, th, b, w, phi), theta, node, u)
+        right = dl / (constants["denominator_factor"] * fx.entry_of(a, node))
+        return left, right, left.abs() + right.abs() + dl.abs() + 1
+    return _appd_fast(batch, values, device=device, dtype=dtype)
 
 
 _EQ13_STATEMENT = ("∇_{θ_i} Ĉ(θ_i) = Σ_{j≠i} a_j ∇_{θ_i} Φ̂(θ_i, θ_j) + Σ_{j=1}^k b_j ∇_{θ_i} Φ̂(θ_i, w_j) = "
@@ -907,24 +911,17 @@ def _eq14_reference(p, constants, ctx):
     return lhs, rhs, abs(lhs) + abs(rhs) + 1
 
 
-def _eq14_point(p, constants, dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    phi, a, theta, b, w, u, i = _with_a_star_fast(p, dtype)
-    a0 = torch.tensor(p["a"], dtype=dtype)
-
-    def a_star_sq(th):
-        return fx.a_star_vertex(i, a0, th, b, w, phi) ** 2
-
-    def loss_of(th):
-        return fx.loss5_hat(a, th, b, w, phi)
-    left = _directional_fast(a_star_sq, theta, i, u)
-    dl = _directional_fast(loss_of, theta, i, u)
-    right = constants["sign"] * (-dl) / phi(theta[i], theta[i])
-    return left, right, left.abs() + right.abs() + 1
-
-
 def _eq14_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = zip(*(_eq14_point(p, constants, dtype) for p in batch.points), strict=True)
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+    def values(c):
+        node, a0, theta, b, w, phi, u = c["node"], c["a"], c["theta"], c["b"], c["w"], c["phi"], c["u"]
+        a = _with_a_star_fast(c)
+        left = fx.sphere_directional_batched(
+            lambda th: fx.a_star_vertex_batched(node, a0, th, b, w, phi) ** 2, theta, node, u)
+        dl = fx.sphere_directional_batched(lambda th: fx.loss5_hat(a, th, b, w, phi), theta, node, u)
+        ti = fx.row_of(theta, node)
+        right = constants["sign"] * (-dl) / phi(ti, ti)
+        return left, right, left.abs() + right.abs() + 1
+    return _appd_fast(batch, values, device=device, dtype=dtype)
 
 
 _EQ14_STATEMENT = ("Now, we calculate the following gradient: ∇_{θ_i} (a_i*)² = 2a_i* (−1/Φ̂(θ_i, θ_i)) ∇_{θ_i} "

@@ -188,3 +188,34 @@ def sgd(loss: Callable[[torch.Tensor], torch.Tensor], x0: torch.Tensor, T: int, 
             if lam >= -2 * eps / 3:
                 return x, t
     return None, T
+
+
+# --- batch helpers: ragged columns padded to one array (no torch per point) -----------------------------
+
+def pad_ragged(batch, name: str, shapes, extents: tuple[int, ...], fill: float = 0.0):
+    """Column ``name`` of ``batch``, whose entries have different shapes (e.g. configurations (k_j, d_j)), as one
+    float64 numpy array (N, *extents) padded with ``fill``. ``shapes`` (N, ndim) integer array: each entry's shape
+    (known from the parameters that set it). The entries are flattened once in C (itertools.chain over
+    ``batch.column``'s lists) and placed by vectorised index arithmetic."""
+    import itertools
+
+    import numpy as np
+
+    shapes = np.asarray(shapes, dtype=np.int64).reshape(len(batch), len(extents))
+    out = np.full((len(batch), *extents), fill, dtype=np.float64)
+    flat = batch.column(name)
+    for _ in extents:
+        flat = itertools.chain.from_iterable(flat)
+    flat = np.fromiter(flat, dtype=np.float64)
+    sizes = shapes.prod(1)
+    if len(flat) != sizes.sum():
+        raise ValueError(f"column {name!r}: the entries' sizes do not match the declared shapes")
+    which = np.repeat(np.arange(len(batch)), sizes)
+    rem = np.arange(len(flat)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    index = []
+    for axis in reversed(range(len(extents))):
+        extent = np.repeat(shapes[:, axis], sizes)
+        index.append(rem % extent)
+        rem = rem // extent
+    out[(which, *reversed(index))] = flat
+    return out
