@@ -604,6 +604,27 @@ def _derive_cond(point: Mapping[str, Any]) -> dict:
     return {"theta1": np.clip(rng.uniform(-1, 1, k), -0.999, 0.999).tolist(), "a": rng.standard_normal(k).tolist()}
 
 
+def _rows_by_shape(*keys: np.ndarray) -> list[np.ndarray]:
+    """Row indices grouped by equal values of the integer columns ``keys`` (the shapes of a derived entry)."""
+    _, inverse = np.unique(np.stack(keys, 1), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return [np.flatnonzero(inverse == g) for g in range(int(inverse.max()) + 1)] if len(inverse) else []
+
+
+def _derive_cond_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """``_derive_cond`` for N rows: the draws row by row (one generator each), the clipping vectorised."""
+    k, seed = np.asarray(cols["k"], dtype=np.int64), np.asarray(cols["seed"], dtype=np.int64)
+    theta1, a = [None] * len(k), [None] * len(k)
+    for rows in _rows_by_shape(k):
+        kk = int(k[rows[0]])
+        draws = [np.random.Generator(np.random.PCG64(int(s))) for s in seed[rows]]
+        t = np.clip(np.stack([rng.uniform(-1, 1, kk) for rng in draws]), -0.999, 0.999)
+        weights = np.stack([rng.standard_normal(kk) for rng in draws])
+        for j, row in enumerate(rows):
+            theta1[row], a[row] = t[j], weights[j]
+    return {"theta1": theta1, "a": a}
+
+
 def _cond_reference(p, constants, ctx):
     """Σ_i a_i E[sgn(θ_i1 x_1 + √(1−θ_i1²) Y)] (the true conditional expectation, from the normal cdf) vs the
     printed middle member Σ_i a_i^power E_Y[...] (power 0 as printed: the a_i are missing)."""
@@ -640,7 +661,8 @@ theorem_5_1_conditional = Claim(
     kind=Kind.IDENTITY,
     spec=PointwiseSpec(
         domain=Domain((Int("k", 1, 6), Float("x1", -3, 3, examples=(0.0, 1.0)), Int("seed", 0, 2**31 - 1)),
-                      derive=_derive_cond, free=("theta1", "a"),  # any θ_i1 ∈ (−1, 1) and any weights a_i
+                      derive=_derive_cond, derive_batch=_derive_cond_batch,
+                      free=("theta1", "a"),  # any θ_i1 ∈ (−1, 1) and any weights a_i
                       examples=({"k": 2, "x1": 1.0, "seed": 0},)),
         relation="==", reference=_cond_reference, fast=_cond_fast, terms=8.0,
         terms_reason="a sum of k ≤ 6 products a_i·erf(·), each erf argument a quotient with a square root"),
@@ -684,6 +706,34 @@ def _derive_config(point: Mapping[str, Any]) -> dict:
             "b": rng.standard_normal(k).tolist(), "x": rng.standard_normal((n, d)).tolist(), "u": u.tolist()}
 
 
+def _derive_config_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """``_derive_config`` for N rows: each row's normal draws in one call of its own generator (the same stream:
+    consecutive ``standard_normal`` calls concatenate), the arithmetic vectorised over the rows of one shape."""
+    d, k, n, i, seed = (np.asarray(cols[name], dtype=np.int64) for name in ("d", "k", "n", "i", "seed"))
+    node = i % k
+    size = len(seed)
+    out: dict[str, list] = {name: [None] * size for name in ("theta", "w", "a", "b", "x", "u")}
+    for rows in _rows_by_shape(d, k, n):
+        dd, kk, nn = int(d[rows[0]]), int(k[rows[0]]), int(n[rows[0]])
+        total = 2 * kk * dd + dd + 2 * kk + nn * dd
+        z = np.stack([np.random.Generator(np.random.PCG64(int(s))).standard_normal(total) for s in seed[rows]])
+        cut = np.cumsum([kk * dd, kk * dd, dd, kk, kk])
+        theta, w, u, a, b, x = np.split(z, cut, axis=1)
+        theta = theta.reshape(-1, kk, dd)
+        theta = theta / np.linalg.norm(theta, axis=-1, keepdims=True)
+        w = w.reshape(-1, kk, dd)
+        w = w / np.linalg.norm(w, axis=-1, keepdims=True)
+        ti = theta[np.arange(len(rows)), node[rows]]
+        u = u - np.einsum("rd,rd->r", u, ti)[:, None] * ti
+        u = u / np.maximum(np.linalg.norm(u, axis=-1, keepdims=True), 1e-12)
+        values = {"theta": theta, "w": w, "a": a, "b": b, "x": x.reshape(-1, nn, dd), "u": u}
+        for name, arr in values.items():
+            column = out[name]
+            for j, row in enumerate(rows):
+                column[row] = arr[j]
+    return {"node": node, **out}
+
+
 def _domain(potentials: tuple[str, ...], example_seed: int | None = None) -> Domain:
     """Configurations for (12)–(14). ``example_seed``: an explicit first point (the smallest configuration), so
     that a reading that fails everywhere is refuted at once instead of after a long shrink."""
@@ -691,7 +741,8 @@ def _domain(potentials: tuple[str, ...], example_seed: int | None = None) -> Dom
         {"d": 2, "k": 1, "i": 0, "n": 2, "potential": potentials[0], "activation": "tanh", "seed": example_seed},)
     return Domain((Int("d", 2, 5), Int("k", 1, 4), Int("i", 0, 3), Int("n", 2, 12),
                    Choice("potential", potentials), Choice("activation", ("tanh", "exp")),
-                   Int("seed", 0, 2**31 - 1)), derive=_derive_config, examples=examples,
+                   Int("seed", 0, 2**31 - 1)), derive=_derive_config, derive_batch=_derive_config_batch,
+                  examples=examples,
                   # θ_i, w_j ∈ S^{d−1} and u a unit tangent vector at θ_node, exact at working precision for the
                   # reference; the weights a, b and the data x are free
                   exact=(UnitVector("theta"), UnitVector("w"), TangentVector("u", "theta", row="node")),
