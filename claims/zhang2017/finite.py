@@ -167,6 +167,18 @@ def _b1_tailbound_point(pt: dict) -> dict:
     return {"B": B}
 
 
+def _b1_tailbound_batch(cols) -> dict:
+    """``_b1_tailbound_point`` for N rows: B = √(p+d)(1+s) vectorised (IEEE sqrt and products round as Python's);
+    the exact test B² ≥ p + d (and the step up) is run row by row only where fl(B²) is within 4 ulp of p + d —
+    elsewhere |B² − fl(B²)| ≤ ulp/2 settles it."""
+    n = np.asarray(cols["p"], dtype=np.int64) + np.asarray(cols["d"], dtype=np.int64)
+    B = np.sqrt(n.astype(np.float64)) * (1 + np.asarray(cols["s"], dtype=np.float64))
+    near = np.flatnonzero(~(B * B > n * (1 + 4 * np.finfo(np.float64).eps)))
+    for row in near:
+        B[row] = _b1_tailbound_point({"p": int(n[row]), "d": 0, "s": float(cols["s"][row])})["B"]
+    return {"B": B}
+
+
 def _b1_tailbound_reference(pt, constants, ctx):
     """Both printed sides divided by (2π)^d B^{p+d} e^{−B²/2} > 0 (an equivalent inequality whose sides are O(1):
     the printed ones range over 1e−250 … 1e+40, outside float32; relative margins are unchanged)."""
@@ -193,6 +205,7 @@ lemma_b1_tail_bound = Claim(
     kind=Kind.INEQUALITY, constants={"C": 1},
     spec=PointwiseSpec(Domain((Int("d", 1, 30, examples=(1, 30)), Int("p", 0, 8, examples=(0, 8)),
                                Float("s", 0.0, 5.0, examples=(0.0, 5.0))), derive=_b1_tailbound_point,
+                              derive_batch=_b1_tailbound_batch,
                               free=("B",)),
                        "<=", _b1_tailbound_reference, _b1_tailbound_fast, terms=_TAILBOUND_TERMS,
                        terms_reason=_TAILBOUND_REASON),
@@ -342,12 +355,14 @@ def _linear_reference(pt, constants, ctx):
 
 
 def _linear_fast(batch, constants, *, device, dtype):
+    """R_n(G)/B depends on (config, n, d) only: enumerated once per distinct triple (cached), gathered by index."""
     factor = float(constants["rademacher_factor"])
-    unit = [_linear_fast_unit(c, n, d, factor) for c, n, d in
-            zip(batch.column("config"), batch.column("n"), batch.column("d"), strict=True)]
+    keys = np.stack([batch.array("config").astype(object) == "point-mass", batch.array("n"), batch.array("d")], 1)
+    triples, inverse = np.unique(keys.astype(np.int64), axis=0, return_inverse=True)
+    units = [_linear_fast_unit("point-mass" if pm else "coordinates", int(n), int(d), factor) for pm, n, d in triples]
     B, n = _t(batch, "B", device=device, dtype=dtype), _t(batch, "n", device=device, dtype=dtype)
-    lhs = torch.tensor(unit, device=device, dtype=dtype) * B
-    return lhs, B * torch.sqrt(constants["numerator"] / n)
+    lhs = torch.tensor(units, device=device, dtype=torch.float64)[torch.as_tensor(inverse.reshape(-1), device=device)]
+    return lhs.to(dtype) * B, B * torch.sqrt(constants["numerator"] / n)
 
 
 _LINEAR_DOMAIN = Domain((Choice("config", ("point-mass", "coordinates"), examples=("point-mass", "coordinates")),
@@ -415,6 +430,21 @@ def _b3_point_factory(offset: int):
     return point
 
 
+def _b3_batch_factory(offset: int):
+    def derive_batch(cols) -> dict:
+        """The factory's ``point`` for N rows: the pair split once per distinct pair, B = 2^{−offset−k}·C by
+        ldexp (exact, as Python's 2.0 ** j) and one product."""
+        pairs = np.asarray(cols["pair"], dtype=object)
+        s1, s2 = np.empty(len(pairs), dtype=object), np.empty(len(pairs), dtype=object)
+        for pair in dict.fromkeys(pairs.tolist()):
+            hit = pairs == pair
+            s1[hit], s2[hit] = pair.split("/")
+        B = np.ldexp(1.0, -offset - np.asarray(cols["k"], dtype=np.int64)) * np.asarray(cols["C"], dtype=np.float64)
+        return {"sigma1": s1, "sigma2": s2, "L": np.ones(len(pairs)), "B": B}
+
+    return derive_batch
+
+
 def _b3_reference(pt, constants, ctx):
     n, d, B, C, L = pt["n"], pt["d"], ctx.mpf(pt["B"]), ctx.mpf(pt["C"]), ctx.mpf(pt["L"])
     lhs = rz.rademacher_product_point_mass(ctx, n, d, B, pt["sigma1"], pt["sigma2"], C, L, factor=2)
@@ -423,7 +453,7 @@ def _b3_reference(pt, constants, ctx):
 
 def _b3_fast(batch, constants, *, device, dtype):
     C, L, B, n, d = (_t(batch, k, device=device, dtype=dtype) for k in ("C", "L", "B", "n", "d"))
-    lhs = fz.rademacher_product_point_mass(n, d, B, batch.column("sigma1"), batch.column("sigma2"), C, L, 2.0)
+    lhs = fz.rademacher_product_point_mass(n, d, B, batch.array("sigma1"), batch.array("sigma2"), C, L, 2.0)
     return lhs, constants["coefficient"] * C * L * B * torch.sqrt(2 / n)
 
 
@@ -433,7 +463,8 @@ def _b3_domain(families: tuple[str, ...], example: Mapping[str, Any], offset: in
     pairs = tuple(f"{a}/{b}" for a in families for b in families)
     return Domain((Choice("pair", pairs, examples=pairs[:1]), Int("n", 1, 64, examples=(1, 64)),
                    Int("d", 1, 3, examples=(2,)), Choice("C", (0.1, 1.0, 10.0)),
-                   Int("k", -10 - offset, 14 - offset)), derive=_b3_point_factory(offset), examples=(example,),
+                   Int("k", -10 - offset, 14 - offset)), derive=_b3_point_factory(offset),
+                  derive_batch=_b3_batch_factory(offset), examples=(example,),
                   free=("L", "B"))  # any float L, B > 0 is a point of the class (B = 2^−j·C: one rounding of C)
 
 
@@ -493,13 +524,9 @@ def _composition_reference(pt, constants, ctx):
 
 def _composition_fast(batch, constants, *, device, dtype):
     C, L, B, n, d = (_t(batch, k, device=device, dtype=dtype) for k in ("C", "L", "B", "n", "d"))
-    walk = torch.tensor([fz.mean_abs_walk(int(k), dtype=dtype, device=device) for k in batch.column("n")],
-                        dtype=dtype, device=device)
-    sup = torch.zeros_like(B)
-    for family in set(batch.column("sigma1")):
-        mask = torch.tensor([f == family for f in batch.column("sigma1")], device=device)
-        sup = torch.where(mask, fz.activation_sup(family, C, L, B, d), sup)
-    return 2 * walk / n * sup, constants["coefficient"] * L * B * torch.sqrt(2 / n)
+    walk = fz.mean_abs_walk_of(n).to(dtype)
+    return (2 * walk / n * fz.activation_sup_of(batch.array("sigma1"), C, L, B, d),
+            constants["coefficient"] * L * B * torch.sqrt(2 / n))
 
 
 theorem_b3_composition = Claim(
