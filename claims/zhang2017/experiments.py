@@ -26,7 +26,6 @@ import numpy as np
 import sympy as sp
 import torch
 
-from checks.batching import grouped
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
 from checks.exact import TangentVector, UnitVector
@@ -754,35 +753,41 @@ def _ref_setup(p, ctx):
             [ctx.mpf(v) for v in p["b"]], rx.unit_rows(ctx, p["w"]))
 
 
-def _appd_config(sub, *, device, dtype) -> dict[str, Any]:
-    """The configurations of a sub-batch of one (potential, activation) as padded tensors (see the batched
-    section of ``claims.zhang2017.fast.experiments``): θ, w (N, k, d) with inert rows e_1, a, b (N, k) with
-    zeros, u (N, d), the node (N,) and Φ (the empirical one over the data x (N, n, d), masked)."""
-    k, d, n = (sub.array(name).astype(np.int64) for name in ("k", "d", "n"))
+def _appd_tensors(batch, *, device, dtype) -> dict[str, Any]:
+    """The configurations as padded tensors (see the batched section of ``claims.zhang2017.fast.experiments``):
+    θ, w (N, k, d) with inert rows e_1, a, b (N, k) with zeros, u (N, d), data x (N, n, d) with its row mask,
+    and the node (N,)."""
+    k, d, n = (batch.array(name).astype(np.int64) for name in ("k", "d", "n"))
     kmax, dmax, nmax = int(k.max()), int(d.max()), int(n.max())
-    empirical = sub.column("potential")[0] == "empirical"
-    shapes = {"theta": (np.stack([k, d], 1), (kmax, dmax)), "w": (np.stack([k, d], 1), (kmax, dmax)),
-              "a": (k, (kmax,)), "b": (k, (kmax,)), "u": (d, (dmax,))}
-    if empirical:
-        shapes["x"] = (np.stack([n, d], 1), (nmax, dmax))
-    cols = {name: zc.pad_ragged(sub, name, shape, extents) for name, (shape, extents) in shapes.items()}
+    kd, nd = np.stack([k, d], 1), np.stack([n, d], 1)
+    cols = {"theta": zc.pad_ragged(batch, "theta", kd, (kmax, dmax)), "w": zc.pad_ragged(batch, "w", kd, (kmax, dmax)),
+            "a": zc.pad_ragged(batch, "a", k, (kmax,)), "b": zc.pad_ragged(batch, "b", k, (kmax,)),
+            "u": zc.pad_ragged(batch, "u", d, (dmax,)), "x": zc.pad_ragged(batch, "x", nd, (nmax, dmax)),
+            "mask": (np.arange(nmax)[None, :] < n[:, None]).astype(np.float64)}
     inert = np.arange(kmax)[None, :] >= k[:, None]  # (N, k): padded particles, placed at e_1
     cols["theta"][inert, 0], cols["w"][inert, 0] = 1.0, 1.0
     out = {name: torch.as_tensor(arr, device=device).to(dtype) for name, arr in cols.items()}
-    out["node"] = torch.as_tensor(sub.array("node").astype(np.int64), device=device)
-    if empirical:
-        mask = torch.as_tensor(np.arange(nmax)[None, :] < n[:, None], device=device).to(dtype)
-        out["phi"] = fx.empirical_phi_batched(out.pop("x"), mask, sub.column("activation")[0])
-    else:
-        out["phi"] = fx.population_phi(sub.column("potential")[0])
+    out["node"] = torch.as_tensor(batch.array("node").astype(np.int64), device=device)
     return out
 
 
 @fx.single_threaded
 def _appd_fast(batch, point_fn, *, device, dtype):
-    """Evaluate ``point_fn(config) -> (lhs, rhs, scale)`` on each (potential, activation) group at once."""
-    return grouped(batch, ("potential", "activation"),
-                   lambda sub: point_fn(_appd_config(sub, device=device, dtype=dtype)), device=device, dtype=dtype)
+    """Evaluate ``point_fn(config) -> (lhs, rhs, scale)`` on each (potential, activation) group at once; config:
+    the group's rows of ``_appd_tensors`` and its Φ (the empirical Φ̂ over each row's data, or the population
+    potential)."""
+    tensors = _appd_tensors(batch, device=device, dtype=dtype)
+
+    def group(values, index):
+        potential, activation = values
+        rows = torch.as_tensor(index, device=device)
+        config = {name: t[rows] for name, t in tensors.items()}
+        x, mask = config.pop("x"), config.pop("mask")
+        config["phi"] = (fx.empirical_phi_batched(x, mask, activation) if potential == "empirical"
+                         else fx.population_phi(potential))
+        return point_fn(config)
+
+    return zc.grouped_rows(batch, ("potential", "activation"), group, device=device, dtype=dtype)
 
 
 # --- (12): ∂L̂/∂a_i ----------------------------------------------------------------------------------------

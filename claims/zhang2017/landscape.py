@@ -165,24 +165,31 @@ def _harmonic_reference(point, constants, ctx):
     return lap, ctx.mpf(0), scale
 
 
-def _by_dimension(batch) -> dict[int, list[int]]:
-    groups: dict[int, list[int]] = {}
-    for idx, d in enumerate(batch.column("d")):
-        groups.setdefault(d, []).append(idx)
-    return groups
+def _padded(batch, shapes: dict[str, tuple[str, ...]], *, device, dtype) -> dict[str, torch.Tensor]:
+    """Ragged columns as padded tensors (zeros): ``shapes`` maps a column to the integer columns giving its
+    entries' shape (e.g. ("k", "d") for a configuration)."""
+    sizes = {name: batch.array(name).astype(np.int64) for dims in shapes.values() for name in dims}
+    out = {}
+    for column, dims in shapes.items():
+        shape = np.stack([sizes[n] for n in dims], 1)
+        arr = fast_common.pad_ragged(batch, column, shape, tuple(int(sizes[n].max()) for n in dims))
+        out[column] = torch.as_tensor(arr, device=device).to(dtype)
+    return out
 
 
 @fast.single_threaded
 def _harmonic_fast(batch, constants, *, device, dtype):
-    lap = torch.zeros(len(batch), dtype=dtype, device=device)
-    scale = torch.zeros_like(lap)
-    for d, idx in _by_dimension(batch).items():
-        theta = torch.tensor([batch.points[i]["theta"] for i in idx], dtype=dtype, device=device)
-        w = torch.tensor([batch.points[i]["w"] for i in idx], dtype=dtype, device=device)
+    cols = _padded(batch, {"theta": ("d",), "w": ("d",)}, device=device, dtype=dtype)
+
+    def group(values, index):
+        d = values[0]
+        rows = torch.as_tensor(index, device=device)
+        theta, w = cols["theta"][rows, :d], cols["w"][rows, :d]
         name, params = _power_potential(d, constants["exponent_shift"])
         pot = _potential_for_fast(name, d, params)
-        val, mag = fast.laplacian_batched(lambda x, w=w, pot=pot: pot(x, w), theta)
-        lap[idx], scale[idx] = val, mag
+        return fast.laplacian_batched(lambda x: pot(x, w), theta)
+
+    lap, scale = fast_common.grouped_rows(batch, ("d",), group, device=device, dtype=dtype)
     return lap, torch.zeros_like(lap), scale
 
 
@@ -306,28 +313,23 @@ def _earnshaw_potential(d: int, constants) -> tuple[str, dict]:
     return _power_potential(d, constants["exponent_shift"])
 
 
-def _pad(points: list[dict], key: str, kmax: int, fill) -> list:
-    out = []
-    for p in points:
-        rows = list(p[key])
-        out.append(rows + [fill(p, j) for j in range(len(rows), kmax)])
-    return out
-
-
-def _earnshaw_tensors(points: list[dict], *, device, dtype):
-    """Stack configurations of one dimension, padding k with inert particles (a_j = b_j = 0, far away)."""
-    kmax = max(p["k_used"] for p in points)
-    d = len(points[0]["theta"][0])
-
-    def far(p, j):
-        return [p["theta"][0][0] + 50.0 * (j + 1)] + list(p["theta"][0][1:])
-
-    theta = torch.tensor(_pad(points, "theta", kmax, far), dtype=dtype, device=device)
-    w = torch.tensor(_pad(points, "w", kmax, lambda p, j: [x + 1.0 for x in far(p, j)]), dtype=dtype,
-                     device=device)
-    a = torch.tensor(_pad(points, "a", kmax, lambda p, j: 0.0), dtype=dtype, device=device)
-    b = torch.tensor(_pad(points, "b", kmax, lambda p, j: 0.0), dtype=dtype, device=device)
-    return a, theta, b, w, d
+def _earnshaw_tensors(batch, *, device, dtype) -> dict[str, torch.Tensor]:
+    """The configurations padded to the largest k (and d) with inert particles: a_j = b_j = 0, θ_j = θ_0 +
+    50(j + 1)e_1 and w_j = θ_j + (1, …, 1) (far from everything, so every potential stays finite); sliced to
+    each d by the caller."""
+    k, d = batch.array("k_used").astype(np.int64), batch.array("d").astype(np.int64)
+    kmax, dmax = int(k.max()), int(d.max())
+    shape = np.stack([k, d], 1)
+    theta = fast_common.pad_ragged(batch, "theta", shape, (kmax, dmax))
+    w = fast_common.pad_ragged(batch, "w", shape, (kmax, dmax))
+    a = fast_common.pad_ragged(batch, "a", k, (kmax,))
+    b = fast_common.pad_ragged(batch, "b", k, (kmax,))
+    rows, cols = np.nonzero(np.arange(kmax)[None, :] >= k[:, None])
+    theta[rows, cols] = theta[rows, 0]
+    theta[rows, cols, 0] += 50.0 * (cols + 1)
+    w[rows, cols] = theta[rows, cols] + 1.0
+    return {name: torch.as_tensor(arr, device=device).to(dtype)
+            for name, arr in (("a", a), ("theta", theta), ("b", b), ("w", w))}
 
 
 def _radial_scale_fast(a, theta, b, w, name, d, params, i: int) -> torch.Tensor:
@@ -368,18 +370,23 @@ def _potential_for_fast(name: str, d: int, params: dict):
 
 @fast.single_threaded
 def _earnshaw_fast(batch, constants, *, device, dtype, what: str = "lambda_min"):
-    lhs = torch.zeros(len(batch), dtype=dtype, device=device)
-    scale = torch.zeros_like(lhs)
-    for d, idx in _by_dimension(batch).items():
-        a, theta, b, w, d = _earnshaw_tensors([batch.points[j] for j in idx], device=device, dtype=dtype)
+    cols = _earnshaw_tensors(batch, device=device, dtype=dtype)
+
+    def group(values, index):
+        d = values[0]
+        rows = torch.as_tensor(index, device=device)
+        a, b = cols["a"][rows], cols["b"][rows]
+        theta, w = cols["theta"][rows, :, :d], cols["w"][rows, :, :d]
         name, params = _earnshaw_potential(d, constants)
         pot = _potential_for_fast(name, d, params)
         hess = fast.hessian_batched(fast.loss6_block(a, theta, b, w, pot, 0), theta[:, 0])
         if what == "lambda_min":
-            lhs[idx] = torch.linalg.eigvalsh(hess)[:, 0]
+            lhs = torch.linalg.eigvalsh(hess)[:, 0]
         else:
-            lhs[idx] = torch.diagonal(hess, dim1=-2, dim2=-1).sum(-1)
-        scale[idx] = _radial_scale_fast(a, theta, b, w, name, d, params, 0)
+            lhs = torch.diagonal(hess, dim1=-2, dim2=-1).sum(-1)
+        return lhs, _radial_scale_fast(a, theta, b, w, name, d, params, 0)
+
+    lhs, scale = fast_common.grouped_rows(batch, ("d",), group, device=device, dtype=dtype)
     return lhs, torch.zeros_like(lhs), scale
 
 
@@ -553,25 +560,34 @@ def _subharmonic_reference(point, constants, ctx):
     return lap, ctx.mpf(0), scale
 
 
+def _claimed_region_batched(name: str, d: int, u: np.ndarray, v: np.ndarray, constants) -> tuple[np.ndarray, ...]:
+    """``_in_claimed_region`` for one potential and dimension over arrays (u, v): (r, s) (s only for riesz)."""
+    if name == "riesz":
+        lo, hi = sorted((0.0, d + float(constants["riesz_offset"])))
+        s_value = np.where(u < 0.5, hi + 0.01 + 4 * v, lo - 0.01 - 4 * v)
+        return 0.05 * 400.0 ** u, s_value
+    if name == "gaussian":
+        c = float(constants["gaussian_radius_factor"])
+        return np.sqrt(c * d * (1.001 + 3 * v)), None
+    return max(d + float(constants["exponential_offset"]), 0.0) + 0.001 + 5 * v, None
+
+
 @fast.single_threaded
 def _subharmonic_fast(batch, constants, *, device, dtype):
-    lap = torch.zeros(len(batch), dtype=dtype, device=device)
-    scale = torch.zeros_like(lap)
-    groups: dict[tuple, list[int]] = {}
-    for i, p in enumerate(batch.points):
-        groups.setdefault((p["d"], p["potential"]), []).append(i)
-    for (d, name), idx in groups.items():
-        pts = [batch.points[i] for i in idx]
-        located = [_in_claimed_region(p, constants) for p in pts]
-        radii = torch.tensor([r for r, _ in located], dtype=dtype, device=device)[:, None]
-        theta = torch.tensor([p["theta"] for p in pts], dtype=dtype, device=device)
-        w = theta + radii * torch.tensor([p["direction"] for p in pts], dtype=dtype, device=device)
-        if name == "riesz":
-            pot = _riesz_batched(torch.tensor([prm["s"] for _, prm in located], dtype=dtype, device=device))
-        else:
-            pot = fast.potential_callable(name, d)
-        val, mag = fast.laplacian_batched(lambda x, w=w, pot=pot: pot(x, w), theta)
-        lap[idx], scale[idx] = val, mag
+    cols = _padded(batch, {"theta": ("d",), "direction": ("d",)}, device=device, dtype=dtype)
+    u_all, v_all = batch.array("u", np.float64), batch.array("v", np.float64)
+
+    def group(values, index):
+        d, name = values
+        radius, s_value = _claimed_region_batched(name, d, u_all[index], v_all[index], constants)
+        rows = torch.as_tensor(index, device=device)
+        theta = cols["theta"][rows, :d]
+        w = theta + torch.as_tensor(radius, device=device).to(dtype)[:, None] * cols["direction"][rows, :d]
+        pot = (_riesz_batched(torch.as_tensor(s_value, device=device).to(dtype)) if name == "riesz"
+               else fast.potential_callable(name, d))
+        return fast.laplacian_batched(lambda x: pot(x, w), theta)
+
+    lap, scale = fast_common.grouped_rows(batch, ("d", "potential"), group, device=device, dtype=dtype)
     return lap, torch.zeros_like(lap), scale
 
 
@@ -964,11 +980,7 @@ def _proof_params(point) -> tuple[str, dict]:
     return name, ({"s": 2.0} if name == "riesz" else {})
 
 
-def _group(batch) -> dict[tuple, list[int]]:
-    groups: dict[tuple, list[int]] = {}
-    for idx, p in enumerate(batch.points):
-        groups.setdefault((p["d"], p["k"], p["potential"]), []).append(idx)
-    return groups
+_PROOF_SHAPES = {"theta": ("k", "d"), "w": ("k", "d"), "theta_other": ("k", "d"), "u": ("d",)}
 
 
 def _second_directional(f, t: torch.Tensor) -> torch.Tensor:
@@ -984,30 +996,29 @@ def _second_directional(f, t: torch.Tensor) -> torch.Tensor:
 def _correlated_fast(batch, constants, *, device, dtype):
     """d²/dt² L(θ + t u) at t = 0 (autograd through (9)) against c · Σ_{i,j} d²/dt² Φ(θ_i + t u, w_j), c = −2
     (the printed ∇²L as a quadratic form in the unit direction u)."""
-    lhs = torch.zeros(len(batch), dtype=dtype, device=device)
-    rhs, scale = torch.zeros_like(lhs), torch.zeros_like(lhs)
-    for (d, k, _), idx in _group(batch).items():
-        pts = [batch.points[i] for i in idx]
-        name, params = _proof_params(pts[0])
+    cols = _padded(batch, _PROOF_SHAPES, device=device, dtype=dtype)
+
+    def group(values, index):
+        d, k, name = values
+        _, params = _proof_params({"potential": name})
         pot = fast.potential_callable(name, d, **params)
-        theta = torch.tensor([p["theta"] for p in pts], dtype=dtype, device=device)  # (B, k, d)
-        w = torch.tensor([p["w"] for p in pts], dtype=dtype, device=device)
-        u = torch.tensor([p["u"] for p in pts], dtype=dtype, device=device)[:, None, :]  # (B, 1, d)
-        zeros = torch.zeros(len(idx), dtype=dtype, device=device)
-        lhs[idx] = _second_directional(
-            lambda t, th=theta, w=w, u=u, pot=pot: fast_common.loss9(th + t[:, None, None] * u, w, pot), zeros)
-        tw = torch.zeros(len(idx), k, k, dtype=dtype, device=device)  # one t per term (i, j)
+        rows = torch.as_tensor(index, device=device)
+        theta, w = cols["theta"][rows, :k, :d], cols["w"][rows, :k, :d]  # (B, k, d)
+        u = cols["u"][rows, None, :d]  # (B, 1, d)
+        zeros = torch.zeros(len(index), dtype=dtype, device=device)
+        lhs = _second_directional(lambda t: fast_common.loss9(theta + t[:, None, None] * u, w, pot), zeros)
+        tw = torch.zeros(len(index), k, k, dtype=dtype, device=device)  # one t per term (i, j)
         cross = _second_directional(
-            lambda t, th=theta, w=w, u=u, pot=pot: pot(th[:, :, None, :] + t[..., None] * u[:, :, None, :],
-                                                        w[:, None, :, :]), tw)
+            lambda t: pot(theta[:, :, None, :] + t[..., None] * u[:, :, None, :], w[:, None, :, :]), tw)
+        shift = 1e3 * torch.eye(k, dtype=dtype, device=device)[..., None]
         pair = _second_directional(
-            lambda t, th=theta, u=u, pot=pot, k=k: pot(th[:, :, None, :] + t[..., None] * u[:, :, None, :],
-                                                       th[:, None, :, :] + 1e3 * torch.eye(k, dtype=dtype)[..., None]),
+            lambda t: pot(theta[:, :, None, :] + t[..., None] * u[:, :, None, :], theta[:, None, :, :] + shift),
             tw)  # Φ(θ_i + t u, θ_j), diagonal shifted away (unused)
-        off = torch.triu(torch.ones(k, k, dtype=torch.bool), diagonal=1)
-        rhs[idx] = float(constants["cross_coefficient"]) * cross.sum((-2, -1))
-        scale[idx] = 2 * cross.abs().sum((-2, -1)) + 8 * (pair.abs() * off).sum((-2, -1))
-    return lhs, rhs, scale
+        off = torch.triu(torch.ones(k, k, dtype=torch.bool, device=device), diagonal=1)
+        rhs = float(constants["cross_coefficient"]) * cross.sum((-2, -1))
+        return lhs, rhs, 2 * cross.abs().sum((-2, -1)) + 8 * (pair.abs() * off).sum((-2, -1))
+
+    return fast_common.grouped_rows(batch, ("d", "k", "potential"), group, device=device, dtype=dtype)
 
 
 def _correlated_reference(point, constants, ctx):
@@ -1065,25 +1076,26 @@ def _trace_exponent(point, constants) -> float:
 
 @fast.single_threaded
 def _trace_fast(batch, constants, *, device, dtype):
-    lhs = torch.zeros(len(batch), dtype=dtype, device=device)
-    scale = torch.zeros_like(lhs)
-    groups: dict[tuple, list[int]] = {}
-    for i, p in enumerate(batch.points):
-        groups.setdefault((p["d"], p["k"]), []).append(i)
-    for (d, _k), idx in groups.items():
-        pts = [batch.points[i] for i in idx]
-        s_values = torch.tensor([_trace_exponent(p, constants) for p in pts], dtype=dtype, device=device)
+    cols = _padded(batch, {"theta": ("k", "d"), "w": ("k", "d")}, device=device, dtype=dtype)
+    v_all = batch.array("v", np.float64)
+
+    def group(values, index):
+        d, k = values
+        # _trace_exponent over the group's column v (same float operations, in numpy)
+        s_np = max(0.0, d - 2.0) + 0.05 + 3.0 * v_all[index] + float(constants["exponent_shift"])
+        s_values = torch.as_tensor(s_np, device=device).to(dtype)
         pot = _riesz_batched(s_values)
-        theta = torch.tensor([p["theta"] for p in pts], dtype=dtype, device=device)
-        w = torch.tensor([p["w"] for p in pts], dtype=dtype, device=device)
-        hess = fast.hessian_batched(lambda v, th=theta, w=w, pot=pot: fast_common.loss9(th + v[:, None, :], w, pot),
-                                    torch.zeros(len(idx), d, dtype=dtype, device=device))
-        lhs[idx] = torch.diagonal(hess, dim1=-2, dim2=-1).sum(-1)
+        rows = torch.as_tensor(index, device=device)
+        theta, w = cols["theta"][rows, :k, :d], cols["w"][rows, :k, :d]
+        hess = fast.hessian_batched(lambda v: fast_common.loss9(theta + v[:, None, :], w, pot),
+                                    torch.zeros(len(index), d, dtype=dtype, device=device))
         # Σ_{i,j} 2 (|h''| + (d − 1)|h'|/r), h = r^{−s}: the absolute eigenvalues of each term's Hessian
         r = (theta[:, :, None, :] - w[:, None, :, :]).norm(dim=-1)
         sv = s_values[:, None, None]
         mag = (sv * (sv + 1)).abs() * r ** (-sv - 2) + (d - 1) * sv.abs() * r ** (-sv - 2)
-        scale[idx] = 2 * mag.sum((-2, -1))
+        return torch.diagonal(hess, dim1=-2, dim2=-1).sum(-1), 2 * mag.sum((-2, -1))
+
+    lhs, scale = fast_common.grouped_rows(batch, ("d", "k"), group, device=device, dtype=dtype)
     return lhs, torch.zeros_like(lhs), scale
 
 
@@ -1127,31 +1139,33 @@ theorem_3_6_trace = Claim(
 @fast.single_threaded
 def _cancel_fast(batch, constants, *, device, dtype):
     c = float(constants["pair_coefficient"])
-    lhs = torch.zeros(len(batch), dtype=dtype, device=device)
-    scale = torch.zeros_like(lhs)
-    for (d, k, _), idx in _group(batch).items():
-        pts = [batch.points[i] for i in idx]
-        name, params = _proof_params(pts[0])
+
+    cols = _padded(batch, _PROOF_SHAPES, device=device, dtype=dtype)
+
+    def group(values, index):
+        d, k, name = values
+        _, params = _proof_params({"potential": name})
         pot = fast.potential_callable(name, d, **params)
-        w = torch.tensor([p["w"] for p in pts], dtype=dtype, device=device)  # (B, k, d)
-        pair_mask = torch.triu(torch.ones(k, k, dtype=dtype), diagonal=1)
-        cross_mask = torch.ones(k, k, dtype=dtype)
+        rows = torch.as_tensor(index, device=device)
+        w = cols["w"][rows, :k, :d]  # (B, k, d)
+        pair_mask = torch.triu(torch.ones(k, k, dtype=dtype, device=device), diagonal=1)
+        cross_mask = torch.ones(k, k, dtype=dtype, device=device)
         cross_mask[0, 0] = 0.0  # the self term Φ(w_1, w_1): the constant left out on both sides
         red_pair, red_cross = pair_mask.clone(), cross_mask.clone()
         red_pair[0, :], red_cross[0, :], red_cross[:, 0] = 0.0, 0.0, 0.0
+        offset = 1e3 * torch.eye(k, dtype=dtype, device=device)[..., None]  # keeps the unused diagonal finite
         values, mags = [], []
         for key in ("theta", "theta_other"):
-            rest = torch.tensor([p[key][1:] for p in pts], dtype=dtype, device=device).reshape(len(idx), k - 1, d)
-            th = torch.cat([w[:, :1], rest], 1)
-            offset = 1e3 * torch.eye(k, dtype=dtype)[..., None]  # keeps the unused diagonal pairs finite
+            th = torch.cat([w[:, :1], cols[key][rows, 1:k, :d]], 1)
             pairs = pot(th[:, :, None, :], th[:, None, :, :] + offset)
             cross = pot(th[:, :, None, :], w[:, None, :, :] + (1 - cross_mask)[..., None])
             full = c * (pairs * pair_mask).sum((-2, -1)) - 2 * (cross * cross_mask).sum((-2, -1))
             red = c * (pairs * red_pair).sum((-2, -1)) - 2 * (cross * red_cross).sum((-2, -1))
             values.append(full - red)
             mags.append((c * pairs * pair_mask).abs().sum((-2, -1)) * 2 + 4 * (cross * cross_mask).abs().sum((-2, -1)))
-        lhs[idx] = values[0] - values[1]
-        scale[idx] = mags[0] + mags[1]
+        return values[0] - values[1], mags[0] + mags[1]
+
+    lhs, scale = fast_common.grouped_rows(batch, ("d", "k", "potential"), group, device=device, dtype=dtype)
     return lhs, torch.zeros_like(lhs), scale
 
 

@@ -8,9 +8,11 @@ over leading axes with the vectors on the last axis. Nothing here calls the mpma
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
+import numpy as np
 import torch
 
 Potential = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -197,10 +199,6 @@ def pad_ragged(batch, name: str, shapes, extents: tuple[int, ...], fill: float =
     float64 numpy array (N, *extents) padded with ``fill``. ``shapes`` (N, ndim) integer array: each entry's shape
     (known from the parameters that set it). The entries are flattened once in C (itertools.chain over
     ``batch.column``'s lists) and placed by vectorised index arithmetic."""
-    import itertools
-
-    import numpy as np
-
     shapes = np.asarray(shapes, dtype=np.int64).reshape(len(batch), len(extents))
     out = np.full((len(batch), *extents), fill, dtype=np.float64)
     flat = batch.column(name)
@@ -219,3 +217,47 @@ def pad_ragged(batch, name: str, shapes, extents: tuple[int, ...], fill: float =
         rem = rem // extent
     out[(which, *reversed(index))] = flat
     return out
+
+
+def index_groups(batch, *names: str) -> list[tuple[tuple, np.ndarray]]:
+    """(values, row indices) for each combination of the columns ``names`` present (numpy ``unique`` on the
+    columns; no per-point Python). Unlike ``Batch.groups`` nothing is copied: the caller slices its own
+    (padded) tensors by the indices."""
+    codes, uniques = [], []
+    for name in names:
+        values, inverse = np.unique(np.asarray(batch.array(name)), return_inverse=True)
+        uniques.append(values)
+        codes.append(inverse.reshape(-1))
+    if not names:
+        return [((), np.arange(len(batch)))]
+    combos, inverse = np.unique(np.stack(codes, 1), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(combos) + 1))
+    return [(tuple(_plain(uniques[j][c]) for j, c in enumerate(combo)), order[bounds[g]:bounds[g + 1]])
+            for g, combo in enumerate(combos)]
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+def grouped_rows(batch, names: tuple[str, ...], fn, *, device, dtype):
+    """Like ``checks.batching.grouped``, without sub-batches: ``fn(values, index)`` gets each combination of
+    the columns ``names`` and its row indices (a numpy array) and returns a tensor or a tuple of tensors of
+    len(index) entries (or scalars to broadcast); the outputs are reassembled in batch order."""
+    outputs = None
+    single = False
+    for values, index in index_groups(batch, *names):
+        out = fn(values, index)
+        if not isinstance(out, tuple | list):
+            out, single = (out,), True
+        if outputs is None:
+            outputs = [torch.empty(len(batch), device=device, dtype=dtype) for _ in out]
+        where = torch.as_tensor(index, device=device)
+        for target, value in zip(outputs, out, strict=True):
+            value = torch.as_tensor(value, device=device, dtype=dtype)
+            target[where] = value.expand(len(index)) if value.dim() == 0 else value.reshape(len(index))
+    if outputs is None:
+        return torch.empty(0, device=device, dtype=dtype)
+    return outputs[0] if single else tuple(outputs)
