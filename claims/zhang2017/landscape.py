@@ -50,6 +50,55 @@ def _separated_points(rng: np.random.Generator, n: int, d: int, spread: float = 
     return np.array(pts)
 
 
+def _separated_points_batch(gens: list[np.random.Generator], n: int, d: int, spread: float = 1.5) -> np.ndarray:
+    """``_separated_points`` for G rows at once, one generator per row (advanced exactly as the scalar version
+    advances it): the draws row by row, in the scalar order (a row's extra draws only where its push
+    degenerates or fails), the pushes vectorised over the rows. Returns the points (G, n, d)."""
+    rows = len(gens)
+    pts = np.zeros((rows, n, d))
+    for m in range(n):
+        x = np.stack([g.normal(size=d) for g in gens]) * spread
+        moving = np.ones(rows, dtype=bool)
+        for _ in range(100):
+            dist = np.linalg.norm(x[:, None, :] - pts[:, :m], axis=-1)  # (G, m)
+            close = dist < MIN_SEPARATION
+            moving &= close.any(1)
+            if not moving.any():
+                break
+            idx = np.flatnonzero(moving)
+            y = pts[idx, close[idx].argmax(1)]  # the first close predecessor
+            u = x[idx] - y
+            norm = np.linalg.norm(u, axis=-1, keepdims=True)
+            u = u / np.where(norm > 1e-9, norm, 1.0)
+            for j in np.flatnonzero(norm[:, 0] <= 1e-9):  # coincident: the scalar version draws a direction
+                u[j] = gens[idx[j]].normal(size=d)
+            x[idx] = y + u / np.linalg.norm(u, axis=-1, keepdims=True) * (MIN_SEPARATION * 1.2)
+        else:  # still crowded after 100 pushes: outside every point so far (0.5 beyond the farthest)
+            for j in np.flatnonzero(moving):
+                u = gens[j].normal(size=d)
+                x[j] = u / np.linalg.norm(u) * (np.linalg.norm(pts[j, :m], axis=-1).max() + 0.5)
+        pts[:, m] = x
+    return pts
+
+
+def _generator(seed: int) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(int(seed)))
+
+
+def _rows_by(*keys: np.ndarray) -> list[np.ndarray]:
+    """Row indices grouped by equal values of the integer columns ``keys``."""
+    _, inverse = np.unique(np.stack(keys, 1), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return [np.flatnonzero(inverse == g) for g in range(int(inverse.max()) + 1)] if len(inverse) else []
+
+
+def _scatter(out: dict[str, list], rows: np.ndarray, values: dict[str, np.ndarray]) -> None:
+    for name, arr in values.items():
+        column = out[name]
+        for j, row in enumerate(rows):
+            column[row] = arr[j]
+
+
 def _regular_simplex(d: int, rng: np.random.Generator) -> np.ndarray:
     """The d + 1 vertices of a randomly rotated regular simplex in R^d with unit circumradius, centred at 0
     (Σ_j v_j v_j^T = (d + 1)/d · I, so a radial potential summed over the vertices has an isotropic Hessian at
@@ -88,10 +137,46 @@ def _earnshaw_configuration(point: Mapping[str, Any]) -> dict[str, Any]:
     return {"k_used": k, "theta": theta.tolist(), "w": w.tolist(), "a": a.tolist(), "b": b.tolist(), "i": 0}
 
 
+def _earnshaw_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """``_earnshaw_configuration`` for N rows: per row only its generator's draws; the separated points (random
+    layout) and the rotated simplices (cage layout) vectorised over the rows of one (d, k)."""
+    d, k, seed = (np.asarray(cols[name], dtype=np.int64) for name in ("d", "k", "seed"))
+    cage = (np.asarray(cols["layout"], dtype=object) == "cage") & (d <= 3)
+    size = len(seed)
+    out: dict[str, list] = {name: [None] * size for name in ("theta", "w", "a", "b")}
+    k_used = np.where(cage, d + 1, k)
+    for rows in _rows_by(d, k_used, cage.astype(np.int64)):
+        dd, kk = int(d[rows[0]]), int(k_used[rows[0]])
+        gens = [_generator(seed[r]) for r in rows]
+        if cage[rows[0]]:
+            centre = np.stack([g.normal(size=dd) for g in gens])
+            rot = np.stack([g.normal(size=(dd, dd)) for g in gens])
+            far = np.stack([g.normal(size=(kk - 1, dd)) for g in gens])
+            signs = np.stack([g.choice([-1.0, 1.0], size=kk - 1) for g in gens])
+            scales = np.stack([g.uniform(0.1, 1.0, size=kk - 1) for g in gens])
+            e = np.eye(dd + 1) - 1.0 / (dd + 1)
+            q, _ = np.linalg.qr(e[:, :dd])
+            v = e @ q
+            v = v / np.linalg.norm(v, axis=1, keepdims=True)
+            rot, _ = np.linalg.qr(rot)
+            w = centre[:, None, :] + np.stack([v @ r for r in rot])
+            far = centre[:, None, :] + 6.0 * far / np.linalg.norm(far, axis=-1, keepdims=True)
+            theta = np.concatenate([centre[:, None, :], far], 1)
+            a = np.concatenate([np.ones((len(rows), 1)), signs * scales], 1)
+            b = np.ones((len(rows), kk))
+            _scatter(out, rows, {"theta": theta, "w": w, "a": a, "b": b})
+            continue
+        pts = _separated_points_batch(gens, 2 * kk, dd)
+        a = np.stack([g.choice([-1.0, 1.0], size=kk) * g.uniform(0.1, 2.0, size=kk) for g in gens])
+        b = np.stack([g.choice([-1.0, 1.0], size=kk) * g.uniform(0.1, 2.0, size=kk) for g in gens])
+        _scatter(out, rows, {"theta": pts[:, :kk], "w": pts[:, kk:], "a": a, "b": b})
+    return {"k_used": k_used, **out, "i": np.zeros(size, dtype=np.int64)}
+
+
 _earnshaw_domain = Domain(
     (Int("d", 1, 5, examples=(1, 2, 3)), Int("k", 1, 4, examples=(1, 2, 4)),
      Choice("layout", ("random", "cage"), examples=("cage",)), Int("seed", 0, 2**31 - 1)),
-    derive=_earnshaw_configuration,
+    derive=_earnshaw_configuration, derive_batch=_earnshaw_batch,
     # M = R^d: any float configuration is an exact point (the statements hold at every configuration with θ_i ≠
     # w_j, θ_j, which the separation keeps far beyond rounding); the charges are free reals
     free=("theta", "w", "a", "b"),
@@ -151,9 +236,23 @@ def _harmonic_point(point: Mapping[str, Any]) -> dict[str, Any]:
     return {"theta": theta.tolist(), "w": w.tolist()}
 
 
+def _harmonic_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """``_harmonic_point`` for N rows (draws row by row, arithmetic per dimension)."""
+    d, seed = np.asarray(cols["d"], dtype=np.int64), np.asarray(cols["seed"], dtype=np.int64)
+    r = np.asarray(cols["r"], dtype=np.float64)
+    out: dict[str, list] = {"theta": [None] * len(d), "w": [None] * len(d)}
+    for rows in _rows_by(d):
+        z = np.stack([_generator(seed[j]).normal(size=2 * int(d[rows[0]])) for j in rows])
+        theta, u = np.split(z, 2, axis=1)
+        theta = theta * 2
+        w = theta + r[rows, None] * u / np.linalg.norm(u, axis=-1, keepdims=True)
+        _scatter(out, rows, {"theta": theta, "w": w})
+    return out
+
+
 _harmonic_domain = Domain(
     (Int("d", 1, 6, examples=(1, 2, 3)), Float("r", 0.05, 20.0, log_scale=True, examples=(0.05, 1.0, 20.0)),
-     Int("seed", 0, 2**31 - 1)), derive=_harmonic_point,
+     Int("seed", 0, 2**31 - 1)), derive=_harmonic_point, derive_batch=_harmonic_batch,
     free=("theta", "w"))  # any θ ≠ w of R^d (‖θ − w‖ = r only describes the draw; Δ_θ Φ = 0 at every θ ≠ w)
 
 
@@ -536,6 +635,17 @@ def _subharmonic_point(point: Mapping[str, Any]) -> dict[str, Any]:
     return {"theta": theta.tolist(), "direction": (u / np.linalg.norm(u)).tolist()}
 
 
+def _subharmonic_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """``_subharmonic_point`` for N rows (draws row by row, arithmetic per dimension)."""
+    d, seed = np.asarray(cols["d"], dtype=np.int64), np.asarray(cols["seed"], dtype=np.int64)
+    out: dict[str, list] = {"theta": [None] * len(d), "direction": [None] * len(d)}
+    for rows in _rows_by(d):
+        z = np.stack([_generator(seed[j]).normal(size=2 * int(d[rows[0]])) for j in rows])
+        theta, u = np.split(z, 2, axis=1)
+        _scatter(out, rows, {"theta": theta * 2, "direction": u / np.linalg.norm(u, axis=-1, keepdims=True)})
+    return out
+
+
 def _in_claimed_region(point: Mapping[str, Any], constants) -> tuple[float, dict]:
     """Map the drawn (u, v) into the encoded strict-subharmonicity region: returns (r, params)."""
     d, u, v = point["d"], point["u"], point["v"]
@@ -594,7 +704,7 @@ def _subharmonic_fast(batch, constants, *, device, dtype):
 _subharmonic_domain = Domain(
     (Int("d", 1, 5, examples=(1, 2, 3)), Choice("potential", _SUBHARMONIC_POTENTIALS),
      Float("u", 0.0, 1.0, examples=(0.0, 0.25, 0.75, 1.0)), Float("v", 0.0, 1.0, examples=(0.0, 1.0)),
-     Int("seed", 0, 2**31 - 1)), derive=_subharmonic_point,
+     Int("seed", 0, 2**31 - 1)), derive=_subharmonic_point, derive_batch=_subharmonic_batch,
     # w = θ + r·direction must lie at distance exactly r (the regions are stated in r): the direction is a unit
     # vector, exact at working precision for the reference; θ is a free point of R^d
     exact=(UnitVector("direction"),), free=("theta",))
@@ -968,9 +1078,29 @@ def _proof_configuration(point: Mapping[str, Any]) -> dict[str, Any]:
             "theta_other": other.tolist()}
 
 
+def _proof_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """``_proof_configuration`` for N rows: the draws row by row, the separated points vectorised over the rows of
+    one (d, k)."""
+    d, k, seed = (np.asarray(cols[name], dtype=np.int64) for name in ("d", "k", "seed"))
+    out: dict[str, list] = {name: [None] * len(d) for name in ("theta", "w", "u", "theta_other")}
+    for rows in _rows_by(d, k):
+        dd, kk = int(d[rows[0]]), int(k[rows[0]])
+        gens = [_generator(seed[j]) for j in rows]
+        pts = _separated_points_batch(gens, 3 * kk, dd)
+        u = np.stack([g.normal(size=dd) for g in gens])
+        _scatter(out, rows, {"theta": pts[:, :kk], "w": pts[:, kk:2 * kk], "theta_other": pts[:, 2 * kk:],
+                             "u": u / np.linalg.norm(u, axis=-1, keepdims=True)})
+    return out
+
+
+def _trace_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    return {**_proof_batch(cols), "potential": np.full(len(cols["d"]), "riesz", dtype=object)}
+
+
 _proof_domain = Domain(
     (Int("d", 1, 4, examples=(1, 2, 3)), Int("k", 1, 4, examples=(1, 2, 4)),
      Choice("potential", _TRANSLATION_POTENTIALS), Int("seed", 0, 2**31 - 1)), derive=_proof_configuration,
+    derive_batch=_proof_batch,
     # M = R^d: free points; u is unit only for scale (the identities are quadratic forms in any direction u)
     free=("theta", "w", "u", "theta_other"))
 
@@ -1066,6 +1196,7 @@ def _trace_point(point: Mapping[str, Any]) -> dict[str, Any]:
 _trace_domain = Domain(
     (Int("d", 1, 4, examples=(1, 2, 3, 4)), Int("k", 1, 4, examples=(1, 3)),
      Float("v", 0.0, 1.0, examples=(0.0, 1.0)), Int("seed", 0, 2**31 - 1)), derive=_trace_point,
+    derive_batch=_trace_batch,
     free=("theta", "w", "u", "theta_other"))  # as _proof_domain
 
 
