@@ -1110,9 +1110,6 @@ def _proof_params(point) -> tuple[str, dict]:
     return name, ({"s": 2.0} if name == "riesz" else {})
 
 
-_PROOF_SHAPES = {"theta": ("k", "d"), "w": ("k", "d"), "theta_other": ("k", "d"), "u": ("d",)}
-
-
 def _second_directional(f, t: torch.Tensor) -> torch.Tensor:
     """Element-wise second derivatives of f at t for an f whose output entries each depend on one entry of t."""
     with torch.enable_grad():
@@ -1122,21 +1119,51 @@ def _second_directional(f, t: torch.Tensor) -> torch.Tensor:
     return h.detach()
 
 
+def _proof_tensors(batch, *, device, dtype) -> dict[str, Any]:
+    """The configurations of the proof domains padded to the largest (k, d): extra coordinates 0 (distances, and
+    the translations θ + t u with u 0 there, are unchanged; only a Laplacian must leave them out), extra
+    particles θ_j = θ'_j at (R + 10(j + 1)) e_1 and w_j 5 beyond them (R the largest |coordinate| + 10: away
+    from every real point and each other), with weight m_j = 0 in every sum."""
+    k, d = batch.array("k").astype(np.int64), batch.array("d").astype(np.int64)
+    kmax, dmax = int(k.max()), int(d.max())
+    kd = np.stack([k, d], 1)
+    cols = {name: fast_common.pad_ragged(batch, name, kd, (kmax, dmax)) for name in ("theta", "w", "theta_other")}
+    cols["u"] = fast_common.pad_ragged(batch, "u", d, (dmax,))
+    inert = np.arange(kmax)[None, :] >= k[:, None]
+    reach = np.max([np.abs(cols[n]).max((1, 2)) for n in ("theta", "w", "theta_other")], 0) + 10.0
+    rows, js = np.nonzero(inert)
+    for name, gap in (("theta", 0.0), ("w", 5.0), ("theta_other", 0.0)):
+        cols[name][rows, js, 0] = reach[rows] + 10.0 * (js + 1) + gap
+    cols["m"] = (~inert).astype(np.float64)
+    out = {name: torch.as_tensor(arr, device=device).to(dtype) for name, arr in cols.items()}
+    out["d"] = torch.as_tensor(d, device=device)
+    return out
+
+
+def _proof_groups(batch) -> list[np.ndarray]:
+    """Grouping keys of the proof steps: the potential, and d only where Φ depends on it (harmonic)."""
+    names = batch.array("potential").astype(object)
+    return [names, np.where(names == "harmonic", batch.array("d").astype(np.int64), 0)]
+
+
 @fast.single_threaded
 def _correlated_fast(batch, constants, *, device, dtype):
     """d²/dt² L(θ + t u) at t = 0 (autograd through (9)) against c · Σ_{i,j} d²/dt² Φ(θ_i + t u, w_j), c = −2
-    (the printed ∇²L as a quadratic form in the unit direction u)."""
-    cols = _padded(batch, _PROOF_SHAPES, device=device, dtype=dtype)
+    (the printed ∇²L as a quadratic form in the unit direction u). Configurations padded (``_proof_tensors``):
+    (9) as (6) with a = −m, b = m."""
+    cols = _proof_tensors(batch, device=device, dtype=dtype)
 
     def group(values, index):
-        d, k, name = values
+        name, d = values
         _, params = _proof_params({"potential": name})
         pot = fast.potential_callable(name, d, **params)
         rows = torch.as_tensor(index, device=device)
-        theta, w = cols["theta"][rows, :k, :d], cols["w"][rows, :k, :d]  # (B, k, d)
-        u = cols["u"][rows, None, :d]  # (B, 1, d)
+        width = d if d else cols["theta"].shape[-1]
+        theta, w = cols["theta"][rows, :, :width], cols["w"][rows, :, :width]  # (B, k, d)
+        u, m = cols["u"][rows, None, :width], cols["m"][rows]  # (B, 1, d), (B, k)
+        k = theta.shape[1]
         zeros = torch.zeros(len(index), dtype=dtype, device=device)
-        lhs = _second_directional(lambda t: fast_common.loss9(theta + t[:, None, None] * u, w, pot), zeros)
+        lhs = _second_directional(lambda t: fast_common.loss6(-m, theta + t[:, None, None] * u, m, w, pot), zeros)
         tw = torch.zeros(len(index), k, k, dtype=dtype, device=device)  # one t per term (i, j)
         cross = _second_directional(
             lambda t: pot(theta[:, :, None, :] + t[..., None] * u[:, :, None, :], w[:, None, :, :]), tw)
@@ -1144,11 +1171,13 @@ def _correlated_fast(batch, constants, *, device, dtype):
         pair = _second_directional(
             lambda t: pot(theta[:, :, None, :] + t[..., None] * u[:, :, None, :], theta[:, None, :, :] + shift),
             tw)  # Φ(θ_i + t u, θ_j), diagonal shifted away (unused)
+        both = m[:, :, None] * m[:, None, :]
+        cross = cross * both
         off = torch.triu(torch.ones(k, k, dtype=torch.bool, device=device), diagonal=1)
         rhs = float(constants["cross_coefficient"]) * cross.sum((-2, -1))
-        return lhs, rhs, 2 * cross.abs().sum((-2, -1)) + 8 * (pair.abs() * off).sum((-2, -1))
+        return lhs, rhs, 2 * cross.abs().sum((-2, -1)) + 8 * (pair.abs() * off * both).sum((-2, -1))
 
-    return fast_common.grouped_rows(batch, ("d", "k", "potential"), group, device=device, dtype=dtype)
+    return fast_common.grouped_rows(batch, _proof_groups(batch), group, device=device, dtype=dtype)
 
 
 def _correlated_reference(point, constants, ctx):
@@ -1207,26 +1236,24 @@ def _trace_exponent(point, constants) -> float:
 
 @fast.single_threaded
 def _trace_fast(batch, constants, *, device, dtype):
-    cols = _padded(batch, {"theta": ("k", "d"), "w": ("k", "d")}, device=device, dtype=dtype)
-    v_all = batch.array("v", np.float64)
-
-    def group(values, index):
-        d, k = values
-        # _trace_exponent over the group's column v (same float operations, in numpy)
-        s_np = max(0.0, d - 2.0) + 0.05 + 3.0 * v_all[index] + float(constants["exponent_shift"])
-        s_values = torch.as_tensor(s_np, device=device).to(dtype)
-        pot = _riesz_batched(s_values)
-        rows = torch.as_tensor(index, device=device)
-        theta, w = cols["theta"][rows, :k, :d], cols["w"][rows, :k, :d]
-        hess = fast.hessian_batched(lambda v: fast_common.loss9(theta + v[:, None, :], w, pot),
-                                    torch.zeros(len(index), d, dtype=dtype, device=device))
-        # Σ_{i,j} 2 (|h''| + (d − 1)|h'|/r), h = r^{−s}: the absolute eigenvalues of each term's Hessian
-        r = (theta[:, :, None, :] - w[:, None, :, :]).norm(dim=-1)
-        sv = s_values[:, None, None]
-        mag = (sv * (sv + 1)).abs() * r ** (-sv - 2) + (d - 1) * sv.abs() * r ** (-sv - 2)
-        return torch.diagonal(hess, dim1=-2, dim2=-1).sum(-1), 2 * mag.sum((-2, -1))
-
-    lhs, scale = fast_common.grouped_rows(batch, ("d", "k"), group, device=device, dtype=dtype)
+    """All configurations at once (padded, ``_proof_tensors``; the trace over each row's own d coordinates)."""
+    cols = _proof_tensors(batch, device=device, dtype=dtype)
+    d_np = batch.array("d").astype(np.float64)
+    # _trace_exponent over the columns d and v (the same float operations, in numpy)
+    s_np = np.maximum(0.0, d_np - 2.0) + 0.05 + 3.0 * batch.array("v", np.float64) + float(constants["exponent_shift"])
+    s_values = torch.as_tensor(s_np, device=device).to(dtype)
+    pot = _riesz_batched(s_values)
+    theta, w, m = cols["theta"], cols["w"], cols["m"]
+    dmax = theta.shape[-1]
+    hess = fast.hessian_batched(lambda v: fast_common.loss6(-m, theta + v[:, None, :], m, w, pot),
+                                torch.zeros(len(batch), dmax, dtype=dtype, device=device))
+    own = torch.arange(dmax, device=device)[None, :] < cols["d"][:, None]
+    lhs = (torch.diagonal(hess, dim1=-2, dim2=-1) * own).sum(-1)
+    # Σ_{i,j} 2 (|h''| + (d − 1)|h'|/r), h = r^{−s}: the absolute eigenvalues of each term's Hessian
+    r = (theta[:, :, None, :] - w[:, None, :, :]).norm(dim=-1)
+    sv, dv = s_values[:, None, None], torch.as_tensor(d_np, device=device).to(dtype)[:, None, None]
+    mag = (sv * (sv + 1)).abs() * r ** (-sv - 2) + (dv - 1) * sv.abs() * r ** (-sv - 2)
+    scale = 2 * (mag * m[:, :, None] * m[:, None, :]).sum((-2, -1))
     return lhs, torch.zeros_like(lhs), scale
 
 
@@ -1270,33 +1297,39 @@ theorem_3_6_trace = Claim(
 @fast.single_threaded
 def _cancel_fast(batch, constants, *, device, dtype):
     c = float(constants["pair_coefficient"])
-
-    cols = _padded(batch, _PROOF_SHAPES, device=device, dtype=dtype)
+    cols = _proof_tensors(batch, device=device, dtype=dtype)
 
     def group(values, index):
-        d, k, name = values
+        name, d = values
         _, params = _proof_params({"potential": name})
         pot = fast.potential_callable(name, d, **params)
         rows = torch.as_tensor(index, device=device)
-        w = cols["w"][rows, :k, :d]  # (B, k, d)
+        width = d if d else cols["theta"].shape[-1]
+        w, m = cols["w"][rows, :, :width], cols["m"][rows]  # (B, k, d), (B, k)
+        k = w.shape[1]
+        both = m[:, :, None] * m[:, None, :]
         pair_mask = torch.triu(torch.ones(k, k, dtype=dtype, device=device), diagonal=1)
         cross_mask = torch.ones(k, k, dtype=dtype, device=device)
         cross_mask[0, 0] = 0.0  # the self term Φ(w_1, w_1): the constant left out on both sides
         red_pair, red_cross = pair_mask.clone(), cross_mask.clone()
         red_pair[0, :], red_cross[0, :], red_cross[:, 0] = 0.0, 0.0, 0.0
+        pair_mask, cross_mask, red_pair, red_cross = (mask * both for mask in (pair_mask, cross_mask, red_pair,
+                                                                               red_cross))
         offset = 1e3 * torch.eye(k, dtype=dtype, device=device)[..., None]  # keeps the unused diagonal finite
-        values, mags = [], []
+        self_shift = torch.zeros(k, k, 1, dtype=dtype, device=device)
+        self_shift[0, 0] = 1.0  # moves the unused self term Φ(w_1, w_1) off its singularity
+        values_, mags = [], []
         for key in ("theta", "theta_other"):
-            th = torch.cat([w[:, :1], cols[key][rows, 1:k, :d]], 1)
+            th = torch.cat([w[:, :1], cols[key][rows, 1:, :width]], 1)
             pairs = pot(th[:, :, None, :], th[:, None, :, :] + offset)
-            cross = pot(th[:, :, None, :], w[:, None, :, :] + (1 - cross_mask)[..., None])
+            cross = pot(th[:, :, None, :], w[:, None, :, :] + self_shift)
             full = c * (pairs * pair_mask).sum((-2, -1)) - 2 * (cross * cross_mask).sum((-2, -1))
             red = c * (pairs * red_pair).sum((-2, -1)) - 2 * (cross * red_cross).sum((-2, -1))
-            values.append(full - red)
+            values_.append(full - red)
             mags.append((c * pairs * pair_mask).abs().sum((-2, -1)) * 2 + 4 * (cross * cross_mask).abs().sum((-2, -1)))
-        return values[0] - values[1], mags[0] + mags[1]
+        return values_[0] - values_[1], mags[0] + mags[1]
 
-    lhs, scale = fast_common.grouped_rows(batch, ("d", "k", "potential"), group, device=device, dtype=dtype)
+    lhs, scale = fast_common.grouped_rows(batch, _proof_groups(batch), group, device=device, dtype=dtype)
     return lhs, torch.zeros_like(lhs), scale
 
 

@@ -223,13 +223,18 @@ def index_groups(batch, *names: str) -> list[tuple[tuple, np.ndarray]]:
     """(values, row indices) for each combination of the columns ``names`` present (numpy ``unique`` on the
     columns; no per-point Python). Unlike ``Batch.groups`` nothing is copied: the caller slices its own
     (padded) tensors by the indices."""
+    return key_groups([np.asarray(batch.array(name)) for name in names], len(batch))
+
+
+def key_groups(keys: list[np.ndarray], size: int) -> list[tuple[tuple, np.ndarray]]:
+    """``index_groups`` for key arrays given directly (each of length ``size``)."""
+    if not keys:
+        return [((), np.arange(size))]
     codes, uniques = [], []
-    for name in names:
-        values, inverse = np.unique(np.asarray(batch.array(name)), return_inverse=True)
+    for key in keys:
+        values, inverse = np.unique(key, return_inverse=True)
         uniques.append(values)
         codes.append(inverse.reshape(-1))
-    if not names:
-        return [((), np.arange(len(batch)))]
     combos, inverse = np.unique(np.stack(codes, 1), axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     order = np.argsort(inverse, kind="stable")
@@ -242,13 +247,16 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def grouped_rows(batch, names: tuple[str, ...], fn, *, device, dtype):
+def grouped_rows(batch, names, fn, *, device, dtype):
     """Like ``checks.batching.grouped``, without sub-batches: ``fn(values, index)`` gets each combination of
-    the columns ``names`` and its row indices (a numpy array) and returns a tensor or a tuple of tensors of
-    len(index) entries (or scalars to broadcast); the outputs are reassembled in batch order."""
+    the columns ``names`` (or of the given key arrays, when ``names`` is a list of arrays) and its row indices
+    (a numpy array) and returns a tensor or a tuple of tensors of len(index) entries (or scalars to broadcast);
+    the outputs are reassembled in batch order."""
+    groups = (key_groups(list(names), len(batch)) if names and not isinstance(names[0], str)
+              else index_groups(batch, *names))
     outputs = None
     single = False
-    for values, index in index_groups(batch, *names):
+    for values, index in groups:
         out = fn(values, index)
         if not isinstance(out, tuple | list):
             out, single = (out,), True
