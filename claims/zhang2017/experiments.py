@@ -642,6 +642,8 @@ def _cond_reference(p, constants, ctx):
 def _cond_fast(batch, constants, *, device, dtype):
     """All points at once: the (θ_i1, a_i) of k ≤ 6 nodes padded with θ_i1 = a_i = 0 (erf(0) = 0, so a padded
     node adds exact zeros to every sum)."""
+    if not len(batch):
+        return zc.empty_outputs(3, device=device, dtype=dtype)
     k = batch.array("k").astype(np.int64)
     t, a = (torch.as_tensor(zc.pad_ragged(batch, name, k, (int(k.max()),)), device=device).to(dtype)
             for name in ("theta1", "a"))
@@ -776,6 +778,8 @@ def _appd_fast(batch, point_fn, *, device, dtype):
     """Evaluate ``point_fn(config) -> (lhs, rhs, scale)`` on each (potential, activation) group at once; config:
     the group's rows of ``_appd_tensors`` and its Φ (the empirical Φ̂ over each row's data, or the population
     potential)."""
+    if not len(batch):
+        return zc.empty_outputs(3, device=device, dtype=dtype)
     tensors = _appd_tensors(batch, device=device, dtype=dtype)
 
     def group(values, index):

@@ -278,6 +278,8 @@ def _padded(batch, shapes: dict[str, tuple[str, ...]], *, device, dtype) -> dict
 
 @fast.single_threaded
 def _harmonic_fast(batch, constants, *, device, dtype):
+    if not len(batch):
+        return fast_common.empty_outputs(3, device=device, dtype=dtype)
     cols = _padded(batch, {"theta": ("d",), "w": ("d",)}, device=device, dtype=dtype)
 
     def group(values, index):
@@ -469,6 +471,8 @@ def _potential_for_fast(name: str, d: int, params: dict):
 
 @fast.single_threaded
 def _earnshaw_fast(batch, constants, *, device, dtype, what: str = "lambda_min"):
+    if not len(batch):
+        return fast_common.empty_outputs(3, device=device, dtype=dtype)
     cols = _earnshaw_tensors(batch, device=device, dtype=dtype)
 
     def group(values, index):
@@ -684,6 +688,8 @@ def _claimed_region_batched(name: str, d: int, u: np.ndarray, v: np.ndarray, con
 
 @fast.single_threaded
 def _subharmonic_fast(batch, constants, *, device, dtype):
+    if not len(batch):
+        return fast_common.empty_outputs(3, device=device, dtype=dtype)
     cols = _padded(batch, {"theta": ("d",), "direction": ("d",)}, device=device, dtype=dtype)
     u_all, v_all = batch.array("u", np.float64), batch.array("v", np.float64)
 
@@ -1151,6 +1157,8 @@ def _correlated_fast(batch, constants, *, device, dtype):
     """d²/dt² L(θ + t u) at t = 0 (autograd through (9)) against c · Σ_{i,j} d²/dt² Φ(θ_i + t u, w_j), c = −2
     (the printed ∇²L as a quadratic form in the unit direction u). Configurations padded (``_proof_tensors``):
     (9) as (6) with a = −m, b = m."""
+    if not len(batch):
+        return fast_common.empty_outputs(3, device=device, dtype=dtype)
     cols = _proof_tensors(batch, device=device, dtype=dtype)
 
     def group(values, index):
@@ -1237,6 +1245,8 @@ def _trace_exponent(point, constants) -> float:
 @fast.single_threaded
 def _trace_fast(batch, constants, *, device, dtype):
     """All configurations at once (padded, ``_proof_tensors``; the trace over each row's own d coordinates)."""
+    if not len(batch):
+        return fast_common.empty_outputs(3, device=device, dtype=dtype)
     cols = _proof_tensors(batch, device=device, dtype=dtype)
     d_np = batch.array("d").astype(np.float64)
     # _trace_exponent over the columns d and v (the same float operations, in numpy)
@@ -1296,6 +1306,8 @@ theorem_3_6_trace = Claim(
 
 @fast.single_threaded
 def _cancel_fast(batch, constants, *, device, dtype):
+    if not len(batch):
+        return fast_common.empty_outputs(3, device=device, dtype=dtype)
     c = float(constants["pair_coefficient"])
     cols = _proof_tensors(batch, device=device, dtype=dtype)
 

@@ -269,3 +269,8 @@ def grouped_rows(batch, names, fn, *, device, dtype):
     if outputs is None:
         return torch.empty(0, device=device, dtype=dtype)
     return outputs[0] if single else tuple(outputs)
+
+
+def empty_outputs(count: int, *, device, dtype) -> tuple[torch.Tensor, ...]:
+    """``count`` empty tensors: what a batched fast path returns for an empty batch."""
+    return tuple(torch.empty(0, device=device, dtype=dtype) for _ in range(count))
