@@ -357,9 +357,11 @@ def _linear_reference(pt, constants, ctx):
 def _linear_fast(batch, constants, *, device, dtype):
     """R_n(G)/B depends on (config, n, d) only: enumerated once per distinct triple (cached), gathered by index."""
     factor = float(constants["rademacher_factor"])
-    keys = np.stack([batch.array("config").astype(object) == "point-mass", batch.array("n"), batch.array("d")], 1)
-    triples, inverse = np.unique(keys.astype(np.int64), axis=0, return_inverse=True)
-    units = [_linear_fast_unit("point-mass" if pm else "coordinates", int(n), int(d), factor) for pm, n, d in triples]
+    point_mass = (batch.array("config").astype(object) == "point-mass").astype(np.int64)
+    n_int, d_int = batch.array("n").astype(np.int64), batch.array("d").astype(np.int64)
+    codes, inverse = np.unique((point_mass * 1024 + n_int) * 1024 + d_int, return_inverse=True)
+    units = [_linear_fast_unit("point-mass" if code >> 20 else "coordinates", int((code >> 10) & 1023),
+                               int(code & 1023), factor) for code in codes.tolist()]
     B, n = _t(batch, "B", device=device, dtype=dtype), _t(batch, "n", device=device, dtype=dtype)
     lhs = torch.tensor(units, device=device, dtype=torch.float64)[torch.as_tensor(inverse.reshape(-1), device=device)]
     return lhs.to(dtype) * B, B * torch.sqrt(constants["numerator"] / n)
