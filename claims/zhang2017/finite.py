@@ -32,6 +32,7 @@ from checks.specs import (
     SymbolicSpec,
     Trial,
 )
+from claims.zhang2017.fast import _common as fz_common
 from claims.zhang2017.fast import finite as fz
 from reference.zhang2017 import finite as rz
 
@@ -65,6 +66,7 @@ def _b1_main_reference(pt, constants, ctx):
     return rz.truncation_gap(ctx, pt["d"], pt["p"], B), ctx.mpf(pt["eps"])
 
 
+@fz_common.single_threaded
 def _b1_main_fast(batch, constants, *, device, dtype):
     d, p, eps = (_t(batch, k, device=device, dtype=dtype) for k in ("d", "p", "eps"))
     B = torch.sqrt(constants["kappa"] * d * (p + 1) * torch.log(4 / eps))
@@ -100,6 +102,7 @@ def _b1_second_reference(pt, constants, ctx):
     return lhs, rhs
 
 
+@fz_common.single_threaded
 def _b1_second_fast(batch, constants, *, device, dtype):
     d, p, B = (_t(batch, k, device=device, dtype=dtype) for k in ("d", "p", "B"))
     lhs = fz.second_term_lhs(d, p, B)
@@ -133,6 +136,7 @@ def _b1_tail_reference(pt, constants, ctx):
     return lhs, rhs
 
 
+@fz_common.single_threaded
 def _b1_tail_fast(batch, constants, *, device, dtype):
     d, p, B = (_t(batch, k, device=device, dtype=dtype) for k in ("d", "p", "B"))
     lhs = fz.tail_expectation(d, p, B)
@@ -187,6 +191,7 @@ def _b1_tailbound_reference(pt, constants, ctx):
     return rz.printed_tail_integral(ctx, d, p, B) / unit, ctx.mpf(constants["C"])
 
 
+@fz_common.single_threaded
 def _b1_tailbound_fast(batch, constants, *, device, dtype):
     d, p, B = (_t(batch, k, device=device, dtype=dtype) for k in ("d", "p", "B"))
     lhs = fz.normalised_radial_tail(d, p, B)  # the (2π)^d cancels
@@ -243,6 +248,7 @@ def _b1_radius_vs_log_reference(x, constants, ctx):
     return ctx.mpf(_minimal_radius_cached(ctx.prec, _B1_RATE_D, _B1_RATE_P, float(x)))
 
 
+@fz_common.single_threaded
 def _b1_radius_vs_log_fast(xs, constants, *, device, dtype):
     d = torch.full_like(xs, float(_B1_RATE_D))
     return fz.minimal_truncation_radius(d, torch.full_like(xs, float(_B1_RATE_P)), torch.exp(-xs))
@@ -252,6 +258,7 @@ def _b1_radius_vs_d_reference(x, constants, ctx):
     return ctx.mpf(_minimal_radius_cached(ctx.prec, int(x), _B1_RATE_P, -math.log(_B1_RATE_EPS)))
 
 
+@fz_common.single_threaded
 def _b1_radius_vs_d_fast(xs, constants, *, device, dtype):
     return fz.minimal_truncation_radius(xs, torch.full_like(xs, float(_B1_RATE_P)),
                                         torch.full_like(xs, _B1_RATE_EPS))
@@ -354,6 +361,7 @@ def _linear_reference(pt, constants, ctx):
     return lhs, B * ctx.sqrt(ctx.mpf(constants["numerator"]) / n)
 
 
+@fz_common.single_threaded
 def _linear_fast(batch, constants, *, device, dtype):
     """R_n(G)/B depends on (config, n, d) only: enumerated once per distinct triple (cached), gathered by index."""
     factor = float(constants["rademacher_factor"])
@@ -453,6 +461,7 @@ def _b3_reference(pt, constants, ctx):
     return lhs, constants["coefficient"] * C * L * B * ctx.sqrt(ctx.mpf(2) / n)
 
 
+@fz_common.single_threaded
 def _b3_fast(batch, constants, *, device, dtype):
     C, L, B, n, d = (_t(batch, k, device=device, dtype=dtype) for k in ("C", "L", "B", "n", "d"))
     lhs = fz.rademacher_product_point_mass(n, d, B, batch.array("sigma1"), batch.array("sigma2"), C, L, 2.0)
@@ -524,6 +533,7 @@ def _composition_reference(pt, constants, ctx):
     return lhs, constants["coefficient"] * L * B * ctx.sqrt(ctx.mpf(2) / n)
 
 
+@fz_common.single_threaded
 def _composition_fast(batch, constants, *, device, dtype):
     C, L, B, n, d = (_t(batch, k, device=device, dtype=dtype) for k in ("C", "L", "B", "n", "d"))
     walk = fz.mean_abs_walk_of(n).to(dtype)

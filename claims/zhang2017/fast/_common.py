@@ -8,6 +8,7 @@ over leading axes with the vectors on the last axis. Nothing here calls the mpma
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable
@@ -190,6 +191,23 @@ def sgd(loss: Callable[[torch.Tensor], torch.Tensor], x0: torch.Tensor, T: int, 
             if lam >= -2 * eps / 3:
                 return x, t
     return None, T
+
+
+def single_threaded(fn: Callable) -> Callable:
+    """Run ``fn`` on one intra-op thread (restored afterwards). For the batch sizes of the pointwise engine
+    (≤ a few thousand points) torch's thread pool buys nothing and, on a loaded machine, costs up to 30×
+    (measured: torch.special.gammaincc over 4096 points, 1.3 ms on one thread vs 52 ms on two)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        previous = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            torch.set_num_threads(previous)
+
+    return wrapper
 
 
 # --- batch helpers: ragged columns padded to one array (no torch per point) -----------------------------
