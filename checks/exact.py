@@ -462,12 +462,26 @@ def _stackable(col: Any) -> np.ndarray | None:
     return arr if arr.dtype.kind == "f" else None
 
 
+def _shape_groups(rows: Sequence[np.ndarray]) -> dict[tuple, list[int]]:
+    groups: dict[tuple, list[int]] = {}
+    for i, r in enumerate(rows):
+        groups.setdefault(r.shape, []).append(i)
+    return groups
+
+
 def _per_row(col: Any, fn: Callable[[np.ndarray], np.ndarray]) -> Any:
-    """Apply ``fn`` (written for one entry, or a stack of entries along a leading axis) to a column."""
+    """Apply ``fn`` (written for one entry, or a stack of entries along a leading axis) to a column: at once
+    when the entries share a shape, else once per group of equal shapes (never once per row)."""
     arr = _stackable(col)
     if arr is not None:
         return fn(arr)
-    return [fn(np.asarray(v, dtype=np.float64)) for v in col]
+    rows = [np.asarray(v, dtype=np.float64) for v in col]
+    out: list[Any] = [None] * len(rows)
+    for index in _shape_groups(rows).values():
+        values = fn(np.stack([rows[i] for i in index]))
+        for j, i in enumerate(index):
+            out[i] = values[j]
+    return out
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -518,16 +532,22 @@ def _float_sign(c: SignVector, raw, cols, size):
 def _float_tangent(c: TangentVector, raw, cols, size):
     base = cols.get(raw_key(c.base), cols[c.base])
     rows = cols[c.row] if c.row is not None else None
-    out = []
-    for i in range(size):
+    thetas, us = [], []
+    for i in range(size):  # gathering only; the arithmetic runs once per group of equal dimensions
         theta = np.asarray(base[i], dtype=np.float64)
         if rows is not None:
             theta = theta[int(rows[i]) % len(theta)]
-        theta = _unit(theta)
-        u = np.asarray(raw[c.name][i], dtype=np.float64)
+        thetas.append(theta)
+        us.append(np.asarray(raw[c.name][i], dtype=np.float64))
+    out: list[Any] = [None] * size
+    for index in _shape_groups(us).values():
+        theta = _unit(np.stack([thetas[i] for i in index]))
+        u = np.stack([us[i] for i in index])
         for _ in range(2):
-            u = u - np.dot(u, theta) * theta
-        out.append(_unit(u))
+            u = u - np.sum(u * theta, axis=-1, keepdims=True) * theta
+        u = _unit(u)
+        for j, i in enumerate(index):
+            out[i] = u[j]
     stacked = _stackable(out)
     return {c.name: stacked if stacked is not None else out}
 
