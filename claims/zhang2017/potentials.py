@@ -14,15 +14,18 @@ them, and the mutants perturb them.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import torch
 
 from checks import groups
+from checks.batching import grouped
 from checks.domain import Choice, Domain, Float, Int
 from checks.exact import InnerProductPair, UnitVector, Where
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
@@ -81,20 +84,31 @@ def _ref_rho(p, ctx):
                                                                                               strict=True))))
 
 
-def _fast_rho(batch, device, dtype):
-    rho = [max(-1.0, min(1.0, math.fsum(a * b for a, b in zip(p["theta"], p["w"], strict=True))))
-           for p in batch.points]
-    return torch.tensor(rho, device=device, dtype=dtype)
+def _fast_rho_printed(row: str, batch, device) -> tuple[torch.Tensor, torch.Tensor]:
+    """ρ = θ^T w (clamped to [−1, 1]) and the printed potential at each point, one tensor computation per group
+    of equal d (the vectors' length)."""
+    def per_d(sub):
+        theta = sub.tensor("theta", device=device, dtype=torch.float64)
+        w = sub.tensor("w", device=device, dtype=torch.float64)
+        rho = (theta * w).sum(-1).clamp(-1.0, 1.0)
+        params = {"m": sub.tensor("m", device=device, dtype=torch.float64)} if row == "hermite" else {}
+        return rho, fcommon.phi(row, theta, w, **params)
+
+    return grouped(batch, ("d",), per_d, device=device, dtype=torch.float64)
 
 
-def _fast_printed(row: str, batch, m, device) -> torch.Tensor:
-    """The printed potential at each point (points may have different d)."""
-    out = []
-    for i, p in enumerate(batch.points):
-        theta = torch.tensor(p["theta"], dtype=torch.float64, device=device)
-        w = torch.tensor(p["w"], dtype=torch.float64, device=device)
-        out.append(fcommon.phi(row, theta, w, m=m[i]) if row == "hermite" else fcommon.phi(row, theta, w))
-    return torch.stack(out)
+def _ragged_floats(column) -> tuple[np.ndarray, np.ndarray]:
+    """A column of lists of exact-fraction strings ("p/q" or "p") as a zero-padded float64 array (N, L_max) and
+    the lengths (numpy string operations over the flattened entries; p < 2^53 and q a power of two here, so
+    p/q is exact and equals float(Fraction))."""
+    rows = list(column)
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    flat = np.array(list(itertools.chain.from_iterable(rows)), dtype=str)
+    num, _, den = np.strings.partition(flat, "/")
+    values = num.astype(np.float64) / np.where(den == "", "1", den).astype(np.float64)
+    out = np.zeros((len(rows), int(lengths.max()) if len(rows) else 0))
+    out[np.arange(out.shape[1])[None, :] < lengths[:, None]] = values
+    return out, lengths
 
 
 # =========================================================================================================
@@ -122,8 +136,19 @@ def _activation_dual_fast(row: str, rho: torch.Tensor, constants, m=None) -> tor
     if row == "exponential":
         return fz.dual_exponential(rho, float(constants["activation_shift"]))
     if row == "hermite":
-        return fz.dual_hermite(constants["family"], [k + constants["degree_offset"] for k in m], rho)
+        return fz.dual_hermite(constants["family"], np.asarray(m, dtype=np.int64) + constants["degree_offset"], rho)
     raise KeyError(row)
+
+
+def _fast_dual_at_one(row: str, constants, m, size: int, device) -> torch.Tensor:
+    """Φ_σ(θ, θ) = σ̂(1) at each of ``size`` points: one quadrature per distinct degree m (Hermite) or one for
+    the whole batch (it does not depend on the point otherwise), gathered."""
+    if row != "hermite":
+        one = torch.ones(1, dtype=torch.float64, device=device)
+        return _activation_dual_fast(row, one, constants).expand(size)
+    degrees, inverse = np.unique(np.asarray(m, dtype=np.int64), return_inverse=True)
+    one = torch.ones(len(degrees), dtype=torch.float64, device=device)
+    return _activation_dual_fast(row, one, constants, degrees)[torch.as_tensor(inverse.reshape(-1), device=device)]
 
 
 def _row_reference(row: str, normalisation: bool = False):
@@ -145,14 +170,12 @@ def _row_reference(row: str, normalisation: bool = False):
 
 def _row_fast(row: str, normalisation: bool = False):
     def fast(batch, constants, *, device, dtype):
-        m = batch.column("m") if row == "hermite" else None
-        ones = torch.ones(len(batch), dtype=torch.float64, device=device)
-        norm = _activation_dual_fast(row, ones, constants, m)
+        m = batch.array("m").astype(np.int64) if row == "hermite" else None
+        norm = _fast_dual_at_one(row, constants, m, len(batch), device)
         if normalisation:
             return norm.to(dtype), torch.full_like(norm, float(constants["normalisation"])).to(dtype)
-        rho = _fast_rho(batch, device, torch.float64)
+        rho, rhs = _fast_rho_printed(row, batch, device)
         lhs = _activation_dual_fast(row, rho, constants, m)
-        rhs = _fast_printed(row, batch, m, device)
         scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), norm.abs())
         return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
@@ -404,15 +427,13 @@ def _euclid_ref_value(row: str, theta, w, constants, ctx):
 
 
 def _euclid_fast_value(row: str, theta: torch.Tensor, w: torch.Tensor, constants) -> torch.Tensor:
-    total = torch.ones(theta.shape[0], dtype=torch.float64, device=theta.device)
-    for i in range(theta.shape[1]):
-        if row == "gaussian":
-            total = total * fz.gaussian_factor(theta[:, i], w[:, i], float(constants["amplitude_base"]),
-                                               float(constants["quadratic"]))
-        else:
-            amp = (2 / math.pi * float(constants["amplitude_scale"])) ** 0.75
-            total = total * fz.bessel_factor(theta[:, i], w[:, i], amp)
-    return total
+    """The product over coordinates of the 1-D factors, all (point, coordinate) pairs as one batch."""
+    t, v = theta.reshape(-1), w.reshape(-1)
+    if row == "gaussian":
+        factors = fz.gaussian_factor(t, v, float(constants["amplitude_base"]), float(constants["quadratic"]))
+    else:
+        factors = fz.bessel_factor(t, v, (2 / math.pi * float(constants["amplitude_scale"])) ** 0.75)
+    return factors.reshape(theta.shape).prod(-1)
 
 
 def _euclid_reference(row: str, normalisation: bool = False):
@@ -428,18 +449,15 @@ def _euclid_reference(row: str, normalisation: bool = False):
 
 def _euclid_fast(row: str, normalisation: bool = False):
     def fast(batch, constants, *, device, dtype):
-        by_d: dict[int, list[int]] = {}
-        for i, pt in enumerate(batch.points):
-            by_d.setdefault(len(pt["theta"]), []).append(i)
-        lhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-        rhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-        for idx in by_d.values():
-            theta = torch.tensor([batch.points[i]["theta"] for i in idx], dtype=torch.float64, device=device)
-            w = theta if normalisation else torch.tensor([batch.points[i]["w"] for i in idx], dtype=torch.float64,
-                                                         device=device)
-            lhs[idx] = _euclid_fast_value(row, theta, w, constants)
-            rhs[idx] = (torch.full((len(idx),), float(constants["normalisation"]), dtype=torch.float64,
-                                   device=device) if normalisation else fcommon.phi(row, theta, w))
+        def per_d(sub):  # one tensor computation per dimension d
+            theta = sub.tensor("theta", device=device, dtype=torch.float64)
+            w = theta if normalisation else sub.tensor("w", device=device, dtype=torch.float64)
+            lhs = _euclid_fast_value(row, theta, w, constants)
+            rhs = (torch.full_like(lhs, float(constants["normalisation"])) if normalisation
+                   else fcommon.phi(row, theta, w))
+            return lhs, rhs
+
+        lhs, rhs = grouped(batch, ("d",), per_d, device=device, dtype=torch.float64)
         return lhs.to(dtype), rhs.to(dtype)
 
     return fast
@@ -561,34 +579,36 @@ def _t25_reference(p, constants, ctx):
     return lhs, rhs, max(abs(lhs), abs(rhs), abs(_t25_target_ref(p, ctx.mpf(1), ctx)))
 
 
+def _t25_named_coefficients(target: str) -> list[float]:
+    n = _T25_TRUNCATION
+    if target == "exp-shifted":
+        return [math.exp(-1) / math.factorial(i) for i in range(n + 1)]
+    return [2.0**i / math.factorial(i) for i in range(n + 1)]
+
+
 def _t25_fast(batch, constants, *, device, dtype):
-    n = max([len(c) for c in batch.column("coefficients")] + [_T25_TRUNCATION + 1])
-    rows, target_rho, target_one = [], [], []
-    for pt in batch.points:
-        if pt["target"] == "random-polynomial":
-            c = [float(Fraction(s)) for s in pt["coefficients"]]
-        elif pt["target"] == "exp-shifted":
-            c = [math.exp(-1) / math.factorial(i) for i in range(_T25_TRUNCATION + 1)]
-        else:
-            c = [2.0**i / math.factorial(i) for i in range(_T25_TRUNCATION + 1)]
-        rows.append(c + [0.0] * (n - len(c)))
-    coeffs = torch.tensor(rows, dtype=torch.float64, device=device)
-    rho = batch.tensor("rho", device=device, dtype=torch.float64)
-    lhs = fz.dual_series(coeffs, rho, constants["family"], constants["start"])
-    for pt, r in zip(batch.points, rho.tolist(), strict=True):
-        if pt["target"] == "random-polynomial":
-            cs = [float(Fraction(s)) for s in pt["coefficients"]]
-            target_rho.append(sum(c * r**i for i, c in enumerate(cs)))
-            target_one.append(sum(cs))
-        elif pt["target"] == "exp-shifted":
-            target_rho.append(math.exp(r - 1))
-            target_one.append(1.0)
-        else:
-            target_rho.append(math.exp(2 * r))
-            target_one.append(math.exp(2))
-    rhs = torch.tensor(target_rho, dtype=torch.float64, device=device)
-    scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), torch.tensor(target_one, dtype=torch.float64,
-                                                                             device=device))
+    family, start = constants["family"], constants["start"]
+
+    def per_target(sub):
+        target = sub.column("target")[0]
+        rho = sub.tensor("rho", device=device, dtype=torch.float64)
+        if target != "random-polynomial":  # one shared coefficient row for the whole group
+            coeffs = torch.tensor(_t25_named_coefficients(target), dtype=torch.float64, device=device)
+            lhs = fz.dual_series(coeffs, rho, family, start)
+            if target == "exp-shifted":
+                return lhs, torch.exp(rho - 1), torch.ones_like(rho)
+            return lhs, torch.exp(2 * rho), torch.full_like(rho, math.exp(2))
+        values, lengths = _ragged_floats(sub.column("coefficients"))
+        coeffs = torch.as_tensor(values, device=device)
+        lhs = torch.empty_like(rho)
+        for length in np.unique(lengths).tolist():  # the rule's size follows the polynomial's degree
+            idx = torch.as_tensor(np.flatnonzero(lengths == length), device=device)
+            lhs[idx] = fz.dual_series(coeffs[idx, :length], rho[idx], family, start)
+        powers = rho[:, None] ** torch.arange(coeffs.shape[1], device=device, dtype=torch.float64)[None, :]
+        return lhs, (coeffs * powers).sum(-1), coeffs.sum(-1)
+
+    lhs, rhs, target_one = grouped(batch, ("target",), per_target, device=device, dtype=torch.float64)
+    scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), target_one)
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
 
@@ -664,20 +684,14 @@ def _proof_reference(p, constants, ctx):
 
 
 def _proof_fast(batch, constants, *, device, dtype):
-    n = max(len(a) for a in batch.column("amplitudes"))
-    amps = torch.tensor([[float(Fraction(s)) for s in a] + [0.0] * (n - len(a)) for a in batch.column("amplitudes")],
-                        dtype=torch.float64, device=device)
+    values, lengths = _ragged_floats(batch.column("amplitudes"))
+    amps = torch.as_tensor(values, device=device)
     rho = batch.tensor("rho", device=device, dtype=torch.float64)
-    nodes = max(n, 2)
-    x, y, ww = fz.product_gh_points(rho, nodes)
-    hx = torch.zeros_like(x)
-    hy = torch.zeros_like(y)
-    for i in range(n):
-        deg = torch.full((len(batch),), i, dtype=torch.long, device=device)
-        hx = hx + amps[:, i : i + 1] * fz.hermite_family("orthonormal", deg, x)
-        hy = hy + amps[:, i : i + 1] * fz.hermite_family("orthonormal", deg, y)
-    lhs = (hx * hy * ww).sum(-1)
-    powers = torch.arange(n, device=device, dtype=torch.float64)
+    lhs = torch.empty_like(rho)
+    for length in np.unique(lengths).tolist():  # product GH sized by the series' degree, per length
+        idx = torch.as_tensor(np.flatnonzero(lengths == length), device=device)
+        lhs[idx] = fz.dual_series(amps[idx, :length], rho[idx], "orthonormal", 0, take_sqrt=False)
+    powers = torch.arange(amps.shape[1], device=device, dtype=torch.float64)
     rhs = (amps.abs() ** float(constants["square_power"]) * rho[:, None] ** powers[None, :]).sum(-1)
     scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), (amps * amps).sum(-1))
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
@@ -717,16 +731,29 @@ def _synthetic_coeffs_fast(d: int, n: int) -> list[float]:
     return c
 
 
+def _synthetic_coeff_rows(d: np.ndarray, n: int) -> np.ndarray:
+    """``_synthetic_coeffs_fast`` for a column of dimensions d (the same float operations, vectorised over
+    rows): shape (len(d), n + 1)."""
+    c = np.zeros((len(d), n + 1))
+    c[:, 0] = 1.0
+    dd = np.asarray(d, dtype=np.float64)
+    for k in range(0, n - 1):
+        c[:, k + 2] = c[:, k] * (k * (k - 1) + (dd - 1) * k + 1) / ((k + 2) * (k + 1))
+    return c
+
+
 def _synthetic_fast(batch, constants, *, device, dtype):
-    n = max(batch.column("N"))
-    rows = [_synthetic_coeffs_fast(d, k) + [0.0] * (n - k) for d, k in zip(batch.column("d"), batch.column("N"),
-                                                                           strict=True)]
-    coeffs = torch.tensor(rows, dtype=torch.float64, device=device)
-    rho = batch.tensor("rho", device=device, dtype=torch.float64)
-    lhs = fz.dual_series(coeffs, rho, "orthonormal", constants["start"])
-    powers = torch.arange(n + 1, device=device, dtype=torch.float64)
-    rhs = (coeffs * rho[:, None] ** powers[None, :]).sum(-1)
-    scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), coeffs.sum(-1))
+    def per_degree(sub):  # the rule's size follows N; d varies within the group (one coefficient row each)
+        n = int(sub.column("N")[0])
+        coeffs = torch.as_tensor(_synthetic_coeff_rows(sub.array("d"), n), device=device)
+        rho = sub.tensor("rho", device=device, dtype=torch.float64)
+        lhs = fz.dual_series(coeffs, rho, "orthonormal", constants["start"])
+        powers = torch.arange(n + 1, device=device, dtype=torch.float64)
+        rhs = (coeffs * rho[:, None] ** powers[None, :]).sum(-1)
+        return lhs, rhs, coeffs.sum(-1)
+
+    lhs, rhs, total = grouped(batch, ("N",), per_degree, device=device, dtype=torch.float64)
+    scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), total)
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
 
@@ -761,11 +788,15 @@ def _synthetic_norm_reference(p, constants, ctx):
 
 
 def _synthetic_norm_fast(batch, constants, *, device, dtype):
-    n = max(batch.column("N"))
-    rows = [_synthetic_coeffs_fast(d, k) + [0.0] * (n - k) for d, k in zip(batch.column("d"), batch.column("N"),
-                                                                           strict=True)]
-    coeffs = torch.tensor(rows, dtype=torch.float64, device=device)
-    lhs = fz.dual_series(coeffs, torch.ones(len(batch), dtype=torch.float64, device=device), "orthonormal", 0)
+    # E σ² depends on (d, N) only: one quadrature per distinct pair, gathered
+    pairs, inverse = np.unique(np.stack([batch.array("d"), batch.array("N")], -1).astype(np.int64), axis=0,
+                               return_inverse=True)
+    n = int(pairs[:, 1].max())
+    rows = np.concatenate([np.pad(_synthetic_coeff_rows(pairs[i : i + 1, 0], k), ((0, 0), (0, n - k)))
+                           for i, k in enumerate(pairs[:, 1].tolist())])
+    coeffs = torch.as_tensor(rows, device=device)
+    lhs = fz.dual_series(coeffs, torch.ones(len(pairs), dtype=torch.float64, device=device), "orthonormal", 0)
+    lhs = lhs[torch.as_tensor(inverse.reshape(-1), device=device)]
     return lhs.to(dtype), torch.full_like(lhs, float(constants["normalisation"])).to(dtype)
 
 
@@ -852,27 +883,24 @@ def _a1_act_fast(name: str, t: torch.Tensor) -> torch.Tensor:
 
 
 def _a1_fast(batch, constants, *, device, dtype):
-    lhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-    rhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-    norm = torch.empty(len(batch), dtype=torch.float64, device=device)
-    by_key: dict[tuple, list[int]] = {}
-    for i, pt in enumerate(batch.points):
-        by_key.setdefault((pt["activation"], pt["d"]), []).append(i)
-    for (name, d), idx in by_key.items():
-        u = torch.tensor([batch.points[i]["u"] for i in idx], dtype=torch.float64, device=device)
-        v = torch.tensor([batch.points[i]["v"] for i in idx], dtype=torch.float64, device=device)
-        u, v = u * float(constants["unit_norm"]), v * float(constants["unit_norm"])
-        nodes = 40 if name == "exponential" else _a1_nodes(name)
+    unit = float(constants["unit_norm"])
 
-        def integrand(x, u=u, v=v, name=name):
-            return _a1_act_fast(name, (x * u[:, None, :]).sum(-1)) * _a1_act_fast(name, (x * v[:, None, :]).sum(-1))
+    def per_group(sub):  # one tensor rule per (activation, d)
+        name, d = sub.column("activation")[0], int(sub.column("d")[0])
+        u0 = sub.tensor("u", device=device, dtype=torch.float64)
+        v0 = sub.tensor("v", device=device, dtype=torch.float64)
+        u, v = u0 * unit, v0 * unit
+        pts, wt = fz.product_gauss_hermite(d, 40 if name == "exponential" else _a1_nodes(name), device=device,
+                                           dtype=torch.float64)
+        lhs = fz.chunked(lambda a, b: (_a1_act_fast(name, a @ pts.T) * _a1_act_fast(name, b @ pts.T)) @ wt,
+                         pts.shape[0], u, v)
+        rho = (u0 * v0).sum(-1).clamp(-1, 1)
+        rhs = (fz.dual_exponential(rho) if name == "exponential"
+               else fz.dual_hermite("orthonormal", np.full(len(sub), int(name.split("-")[1])), rho))
+        norm = (math.exp(-2) if name == "exponential" else 1.0) * unit ** 2
+        return lhs, rhs, norm
 
-        lhs[idx] = fz.tensor_expectation(integrand, d, nodes, batch=len(idx), device=device)
-        rho = (torch.tensor([batch.points[i]["u"] for i in idx], dtype=torch.float64) *
-               torch.tensor([batch.points[i]["v"] for i in idx], dtype=torch.float64)).sum(-1).clamp(-1, 1).to(device)
-        rhs[idx] = (fz.dual_exponential(rho) if name == "exponential"
-                    else fz.dual_hermite("orthonormal", [int(name.split("-")[1])] * len(idx), rho))
-        norm[idx] = (math.exp(-2) if name == "exponential" else 1.0) * float(constants["unit_norm"]) ** 2
+    lhs, rhs, norm = grouped(batch, ("activation", "d"), per_group, device=device, dtype=torch.float64)
     scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), norm)
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
@@ -914,19 +942,21 @@ def _gauss_integral_reference(p, constants, ctx):
 
 
 def _gauss_middle_fast(theta, w, scale):
-    x, wt, dt, dw = fz._segments(theta, w, 12.0, 8, 32)
-    return math.sqrt(2 / math.pi) * float(scale) * (torch.exp(-dt ** 2 - dw ** 2) * wt).sum(-1)
+    integral = fz.symmetric_segment_integral(lambda x, dt, dw: -dt * dt - dw * dw, theta, w, 12.0, 8, 32)
+    return math.sqrt(2 / math.pi) * float(scale) * integral
 
 
 def _gauss_integral_fast(batch, constants, *, device, dtype):
     theta = batch.tensor("theta", device=device, dtype=torch.float64)
     w = batch.tensor("w", device=device, dtype=torch.float64)
-    first = fz.gaussian_factor(theta, w, float(constants["prefactor_sq"]), float(constants["quadratic"]))
+    is_first = torch.as_tensor(batch.array("equality") == "first", device=device)
     middle = _gauss_middle_fast(theta, w, constants["middle_scale"])
-    last = torch.exp(-(theta - w) ** 2 / 2)
-    is_first = torch.tensor([e == "first" for e in batch.column("equality")], device=device)
-    lhs = torch.where(is_first, first, middle)
-    rhs = torch.where(is_first, middle, last)
+    other = torch.exp(-(theta - w) ** 2 / 2)  # the right member; the left one only where it is compared
+    first = torch.nonzero(is_first).reshape(-1)
+    other[first] = fz.gaussian_factor(theta[first], w[first], float(constants["prefactor_sq"]),
+                                      float(constants["quadratic"]))
+    lhs = torch.where(is_first, other, middle)
+    rhs = torch.where(is_first, middle, other)
     return lhs.to(dtype), rhs.to(dtype)
 
 
@@ -972,11 +1002,9 @@ def _bessel_integral_fast(batch, constants, *, device, dtype):
     theta = batch.tensor("theta", device=device, dtype=torch.float64)
     w = batch.tensor("w", device=device, dtype=torch.float64)
     first = fz.bessel_factor(theta, w)  # the printed left member, integrated literally
-    x, wt, dt, dw = fz._segments(theta, w, 20.0, 50, 14)
-    conv = (torch.exp(fz._log_k0(dt) + fz._log_k0(dw)) * wt).sum(-1)
-    middle = 2 / math.pi**2 * float(constants["middle_scale"]) * conv
+    middle = 2 / math.pi**2 * float(constants["middle_scale"]) * fz.k0_convolution(theta, w)
     last = torch.exp(-(theta - w).abs())
-    is_first = torch.tensor([e == "first" for e in batch.column("equality")], device=device)
+    is_first = torch.as_tensor(batch.array("equality") == "first", device=device)
     return torch.where(is_first, first, middle).to(dtype), torch.where(is_first, middle, last).to(dtype)
 
 
@@ -1020,7 +1048,7 @@ def _fourier_fast(batch, constants, *, device, dtype):
     k0_hat = fz.fourier_cosine("k0", freq) * norm
     conv_const = math.sqrt(2 * math.pi) if conv == "unitary" else 1.0  # F(f∗g) = conv_const · F f · F g
     bessel_side = 2 / math.pi**2 * conv_const * k0_hat**2
-    is_exp = torch.tensor([s == "exponential" for s in batch.column("side")], device=device)
+    is_exp = torch.as_tensor(batch.array("side") == "exponential", device=device)
     lhs = torch.where(is_exp, exp_side, bessel_side)
     rhs = math.sqrt(2 / math.pi) * float(constants["target_scale"]) / (omega**2 + 1)
     return lhs.to(dtype), rhs.to(dtype)
@@ -1096,16 +1124,16 @@ def _d23_reference(p, constants, ctx):
 
 
 def _d23_fast(batch, constants, *, device, dtype):
-    lam, floor, scales = [], [], []
-    for p in batch.points:
-        pts = torch.tensor(p["points"], dtype=torch.float64, device=device)
-        gram = fcommon.phi(p["potential"], pts[:, None, :], pts[None, :, :], m=p["m"])
-        gram = (gram + gram.T) / 2
-        scale = torch.diagonal(gram).mean()
-        lam.append(torch.linalg.eigvalsh(gram)[0])
-        floor.append(float(constants["psd_floor"]) * scale)
-        scales.append(scale)
-    return (torch.stack(lam).to(dtype), torch.stack(floor).to(dtype), torch.stack(scales).to(dtype))
+    def per_group(sub):  # one batched Gram matrix and eigvalsh per (potential, d, n)
+        pts = sub.tensor("points", device=device, dtype=torch.float64)  # (B, n, d)
+        m = sub.tensor("m", device=device, dtype=torch.float64)[:, None, None]
+        gram = fcommon.phi(sub.column("potential")[0], pts[:, :, None, :], pts[:, None, :, :], m=m)
+        gram = (gram + gram.transpose(-2, -1)) / 2
+        scale = torch.diagonal(gram, dim1=-2, dim2=-1).mean(-1)
+        return torch.linalg.eigvalsh(gram)[:, 0], float(constants["psd_floor"]) * scale, scale
+
+    lam, floor, scales = grouped(batch, ("potential", "d", "n"), per_group, device=device, dtype=torch.float64)
+    return lam.to(dtype), floor.to(dtype), scales.to(dtype)
 
 
 definition_2_3 = Claim(
@@ -1247,24 +1275,23 @@ def _t24_reference(p, constants, ctx):
 
 
 def _t24_fast(batch, constants, *, device, dtype):
-    lhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-    rhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-    by_key: dict[tuple, list[int]] = {}
-    for i, p in enumerate(batch.points):
-        by_key.setdefault((p["target"], len(p["theta"])), []).append(i)
-    for (target, d), idx in by_key.items():
-        theta = torch.tensor([batch.points[i]["theta"] for i in idx], dtype=torch.float64, device=device)
-        w = torch.tensor([batch.points[i]["w"] for i in idx], dtype=torch.float64, device=device)
-        amp = _t24_fast_amplitude(target, constants["convention"])
-        total = torch.full((len(idx),), (2 * math.pi) ** (2 * _t24_exponent(constants, d)), dtype=torch.float64,
+    amp_conv = constants["convention"]
+
+    def per_group(sub):  # one batch of 1-D factors per (target, d): all (point, coordinate) pairs at once
+        target, d = sub.column("target")[0], int(sub.column("d")[0])
+        theta = sub.tensor("theta", device=device, dtype=torch.float64)
+        w = sub.tensor("w", device=device, dtype=torch.float64)
+        amp = _t24_fast_amplitude(target, amp_conv)
+        t, v = theta.reshape(-1), w.reshape(-1)
+        factors = (fz.gaussian_factor(t, v, amp * amp, 0.25) if target == "gaussian"
+                   else fz.bessel_factor(t, v, amp)).reshape(theta.shape)
+        total = torch.full((len(sub),), (2 * math.pi) ** (2 * _t24_exponent(constants, d)), dtype=torch.float64,
                            device=device)
         for k in range(d):
-            if target == "gaussian":
-                total = total * fz.gaussian_factor(theta[:, k], w[:, k], amp * amp, 0.25)
-            else:
-                total = total * fz.bessel_factor(theta[:, k], w[:, k], amp)
-        lhs[idx] = total
-        rhs[idx] = fcommon.phi(target, theta, w)
+            total = total * factors[:, k]
+        return total, fcommon.phi(target, theta, w)
+
+    lhs, rhs = grouped(batch, ("target", "d"), per_group, device=device, dtype=torch.float64)
     return lhs.to(dtype), rhs.to(dtype)
 
 
