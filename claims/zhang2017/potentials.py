@@ -69,6 +69,62 @@ def _sphere_derive(p: dict) -> dict:
     return {"theta": theta, "w": w}
 
 
+# --- vectorised derives (Domain.derive_batch): the seeded draws row by row (they are Python's Mersenne Twister,
+# as in ``derive``), the arithmetic on whole arrays; rows of different lengths come back as lists of arrays
+
+
+def _seeded_rows(seeds, draw) -> list:
+    """``draw(rng)`` for ``random.Random(seed)`` at each seed (one generator, reseeded: the same streams)."""
+    rng = random.Random()
+    out = []
+    for seed in np.asarray(seeds).tolist():
+        rng.seed(seed)
+        out.append(draw(rng))
+    return out
+
+
+def _by_value(values) -> list[tuple[int, np.ndarray]]:
+    values = np.asarray(values)
+    return [(v, np.flatnonzero(values == v)) for v in np.unique(values).tolist()]
+
+
+def _ragged(size: int, parts: list[tuple[np.ndarray, np.ndarray]]) -> list:
+    """Rows scattered back into batch order: ``parts`` are (indices, stacked rows) pairs."""
+    out: list = [None] * size
+    for idx, rows in parts:
+        for i, row in zip(idx.tolist(), rows, strict=True):
+            out[i] = row
+    return out
+
+
+def unit_pairs_batch(d, rho, seed) -> tuple[list, list]:
+    """``unit_pair`` for columns (d, ρ, seed): per group of equal d, the 2d Gaussian draws of each seed, then θ, w
+    by the same formulas on (rows, d) arrays."""
+    thetas, ws = [], []
+    rho = np.asarray(rho, dtype=np.float64)
+    for dim, idx in _by_value(d):
+        draws = np.array(_seeded_rows(np.asarray(seed)[idx], lambda r, k=dim: [r.gauss(0, 1) for _ in range(2 * k)]),
+                         dtype=np.float64).reshape(len(idx), 2 * dim)
+        g, u = draws[:, :dim], draws[:, dim:]
+        nrm = np.sqrt((g * g).sum(-1, keepdims=True))
+        theta = g / np.where(nrm == 0, 1.0, nrm)
+        for _ in range(2):
+            u = u - (u * theta).sum(-1, keepdims=True) * theta
+        nu = np.sqrt((u * u).sum(-1, keepdims=True))
+        r = rho[idx][:, None]
+        c = np.sqrt(np.maximum(0.0, 1 - r * r))
+        w = r * theta + c * u / np.where(nu == 0, 1.0, nu)
+        thetas.append((idx, theta))
+        ws.append((idx, w))
+    size = len(rho)
+    return _ragged(size, thetas), _ragged(size, ws)
+
+
+def _sphere_derive_batch(cols: dict) -> dict:
+    theta, w = unit_pairs_batch(cols["d"], cols["rho"], cols["seed"])
+    return {"theta": theta, "w": w}
+
+
 #: θ, w ∈ S^{d−1} with θ^T w = ρ exactly (the drawn ρ is a float, hence an exact inner product): the reference
 #: recomputes ρ from the exact pair, never from the floats
 _SPHERE_PAIR = (InnerProductPair("theta", "w", "rho"),)
@@ -76,7 +132,7 @@ _SPHERE_PAIR = (InnerProductPair("theta", "w", "rho"),)
 
 def _sphere_domain(extra: tuple = (), rho_examples=(-1.0, -0.5, 0.0, 0.5, 1.0)) -> Domain:
     return Domain((Int("d", 2, 6), Float("rho", -1.0, 1.0, examples=rho_examples), Int("seed", 0, 2**31 - 1),
-                   *extra), derive=_sphere_derive, exact=_SPHERE_PAIR)
+                   *extra), derive=_sphere_derive, derive_batch=_sphere_derive_batch, exact=_SPHERE_PAIR)
 
 
 def _ref_rho(p, ctx):
@@ -243,7 +299,8 @@ def _normalisation_claim(row: str, label: str, constants: dict, mutant: Mutant, 
                   f"{label} row's activation as printed: E_X σ(X, θ)² = 1.",
         kind=Kind.IDENTITY, constants={**constants, "normalisation": 1},
         spec=PointwiseSpec(Domain((Int("d", 2, 6), Float("rho", 1.0, 1.0), Int("seed", 0, 2**31 - 1), *extra),
-                                  derive=_sphere_derive, exact=_SPHERE_PAIR), "==", _row_reference(row, True),
+                                  derive=_sphere_derive, derive_batch=_sphere_derive_batch, exact=_SPHERE_PAIR),
+                           "==", _row_reference(row, True),
                            _row_fast(row, True),
                            terms=terms, terms_reason=terms_reason or "a Gauss rule sum of positive terms",
                            reference_rtol=rz.QUADRATURE_RTOL, reference_rtol_reason=_QUAD_REASON),
@@ -555,6 +612,32 @@ def _t25_derive(p: dict) -> dict:
     return {"coefficients": [str(c) for c in _t25_coefficients(p)]}
 
 
+def _fraction_strings(numerators: np.ndarray, denominator: int) -> np.ndarray:
+    """str(Fraction(k, denominator)) for an integer array k (reduced; "p" when the denominator reduces to 1)."""
+    k = np.asarray(numerators, dtype=np.int64)
+    g = np.gcd(k, denominator)
+    num, den = (k // g).astype(str), (denominator // g)
+    return np.where(den == 1, num, np.strings.add(np.strings.add(num, "/"), den.astype(str)))
+
+
+def _t25_derive_batch(cols: dict) -> dict:
+    def draw(rng):  # the draws of _t25_coefficients, in its order
+        length = rng.randint(1, 15)
+        raw = [rng.random() for _ in range(length)]
+        return raw, sum(raw) or 1.0, [rng.uniform(0.5, 10) for _ in range(length)]
+
+    seeds = np.asarray(cols["seed"], dtype=np.int64)
+    rows = _seeded_rows(seeds, draw)
+    lengths = np.array([len(r[0]) for r in rows])
+    raw = np.concatenate([r[0] for r in rows])
+    total = np.repeat([r[1] for r in rows], lengths)
+    scale = np.concatenate([r[2] for r in rows])
+    k = np.rint(raw / total * scale * 2**20).astype(np.int64)
+    k[np.concatenate([[0], np.cumsum(lengths)[:-1]])[seeds % 3 == 0]] = 0  # c_0 = 0 family
+    text = _fraction_strings(k, 2**20)
+    return {"coefficients": [part.tolist() for part in np.split(text, np.cumsum(lengths)[:-1])]}
+
+
 def _t25_ref_coeffs(p, ctx) -> list:
     target = p["target"]
     n = _T25_TRUNCATION
@@ -614,6 +697,7 @@ def _t25_fast(batch, constants, *, device, dtype):
 
 _T25_DOMAIN = Domain((Choice("target", _T25_TARGETS, examples=_T25_TARGETS), Int("seed", 0, 2**31 - 1),
                       Float("rho", -1.0, 1.0, examples=(-1.0, 0.0, 0.5, 1.0))), derive=_t25_derive,
+                     derive_batch=_t25_derive_batch,
                      examples=({"target": "random-polynomial", "seed": 1, "rho": 0.5},))
 _T25_TERMS = ("product Gauss–Hermite sum over ≤ 31² nodes of h(X)h(Y)w with h a sum of ≤ 31 Hermite terms; "
               "terms exceed the result by ≲ 10³ at the outer nodes; margins relative to f(1)")
@@ -674,6 +758,13 @@ def _signed_derive(p: dict) -> dict:
     return {"amplitudes": [str(Fraction(round(rng.uniform(-2, 2) * 2**16), 2**16)) for _ in range(length)]}
 
 
+def _signed_derive_batch(cols: dict) -> dict:
+    rows = _seeded_rows(cols["seed"], lambda rng: [rng.uniform(-2, 2) for _ in range(rng.randint(1, 15))])
+    lengths = np.array([len(r) for r in rows])
+    text = _fraction_strings(np.rint(np.concatenate(rows) * 2**16).astype(np.int64), 2**16)
+    return {"amplitudes": [part.tolist() for part in np.split(text, np.cumsum(lengths)[:-1])]}
+
+
 def _proof_reference(p, constants, ctx):
     amps = [ctx.mpf(Fraction(a).numerator) / Fraction(a).denominator for a in p["amplitudes"]]
     rho = ctx.mpf(p["rho"])
@@ -703,7 +794,8 @@ theorem_2_5_proof = Claim(
               "i-th Hermite polynomial, then f̂(ρ) = Σ_i a_i² ρ^i",
     kind=Kind.IDENTITY, constants={"square_power": 2},
     spec=PointwiseSpec(Domain((Int("seed", 0, 2**31 - 1), Float("rho", -1.0, 1.0, examples=(-1.0, 0.0, 1.0))),
-                              derive=_signed_derive), "==", _proof_reference, _proof_fast, terms=256,
+                              derive=_signed_derive, derive_batch=_signed_derive_batch), "==", _proof_reference,
+                       _proof_fast, terms=256,
                        terms_reason="product Gauss–Hermite over ≤ 15² nodes of sums of ≤ 15 orthonormal Hermite "
                                     "terms; margins relative to Σ a_i²"),
     mutants=(Mutant("power-2.1", {"square_power": 2.1}, "Σ |a_i|^{2.1} ρ^i"),),
@@ -840,6 +932,11 @@ def _a1_derive(p: dict) -> dict:
     return {"u": theta, "v": w}
 
 
+def _a1_derive_batch(cols: dict) -> dict:
+    theta, w = unit_pairs_batch(cols["d"], cols["rho"], cols["seed"])
+    return {"u": theta, "v": w}
+
+
 def _a1_act_ref(name: str, t, ctx):
     if name == "exponential":
         return ctx.exp(t - 2)
@@ -914,7 +1011,8 @@ lemma_a1 = Claim(
     kind=Kind.IDENTITY, constants={"unit_norm": 1},
     spec=PointwiseSpec(Domain((Choice("activation", _A1_ACTS, examples=_A1_ACTS), Int("d", 2, 3, examples=(2, 3)),
                                Float("rho", -1.0, 1.0, examples=(-1.0, 0.0, 0.7, 1.0)), Int("seed", 0, 2**31 - 1)),
-                              repair=_a1_repair, derive=_a1_derive, exact=(InnerProductPair("u", "v", "rho"),)),
+                              repair=_a1_repair, derive=_a1_derive,
+                              derive_batch=_a1_derive_batch, exact=(InnerProductPair("u", "v", "rho"),)),
                        "==", _a1_reference, _a1_fast, terms=256,
                        terms_reason="tensor Gauss–Hermite over up to 40³ nodes in d = 3 (pairwise sums of "
                                     "positive weights × activation products)",
@@ -1111,6 +1209,30 @@ def _d23_derive(p: dict) -> dict:
     return {"points": pts}
 
 
+def _d23_derive_batch(cols: dict) -> dict:
+    potential = np.asarray(cols["potential"], dtype=object)
+    sphere = np.isin(potential.astype(str), _SPHERE_ROWS)
+    n, d = np.asarray(cols["n"], dtype=np.int64), np.asarray(cols["d"], dtype=np.int64)
+    duplicate = np.asarray(cols["duplicate"], dtype=bool)
+    key = np.stack([sphere.astype(np.int64), n, d], -1)
+    parts = []
+    for row_key in np.unique(key, axis=0):
+        on_sphere, k, dim = (int(v) for v in row_key)
+        idx = np.flatnonzero((key == row_key).all(-1))
+        if on_sphere:
+            g = np.array(_seeded_rows(np.asarray(cols["seed"])[idx],
+                                      lambda r, m=k * dim: [r.gauss(0, 1) for _ in range(m)])).reshape(-1, k, dim)
+            nrm = np.sqrt((g * g).sum(-1, keepdims=True))
+            pts = g / np.where(nrm == 0, 1.0, nrm)
+        else:  # rng.uniform(−2, 2) = −2 + 4·random()
+            u = np.array(_seeded_rows(np.asarray(cols["seed"])[idx],
+                                      lambda r, m=k * dim: [r.random() for _ in range(m)])).reshape(-1, k, dim)
+            pts = -2 + 4 * u
+        pts[duplicate[idx], -1] = pts[duplicate[idx], 0]
+        parts.append((idx, pts))
+    return {"points": _ragged(len(n), parts)}
+
+
 def _d23_reference(p, constants, ctx):
     pts = p["points"]
     n = len(pts)
@@ -1145,7 +1267,7 @@ definition_2_3 = Claim(
     spec=PointwiseSpec(Domain((Choice("potential", _D23_POTENTIALS, examples=_D23_POTENTIALS),
                                Int("m", 0, 8, examples=(0, 3)), Int("d", 2, 4), Int("n", 2, 8, examples=(8,)),
                                Int("seed", 0, 2**31 - 1), Choice("duplicate", (False, True), examples=(True,))),
-                              derive=_d23_derive,
+                              derive=_d23_derive, derive_batch=_d23_derive_batch,
                               exact=(Where(UnitVector("points"), lambda p: p["potential"] in _SPHERE_ROWS,
                                            "Φ is a sphere row (M = S^{d−1}); on R^d the points are free"),)),
                        ">=", _d23_reference, _d23_fast, terms=16,
