@@ -1245,17 +1245,45 @@ def _d23_reference(p, constants, ctx):
     return min(eig), ctx.mpf(constants["psd_floor"]) * scale, scale
 
 
+_D23_N_MAX, _D23_D_MAX = 8, 4
+
+
+def _d23_padded_points(batch) -> tuple[np.ndarray, np.ndarray]:
+    """The point sets as one (N, 8, 4) array, zero-padded (the ragged rows stacked per (n, d) group), and n."""
+    n, d = batch.array("n").astype(np.int64), batch.array("d").astype(np.int64)
+    out = np.zeros((len(batch), _D23_N_MAX, _D23_D_MAX))
+    for index, sub in batch.groups("n", "d"):
+        out[index, : int(n[index[0]]), : int(d[index[0]])] = sub.array("points")
+    return out, n
+
+
 def _d23_fast(batch, constants, *, device, dtype):
-    def per_group(sub):  # one batched Gram matrix and eigvalsh per (potential, d, n)
-        pts = sub.tensor("points", device=device, dtype=torch.float64)  # (B, n, d)
+    """λ_min of each Gram matrix by one batched eigvalsh per potential. Point sets are padded to 8 points in
+    R^4: a zero coordinate changes neither θ^T w nor θ − w, and each padded point's row and column are replaced
+    by c·e_i with c = max_i Σ_j |G_ij| ≥ ρ(G), so the padded matrix is blockdiag(G, cI) and its smallest
+    eigenvalue is λ_min(G)."""
+    padded, counts = _d23_padded_points(batch)
+    padded_t = torch.as_tensor(padded, device=device)
+    counts_t = torch.as_tensor(counts, device=device)
+    eye = torch.eye(_D23_N_MAX, dtype=torch.bool, device=device)[None]
+    out = [torch.empty(len(batch), dtype=torch.float64, device=device) for _ in range(3)]
+    for index, sub in batch.groups("potential"):
+        where = torch.as_tensor(index, device=device)
+        pts, n = padded_t[where], counts_t[where]
         m = sub.tensor("m", device=device, dtype=torch.float64)[:, None, None]
         gram = fcommon.phi(sub.column("potential")[0], pts[:, :, None, :], pts[:, None, :, :], m=m)
         gram = (gram + gram.transpose(-2, -1)) / 2
-        scale = torch.diagonal(gram, dim1=-2, dim2=-1).mean(-1)
-        return torch.linalg.eigvalsh(gram)[:, 0], float(constants["psd_floor"]) * scale, scale
-
-    lam, floor, scales = grouped(batch, ("potential", "d", "n"), per_group, device=device, dtype=torch.float64)
-    return lam.to(dtype), floor.to(dtype), scales.to(dtype)
+        real = torch.arange(_D23_N_MAX, device=device)[None, :] < n[:, None]  # (B, 8)
+        both = real[:, :, None] & real[:, None, :]
+        gram = torch.where(both, gram, torch.zeros_like(gram))
+        bound = gram.abs().sum(-1).amax(-1)  # ‖G‖_∞ ≥ the spectral radius of G
+        gram = torch.where(eye & ~both, bound[:, None, None], gram)
+        diag = torch.diagonal(gram, dim1=-2, dim2=-1)
+        scale = torch.where(real, diag, torch.zeros_like(diag)).sum(-1) / n
+        out[0][where] = torch.linalg.eigvalsh(gram)[:, 0]
+        out[1][where] = float(constants["psd_floor"]) * scale
+        out[2][where] = scale
+    return tuple(o.to(dtype) for o in out)
 
 
 definition_2_3 = Claim(

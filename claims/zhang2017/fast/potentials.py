@@ -83,9 +83,18 @@ def unique_rows(*columns: torch.Tensor) -> tuple[list[torch.Tensor], torch.Tenso
     """The distinct rows of the stacked columns and, per input row, the index of its distinct row: a quadrature
     whose value depends only on these columns is evaluated once per distinct row and gathered (identical inputs,
     identical outputs)."""
-    stacked = torch.stack([c.reshape(-1) for c in columns], -1)
-    uniq, inverse = torch.unique(stacked, dim=0, return_inverse=True)
-    return [uniq[:, k] for k in range(uniq.shape[1])], inverse
+    key = torch.zeros(columns[0].numel(), dtype=torch.int64, device=columns[0].device)
+    values = []
+    for col in columns:  # mixed-radix code of the per-column ranks (1-D sorts; no row-wise unique)
+        uniq, rank = torch.unique(col.reshape(-1), return_inverse=True)
+        key = key * len(uniq) + rank
+        values.append(uniq)
+    codes, inverse = torch.unique(key, return_inverse=True)
+    out = []
+    for uniq in reversed(values):
+        out.append(uniq[codes % len(uniq)])
+        codes = codes // len(uniq)
+    return out[::-1], inverse
 
 
 def _density(x: torch.Tensor) -> torch.Tensor:
@@ -362,6 +371,49 @@ def _log_k0(z: torch.Tensor) -> torch.Tensor:
     return torch.log(torch.special.scaled_modified_bessel_k0(z)) - z
 
 
+# reach 20: K_0(20)K_0(20 + t) ≤ 4e-18·e^{−t}; 14 nodes per geometric panel resolve the log singularity
+_BESSEL_RULE = (20.0, 50, 14)
+
+
+def _k0_log_profile(gap: torch.Tensor) -> torch.Tensor:
+    """log K_0(|x − a|) + log K_0(|x − b|) at the Bessel rule's nodes, shape (len(gap), 3, U): on the segments of
+    :func:`_segments` both distances are functions of the gap b − a alone (and of the rule), so the K_0 values
+    are computed once per distinct gap."""
+    reach, levels, per_panel = _BESSEL_RULE
+    u_np, _ = _graded_unit_rule(levels, per_panel)
+    u = torch.tensor(u_np, device=gap.device, dtype=gap.dtype)
+    um = torch.tensor(u_np[::-1].copy(), device=gap.device, dtype=gap.dtype)  # 1 − u, exactly
+    g = gap[:, None]
+    dist_a = torch.stack([(reach * um).expand(len(gap), -1), g * u, g + reach * u], 1)
+    dist_b = torch.stack([g + reach * um, g * um, (reach * u).expand(len(gap), -1)], 1)
+    return _log_k0(dist_a) + _log_k0(dist_b)
+
+
+def _bessel_segments(theta: torch.Tensor, w: torch.Tensor, log_x_part) -> torch.Tensor:
+    """∫ exp(log_x_part(x) + log K_0(|x−θ|) + log K_0(|x−w|)) dx on the Bessel rule (the graded segments of
+    :func:`_segments`): once per distinct pair {θ, w}, with the K_0 profile once per distinct gap."""
+    reach, levels, per_panel = _BESSEL_RULE
+    (lo, hi), inverse = unique_rows(torch.minimum(theta, w), torch.maximum(theta, w))
+    gap = hi - lo
+    (gaps,), gap_index = unique_rows(gap)
+    profile = _k0_log_profile(gaps)
+    u_np, uw_np = _graded_unit_rule(levels, per_panel)
+    u = torch.tensor(u_np, device=theta.device, dtype=theta.dtype)
+    um = torch.tensor(u_np[::-1].copy(), device=theta.device, dtype=theta.dtype)
+    uw = torch.tensor(uw_np, device=theta.device, dtype=theta.dtype)
+
+    def block(a, b, k):
+        a, b = a[:, None], b[:, None]
+        logv = profile[k]
+        if log_x_part is not None:
+            logv = logv + log_x_part(torch.stack([a - reach * um, a + (b - a) * u, b + reach * u], 1))
+        seg = torch.exp(logv) @ uw
+        return (seg[:, 0] + seg[:, 2]) * reach + seg[:, 1] * (b - a)[:, 0]
+
+    out = chunked(block, 3 * u.shape[0], lo, hi, gap_index)
+    return out[inverse].reshape(theta.shape)
+
+
 def bessel_factor(theta: torch.Tensor, w: torch.Tensor, amplitude: float | None = None,
                   quadratic: float = 0.25) -> torch.Tensor:
     """∫ A e^{qx²} K_0(|x−θ|) A e^{qx²} K_0(|x−w|) φ(x) dx, A = (2/π)^{3/4} unless given (the activation
@@ -369,20 +421,12 @@ def bessel_factor(theta: torch.Tensor, w: torch.Tensor, amplitude: float | None 
     once per distinct pair {θ, w} (the claims draw them from a grid) and gathered."""
     amp = (2 / math.pi) ** 0.75 if amplitude is None else amplitude
     const = 2 * math.log(amp) - 0.5 * math.log(2 * math.pi)
-
-    def log_integrand(x, dt, dw):
-        return (2 * quadratic - 0.5) * x * x + _log_k0(dt) + _log_k0(dw) + const
-
-    (lo, hi), inverse = unique_rows(torch.minimum(theta, w), torch.maximum(theta, w))
-    # reach 20: K_0(20)K_0(20 + t) ≤ 4e-18·e^{−t}; 14 nodes per geometric panel resolve the log singularity
-    return symmetric_segment_integral(log_integrand, lo, hi, 20.0, 50, 14)[inverse].reshape(theta.shape)
+    return _bessel_segments(theta, w, lambda x: (2 * quadratic - 0.5) * x * x + const)
 
 
 def k0_convolution(theta: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-    """∫ K_0(|x − θ|) K_0(|x − w|) dx on the Bessel rule's nodes (once per distinct pair, gathered)."""
-    (lo, hi), inverse = unique_rows(torch.minimum(theta, w), torch.maximum(theta, w))
-    out = symmetric_segment_integral(lambda x, dt, dw: _log_k0(dt) + _log_k0(dw), lo, hi, 20.0, 50, 14)
-    return out[inverse].reshape(theta.shape)
+    """∫ K_0(|x − θ|) K_0(|x − w|) dx on the Bessel rule's nodes (once per distinct gap |θ − w|, gathered)."""
+    return _bessel_segments(theta, w, None)
 
 
 # --- App. A.1: Fourier transforms --------------------------------------------------------------------------
