@@ -1040,7 +1040,7 @@ def _gauss_integral_reference(p, constants, ctx):
 
 
 def _gauss_middle_fast(theta, w, scale):
-    integral = fz.symmetric_segment_integral(lambda x, dt, dw: -dt * dt - dw * dw, theta, w, 12.0, 8, 32)
+    integral = fz.gaussian_overlap(theta, w)
     return math.sqrt(2 / math.pi) * float(scale) * integral
 
 

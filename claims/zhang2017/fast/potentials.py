@@ -332,23 +332,36 @@ def _segments(theta: torch.Tensor, w: torch.Tensor, reach: float, levels: int, p
     return xs, ws, dist_theta, dist_w
 
 
-def symmetric_segment_integral(log_integrand, theta: torch.Tensor, w: torch.Tensor, reach: float, levels: int,
-                               per_panel: int) -> torch.Tensor:
-    """∫ exp(log_integrand(x, |x − a|, |x − b|)) dx over the three graded segments of :func:`_segments` (same
-    nodes and weights), for an integrand symmetric in θ ↔ w, so that only a = min(θ, w), b = max(θ, w) matter;
-    evaluated as a (chunk, 3, U) tensor contracted with the unit rule's weights."""
+_GAUSSIAN_RULE = (12.0, 8, 32)
+
+
+def _unit_rule_tensors(levels: int, per_panel: int, like: torch.Tensor):
     u_np, uw_np = _graded_unit_rule(levels, per_panel)
-    u = torch.tensor(u_np, device=theta.device, dtype=theta.dtype)
-    um = torch.tensor(u_np[::-1].copy(), device=theta.device, dtype=theta.dtype)  # 1 − u, exactly
-    uw = torch.tensor(uw_np, device=theta.device, dtype=theta.dtype)
+    u = torch.tensor(u_np, device=like.device, dtype=like.dtype)
+    um = torch.tensor(u_np[::-1].copy(), device=like.device, dtype=like.dtype)  # 1 − u, exactly
+    uw = torch.tensor(uw_np, device=like.device, dtype=like.dtype)
+    return u, um, uw
+
+
+def _gaussian_segments(theta: torch.Tensor, w: torch.Tensor, curvature: float, const: float) -> torch.Tensor:
+    """∫ exp(k x² − (x − θ)² − (x − w)² + const) dx on the graded segments of :func:`_segments` (same nodes,
+    weights and cancellation-free distances: on the outer segments one distance is a constant of the rule),
+    as a (chunk, 3, U) tensor contracted with the unit rule's weights; the integrand is symmetric in θ ↔ w.
+    With k = 0 (the printed e^{x²/4}·e^{x²/4}·e^{−x²/2}) the k x² term is identically 0 and is not formed."""
+    reach, levels, per_panel = _GAUSSIAN_RULE
+    u, um, uw = _unit_rule_tensors(levels, per_panel, theta)
+    ru, rum = reach * u, reach * um
+    ru2, rum2 = ru * ru, rum * rum
 
     def block(t, v):
         a, b = torch.minimum(t, v)[:, None], torch.maximum(t, v)[:, None]
         gap = b - a
-        x = torch.stack([a - reach * um, a + gap * u, b + reach * u], 1)  # (chunk, 3, U)
-        dist_a = torch.stack([(reach * um).expand_as(x[:, 0]), gap * u, gap + reach * u], 1)
-        dist_b = torch.stack([gap + reach * um, gap * um, (reach * u).expand_as(x[:, 0])], 1)
-        seg = torch.exp(log_integrand(x, dist_a, dist_b)) @ uw  # (chunk, 3)
+        d0, gu, gm, d2 = gap + rum, gap * u, gap * um, gap + ru  # |x − b|, |x − a| | |x − b|, |x − a| (seg 0, 1, 2)
+        logv = torch.stack([-(d0 * d0) - rum2, -(gu * gu) - gm * gm, -(d2 * d2) - ru2], 1)
+        if curvature != 0:
+            x = torch.stack([a - rum, a + gu, b + ru], 1)
+            logv = logv + curvature * x * x
+        seg = torch.exp(logv + const) @ uw
         return (seg[:, 0] + seg[:, 2]) * reach + seg[:, 1] * gap[:, 0]
 
     return chunked(block, 3 * u.shape[0], theta, w)
@@ -358,11 +371,12 @@ def gaussian_factor(theta: torch.Tensor, w: torch.Tensor, amplitude_sq: float = 
                     quadratic: float = 0.25) -> torch.Tensor:
     """∫ √a e^{qx²} e^{−(x−θ)²} √a e^{qx²} e^{−(x−w)²} φ(x) dx per batch element (log-space integrand)."""
     const = math.log(amplitude_sq) - 0.5 * math.log(2 * math.pi)
+    return _gaussian_segments(theta, w, 2 * quadratic - 0.5, const)
 
-    def log_integrand(x, dt, dw):
-        return (2 * quadratic - 0.5) * x * x - dt * dt - dw * dw + const
 
-    return symmetric_segment_integral(log_integrand, theta, w, 12.0, 8, 32)
+def gaussian_overlap(theta: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """∫ e^{−(x−θ)²} e^{−(x−w)²} dx on the same rule."""
+    return _gaussian_segments(theta, w, 0.0, 0.0)
 
 
 def _log_k0(z: torch.Tensor) -> torch.Tensor:
