@@ -982,22 +982,27 @@ def _a1_act_fast(name: str, t: torch.Tensor) -> torch.Tensor:
 def _a1_fast(batch, constants, *, device, dtype):
     unit = float(constants["unit_norm"])
 
-    def per_group(sub):  # one tensor rule per (activation, d)
-        name, d = sub.column("activation")[0], int(sub.column("d")[0])
-        u0 = sub.tensor("u", device=device, dtype=torch.float64)
-        v0 = sub.tensor("v", device=device, dtype=torch.float64)
-        u, v = u0 * unit, v0 * unit
-        pts, wt = fz.product_gauss_hermite(d, 40 if name == "exponential" else _a1_nodes(name), device=device,
-                                           dtype=torch.float64)
-        lhs = fz.chunked(lambda a, b: (_a1_act_fast(name, a @ pts.T) * _a1_act_fast(name, b @ pts.T)) @ wt,
-                         pts.shape[0], u, v)
-        rho = (u0 * v0).sum(-1).clamp(-1, 1)
-        rhs = (fz.dual_exponential(rho) if name == "exponential"
-               else fz.dual_hermite("orthonormal", np.full(len(sub), int(name.split("-")[1])), rho))
-        norm = (math.exp(-2) if name == "exponential" else 1.0) * unit ** 2
+    def per_d(sub):  # u, v stack per d; one tensor rule per activation within the group
+        d = int(sub.column("d")[0])
+        acts = np.asarray(sub.array("activation"), dtype=str)
+        u_all = sub.tensor("u", device=device, dtype=torch.float64)
+        v_all = sub.tensor("v", device=device, dtype=torch.float64)
+        lhs, rhs, norm = (torch.empty(len(sub), dtype=torch.float64, device=device) for _ in range(3))
+        for name in np.unique(acts).tolist():
+            idx = torch.as_tensor(np.flatnonzero(acts == name), device=device)
+            u0, v0 = u_all[idx], v_all[idx]
+            pts, wt = fz.product_gauss_hermite(d, 40 if name == "exponential" else _a1_nodes(name), device=device,
+                                               dtype=torch.float64)
+            lhs[idx] = fz.chunked(lambda a, b, name=name, pts=pts, wt=wt:
+                                  (_a1_act_fast(name, a @ pts.T) * _a1_act_fast(name, b @ pts.T)) @ wt,
+                                  pts.shape[0], u0 * unit, v0 * unit)
+            rho = (u0 * v0).sum(-1).clamp(-1, 1)
+            rhs[idx] = (fz.dual_exponential(rho) if name == "exponential"
+                        else fz.dual_hermite("orthonormal", np.full(len(idx), int(name.split("-")[1])), rho))
+            norm[idx] = (math.exp(-2) if name == "exponential" else 1.0) * unit ** 2
         return lhs, rhs, norm
 
-    lhs, rhs, norm = grouped(batch, ("activation", "d"), per_group, device=device, dtype=torch.float64)
+    lhs, rhs, norm = grouped(batch, ("d",), per_d, device=device, dtype=torch.float64)
     scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), norm)
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 

@@ -127,16 +127,19 @@ def dual_sign(rho: torch.Tensor, amplitude_sq: float = 2.0) -> torch.Tensor:
 
 def dual_relu(rho: torch.Tensor, amplitude_sq: float = 2.0) -> torch.Tensor:
     """E[a max(X,0) · a max(Y,0)]: a² ∫_0^∞ x (ρxΦ_N(ρx/c) + cφ(ρx/c)) φ(x) dx (limits at c = 0 are the
-    values of Y = ±X: Φ_N(±∞) ∈ {1, 0}, c φ(±∞) = 0); Φ_N(t) = erfc(−t/√2)/2."""
+    values of Y = ±X: Φ_N(±∞) ∈ {1, 0}, c φ(±∞) = 0); Φ_N(t) = erfc(−t/√2)/2. The per-point factors ρ and c
+    are taken out of the node sums: two (batch, nodes) evaluations, each contracted with its weights."""
     x, w = _half_line(rho.device, rho.dtype)
-    pw = x * _density(x) * w
+    pw = _density(x) * w
+    x_pw = 0.5 * x * x * pw
+    x_sq = x * x
 
     def block(r):
         c = _sqrt_one_minus_sq(r)
-        t = (r / c)[:, None] * x[None, :]  # ±∞ at c = 0
-        inner = torch.special.erfc(t * (-1 / math.sqrt(2))) * (0.5 * r[:, None] * x[None, :])
-        inner = inner + c[:, None] * torch.exp(t * t * -0.5) / math.sqrt(2 * math.pi)  # 0 at c = 0, t = ±∞
-        return inner @ pw
+        s = r / c  # t = s·x; ±∞ at c = 0
+        cdf_part = torch.special.erfc((s * (-1 / math.sqrt(2)))[:, None] * x[None, :]) @ x_pw
+        pdf_part = torch.exp((s * s * -0.5)[:, None] * x_sq[None, :]) @ (x * pw)
+        return r * cdf_part + c * pdf_part / math.sqrt(2 * math.pi)  # c·(…) = 0 at c = 0
 
     return amplitude_sq * chunked(block, x.shape[0], rho)
 
@@ -228,8 +231,16 @@ def dual_hermite(family: str, m: Sequence[int] | torch.Tensor | np.ndarray, rho:
 
 
 def dual_exponential(rho: torch.Tensor, shift: float = -2.0, nodes: int = 48) -> torch.Tensor:
-    """E e^{X+s} e^{Y+s} by the n×n product GH rule (entire integrand)."""
-    return product_dual(lambda x: torch.exp(x + shift), lambda y, _: torch.exp(y + shift), rho, nodes, nodes)
+    """E e^{X+s} e^{Y+s} by the n×n product GH rule (entire integrand); Y + s = (ρz_i + s) + cz_j."""
+    z, wz = gauss_hermite(nodes, device=rho.device, dtype=rho.dtype)
+    fx = torch.exp(z + shift) * wz
+
+    def block(r):
+        c = _sqrt_one_minus_sq(r)
+        y = (r[:, None] * z[None, :] + shift)[:, :, None] + (c[:, None] * z[None, :])[:, None, :]
+        return (torch.exp(y) @ wz) @ fx
+
+    return chunked(block, nodes * nodes, rho)
 
 
 def _series_scales(coefficients: torch.Tensor, family: str, start: int, take_sqrt: bool) -> torch.Tensor:
