@@ -1603,12 +1603,10 @@ def _translation_function(row: str):
     def function(inputs, constants, *, device, dtype):
         theta = inputs["theta"].to(torch.float64)
         w = inputs["w"].to(torch.float64)
-        total = torch.ones(theta.shape[0], dtype=torch.float64, device=theta.device)
-        for i in range(theta.shape[1]):
-            if row == "gaussian":
-                total = total * fz.gaussian_factor(theta[:, i], w[:, i], 2.0, float(constants["quadratic"]))
-            else:
-                total = total * fz.bessel_factor(theta[:, i], w[:, i])
+        t, v = theta.reshape(-1), w.reshape(-1)  # all (input, coordinate) pairs as one batch of 1-D factors
+        factors = (fz.gaussian_factor(t, v, 2.0, float(constants["quadratic"])) if row == "gaussian"
+                   else fz.bessel_factor(t, v))
+        total = factors.reshape(theta.shape).prod(-1)
         if row == "bessel":  # the mutant's position-dependent amplitude (1 + a θ_1)(1 + a w_1)
             a = float(constants["position_dependence"])
             total = total * (1 + a * theta[:, 0]) * (1 + a * w[:, 0])

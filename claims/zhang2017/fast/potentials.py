@@ -11,6 +11,11 @@ Methods (independent of the mpmath reference, which never runs here):
 * translation-invariant rows: each coordinate's integral literally (log-space activation × log-space density,
   so e^{x²/4} never overflows), composite Gauss–Legendre on panels graded geometrically toward θ_i and w_i,
   where K_0 has its logarithmic singularities.
+
+Batching: every quadrature is one (points × nodes) tensor computation, contracted with the weights by a
+matrix product and evaluated over cache-sized chunks of points on the CPU (:func:`chunked`); per-point factors
+(ρ, c) stay outside the node sums where the integrand allows. Inputs drawn from small grids (the Bessel
+coordinates, the Fourier frequencies) are integrated once per distinct value and gathered (:func:`unique_rows`).
 """
 
 from __future__ import annotations
