@@ -483,16 +483,6 @@ def _euclid_ref_value(row: str, theta, w, constants, ctx):
     return total
 
 
-def _euclid_fast_value(row: str, theta: torch.Tensor, w: torch.Tensor, constants) -> torch.Tensor:
-    """The product over coordinates of the 1-D factors, all (point, coordinate) pairs as one batch."""
-    t, v = theta.reshape(-1), w.reshape(-1)
-    if row == "gaussian":
-        factors = fz.gaussian_factor(t, v, float(constants["amplitude_base"]), float(constants["quadratic"]))
-    else:
-        factors = fz.bessel_factor(t, v, (2 / math.pi * float(constants["amplitude_scale"])) ** 0.75)
-    return factors.reshape(theta.shape).prod(-1)
-
-
 def _euclid_reference(row: str, normalisation: bool = False):
     def reference(p, constants, ctx):
         w = p["theta"] if normalisation else p["w"]
@@ -506,15 +496,26 @@ def _euclid_reference(row: str, normalisation: bool = False):
 
 def _euclid_fast(row: str, normalisation: bool = False):
     def fast(batch, constants, *, device, dtype):
-        def per_d(sub):  # one tensor computation per dimension d
+        # the (point, coordinate) pairs of every dimension d as one batch of 1-D factors, then the product
+        # over each point's coordinates
+        parts = []
+        for index, sub in batch.groups("d"):
             theta = sub.tensor("theta", device=device, dtype=torch.float64)
-            w = theta if normalisation else sub.tensor("w", device=device, dtype=torch.float64)
-            lhs = _euclid_fast_value(row, theta, w, constants)
-            rhs = (torch.full_like(lhs, float(constants["normalisation"])) if normalisation
-                   else fcommon.phi(row, theta, w))
-            return lhs, rhs
-
-        lhs, rhs = grouped(batch, ("d",), per_d, device=device, dtype=torch.float64)
+            parts.append((index, theta, theta if normalisation else sub.tensor("w", device=device,
+                                                                              dtype=torch.float64)))
+        t = torch.cat([theta.reshape(-1) for _, theta, _ in parts])
+        v = torch.cat([w.reshape(-1) for _, _, w in parts])
+        if row == "gaussian":
+            factors = fz.gaussian_factor(t, v, float(constants["amplitude_base"]), float(constants["quadratic"]))
+        else:
+            factors = fz.bessel_factor(t, v, (2 / math.pi * float(constants["amplitude_scale"])) ** 0.75)
+        lhs = torch.empty(len(batch), dtype=torch.float64, device=device)
+        rhs = torch.empty(len(batch), dtype=torch.float64, device=device)
+        for (index, theta, w), f in zip(parts, factors.split([p[1].numel() for p in parts]), strict=True):
+            where = torch.as_tensor(index, device=device)
+            lhs[where] = f.reshape(theta.shape).prod(-1)
+            rhs[where] = (torch.full_like(lhs[where], float(constants["normalisation"])) if normalisation
+                          else fcommon.phi(row, theta, w))
         return lhs.to(dtype), rhs.to(dtype)
 
     return fast
@@ -1430,23 +1431,29 @@ def _t24_reference(p, constants, ctx):
 
 
 def _t24_fast(batch, constants, *, device, dtype):
-    amp_conv = constants["convention"]
-
-    def per_group(sub):  # one batch of 1-D factors per (target, d): all (point, coordinate) pairs at once
-        target, d = sub.column("target")[0], int(sub.column("d")[0])
+    # per target, the (point, coordinate) pairs of every d as one batch of 1-D factors; then per (target, d)
+    # the product over coordinates
+    parts: dict[str, list] = {}
+    for index, sub in batch.groups("target", "d"):
         theta = sub.tensor("theta", device=device, dtype=torch.float64)
         w = sub.tensor("w", device=device, dtype=torch.float64)
-        amp = _t24_fast_amplitude(target, amp_conv)
-        t, v = theta.reshape(-1), w.reshape(-1)
-        factors = (fz.gaussian_factor(t, v, amp * amp, 0.25) if target == "gaussian"
-                   else fz.bessel_factor(t, v, amp)).reshape(theta.shape)
-        total = torch.full((len(sub),), (2 * math.pi) ** (2 * _t24_exponent(constants, d)), dtype=torch.float64,
-                           device=device)
-        for k in range(d):
-            total = total * factors[:, k]
-        return total, fcommon.phi(target, theta, w)
-
-    lhs, rhs = grouped(batch, ("target", "d"), per_group, device=device, dtype=torch.float64)
+        parts.setdefault(sub.column("target")[0], []).append((index, int(sub.column("d")[0]), theta, w))
+    lhs = torch.empty(len(batch), dtype=torch.float64, device=device)
+    rhs = torch.empty(len(batch), dtype=torch.float64, device=device)
+    for target, groups_ in parts.items():
+        amp = _t24_fast_amplitude(target, constants["convention"])
+        t = torch.cat([theta.reshape(-1) for _, _, theta, _ in groups_])
+        v = torch.cat([w.reshape(-1) for _, _, _, w in groups_])
+        factors = fz.gaussian_factor(t, v, amp * amp, 0.25) if target == "gaussian" else fz.bessel_factor(t, v, amp)
+        for (index, d, theta, w), f in zip(groups_, factors.split([g[2].numel() for g in groups_]), strict=True):
+            f = f.reshape(theta.shape)
+            total = torch.full((theta.shape[0],), (2 * math.pi) ** (2 * _t24_exponent(constants, d)),
+                               dtype=torch.float64, device=device)
+            for k in range(d):
+                total = total * f[:, k]
+            where = torch.as_tensor(index, device=device)
+            lhs[where] = total
+            rhs[where] = fcommon.phi(target, theta, w)
     return lhs.to(dtype), rhs.to(dtype)
 
 
