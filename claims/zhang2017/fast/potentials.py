@@ -261,29 +261,25 @@ def _series_scales(coefficients: torch.Tensor, family: str, start: int, take_sqr
 
 
 def _series_eval(scales: torch.Tensor, x: torch.Tensor, family: str) -> torch.Tensor:
-    """Σ_i scales[..., i] H_i(x) by one pass of the recursion; ``scales`` (n,) shared or (batch, n) per row."""
+    """Σ_i scales[..., i] H_i(x) by Clenshaw's recurrence for H_{i+1} = t·x·H_i − t·i·H_{i−1} (t = 2 for the
+    physicists' family, else 1): b_i = a_i + t·x·b_{i+1} − t·(i+1)·b_{i+2}, the sum is b_0 (two passes over x
+    per term); ``scales`` (n,) shared or (batch, n) per row."""
     if family not in HERMITE_FAMILIES:
         raise KeyError(family)
     n = scales.shape[-1]
     two = 2.0 if family == "physicists" else 1.0
-    shared = scales.dim() == 1
-    shape = (-1, *([1] * (x.dim() - 1)))
-
-    def add(out, i, value):
-        if shared:
-            return out.add_(value, alpha=float(scales[i]))
-        return out.addcmul_(scales[:, i].reshape(shape), value)
-
-    out = torch.zeros_like(x)
-    prev, cur = torch.ones_like(x), two * x
-    add(out, 0, prev)
-    if n > 1:
-        add(out, 1, cur)
-    for i in range(2, n):
-        prev.mul_(-two * (i - 1)).addcmul_(x, cur, value=two)
-        prev, cur = cur, prev
-        add(out, i, cur)
-    return out
+    if scales.dim() == 1:
+        coeff = [float(a) for a in scales.tolist()]
+    else:
+        shape = (-1, *([1] * (x.dim() - 1)))
+        coeff = [scales[:, i].reshape(shape) for i in range(n)]
+    b1 = torch.zeros_like(x).add_(coeff[n - 1])
+    b2 = torch.zeros_like(x)
+    for i in range(n - 2, -1, -1):
+        b = torch.rsub(b2, coeff[i], alpha=two * (i + 1))  # a_i − t(i+1)·b_{i+2}
+        b.addcmul_(x, b1, value=two)
+        b2, b1 = b1, b
+    return b1
 
 
 def series_values(coefficients: torch.Tensor, x: torch.Tensor, family: str = "orthonormal",
