@@ -5,7 +5,7 @@ draws them) or from columns (numpy arrays, as the vectorised sampler ``Domain.sa
 the fast path reads whole columns:
 
 * ``batch.tensor("rho", device=, dtype=)`` — a column as one tensor (vectors stack to shape (N, d));
-* ``batch.array("d")`` — a column as a numpy array;
+* ``batch.array("d")`` — a column as a numpy array; ``batch.entries("theta")`` — a ragged column as stored;
 * ``batch.groups("d", "act")`` — when a column's shape or a formula's branch depends on a parameter (the
   dimension d, the activation), the sub-batches of equal values, each with the indices it came from;
 * ``grouped(batch, ("d",), fn, ...)`` — evaluate ``fn`` on each group and reassemble the outputs in batch
@@ -89,6 +89,14 @@ class Batch:
         if name in self._columns:
             col = self._columns[name]
             return col.tolist() if isinstance(col, np.ndarray) else [_python(v) for v in col]
+        return [p[name] for p in self.points]
+
+    def entries(self, name: str) -> Sequence[Any]:
+        """A column as stored, without conversion: a numpy array (leading axis N), or a list of N entries that
+        may be numpy arrays of different shapes (sampled ragged columns) or Python lists (points). The cheap way
+        for a fast path to pack a ragged column itself (e.g. ``np.concatenate`` of the rows)."""
+        if name in self._columns:
+            return self._columns[name]
         return [p[name] for p in self.points]
 
     def array(self, name: str, dtype: Any = None) -> np.ndarray:

@@ -9,11 +9,15 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Budget:
     name: str
-    examples: int  # hypothesis examples per pointwise claim
-    batch: int  # parameter points per example (evaluated as one fast-path batch)
+    examples: int  # hypothesis examples per pointwise (and invariance) claim
+    batch: int  # hypothesis-drawn parameter points per example (steered by `target`, shrunk on failure)
     mc_scale: float  # multiplier on a probabilistic spec's default number of draws
     confirm: int  # candidate points re-evaluated by the reference
     reference_examples: int  # points evaluated when the backend is the reference itself
+    # Points per example drawn by the vectorised sampler (Domain.sample, seeded from the example) and evaluated
+    # in the same fast-path pass: hypothesis steers and shrinks the drawn points, the sampler covers the domain
+    # in bulk. The fast paths are batched, so these cost microseconds each.
+    fill: int = 0
     worst_search: bool = True  # after a violation, search again for the worst point (not only the minimal)
     # Wall-clock limit per claim in `claims run` (seconds; `--timeout` overrides): a claim past it is ended
     # and reported ERROR "timed out". Generous on purpose: at smoke the slowest claim took 8 s of wall time on
@@ -22,12 +26,13 @@ class Budget:
 
 
 BUDGETS = {
-    "smoke": Budget("smoke", examples=12, batch=16, mc_scale=0.35, confirm=4, reference_examples=8,
+    "smoke": Budget("smoke", examples=12, batch=8, fill=64, mc_scale=0.35, confirm=4, reference_examples=8,
                     worst_search=False, timeout_s=60.0),
-    "default": Budget("default", examples=40, batch=64, mc_scale=1.0, confirm=8, reference_examples=24,
+    # default: 40 examples × (up to 16 drawn + 640 sampled) ≥ 25,600 points per pointwise claim
+    "default": Budget("default", examples=40, batch=16, fill=640, mc_scale=1.0, confirm=8, reference_examples=24,
                       timeout_s=300.0),
-    "thorough": Budget("thorough", examples=200, batch=256, mc_scale=4.0, confirm=24, reference_examples=96,
-                       timeout_s=1800.0),
+    "thorough": Budget("thorough", examples=200, batch=64, fill=4096, mc_scale=4.0, confirm=24,
+                       reference_examples=96, timeout_s=1800.0),
 }
 
 

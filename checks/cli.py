@@ -1,4 +1,4 @@
-"""The ``claims`` command: list, show, check, run (the main job), sweep, report, diff and history.
+"""The ``claims`` command: list, show, check, run (the main job), sweep, bench, report, diff and history.
 
 Exit status: 0 when every verdict is the one the registry expects (recorded errata expect VIOLATED);
 1 when any verdict differs (or a registered paper could not be loaded); 2 on bad usage (unknown id, paper,
@@ -96,6 +96,24 @@ def _parser() -> argparse.ArgumentParser:
                     "unstable and unexpected ones")
     sw.add_argument("--quiet", action="store_true", help="no progress lines")
 
+    bn = sub.add_parser("bench", help="fast path vs reference, per claim: points per second, speedup, agreement")
+    bn.add_argument("--paper")
+    bn.add_argument("--kind")
+    bn.add_argument("--id", action="append", metavar="ID", help="only these claims (repeatable)")
+    bn.add_argument("--batch", type=int, default=4096, help="points per fast-path call (default 4096)")
+    bn.add_argument("--backend", default="torch-cpu", help="torch-cpu or torch-cuda (default torch-cpu)")
+    bn.add_argument("--dtype", default="float64", help="float64 (default) or float32")
+    bn.add_argument("--reference-points", type=int, default=8,
+                    help="points of the same batch evaluated by the reference at 30 digits (default 8)")
+    bn.add_argument("--repeat", type=int, default=5, help="timed fast-path calls after the warm-up (best is kept)")
+    bn.add_argument("--seed", type=int, default=0)
+    bn.add_argument("--threads", type=int, default=1,
+                    help="torch CPU threads for the fast path (default 1: the reference is single-threaded, so the "
+                    "speedup compares one core with one core; 0 keeps torch's default)")
+    bn.add_argument("--format", choices=("table", "json"), default="table")
+    bn.add_argument("--out", default=None, help="also write the JSON record to this file")
+    bn.add_argument("--quiet", action="store_true", help="no progress lines")
+
     df = sub.add_parser("diff", help="compare two runs: verdict changes, margin changes beyond noise, new/removed")
     df.add_argument("run_a", help="a run id (or unique prefix) in the history database, or a results directory")
     df.add_argument("run_b")
@@ -180,6 +198,8 @@ def cmd_show(args) -> int:
     print("Mutants: " + "; ".join(f"{m.name} {dict(m.constants)} ({m.description})" for m in c.mutants))
     if c.depends:
         print("Depends on: " + ", ".join(c.depends))
+    if c.fast_path_note:
+        print(f"Fast path: {c.fast_path_note}")
     print("Expected verdict: " + "|".join(sorted(v.value for v in c.expected_verdicts))
           + (f" ({c.expected_reason})" if c.expected_reason else ""))
     for e in c.errata:
@@ -497,11 +517,55 @@ def cmd_report(args) -> int:
     return 0 if record.all_as_expected else 1
 
 
+def cmd_bench(args) -> int:
+    from .bench import benchable, format_table, run_bench
+    from .runner import select
+
+    reg = _claims_module()
+    try:
+        base = [reg.get(i) for i in args.id] if args.id else (reg.by_paper(args.paper) if args.paper
+                                                              else reg.all_claims())
+        chosen = [c for c in select(base, kind=args.kind) if benchable(c)]
+    except (reg.UnknownClaim, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    _warn_load_errors(reg)
+    if not chosen:
+        raise UsageError("no claim with a fast path matches the selection")
+    if args.batch < 1 or args.reference_points < 1 or args.repeat < 1:
+        raise UsageError("--batch, --reference-points and --repeat must be at least 1")
+    b = _backend(args)
+    if not b.uses_torch:
+        raise UsageError("claims bench measures the torch fast path: choose --backend torch-cpu or torch-cuda")
+    if args.threads < 0:
+        raise UsageError(f"--threads must be 0 (torch's default) or a positive count, got {args.threads}")
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+
+    def progress(row) -> None:
+        if not args.quiet:
+            speed = "—" if row.speedup is None else f"{row.speedup:,.0f}×"
+            print(f"  {row.id}: {speed}" + (f" ({row.error})" if row.error else ""), file=sys.stderr, flush=True)
+
+    report = run_bench(chosen, batch=args.batch, reference_points=args.reference_points, repeat=args.repeat,
+                       backend=b, seed=args.seed, progress=progress)
+    record = report.as_json()
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            json.dump(record, fh, indent=1)
+    if args.format == "json":
+        print(json.dumps(record["claims"], indent=1))
+    else:
+        print(format_table(report))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     handlers = {"list": cmd_list, "show": cmd_show, "check": cmd_check, "run": cmd_run, "report": cmd_report,
-                "diff": cmd_diff, "history": cmd_history, "sweep": cmd_sweep}
+                "diff": cmd_diff, "history": cmd_history, "sweep": cmd_sweep, "bench": cmd_bench}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
@@ -281,14 +281,21 @@ class Recompute:
 
 # --- applying a domain's declarations ---------------------------------------------------------------------
 
+@cache
+def _rounding_context():
+    """One private context at ROUNDING_DPS for ``round_trip`` (creating an mpmath context costs more than the
+    rounding itself; nothing changes this one's precision, and it is never the global context)."""
+    from .engine.context import mp_context
+
+    return mp_context(ROUNDING_DPS)
+
+
 def round_trip(point: dict[str, Any], constraints: Sequence[Constraint]) -> dict[str, Any]:
     """Store each governed entry's raw value under ``name~raw`` and replace the entry by the float rounding
     of its exact representation (what the fast path sees). Idempotent on points already round-tripped."""
     if not constraints:
         return point
-    from .engine.context import mp_context
-
-    ctx = mp_context(ROUNDING_DPS)
+    ctx = _rounding_context()
     out = dict(point)
     for c in constraints:
         raw = {n: out.get(raw_key(n), out[n]) for n in c.names}
@@ -526,10 +533,9 @@ def _float_tangent(c: TangentVector, raw, cols, size):
 
 
 def _float_where(c: Where, raw, cols, size):
-    from .batching import Batch
-
-    batch = Batch.from_columns(cols, size)
-    mask = [bool(c.applies(batch.point(i))) for i in range(size)]
+    names = list(cols)
+    # the row as a mapping of the stored entries (no conversion of vectors to lists: `applies` reads a case)
+    mask = [bool(c.applies({n: cols[n][i] for n in names})) for i in range(size)]
     inner = float_values(c.inner, raw, cols, size)
     out = {}
     for n in c.names:

@@ -44,10 +44,16 @@ class PointwiseSpec:
     reference_rtol: float | None = None
     reference_rtol_reason: str = ""
     strict_tight: bool = False  # a strict relation: equality within noise counts as INCONCLUSIVE
+    # Share of the budget's sampled points (Budget.fill) this claim searches: below 1 only for a fast path that
+    # cannot be batched to full speed (its claim's fast_path_note says why), with the reason here.
+    search_scale: float = 1.0
+    search_scale_reason: str = ""
 
     def __post_init__(self) -> None:
         if self.terms != 1.0 and not self.terms_reason:
             raise ValueError("PointwiseSpec.terms differs from 1 without terms_reason")
+        if self.search_scale != 1.0 and not self.search_scale_reason:
+            raise ValueError("PointwiseSpec.search_scale differs from 1 without search_scale_reason")
         if self.reference_rtol is not None and not self.reference_rtol_reason:
             raise ValueError("PointwiseSpec.reference_rtol given without reference_rtol_reason")
 

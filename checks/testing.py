@@ -70,3 +70,38 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def derive_batch_mismatches(domain, n: int = 24, seed: int = 0, rtol: float = 1e-12) -> list[str]:
+    """Where ``domain.derive_batch`` differs from ``domain.derive`` row by row on ``n`` sampled parameter points
+    (the contract of ``Domain.derive_batch``): a list of descriptions, empty when they agree."""
+    import numpy as np
+
+    from .batching import Batch
+
+    if domain.derive_batch is None or domain.derive is None:
+        return []
+    rng = np.random.default_rng(seed)
+    columns = {p.name: p.sample(rng, n) for p in domain.params}
+    if domain.repair is not None:
+        rows = [domain.repair(row) for row in Batch.from_columns(columns, n).points]
+        columns = {name: [row[name] for row in rows] for name in columns}
+        columns = {name: np.asarray(col) if not isinstance(col[0], str) else col for name, col in columns.items()}
+    batch_rows = Batch.from_columns({**columns, **domain.derive_batch(columns)}, n)
+    problems = []
+    for i, params in enumerate(Batch.from_columns(columns, n).points):
+        expected = domain.derive(dict(params))
+        got = batch_rows.point(i)
+        for key, value in expected.items():
+            if key not in got:
+                problems.append(f"row {i}: derive_batch lacks {key!r}")
+                continue
+            a, b = np.asarray(value, dtype=object), np.asarray(got[key], dtype=object)
+            try:
+                same = np.allclose(np.asarray(value, dtype=float), np.asarray(got[key], dtype=float),
+                                   rtol=rtol, atol=rtol, equal_nan=True)
+            except (TypeError, ValueError):
+                same = a.shape == b.shape and bool(np.all(a == b))
+            if not same:
+                problems.append(f"row {i} ({params}): {key} = {got[key]!r} from derive_batch, {value!r} from derive")
+    return problems

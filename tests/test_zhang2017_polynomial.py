@@ -211,3 +211,63 @@ def test_sphere_laplacian_of_constructed_potential_matches_true_residual():
         f2_one = fastpoly.poly_derivatives(coeffs, torch.ones(1, dtype=torch.float64))[2]
         size = float(betas.abs().sum()) * float(f2_one)
         assert abs(float(lap - expected)) <= 16 * (n_deg + d * d) * EPS64 * size
+
+
+# --- vectorised samplers: derive_batch equals derive row by row (as in test_zhang2017_sphere.py) --------------
+
+
+def _derive_batch_domains(module):
+    from checks.specs import PointwiseSpec, SymbolicSpec
+
+    seen = {}
+    for claim in module.CLAIMS:
+        spec = claim.spec.numeric if isinstance(claim.spec, SymbolicSpec) else claim.spec
+        if isinstance(spec, PointwiseSpec) and spec.domain.derive_batch is not None:
+            seen.setdefault(id(spec.domain), (claim.id, spec.domain))
+    return list(seen.values())
+
+
+def assert_derive_batch_matches(domain, n: int = 300, seed: int = 0) -> None:
+    """derive_batch(columns) == [derive(row)] row by row: same keys, same values to float rounding."""
+    from checks.batching import Batch
+
+    rng = np.random.default_rng(seed)
+    columns = {p.name: p.sample(rng, n) for p in domain.params}
+    batch = Batch.from_columns({**columns, **domain.derive_batch(columns)}, n)
+    for i in range(n):
+        point = {p.name: batch.point(i)[p.name] for p in domain.params}
+        expected = domain.derive(point)
+        got = batch.point(i)
+        assert set(got) == set(point) | set(expected), (point, sorted(got))
+        for key, value in expected.items():
+            a, b = np.asarray(got[key], dtype=np.float64), np.asarray(value, dtype=np.float64)
+            assert a.shape == b.shape, (key, point)
+            np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15, err_msg=f"{key} at {point}")
+
+
+def test_polynomial_derive_batch_matches_derive():
+    """Every vectorised sampler of this part equals its derive row by row (same keys, values to rounding)."""
+    from claims.zhang2017 import polynomial
+
+    domains = _derive_batch_domains(polynomial)
+    assert len(domains) >= 3
+    for _, domain in domains:
+        assert_derive_batch_matches(domain, n=200)
+
+
+def test_landscape_mutant_rebuild_matches_derive():
+    """The batched rebuild of the mutant's configurations (a_factor ≠ 1) equals the point-by-point one."""
+    from claims.zhang2017 import polynomial
+
+    rng = np.random.default_rng(5)
+    domain = polynomial._landscape_domain
+    columns = {p.name: p.sample(rng, 60) for p in domain.params}
+    derived = polynomial._landscape_batch(columns, 0.1)
+    for i in range(60):
+        row = {name: columns[name][i].item() if hasattr(columns[name][i], "item") else columns[name][i]
+               for name in columns}
+        expected = polynomial._derive_landscape({**row, "a_factor": 0.1})
+        assert int(derived["N"][i]) == expected["N"]
+        for key in ("b", "a0", "theta0"):
+            np.testing.assert_allclose(np.asarray(derived[key][i], dtype=float), np.asarray(expected[key], dtype=float),
+                                       rtol=1e-13, atol=1e-15)

@@ -175,3 +175,93 @@ def test_snap_certificate_on_a_known_kink_minimum():
     cert_minus = fsphere.snap_and_certify(torch.tensor([0.9], dtype=F64), -theta, b, w, fsphere.SIGN, "sign",
                                           "sphere", snap_tol=0.01)
     assert cert_minus.certified and cert_minus.targets == [(0, -1)]
+
+
+# --- vectorised samplers: derive_batch equals derive row by row ----------------------------------------------
+
+
+def _derive_batch_domains(module):
+    from checks.specs import PointwiseSpec, SymbolicSpec
+
+    seen = {}
+    for claim in module.CLAIMS:
+        spec = claim.spec.numeric if isinstance(claim.spec, SymbolicSpec) else claim.spec
+        if isinstance(spec, PointwiseSpec) and spec.domain.derive_batch is not None:
+            seen.setdefault(id(spec.domain), (claim.id, spec.domain))
+    return list(seen.values())
+
+
+def assert_derive_batch_matches(domain, n: int = 300, seed: int = 0) -> None:
+    """derive_batch(columns) == [derive(row)] row by row: same keys, same values to float rounding."""
+    from checks.batching import Batch
+
+    rng = np.random.default_rng(seed)
+    columns = {p.name: p.sample(rng, n) for p in domain.params}
+    batch = Batch.from_columns({**columns, **domain.derive_batch(columns)}, n)
+    for i in range(n):
+        point = {p.name: batch.point(i)[p.name] for p in domain.params}
+        expected = domain.derive(point)
+        got = batch.point(i)
+        assert set(got) == set(point) | set(expected), (point, sorted(got))
+        for key, value in expected.items():
+            a, b = np.asarray(got[key], dtype=np.float64), np.asarray(value, dtype=np.float64)
+            assert a.shape == b.shape, (key, point)
+            np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15, err_msg=f"{key} at {point}")
+
+
+def test_sphere_derive_batch_matches_derive():
+    from claims.zhang2017 import sphere
+
+    domains = _derive_batch_domains(sphere)
+    assert len(domains) >= 6
+    for _, domain in domains:
+        assert_derive_batch_matches(domain)
+
+
+def test_batched_helpers_match_per_configuration():
+    """The batched (zero-padded) eq.-(10) / Lemma-3.8 helpers equal the per-configuration ones."""
+    rng = np.random.default_rng(11)
+    for name in ("bessel", "gaussian", "relu", "exponential"):
+        pot = fcommon.potential(name)
+        configs = []
+        for _ in range(6):
+            k, m, d = (int(v) for v in rng.integers(1, 5, 3))
+            theta, w = rng.standard_normal((k, d)), rng.standard_normal((m, d))
+            if name in ("relu", "exponential"):
+                theta /= np.linalg.norm(theta, axis=1, keepdims=True)
+                w /= np.linalg.norm(w, axis=1, keepdims=True)
+            configs.append((rng.uniform(-2, 2, k), theta, rng.uniform(-2, 2, m), w, int(rng.integers(0, k))))
+        k_max, m_max = (max(c[0].shape[0] for c in configs), max(c[2].shape[0] for c in configs))
+        d_max = max(c[1].shape[1] for c in configs)
+        a, th, b, w, i = (torch.zeros(len(configs), *s, dtype=F64) for s in ((k_max,), (k_max, d_max), (m_max,),
+                                                                             (m_max, d_max), ()))
+        i = i.long()
+        for n, (ca, ct, cb, cw, ci) in enumerate(configs):
+            a[n, : len(ca)], b[n, : len(cb)], i[n] = torch.tensor(ca), torch.tensor(cb), ci
+            th[n, : ct.shape[0], : ct.shape[1]], w[n, : cw.shape[0], : cw.shape[1]] = torch.tensor(ct), torch.tensor(cw)
+        grad = fsphere.loss5_grad_a_batch(a, th, b, w, pot)
+        rhs = fsphere.equation10_rhs_batch(i, a, th, b, w, pot)
+        opt = fsphere.optimal_output_weight_batch(i, a, th, b, w, pot)
+        lap = fsphere.laplacian_of_loss5_batch(i, a, th, b, w, pot) if name == "bessel" else None
+        for n, (ca, ct, cb, cw, ci) in enumerate(configs):
+            one = tuple(torch.tensor(x, dtype=F64) for x in (ca, ct, cb, cw))
+            assert abs(float(grad[n, ci] - fsphere.loss5_grad_a(*one, pot)[ci])) <= _tol(32)
+            assert abs(float(rhs[n] - fsphere.equation10_rhs(ci, *one, pot))) <= _tol(32)
+            assert abs(float(opt[n] - fsphere.optimal_output_weight(ci, *one, pot))) <= _tol(32)
+            if lap is not None and ct.shape[1] == d_max:  # the Laplacian runs over the padded coordinates too
+                assert abs(float(lap[n] - fsphere.laplacian_of_loss5(ci, *one, pot))) <= _tol(64)
+
+
+def test_riemannian_hessian_batch_matches_per_point():
+    rng = np.random.default_rng(12)
+    theta = _unit(rng, 7, 4)
+    b = torch.tensor(rng.uniform(-2, 2, (7, 4)), dtype=F64)
+    a = torch.tensor(rng.uniform(-2, 2, 7), dtype=F64)
+    batched = fsphere.riemannian_hessian_batch(lambda x: fsphere.poly_loss(a, x, b, 3), theta)
+    for n in range(7):
+        one = fsphere.riemannian_hessian_poly_theta(float(a[n]), theta[n], b[n], 3)
+        assert torch.allclose(batched[n], one, rtol=0, atol=_tol(16))
+    lap = fsphere.euclidean_laplacian_batch(lambda x: (x ** 3).sum(-1) * x[:, 0], theta)
+    for n in range(7):
+        one = fsphere.euclidean_laplacian(lambda x: (x ** 3).sum() * x[0], theta[n])
+        assert abs(float(lap[n] - one)) <= _tol(16)

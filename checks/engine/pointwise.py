@@ -1,16 +1,18 @@
 """Engine for identities and inequalities that must hold at every point of a domain.
 
-Flow: explicit edge cases, then hypothesis draws batches of points → the torch fast path evaluates each
+Flow: explicit edge cases, then per hypothesis example a few hypothesis-drawn points plus a bulk of points from
+the domain's vectorised sampler (seeded by the example; ``Budget.fill``) → the torch fast path evaluates each
 batch → relative margins with dtype-aware tolerances → ``hypothesis.target`` steers toward the tightest
 margin → a point that looks violated is re-evaluated by the mpmath reference (inline, so false alarms of
-the fast path do not stop the search) → hypothesis shrinks a confirmed violation to a minimal point →
-the minimal and the worst point are confirmed again at a higher precision → verdict with evidence.
+the fast path do not stop the search) → hypothesis shrinks a confirmed violation to a minimal point (a
+violation found among the sampled points is simplified parameter by parameter instead) → the minimal and the
+worst point are confirmed again at a higher precision → verdict with evidence.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +20,10 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, given, seed, settings, target
 from hypothesis import strategies as st
 
+from ..batching import Batch
+from ..domain import Choice, Float, Int, Param
 from ..model import Claim, Verdict
-from ..specs import Batch, PointwiseSpec
+from ..specs import PointwiseSpec
 from ..tolerance import CONFIRM_DPS, ROUNDING_SAFETY, fast_tolerance, reference_tolerance
 from .context import CheckContext, mp_context
 
@@ -43,6 +47,9 @@ class _Search:
     failures_seen: int = 0
     refuted: list[dict] = field(default_factory=list)  # fast-path alarms the reference refuted
     first_confirmed: dict | None = None  # the first alarm the reference confirmed (a fallback counterexample)
+    hypothesis_points: int = 0
+    sampled_points: int = 0
+    last_failure_sampled: bool = False  # the last failing point came from the sampler (hypothesis cannot shrink it)
 
 
 def relative_margins(lhs, rhs, scale, relation: str, xp) -> Any:
@@ -133,14 +140,14 @@ def rounding_guard(spec: PointwiseSpec, point: Mapping[str, Any], constants: Map
             "exceeds_rounding": bool(margin < -(evaluation["tolerance"] + spread))}
 
 
-def _fast_evaluator(spec: PointwiseSpec, constants, backend) -> Callable[[Sequence[dict]], np.ndarray]:
+def _fast_evaluator(spec: PointwiseSpec, constants, backend) -> Callable[[Batch], np.ndarray]:
     import torch
 
     device, dtype = backend.device, backend.dtype
 
-    def evaluate(points: Sequence[dict]) -> np.ndarray:
+    def evaluate(batch: Batch) -> np.ndarray:
         with torch.no_grad():
-            out = spec.fast(Batch(points), constants, device=device, dtype=dtype)
+            out = spec.fast(batch, constants, device=device, dtype=dtype)
             lhs, rhs = out[0], out[1]
             scale = out[2] if len(out) > 2 else None
             m = relative_margins(lhs, rhs, scale, spec.relation, torch)
@@ -149,9 +156,10 @@ def _fast_evaluator(spec: PointwiseSpec, constants, backend) -> Callable[[Sequen
     return evaluate
 
 
-def _reference_evaluator(spec: PointwiseSpec, constants) -> Callable[[Sequence[dict]], np.ndarray]:
-    def evaluate(points: Sequence[dict]) -> np.ndarray:
-        return np.array([reference_margin(spec, p, constants, CONFIRM_DPS[0])["margin"] for p in points])
+def _reference_evaluator(spec: PointwiseSpec, constants) -> Callable[[Batch], np.ndarray]:
+    def evaluate(batch: Batch) -> np.ndarray:
+        return np.array([reference_margin(spec, batch.point(i), constants, CONFIRM_DPS[0])["margin"]
+                         for i in range(len(batch))])
 
     return evaluate
 
@@ -163,10 +171,11 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
         evaluate = _fast_evaluator(spec, constants, ctx.backend)
         tol = fast_tolerance(ctx.backend.dtype, spec.terms)
         examples, batch = ctx.budget.examples, ctx.budget.batch
+        fill = int(round(ctx.budget.fill * spec.search_scale))
     else:
         evaluate = _reference_evaluator(spec, constants)
         tol = reference_tolerance(CONFIRM_DPS[0], spec.reference_rtol)
-        examples, batch = ctx.budget.reference_examples, 2
+        examples, batch, fill = ctx.budget.reference_examples, 2, 0
     state = _Search(tol=tol)
     confirm_cache: dict[str, dict] = {}
 
@@ -188,56 +197,85 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
                 state.first_confirmed = dict(point)
         return confirm_cache[key]["violated"]
 
-    def consider(points: Sequence[dict], steer: bool = True, stop: bool = True) -> None:
+    def consider(points: Batch, stop: bool = True, sampled: bool = False) -> float:
+        """Evaluate a batch, record margins, raise _Violation on a confirmed failure (when ``stop``); returns
+        the batch's smallest finite margin (for hypothesis to steer by)."""
         margins = evaluate(points)
         state.evaluated += len(points)
+        if sampled:
+            state.sampled_points += len(points)
+        else:
+            state.hypothesis_points += len(points)
         finite = np.isfinite(margins)
         state.nonfinite += int((~finite).sum())
         if len(state.margins) < _MARGIN_SAMPLE:
             state.margins.extend(float(m) for m in margins[finite][: _MARGIN_SAMPLE - len(state.margins)])
+        smallest = math.inf
         if finite.any():
             i = int(np.nanargmin(np.where(finite, margins, np.inf)))
+            smallest = float(margins[i])
             if margins[i] < state.tightest:
-                state.tightest, state.tightest_point = float(margins[i]), dict(points[i])
-            if steer:  # hypothesis maximises the target: steer toward the smallest (tightest) margin
-                target(min(-float(margins[i]), 1e300), label="tightness")
+                state.tightest, state.tightest_point = float(margins[i]), points.point(i)
         # Non-finite fast values are candidates too: the reference decides them.
         suspects = [i for i in np.argsort(np.where(finite, margins, -np.inf)) if not finite[i] or margins[i] < -tol]
         for i in suspects[:3]:
-            point = dict(points[i])
+            point = points.point(int(i))
             if confirmed_bad(point):
                 state.failures_seen += 1
                 state.last_failure = point
+                state.last_failure_sampled = sampled
                 m = float(margins[i]) if finite[i] else -math.inf
                 if state.worst_failure is None or m < state.worst_failure[0]:
                     state.worst_failure = (m, point)
                 if stop:
                     raise _Violation(point)
+        return smallest
+
+    def example(drawn: tuple[list[dict], int], stop: bool = True) -> None:
+        """One hypothesis example: its drawn points, then the sampler's points seeded by it; one target."""
+        points, fill_seed = drawn
+        smallest = consider(Batch(points), stop=stop)
+        if fill:
+            sampled = spec.domain.sample(np.random.default_rng([ctx.seed, fill_seed]), fill)
+            smallest = min(smallest, consider(sampled, stop=stop, sampled=True))
+        if math.isfinite(smallest):  # hypothesis maximises the target: steer toward the tightest margin
+            target(min(-smallest, 1e300), label="tightness")
 
     # 1. explicit edge cases, one batch, outside hypothesis (they must never be skipped)
     explicit_violation = None
     edge = spec.domain.example_points()
     if edge:
         try:
-            consider(edge, steer=False)  # `target` is only valid inside @given
+            consider(Batch(edge))  # outside @given: no `target`
         except _Violation as v:
             explicit_violation = v.args[0]
     # 2. hypothesis search
-    strategy = st.lists(spec.domain.strategy(), min_size=1, max_size=batch)
+    strategy = st.tuples(st.lists(spec.domain.strategy(), min_size=1, max_size=batch), st.integers(0, 2**63 - 1))
 
     @settings(max_examples=examples, deadline=None, database=None, print_blob=False,
               suppress_health_check=list(HealthCheck),
               phases=[Phase.explicit, Phase.generate, Phase.target, Phase.shrink])
     @seed(ctx.seed)
     @given(strategy)
-    def search(points: list[dict]) -> None:
-        consider(points)
+    def search(drawn: tuple[list[dict], int]) -> None:
+        example(drawn)
 
     minimal = None
+    shrunk_by = None
     try:
         search()
     except _Violation:
         minimal = state.last_failure
+        shrunk_by = "hypothesis"
+        if state.last_failure_sampled:
+            # hypothesis cannot shrink a point of the sampler (it only sees the seed): simplify the point's
+            # parameters one by one, keeping each change while the point stays a counterexample
+            def still_bad(point: dict) -> bool:
+                m = evaluate(Batch([point]))[0]
+                return bool(not np.isfinite(m) or m < -tol) and confirmed_bad(point)
+
+            minimal = simplify(spec.domain, minimal, still_bad)
+            shrunk_by = "parameter-wise simplification (the point came from the sampler)"
     if minimal is None and explicit_violation is not None:
         minimal = explicit_violation
     if minimal is not None and ctx.budget.worst_search:
@@ -248,13 +286,17 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
                   suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.target])
         @seed(ctx.seed + 1)
         @given(strategy)
-        def explore(points: list[dict]) -> None:
-            consider(points, stop=False)
+        def explore(drawn: tuple[list[dict], int]) -> None:
+            example(drawn, stop=False)
 
         explore()
 
     evidence: dict[str, Any] = {
         "points_searched": state.evaluated, "hypothesis_examples": examples, "max_batch": batch,
+        "hypothesis_points": state.hypothesis_points, "sampled_points": state.sampled_points,
+        "sampled_per_example": fill,
+        **({"search_scale": spec.search_scale, "search_scale_reason": spec.search_scale_reason}
+           if spec.search_scale != 1.0 else {}),
         "relation": spec.relation, "domain": spec.domain.describe(),
         "tolerance": {"fast_rtol" if use_torch else "reference_rtol": tol,
                       "terms": spec.terms, "terms_reason": spec.terms_reason,
@@ -273,6 +315,8 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
         if worst is not None and worst != minimal:
             confirmations.append(_confirm(spec, worst, constants))
         evidence["minimal_counterexample"] = confirmations[0]
+        if shrunk_by:
+            evidence["shrunk_by"] = shrunk_by
         if len(confirmations) > 1:
             evidence["worst_counterexample"] = confirmations[1]
         evidence["reproduce"] = ctx.reproduce(claim.id, _public(spec, minimal))
@@ -311,6 +355,57 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
     return Verdict.HOLDS, evidence
 
 
+def _simpler_values(p: Param, value: Any) -> list[Any]:
+    """Candidate values for ``p`` that are simpler than ``value`` (smaller integers, round numbers, bounds)."""
+    out: list[Any] = []
+    if isinstance(p, Choice):
+        out = list(p.choices[: p.choices.index(value)]) if value in p.choices else []
+    elif isinstance(p, Int):
+        out = [p.min_value, (p.min_value + value) // 2, value - 1]
+        out = [v for v in out if p.min_value <= v < value]
+    elif isinstance(p, Float) and isinstance(value, float) and math.isfinite(value):
+        out = [0.0, 1.0, -1.0, p.min_value, p.max_value, float(round(value))]
+        out += [float(round(value, k)) for k in (1, 2, 4, 8)]
+        out = [v for v in out if p.min_value <= v <= p.max_value and v != value
+               and len(repr(v)) < len(repr(value))]
+    return list(dict.fromkeys(out))
+
+
+#: the most candidate points tried when simplifying a counterexample found by the sampler
+SIMPLIFY_TRIES = 48
+
+
+def simplify(domain, point: dict, still_bad: Callable[[dict], bool], max_tries: int = SIMPLIFY_TRIES) -> dict:
+    """Greedy simplification of a counterexample: for each declared parameter in turn, the first simpler value
+    (``_simpler_values``) at which the re-derived point is still a counterexample is kept; repeated while
+    something changes, at most ``max_tries`` candidates. Returns the re-derived point (``domain.complete``), so
+    the counterexample is reproducible from its parameters."""
+    current = {n: point[n] for n in domain.names if n in point}
+    tries = 0
+    changed = True
+    while changed and tries < max_tries:
+        changed = False
+        for p in domain.params:
+            for candidate in _simpler_values(p, current.get(p.name)):
+                if tries >= max_tries:
+                    break
+                trial = {**current, p.name: candidate}
+                if domain.constraint is not None and domain.constraint(trial):
+                    continue
+                tries += 1
+                try:
+                    full = domain.complete(dict(trial))
+                except Exception:  # a candidate outside what derive accepts is simply not simpler
+                    continue
+                if still_bad(full):
+                    current, changed = trial, True
+                    break
+    try:
+        return domain.complete(dict(current))
+    except Exception:
+        return point
+
+
 def _public(spec: PointwiseSpec, point: Mapping[str, Any]) -> dict[str, Any]:
     """The declared parameters of a point (derived entries are recomputed by the domain)."""
     return {name: point[name] for name in spec.domain.names if name in point}
@@ -321,7 +416,7 @@ def check_pointwise_at(claim: Claim, spec: PointwiseSpec, point: Mapping[str, An
     """Evaluate one user-supplied point (``claims check ID --at ...``): fast path and reference."""
     evidence: dict[str, Any] = {"point": dict(point)}
     if ctx.backend.uses_torch:
-        margins = _fast_evaluator(spec, claim.constants, ctx.backend)([dict(point)])
+        margins = _fast_evaluator(spec, claim.constants, ctx.backend)(Batch([dict(point)]))
         evidence["fast_margin"] = float(margins[0])
         evidence["fast_rtol"] = fast_tolerance(ctx.backend.dtype, spec.terms)
     conf = _confirm(spec, dict(point), claim.constants)

@@ -8,6 +8,7 @@ import math
 import sympy as sp
 import torch
 
+from checks.batching import grouped
 from checks.domain import Domain, Float, Int
 from checks.fast import gaussian as fast_gaussian
 from checks.fast import hermite as fast_hermite
@@ -209,19 +210,34 @@ def _eq2_reference(p, constants, ctx, *, second="i"):
 
 def _eq2_fast(batch, constants, *, device, dtype, second="i"):
     z, w = fast_gaussian.gauss_hermite(EQ2_NODES, device=device, dtype=dtype)
+    ww = w[:, None] * w[None, :]
+    table_z = fast_hermite.hermite_values(int(batch.array("i").max()), z)  # h_n at the nodes, n ≤ max i
+
+    def per_degree(sub):  # all points whose Y-side degree is k: one recursion to degree k on (B, nx, ny)
+        k = int(sub.point(0)[second])
+        i = sub.tensor("i", device=device, dtype=torch.long)
+        rho = sub.tensor("rho", device=device, dtype=dtype)
+        c = torch.sqrt(torch.clamp(1 - rho * rho, min=0))
+        hx = table_z.index_select(0, i)  # (B, nodes)
+        y = rho[:, None, None] * z[None, :, None] + c[:, None, None] * z[None, None, :]  # (B, nx, ny)
+        hy = fast_hermite.hermite_values(k, y)[k] if k < 2 else _hermite_last(k, y)
+        terms = ww[None] * hx[:, :, None] * hy
+        return terms.sum((1, 2)), terms.abs().sum((1, 2))
+
+    lhs, scale = grouped(batch, (second,), per_degree, device=device, dtype=dtype)
     i = batch.tensor("i", device=device, dtype=torch.long)
     j = batch.tensor("j", device=device, dtype=torch.long)
-    k = i if second == "i" else j
     rho = batch.tensor("rho", device=device, dtype=dtype)
-    c = torch.sqrt(torch.clamp(1 - rho * rho, min=0))
-    n_max = int(max(i.max(), k.max()))
-    hx = fast_hermite.hermite_values(n_max, z)[i]  # (B, nodes)
-    y = rho[:, None, None] * z[None, :, None] + c[:, None, None] * z[None, None, :]  # (B, nx, ny)
-    hy = fast_hermite.hermite_values(n_max, y)  # (n, B, nx, ny)
-    hy = hy.gather(0, k.view(1, -1, 1, 1).expand(1, *y.shape))[0]
-    terms = w[None, :, None] * w[None, None, :] * hx[:, :, None] * hy
     rhs = torch.where(i == j, rho ** (i + constants["power_shift"]), torch.zeros_like(rho))
-    return terms.sum((1, 2)), rhs, terms.abs().sum((1, 2))
+    return lhs, rhs, scale
+
+
+def _hermite_last(n: int, x: torch.Tensor) -> torch.Tensor:
+    """h_n(x) by the recursion (1) (the same steps as ``hermite_values``), keeping only two terms."""
+    prev, cur = torch.ones_like(x), x
+    for k in range(1, n):
+        prev, cur = cur, x * cur / math.sqrt(k + 1) - math.sqrt(k / (k + 1)) * prev
+    return cur
 
 
 _eq2_domain = Domain((Int("i", 0, 20, examples=(0, 1, 2)), Int("j", 0, 20, examples=(0, 1, 3)),

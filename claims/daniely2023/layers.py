@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import math
 import random
-from collections import defaultdict
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from functools import cache
 from typing import Any
 
+import numpy as np
 import torch
 
+from checks.batching import grouped
 from checks.domain import Choice, Domain, Float, Int
 from checks.model import Claim, Erratum, Kind, Mutant
 from checks.specs import PointwiseSpec, ProbabilisticSpec
@@ -105,35 +106,41 @@ def _ref_rms_sigma_shadow(name: str, n: int, var_x, cov, var_y, ctx):
                                     var_x, cov, var_y, ctx)
 
 
-def _fast_rms_sigma_shadow(points: list[dict], loadings: Callable, *, device, dtype) -> torch.Tensor:
-    """sqrt(E (σ(X) − σ_n(Y))²) for each point (fast path); `loadings(point)` gives (s_x, a, b) with X = s_x Z1,
-    Y = a Z1 + b Z2, built from the geometry without cancellation. Points sharing (σ, n) form one batch."""
-    out = torch.empty(len(points), device=device, dtype=dtype)
-    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for i, p in enumerate(points):
-        groups[(p["act"], p["n"])].append(i)
-    for (name, n), idx in groups.items():
-        load = torch.tensor([loadings(points[i]) for i in idx], device=device, dtype=dtype)
+def _fast_rms_sigma_shadow(batch, loadings: Callable, *, device, dtype) -> torch.Tensor:
+    """sqrt(E (σ(X) − σ_n(Y))²) for each point (fast path); `loadings(sub_batch)` gives float64 tensors
+    (s_x, a, b) with X = s_x Z1, Y = a Z1 + b Z2, built from the geometry without cancellation. One tensor
+    computation per (activation, degree) present, over all its points."""
+
+    def per_act(sub):
+        name = sub.point(0)["act"]
         act = fast_act.get(name)
-        a = F.shadow_coefficients(name, n, device=device, dtype=dtype)
-        ms = F.mean_square_against_polynomial(act.f, act.kinks, a, load[:, 0], load[:, 1], load[:, 2],
-                                              device=device, dtype=dtype)
-        out[idx] = torch.sqrt(torch.clamp(ms, min=0))
-    return out
+        coeffs = F.shadow_rows(name, sub.tensor("n", device=device, dtype=torch.long), device=device, dtype=dtype)
+        sx, a, b = (v.to(device=device, dtype=dtype) for v in loadings(sub))
+        ms = F.mean_square_against_polynomial_rows(act.f, act.kinks, coeffs, sx, a, b, device=device, dtype=dtype)
+        return torch.sqrt(torch.clamp(ms, min=0))
+
+    # grouped by (σ, n): each group's rule and recursion have exactly the degree its polynomial needs
+    return grouped(batch, ("act", "n"), per_act, device=device, dtype=dtype)
 
 
-def _same_point(p: Mapping[str, Any]) -> tuple[float, float, float]:
+def _f64(batch, name: str) -> torch.Tensor:
+    """A column as a float64 CPU tensor (geometry is built in float64, then moved and cast with the loadings)."""
+    return batch.tensor(name, device="cpu", dtype=torch.float64)
+
+
+def _same_point(sub) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """X = Y ~ N(0, 1) (x ∈ S̃ compared with itself)."""
-    return 1.0, 1.0, 0.0
+    one = torch.ones(len(sub), dtype=torch.float64)
+    return one, one, torch.zeros_like(one)
 
 
-def _pair_loadings(p: Mapping[str, Any]) -> tuple[float, float, float]:
+def _pair_loadings(sub) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Loadings for ‖x‖ = r1, ‖x'‖ = r2, ‖x − x'‖ = t: a = ⟨x, x'⟩/r1 and, by Heron's formula without
     cancellation, b = sqrt(((r1 + r2)² − t²)(t² − (r1 − r2)²))/(2 r1)."""
-    r1, r2, t = p["r1"], p["r2"], p["t"]
+    r1, r2, t = _f64(sub, "r1"), _f64(sub, "r2"), _f64(sub, "t")
     a = (r1 * r1 + r2 * r2 - t * t) / (2 * r1)
-    area = max(0.0, ((r1 + r2) ** 2 - t * t) * (t * t - (r1 - r2) ** 2))
-    return r1, a, math.sqrt(area) / (2 * r1)
+    area = torch.clamp(((r1 + r2) ** 2 - t * t) * (t * t - (r1 - r2) ** 2), min=0.0)
+    return r1, a, torch.sqrt(area) / (2 * r1)
 
 
 def _ref_pair_covariance(p: Mapping[str, Any], ctx) -> tuple:
@@ -284,6 +291,32 @@ def _second_moment_vectors(point: Mapping[str, Any]) -> dict[str, Any]:
     return {"x": [rx * p for p in u1], "y": [ry * (rho * p + s * q) for p, q in zip(u1, u2, strict=True)]}
 
 
+@cache
+def _second_moment_basis(d: int) -> tuple[np.ndarray, np.ndarray]:
+    """u1, u2 of ``_second_moment_vectors`` (they depend on d alone)."""
+    point = _second_moment_vectors({"d1": d, "rx": 1.0, "ry": 1.0, "rho": 0.0})
+    return np.asarray(point["x"]), np.asarray(point["y"])  # rx = ry = 1, ρ = 0: x = u1, y = 1·(0·u1 + 1·u2)
+
+
+def _second_moment_vectors_batch(columns: Mapping[str, np.ndarray]) -> dict[str, list]:
+    """``_second_moment_vectors`` vectorised per dimension d_1 (same float operations, so the same values)."""
+    d1 = np.asarray(columns["d1"])
+    rx, ry, rho = (np.asarray(columns[k], dtype=np.float64) for k in ("rx", "ry", "rho"))
+    xs: list = [None] * len(d1)
+    ys: list = [None] * len(d1)
+    for d in np.unique(d1).tolist():
+        rows = np.flatnonzero(d1 == d)
+        u1, u2 = _second_moment_basis(int(d))
+        if d == 1:
+            u2 = np.zeros_like(u1)
+        s = np.sqrt(np.maximum(0.0, 1 - rho[rows] * rho[rows]))
+        x = rx[rows, None] * u1[None, :]
+        y = ry[rows, None] * (rho[rows, None] * u1[None, :] + s[:, None] * u2[None, :])
+        for j, i in enumerate(rows.tolist()):
+            xs[i], ys[i] = x[j].tolist(), y[j].tolist()
+    return {"x": xs, "y": ys}
+
+
 def _second_moment_cov(point, constants, ctx=None):
     """The printed covariance from the vectors: normalised inner products (·/d_1), or Euclidean ones for the
     `euclidean` mutant; `cov_sign` flips ⟨x, y⟩."""
@@ -311,22 +344,43 @@ def _second_moment_reference(point, constants, ctx):
     return lhs, rhs, scale
 
 
+def _coefficient_rows(batch, act_key: str, n_key: str, width: int, *, device, dtype) -> torch.Tensor:
+    """(B, width): each point's σ_n coefficients (zero-padded), one gather per activation present."""
+    out = torch.empty(len(batch), width, device=device, dtype=dtype)
+    for index, sub in batch.groups(act_key):
+        n = sub.tensor(n_key, device=device, dtype=torch.long)
+        rows = F.shadow_rows(sub.point(0)[act_key], n, width=width, device=device, dtype=dtype)
+        out.index_copy_(0, torch.as_tensor(index, device=device), rows)
+    return out
+
+
+_SECOND_MOMENT_N_MAX = 6
+
+
 def _second_moment_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
-    for p in batch.points:
-        fa = F.shadow_coefficients(p["f_act"], p["fn"], device=device, dtype=dtype)
-        ga = F.shadow_coefficients(p["g_act"], p["gn"], device=device, dtype=dtype)
-        x = torch.tensor(p["x"], device=device, dtype=dtype)
-        y = torch.tensor(p["y"], device=device, dtype=dtype)
-        lhs.append(F.row_mean_square(fa, ga, x, y))
-        vx, cxy, vy = _second_moment_cov(p, constants)
-        rhs.append(F.bivariate_mean_square(fa, ga, *F.loadings(vx, cxy, vy), device=device, dtype=dtype))
-        zero = torch.zeros(1, device=device, dtype=dtype)
-        vx0, _, vy0 = _second_moment_cov(p, {"cov_sign": 1, "euclidean": 0})
-        scale.append(F.bivariate_mean_square(fa, zero, math.sqrt(vx0), 0.0, 0.0, device=device, dtype=dtype)
-                     + F.bivariate_mean_square(zero, ga, 0.0, math.sqrt(vy0), 0.0, device=device, dtype=dtype))
-    return (_stack(lhs, device=device, dtype=dtype), _stack(rhs, device=device, dtype=dtype),
-            _stack(scale, device=device, dtype=dtype))
+    width = _SECOND_MOMENT_N_MAX + 1  # zero-padded rows: the same polynomials, one shape for the batch
+
+    def per_dimension(sub):
+        fa = _coefficient_rows(sub, "f_act", "fn", width, device=device, dtype=dtype)
+        ga = _coefficient_rows(sub, "g_act", "gn", width, device=device, dtype=dtype)
+        x64, y64 = _f64(sub, "x"), _f64(sub, "y")
+        lhs = F.row_mean_square_rows(fa, ga, x64.to(device=device, dtype=dtype), y64.to(device=device, dtype=dtype))
+        d = x64.shape[1]
+        den = 1 if constants["euclidean"] else d
+        vx, vy = (x64 * x64).sum(-1) / den, (y64 * y64).sum(-1) / den
+        cxy = constants["cov_sign"] * (x64 * y64).sum(-1) / den
+        sx = torch.sqrt(torch.clamp(vx, min=0))
+        a = torch.where(sx > 0, cxy / torch.where(sx > 0, sx, 1.0), 0.0)
+        b = torch.sqrt(torch.clamp(vy - a * a, min=0))
+        rhs = F.bivariate_mean_square_rows(fa, ga, sx, a, b, device=device, dtype=dtype)
+        zero = torch.zeros_like(fa)
+        z64 = torch.zeros_like(vx)
+        sx0, sy0 = torch.sqrt((x64 * x64).sum(-1) / d), torch.sqrt((y64 * y64).sum(-1) / d)
+        scale = (F.bivariate_mean_square_rows(fa, zero, sx0, z64, z64, device=device, dtype=dtype)
+                 + F.bivariate_mean_square_rows(zero, ga, z64, sy0, z64, device=device, dtype=dtype))
+        return lhs, rhs, scale
+
+    return grouped(batch, ("d1",), per_dimension, device=device, dtype=dtype)
 
 
 _SECOND_MOMENT_DOMAIN = Domain(
@@ -338,7 +392,7 @@ _SECOND_MOMENT_DOMAIN = Domain(
      Float("rx", 0.2, 3.0, examples=(1.0, 0.2, 3.0)),
      Float("ry", 0.2, 3.0, examples=(1.0, 3.0)),
      Float("rho", -1.0, 1.0, examples=(0.5, -1.0, 1.0, 0.0))),
-    repair=_second_moment_repair, derive=_second_moment_vectors,
+    repair=_second_moment_repair, derive=_second_moment_vectors, derive_batch=_second_moment_vectors_batch,
     # The identity holds for every x, y ∈ R^{d_1} and both sides (the reference's and the fast path's) take the
     # covariance from the vectors themselves: any float vectors are an exact point of the statement. (rx, ry, ρ
     # only steer where the vectors are drawn; they are not read by either side.)
@@ -379,10 +433,9 @@ def _lemma27_reference(point, constants, ctx):
 
 
 def _lemma27_fast(batch, constants, *, device, dtype):
-    lhs = _fast_rms_sigma_shadow(batch.points, _same_point, device=device, dtype=dtype)
-    rhs = [(constants["factor"] * F.epsilon(p["act"], p["n"], device=device, dtype=dtype)) ** constants["power"]
-           for p in batch.points]
-    return lhs, _stack(rhs, device=device, dtype=dtype)
+    lhs = _fast_rms_sigma_shadow(batch, _same_point, device=device, dtype=dtype)
+    eps, _, _ = _fast_terms(batch, device=device, dtype=dtype)
+    return lhs, (constants["factor"] * eps) ** constants["power"]
 
 
 lemma_2_7 = Claim(
@@ -412,12 +465,9 @@ def _identity27_reference(point, constants, ctx):
 
 
 def _identity27_fast(batch, constants, *, device, dtype):
-    ms = _fast_rms_sigma_shadow(batch.points, _same_point, device=device, dtype=dtype) ** 2
-    rhs = []
-    for p in batch.points:
-        eps = F.epsilon(p["act"], p["n"], device=device, dtype=dtype)
-        rhs.append(2 * (1 - (1 - eps) ** constants["root"]))
-    return ms, _stack(rhs, device=device, dtype=dtype), torch.full_like(ms, 2.0)
+    ms = _fast_rms_sigma_shadow(batch, _same_point, device=device, dtype=dtype) ** 2
+    eps, _, _ = _fast_terms(batch, device=device, dtype=dtype)
+    return ms, 2 * (1 - (1 - eps) ** constants["root"]), torch.full_like(ms, 2.0)
 
 
 lemma_2_7_identity = Claim(
@@ -538,11 +588,17 @@ def _ref_terms(name: str, n: int, ctx) -> tuple:
     return _ref_epsilon(name, n, ctx), _ref_lipschitz(name, ctx), L.lam(n, ctx)
 
 
-def _fast_terms(name: str, n: int, *, device, dtype) -> tuple:
-    eps = F.epsilon(name, n, device=device, dtype=dtype)
-    lip = torch.tensor(fast_act.get(name).lipschitz, device=device, dtype=dtype)
-    lam = torch.exp(F.log_lambda(torch.tensor(float(n), device=device, dtype=torch.float64))).to(dtype)
-    return eps, lip, lam
+def _fast_terms(batch, *, device, dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(ε_σ(n), L, λ(n)) for every point: per-activation tables gathered for the whole batch."""
+    names, codes = np.unique(batch.array("act").astype(str), return_inverse=True)
+    codes = torch.as_tensor(codes.reshape(-1), device=device)
+    n = batch.tensor("n", device=device, dtype=torch.long)
+    n_max = max(int(n.max()), 20)
+    eps = torch.stack([F.epsilon_table(name, n_max, device=device, dtype=dtype) for name in names.tolist()])
+    eps = eps.reshape(-1).index_select(0, codes * (n_max + 1) + n)
+    lip = torch.tensor([fast_act.get(name).lipschitz for name in names.tolist()], device=device, dtype=dtype)
+    lam = torch.exp(F.log_lambda(n.to(torch.float64))).to(dtype)
+    return eps, lip.index_select(0, codes), lam
 
 
 # --- Eq. (5) ------------------------------------------------------------------------------------------
@@ -556,6 +612,18 @@ def _eq5_geometry(point: Mapping[str, Any]) -> dict[str, Fraction]:
     gap = abs(r1 - r2)
     t = gap + Fraction(point["s"]) * max(Fraction(0), eta - gap)
     return {"r1": r1, "r2": r2, "t": t}
+
+
+def _eq5_geometry_batch(columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``_EQ5_GEOMETRY.derive`` in float64 (within a few ulps of the correct roundings): the gap as |a1 − a2|·η
+    rather than |r1 − r2|, so that it keeps its relative accuracy."""
+    eta = np.asarray(columns["eta"], dtype=np.float64)
+    a1 = np.asarray(columns["a1"], dtype=np.float64) if "a1" in columns else np.zeros_like(eta)
+    a2 = np.minimum(np.maximum(np.asarray(columns["a2"], dtype=np.float64), a1 - 1), a1 + 1)
+    spread = np.abs(a1 - a2)
+    gap = spread * eta
+    t = gap + np.asarray(columns["s"], dtype=np.float64) * eta * np.maximum(0.0, 1 - spread)
+    return {"r1": 1 + a1 * eta, "r2": 1 + a2 * eta, "t": t}
 
 
 #: r1, r2, t are formulas of the declared (η, a1, a2, s): the fast path sees their correct roundings (which
@@ -578,13 +646,11 @@ def _soft_reference(point, constants, ctx):
 
 
 def _soft_fast(batch, constants, *, device, dtype):
-    lhs = _fast_rms_sigma_shadow(batch.points, _pair_loadings, device=device, dtype=dtype)
-    rhs = []
-    for p in batch.points:
-        eps, lip, lam = _fast_terms(p["act"], p["n"], device=device, dtype=dtype)
-        k = 2 * lip + torch.sqrt(6 * lip**2 / (1 - eps)) + 2 * lam
-        rhs.append(torch.sqrt(constants["approx_factor"] * eps) + constants["soft_coeff"] * k * p["eta"])
-    return lhs, _stack(rhs, device=device, dtype=dtype)
+    lhs = _fast_rms_sigma_shadow(batch, _pair_loadings, device=device, dtype=dtype)
+    eps, lip, lam = _fast_terms(batch, device=device, dtype=dtype)
+    k = 2 * lip + torch.sqrt(6 * lip**2 / (1 - eps)) + 2 * lam
+    eta = batch.tensor("eta", device=device, dtype=dtype)
+    return lhs, torch.sqrt(constants["approx_factor"] * eps) + constants["soft_coeff"] * k * eta
 
 
 _SOFT_MUTANTS = (
@@ -603,6 +669,7 @@ equation_5 = Claim(
         Domain((_ACT, Int("n", 0, 8, examples=(0, 1, 8)), _ETA, Float("a1", -1.0, 1.0, examples=(0.0, 1.0, -1.0)),
                 Float("a2", -1.0, 1.0, examples=(0.0, 1.0, -1.0)), Float("s", 0.0, 1.0, examples=(0.0, 1.0))),
                repair=_valid_degree, derive=_EQ5_GEOMETRY.derive, recompute=_EQ5_GEOMETRY.recompute,
+               derive_batch=_eq5_geometry_batch,
                constraint_text="‖x‖ = 1 + a1·η, ‖x'‖ = 1 + a2·η, ‖x − x'‖ ∈ [|‖x‖ − ‖x'‖|, η]"),
         "<=", _memo(_soft_reference), _soft_fast, terms=_QUAD_TERMS, terms_reason=_QUAD_REASON),
     mutants=_SOFT_MUTANTS,
@@ -626,6 +693,7 @@ equation_6 = Claim(
         Domain((_ACT, Int("n", 0, 8, examples=(0, 1, 8)), _ETA, Float("a2", -1.0, 1.0, examples=(0.0, 1.0, -1.0)),
                 Float("s", 0.0, 1.0, examples=(0.0, 1.0))),
                repair=_valid_degree, derive=_EQ5_GEOMETRY.derive, recompute=_EQ5_GEOMETRY.recompute,
+               derive_batch=_eq5_geometry_batch,
                constraint_text="‖x‖ = 1 (x ∈ S̃), ‖x'‖ = 1 + a2·η, ‖x − x'‖ ∈ [|1 − ‖x'‖|, η]"),
         "<=", _memo(_soft_reference), _soft_fast, terms=_QUAD_TERMS, terms_reason=_QUAD_REASON),
     mutants=_SOFT_MUTANTS,
@@ -651,17 +719,19 @@ def _lemma29_reference(point, constants, ctx):
     return lhs, rhs
 
 
-def _lemma29_fast(batch, constants, *, device, dtype):
+def _lemma29_loadings(sub) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     # x, x + v ∈ S̃: Y = ρ Z1 + sqrt(1 − ρ²) Z2 with ρ = 1 − v²/2 and sqrt(1 − ρ²) = v sqrt(1 − v²/4)
-    lhs = _fast_rms_sigma_shadow(batch.points, lambda p: (1.0, 1 - p["v"] ** 2 / 2,
-                                                          p["v"] * math.sqrt(1 - p["v"] ** 2 / 4)),
-                                 device=device, dtype=dtype)
-    rhs = []
-    for p in batch.points:
-        eps, lip, _ = _fast_terms(p["act"], p["n"], device=device, dtype=dtype)
-        rhs.append(torch.sqrt(constants["approx_factor"] * eps)
-                   + torch.sqrt(constants["lip_factor"] * lip**2 / (1 - eps)) * p["v"] ** constants["eps_power"])
-    return lhs, _stack(rhs, device=device, dtype=dtype)
+    v = _f64(sub, "v")
+    return torch.ones_like(v), 1 - v**2 / 2, v * torch.sqrt(1 - v**2 / 4)
+
+
+def _lemma29_fast(batch, constants, *, device, dtype):
+    lhs = _fast_rms_sigma_shadow(batch, _lemma29_loadings, device=device, dtype=dtype)
+    eps, lip, _ = _fast_terms(batch, device=device, dtype=dtype)
+    v = batch.tensor("v", device=device, dtype=dtype)
+    rhs = (torch.sqrt(constants["approx_factor"] * eps)
+           + torch.sqrt(constants["lip_factor"] * lip**2 / (1 - eps)) * v ** constants["eps_power"])
+    return lhs, rhs
 
 
 lemma_2_9 = Claim(
@@ -694,13 +764,11 @@ def _chain29_reference(point, constants, ctx):
 
 
 def _chain29_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        eps, lip, _ = _fast_terms(p["act"], p["n"], device=device, dtype=dtype)
-        e = p["epsilon"]
-        lhs.append(torch.sqrt(2 * eps) + torch.sqrt(2 * lip**2 / (1 - eps) * e ** constants["chain_power"]))
-        rhs.append(torch.sqrt(2 * eps) + torch.sqrt(2 * lip**2 / (1 - eps)) * e)
-    return _stack(lhs, device=device, dtype=dtype), _stack(rhs, device=device, dtype=dtype)
+    eps, lip, _ = _fast_terms(batch, device=device, dtype=dtype)
+    e = batch.tensor("epsilon", device=device, dtype=dtype)
+    lhs = torch.sqrt(2 * eps) + torch.sqrt(2 * lip**2 / (1 - eps) * e ** constants["chain_power"])
+    rhs = torch.sqrt(2 * eps) + torch.sqrt(2 * lip**2 / (1 - eps)) * e
+    return lhs, rhs
 
 
 lemma_2_9_chain = Claim(
@@ -766,6 +834,47 @@ def _lemma210_derive(point: Mapping[str, Any]) -> dict[str, Any]:
     return {"x1": x1, "x2": x2, "A": ("points", tuple(pts))}
 
 
+def _lemma210_derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, list]:
+    """``_lemma210_derive`` vectorised per (kind, d) for the sphere and the two-point sets; the random finite
+    sets draw from ``random.Random(seed)`` row by row (the draws only), exactly as ``_lemma210_derive``."""
+    kind, d = np.asarray(columns["kind"]).astype(str), np.asarray(columns["d"])
+    size = len(d)
+    x1s: list = [None] * size
+    x2s: list = [None] * size
+    sets: list = [None] * size
+    for k in ("sphere", "two-points", "points"):
+        for dim in np.unique(d[kind == k]).tolist():
+            rows = np.flatnonzero((kind == k) & (d == dim))
+            r1, r2, radius = (np.asarray(columns[c], dtype=np.float64)[rows] for c in ("r1", "r2", "R"))
+            e0 = np.eye(dim)[0]
+            e1 = np.eye(dim)[min(dim, 2) - 1]
+            if k == "sphere":
+                theta = np.asarray(columns["theta"], dtype=np.float64)[rows]
+                if dim == 1:
+                    theta = np.where(theta < math.pi / 2, 0.0, math.pi)
+                root = math.sqrt(dim)
+                x1 = (r1 * root)[:, None] * e0[None, :]
+                side = (np.sin(theta)[:, None] * e1[None, :]) if dim > 1 else 0.0
+                x2 = (r2 * root)[:, None] * (np.cos(theta)[:, None] * e0[None, :] + side)
+                for j, i in enumerate(rows.tolist()):
+                    x1s[i], x2s[i], sets[i] = x1[j].tolist(), x2[j].tolist(), ("sphere", float(radius[j]))
+            elif k == "two-points":
+                h = r1 + r2
+                x1 = r1[:, None] * e0[None, :]
+                x2 = h[:, None] * e0[None, :]
+                a2 = (h[:, None] * e0[None, :] + radius[:, None] * e1[None, :]) if dim > 1 else (h + radius)[:, None]
+                for j, i in enumerate(rows.tolist()):
+                    x1s[i], x2s[i] = x1[j].tolist(), x2[j].tolist()
+                    sets[i] = ("points", ([0.0] * dim, a2[j].tolist()))
+            else:
+                for i in rows.tolist():
+                    point = {name: (col[i].item() if hasattr(col[i], "item") else col[i])
+                             for name, col in columns.items()}
+                    out = _lemma210_derive(point)
+                    x1s[i], x2s[i], sets[i] = out["x1"], out["x2"], out["A"]
+    return {"x1": x1s, "x2": x2s, "A": sets}
+
+
 def _lemma210_sides(which: int, x1, x2, t1, t2, d1, d2, dist, constants):
     if which == 1:
         return dist(x1, t1), constants["c_proj"] * d1
@@ -793,25 +902,53 @@ def _lemma210_reference(point, constants, ctx):
 
 
 def _lemma210_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        kind, data = p["A"]
-        if kind == "sphere":
-            def project(v, radius=data):
-                return F.project_sphere(v, radius)
-        else:
-            pts = torch.tensor(data, device=device, dtype=dtype)
+    """The two-case construction for the whole batch as one tensor computation: points zero-padded to the
+    largest d (norms divide by each row's own d, so the padding changes no norm), finite sets padded to the
+    largest |A| with copies of their first point (the first nearest point stays the same); the sphere's and
+    the finite sets' projections are both formed and selected per row."""
+    size = len(batch)
+    dims = batch.array("d").astype(np.int64)
+    width = int(dims.max())
+    kinds = batch.array("kind").astype(str)
+    sizes = np.where(kinds == "points", batch.array("m").astype(np.int64), np.where(kinds == "two-points", 2, 1))
+    x1, x2 = np.zeros((size, width)), np.zeros((size, width))
+    radius, pts = np.zeros(size), np.zeros((size, int(sizes.max()), width))
+    # the ragged columns as lists (one conversion each), then the padded arrays filled one shape at a time
+    col_x1, col_x2, col_a = batch.column("x1"), batch.column("x2"), batch.column("A")
+    shape_key = dims * 8 + sizes  # (d, |A|) determines the shapes (d ≤ 5, |A| ≤ 6)
+    for key in np.unique(shape_key).tolist():
+        index = np.flatnonzero(shape_key == key)
+        d = int(dims[index[0]])
+        x1[index, :d] = np.asarray([col_x1[i] for i in index], dtype=np.float64)
+        x2[index, :d] = np.asarray([col_x2[i] for i in index], dtype=np.float64)
+        spheres = index[kinds[index] == "sphere"]
+        radius[spheres] = [col_a[i][1] for i in spheres]
+        finite_rows = index[kinds[index] != "sphere"]
+        if len(finite_rows):
+            finite = np.asarray([col_a[i][1] for i in finite_rows], dtype=np.float64)  # (rows, |A|, d)
+            pts[finite_rows, :, :d] = finite[:, :1, :]
+            pts[finite_rows, : finite.shape[1], :d] = finite
 
-            def project(v, pts=pts):
-                return F.project_points(v, pts)
-        x1 = torch.tensor(p["x1"], device=device, dtype=dtype)
-        x2 = torch.tensor(p["x2"], device=device, dtype=dtype)
-        t1, t2, d1, d2 = F.joint_projection(x1, x2, project)
-        a, b = _lemma210_sides(p["which"], x1, x2, t1, t2, d1, d2, lambda u, w: F.normalised_norm(u - w),
-                               constants)
-        lhs.append(a)
-        rhs.append(b)
-    return _stack(lhs, device=device, dtype=dtype), _stack(rhs, device=device, dtype=dtype)
+    def tensor(a):
+        return torch.as_tensor(a, device=device).to(dtype)
+
+    x1_t, x2_t, radius_t, pts_t = tensor(x1), tensor(x2), tensor(radius), tensor(pts)
+    dims_t = torch.as_tensor(dims, device=device).to(dtype)
+    sphere = torch.as_tensor(kinds == "sphere", device=device)[:, None]
+
+    def norm(v):
+        return F.normalised_norm_rows(v, dims_t)
+
+    def project(v):
+        return torch.where(sphere, F.project_sphere_rows(v, radius_t, dims_t),
+                           F.project_points_rows(v, pts_t, dims_t))
+
+    t1, t2, d1, d2 = F.joint_projection_rows(x1_t, x2_t, project, norm)
+    which = batch.tensor("which", device=device, dtype=torch.long)
+    sides = [_lemma210_sides(w, x1_t, x2_t, t1, t2, d1, d2, lambda u, v: norm(u - v), constants) for w in (1, 2, 3)]
+    lhs = torch.where(which == 1, sides[0][0], torch.where(which == 2, sides[1][0], sides[2][0]))
+    rhs = torch.where(which == 1, sides[0][1], torch.where(which == 2, sides[1][1], sides[2][1]))
+    return lhs, rhs
 
 
 def _lemma210_example(**kw) -> dict[str, Any]:
@@ -826,6 +963,7 @@ _LEMMA210_DOMAIN = Domain(
      Int("m", 1, 6), Int("seed", 0, 9999), Float("s1", 1e-3, 3.0, log_scale=True),
      Float("s2", 1e-3, 3.0, log_scale=True)),
     derive=_lemma210_derive,
+    derive_batch=_lemma210_derive_batch,
     # "Let A ⊂ R^d a closed set and fix x_1, x_2 ∈ R^d": any float points x1, x2 and any finite set of float
     # points (or sphere of float radius R) are an exact instance; both sides read them as given.
     free=("A", "x1", "x2"),
@@ -880,24 +1018,37 @@ def _lemma211_reference(point, constants, ctx):
     return lhs, L.lam(point["n"], ctx, two_sign=constants["two_sign"], nine=constants["nine"]) * t
 
 
+def _lemma211_loadings_batch(sub) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``_lemma211_loadings`` for a batch (float64)."""
+    t, c = _f64(sub, "v"), _f64(sub, "cos")
+    return torch.ones_like(t), 1 + t * c, t * torch.sqrt(torch.clamp((1 - c) * (1 + c), min=0.0))
+
+
 def _lemma211_fast(batch, constants, *, device, dtype):
     """Returns (lhs/rhs, 1): the ratio is formed in log space because λ(n) overflows float32 for n ≳ 14."""
-    ratio = []
-    for p in batch.points:
-        sx, a_load, b_load = _lemma211_loadings(p)
-        t = p["v"]
-        if p["part"] == "sigma":
-            act = fast_act.get(p["pl_act"])
-            ms = F.mean_square_homogeneous(act.f, act.f, sx, a_load, b_load, device=device, dtype=dtype)
-            log_rhs = math.log(constants["lip_factor"] * act.lipschitz * t)
+
+    def per_part(sub):
+        sx, a_load, b_load = _lemma211_loadings_batch(sub)
+        t = _f64(sub, "v")
+        if sub.point(0)["part"] == "sigma":
+            def per_act(s):
+                act = fast_act.get(s.point(0)["pl_act"])
+                load = (v.to(device=device, dtype=dtype) for v in _lemma211_loadings_batch(s))
+                ms = F.mean_square_homogeneous_rows(act.f, act.f, *load)
+                return ms, math.log(constants["lip_factor"] * act.lipschitz)
+
+            ms, log_lip = grouped(sub, ("pl_act",), per_act, device=device, dtype=dtype)
+            log_rhs = log_lip + torch.log(t).to(device=device, dtype=dtype)
         else:
-            a = F.shadow_coefficients(p["act"], p["n"], device=device, dtype=dtype)
-            ms = F.bivariate_mean_square(a, a, sx, a_load, b_load, device=device, dtype=dtype)
-            log_rhs = float(F.log_lambda(torch.tensor(float(p["n"]), dtype=torch.float64),
-                                         two_sign=constants["two_sign"], nine=constants["nine"])) + math.log(t)
+            n = sub.tensor("n", device=device, dtype=torch.long)
+            coeffs = _coefficient_rows(sub, "act", "n", int(n.max()) + 1, device=device, dtype=dtype)
+            ms = F.bivariate_mean_square_rows(coeffs, coeffs, sx, a_load, b_load, device=device, dtype=dtype)
+            log_rhs = (F.log_lambda(n.to(torch.float64), two_sign=constants["two_sign"], nine=constants["nine"])
+                       + torch.log(t.to(device))).to(dtype)
         ms = torch.clamp(ms, min=0)
-        ratio.append(torch.exp(0.5 * torch.log(ms) - log_rhs) if float(ms) > 0 else ms)
-    out = _stack(ratio, device=device, dtype=dtype)
+        return torch.where(ms > 0, torch.exp(0.5 * torch.log(ms) - log_rhs), ms)
+
+    out = grouped(batch, ("part",), per_part, device=device, dtype=dtype)
     return out, torch.ones_like(out)
 
 
@@ -945,6 +1096,17 @@ def _lemma212_geometry(point: Mapping[str, Any]) -> dict[str, Fraction]:
     return {"r1": r1, "r2": r2, "t": t, "delta_eff": max(abs(r1 - 1), abs(r2 - 1))}
 
 
+def _lemma212_geometry_batch(columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``_LEMMA212_GEOMETRY.derive`` in float64 (within a few ulps of the correct roundings), rewritten without
+    cancellation: |r1 − r2| = |a1 − a2|δ, r1 + r2 − |r1 − r2| = 2 + 2 min(a1, a2)δ, |r_i − 1| = |a_i|δ."""
+    delta = np.asarray(columns["delta"], dtype=np.float64)
+    a1, a2 = (np.asarray(columns[k], dtype=np.float64) for k in ("a1", "a2"))
+    gap = np.abs(a1 - a2) * delta
+    t = gap + np.asarray(columns["s"], dtype=np.float64) * (2 + 2 * np.minimum(a1, a2) * delta)
+    return {"r1": 1 + a1 * delta, "r2": 1 + a2 * delta, "t": t,
+            "delta_eff": np.maximum(np.abs(a1), np.abs(a2)) * delta}
+
+
 #: r1, r2, t, δ_eff are formulas of the declared (δ, a1, a2, s): the fast path sees their correct roundings,
 #: the reference the exact values (never δ_eff or t as floats).
 _LEMMA212_GEOMETRY = RationalDerivation(_lemma212_geometry, {
@@ -962,14 +1124,13 @@ def _lemma212_reference(point, constants, ctx):
 
 
 def _lemma212_fast(batch, constants, *, device, dtype):
-    lhs = _fast_rms_sigma_shadow(batch.points, _pair_loadings, device=device, dtype=dtype)
-    rhs = []
-    for p in batch.points:
-        eps, lip, lam = _fast_terms(p["act"], p["n"], device=device, dtype=dtype)
-        delta, t = p["delta_eff"], p["t"]
-        rhs.append(constants["lip_coeff"] * lip * delta + torch.sqrt(constants["approx_factor"] * eps)
-                   + torch.sqrt(constants["six"] * lip**2 / (1 - eps)) * t + constants["lam_coeff"] * lam * delta)
-    return lhs, _stack(rhs, device=device, dtype=dtype)
+    lhs = _fast_rms_sigma_shadow(batch, _pair_loadings, device=device, dtype=dtype)
+    eps, lip, lam = _fast_terms(batch, device=device, dtype=dtype)
+    delta = batch.tensor("delta_eff", device=device, dtype=dtype)
+    t = batch.tensor("t", device=device, dtype=dtype)
+    rhs = (constants["lip_coeff"] * lip * delta + torch.sqrt(constants["approx_factor"] * eps)
+           + torch.sqrt(constants["six"] * lip**2 / (1 - eps)) * t + constants["lam_coeff"] * lam * delta)
+    return lhs, rhs
 
 
 lemma_2_12 = Claim(
@@ -982,7 +1143,7 @@ lemma_2_12 = Claim(
         Domain((_ACT, Int("n", 0, 8, examples=(0, 1, 2, 8)), Float("delta", 0.0, 0.5, examples=(0.0, 1e-4, 0.5)),
                 Float("a1", -1.0, 1.0, examples=(1.0, -1.0, 0.0)), Float("a2", -1.0, 1.0, examples=(1.0, -1.0)),
                 Float("s", 1e-5, 1.0, log_scale=True, examples=(1e-5, 0.01, 1.0))),
-               repair=_valid_degree, derive=_LEMMA212_GEOMETRY.derive,
+               repair=_valid_degree, derive=_LEMMA212_GEOMETRY.derive, derive_batch=_lemma212_geometry_batch,
                recompute=_LEMMA212_GEOMETRY.recompute,
                constraint_text="‖x‖ = 1 + a1·δ, ‖x + v‖ = 1 + a2·δ, ‖v‖ between |‖x‖ − ‖x + v‖| and ‖x‖ + ‖x + v‖"),
         "<=", _memo(_lemma212_reference), _lemma212_fast, terms=_QUAD_TERMS, terms_reason=_QUAD_REASON),
@@ -1007,14 +1168,13 @@ def _chain212_reference(point, constants, ctx):
 
 
 def _chain212_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        eps, lip, lam = _fast_terms(p["act"], p["n"], device=device, dtype=dtype)
-        e, d = p["epsilon"], p["delta"]
-        lemma29 = torch.sqrt(2 * eps) + torch.sqrt(2 * lip**2 / (1 - eps)) * constants["v_factor"] * e
-        lhs.append(2 * lip * d + lemma29 + 2 * lam * d)
-        rhs.append(2 * lip * d + torch.sqrt(2 * eps) + torch.sqrt(6 * lip**2 / (1 - eps)) * e + 2 * lam * d)
-    return _stack(lhs, device=device, dtype=dtype), _stack(rhs, device=device, dtype=dtype)
+    eps, lip, lam = _fast_terms(batch, device=device, dtype=dtype)
+    e = batch.tensor("epsilon", device=device, dtype=dtype)
+    d = batch.tensor("delta", device=device, dtype=dtype)
+    lemma29 = torch.sqrt(2 * eps) + torch.sqrt(2 * lip**2 / (1 - eps)) * constants["v_factor"] * e
+    lhs = 2 * lip * d + lemma29 + 2 * lam * d
+    rhs = 2 * lip * d + torch.sqrt(2 * eps) + torch.sqrt(6 * lip**2 / (1 - eps)) * e + 2 * lam * d
+    return lhs, rhs
 
 
 lemma_2_12_chain = Claim(

@@ -24,6 +24,7 @@ import mpmath
 import sympy as sp
 import torch
 
+from checks.batching import grouped
 from checks.domain import Choice, Domain, Int
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import PointwiseSpec, ProbabilisticSpec, RateSpec, SymbolicOutcome, SymbolicSpec
@@ -119,12 +120,12 @@ def _moment_reference(point, constants, ctx, *, pre: bool):
 
 
 def _moment_fast(batch, constants, *, device, dtype, pre: bool):
-    values = []
-    for p in batch.points:
-        layer = _post_layer(p, pre)
-        values.append(torch.ones((), device=device, dtype=dtype) if layer == 0 else
-                      fast_math.second_moment_narrow(p["activation"], layer, device=device, dtype=dtype))
-    lhs = torch.stack(values)
+    """One memoised quadrature value per (activation, layer) group (the domain is finite), broadcast."""
+    def group(sub):
+        layer = _post_layer(sub.point(0), pre)
+        return (torch.ones((), device=device, dtype=dtype) if layer == 0 else
+                fast_math.second_moment_narrow(sub.point(0)["activation"], layer, device=device, dtype=dtype))
+    lhs = grouped(batch, ("activation", "layer"), group, device=device, dtype=dtype)
     return lhs, torch.full_like(lhs, float(constants["moment"]))
 
 
@@ -311,8 +312,8 @@ def _rate_reference(x, constants, ctx):
 
 def _rate_fast(xs, constants, *, device, dtype):
     act = fast_acts.get(RATE_ACTIVATION)
-    return torch.stack([fast_math.wide_limit_error(act, _rate_degree(float(x)), RATE_DEPTH, device=device,
-                                                   dtype=dtype) for x in xs.tolist()])
+    return fast_math.wide_limit_errors(act, [_rate_degree(float(x)) for x in xs.tolist()], RATE_DEPTH,
+                                       device=device, dtype=dtype)
 
 
 theorem_2_3_rate = Claim(

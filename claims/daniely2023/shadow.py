@@ -244,14 +244,27 @@ def _fast_hermite_tables(name: str, device: str, dtype: torch.dtype) -> tuple[to
     return a, eps
 
 
+def _codes(values, *, device) -> tuple[list, torch.Tensor]:
+    """The distinct values of a column (in sorted order) and each point's index into them, as a tensor."""
+    uniq, inverse = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+    return uniq.tolist(), torch.as_tensor(inverse.reshape(-1), device=device)
+
+
+def _activation_tables(batch, *, device, dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    """(a, ε) of every point's activation, shapes (N+1, B): one table per distinct activation, gathered."""
+    names, index = _codes(batch.column("activation"), device=device)
+    tables = [_fast_hermite_tables(nm, str(device), dtype) for nm in names]
+    a = torch.stack([t[0] for t in tables], 1)[:, index]
+    eps = torch.stack([t[1] for t in tables], 1)[:, index]
+    return a, eps
+
+
 def _shadow_forms_fast(batch, constants, *, device, dtype):
     n = batch.tensor("n", device=device, dtype=torch.long)
     x = batch.tensor("x", device=device, dtype=dtype)
-    names = batch.column("activation")
     h = fast_hermite.hermite_values(SHADOW_N_MAX, x)  # (N+1, B)
     k = torch.arange(SHADOW_N_MAX + 1, device=device)[:, None]
-    a = torch.stack([_fast_hermite_tables(nm, str(device), dtype)[0] for nm in names], 1)  # (N+1, B)
-    eps_all = torch.stack([_fast_hermite_tables(nm, str(device), dtype)[1] for nm in names], 1)
+    a, eps_all = _activation_tables(batch, device=device, dtype=dtype)  # (N+1, B)
     keep = (k <= n[None, :]).to(dtype)
     terms = keep * a * h
     series, partial = terms.sum(0), (keep * a * a).sum(0)
@@ -328,11 +341,10 @@ def _unit_norm_reference(p, constants, ctx):
 
 def _unit_norm_fast(batch, constants, *, device, dtype):
     n = batch.tensor("n", device=device, dtype=torch.long)
-    names = batch.column("activation")
     z, w = fast_gaussian.gauss_hermite(UNIT_NORM_NODES, device=device, dtype=dtype)
     h = fast_hermite.hermite_values(SHADOW_N_MAX, z)  # (N+1, nodes)
     k = torch.arange(SHADOW_N_MAX + 1, device=device)[:, None]
-    a = torch.stack([_fast_hermite_tables(nm, str(device), dtype)[0] for nm in names], 1)  # (N+1, B)
+    a, _ = _activation_tables(batch, device=device, dtype=dtype)  # (N+1, B)
     a = a * (k <= n[None, :]).to(dtype)
     norm = (a * a).sum(0) ** float(constants["norm_power"])
     values = (a.T @ h) / norm[:, None]  # (B, nodes)
@@ -845,14 +857,22 @@ def _chain_reference(p, constants, ctx, *, scope: str):
     return printed_rhs, 12 * (lip + 1) ** 2 * eps ** (ctx.mpf(2) ** (-i))  # final: "= 12(L+1)² ε^{2^{−i}}"
 
 
+_CHAIN_N_MAX = 12
+
+
+@cache
+def _lambda_table(device: str, dtype: torch.dtype) -> torch.Tensor:
+    """λ(n) for n = 0..max of the domain (fsm.lambda_n, float64, then rounded to dtype), indexed by n."""
+    return torch.tensor([fsm.lambda_n(n) for n in range(_CHAIN_N_MAX + 1)], dtype=torch.float64).to(device, dtype)
+
+
 def _chain_fast(batch, constants, *, device, dtype, scope: str):
     lip, eps = batch.tensor("L", device=device, dtype=dtype), batch.tensor("eps", device=device, dtype=dtype)
     i = batch.tensor("i", device=device, dtype=dtype)
-    lam = torch.tensor([fsm.lambda_n(n) for n in batch.column("n")], device=device, dtype=dtype)
+    lam = _lambda_table(str(device), dtype)[batch.tensor("n", device=device, dtype=torch.long)]
     delta = batch.tensor("t", device=device, dtype=dtype) * torch.sqrt(eps) / (2 * lip + 2 * lam)
     c4, c12 = float(constants["delta_const"]), float(constants["half_const"])
     t_prev = 12 * (lip + 1) ** 2 * eps ** (2.0 ** (1 - i))
-    steps = batch.column("step")
     rhs_printed = (lip + 1) * torch.sqrt(144 * (lip + 1) ** 2 * eps ** (2.0 ** (1 - i)))
     if scope == "fraction":
         half = (torch.sqrt(6 * lip**2 / (1 - eps)) * t_prev, lip * math.sqrt(c12) * t_prev)
@@ -866,7 +886,8 @@ def _chain_fast(batch, constants, *, device, dtype, scope: str):
         "induction": (c4 * torch.sqrt(eps) + second, rhs_printed),
         "final": (rhs_printed, 12 * (lip + 1) ** 2 * eps ** (2.0 ** (-i))),
     }
-    index = torch.tensor([_CHAIN_STEPS.index(s) for s in steps], device=device)[None, :]
+    names, codes = _codes(batch.column("step"), device=device)
+    index = torch.tensor([_CHAIN_STEPS.index(s) for s in names], device=device)[codes][None, :]
     lhs = torch.stack([torch.broadcast_to(table[s][0], eps.shape) for s in _CHAIN_STEPS]).gather(0, index)[0]
     rhs = torch.stack([torch.broadcast_to(table[s][1], eps.shape) for s in _CHAIN_STEPS]).gather(0, index)[0]
     return lhs, rhs
@@ -875,7 +896,7 @@ def _chain_fast(batch, constants, *, device, dtype, scope: str):
 _chain_domain = Domain((
     Choice("step", _CHAIN_STEPS), Float("L", 0.1, 10.0, examples=(1.0, 2 ** 0.5), log_scale=True),
     Float("eps", 1e-12, 0.5, examples=(0.5, 0.01, 1e-6), log_scale=True), Int("i", 2, 7, examples=(2, 3, 7)),
-    Int("n", 1, 12, examples=(1, 2)), Float("t", 0.0, 1.0, examples=(1.0, 0.0))))
+    Int("n", 1, _CHAIN_N_MAX, examples=(1, 2)), Float("t", 0.0, 1.0, examples=(1.0, 0.0))))
 _CHAIN_STATEMENT = (
     "E_W⃗‖Ψ^i(x, δ) − Ψ^{i,n}(x, δ)‖ ≤ 2Lδ + √(2ε_σ(n)) + √(6L²/(1 − ε_σ(n))) E_W⃗‖Ψ^{i−1}(x, δ) − "
     "Ψ^{i−1,n}(x, δ)‖ + 2λ(n)δ ≤(δ < √(ε_σ(n))/(2L + 2λ(n))) 4√(ε_σ(n)) + √(6L²/(1 − ε_σ(n))) E_W⃗‖…‖ "

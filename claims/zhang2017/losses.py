@@ -14,12 +14,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
 import sympy as sp
 import torch
 
+from checks.batching import BatchShapeError, grouped
 from checks.domain import Choice, Domain, Int
 from checks.exact import Recompute, UnitVector, Where
 from checks.fast import gaussian as fast_gaussian
@@ -121,6 +123,85 @@ def _derive(point: Mapping[str, Any]) -> dict[str, Any]:
             **configuration(point["seed"], point["k"], _dim(case, point["d"]), _manifold(case))}
 
 
+def _column_of(rows: list[np.ndarray]) -> Any:
+    """Per-row arrays as one stacked column when they share a shape, else the list (ragged k, d)."""
+    if rows and all(r.shape == rows[0].shape for r in rows):
+        return np.stack(rows)
+    return rows
+
+
+def _euclidean_points_batch(gens: list[np.random.Generator], n: int, d: int) -> np.ndarray:
+    """``_euclidean_points`` for one generator per row (same draws, arithmetic on the stacked rows)."""
+    side = max(2, math.ceil(n ** (1.0 / d)) + 1)
+    cells = np.empty((len(gens), n), dtype=np.int64)
+    jitter = np.empty((len(gens), n, d))
+    for r, g in enumerate(gens):  # the draws only: each row has its own seeded stream
+        cells[r] = g.choice(side ** d, size=n, replace=False)
+        jitter[r] = g.uniform(0.15, 0.85, size=(n, d))
+    coords = np.stack(np.unravel_index(cells, (side,) * d), axis=-1).astype(float)
+    return 0.8 * (coords + jitter) - 0.4 * side
+
+
+def _sphere_points_batch(gens: list[np.random.Generator], n: int, d: int) -> np.ndarray:
+    """``_sphere_points`` for one generator per row: each attempt draws for the rows still pending and checks
+    the separation of all of them at once; the fallback is evaluated on the stacked remaining rows."""
+    out = np.empty((len(gens), n, d))
+    pending = np.arange(len(gens))
+    eye = np.eye(n)
+    for _ in range(30):
+        if not len(pending):
+            return out
+        x = np.stack([gens[r].standard_normal((n, d)) for r in pending])
+        x /= np.linalg.norm(x, axis=-1, keepdims=True)
+        ok = np.ones(len(pending), dtype=bool) if n == 1 else \
+            np.abs(x @ np.swapaxes(x, -1, -2) - eye).max(axis=(-2, -1)) <= SPHERE_SEPARATION
+        out[pending[ok]] = x[ok]
+        pending = pending[~ok]
+    if len(pending):
+        raw = np.stack([gens[r].standard_normal((d, 2)) for r in pending])
+        q, _ = np.linalg.qr(raw)
+        perm, jit, signs = (np.empty((len(pending), n)) for _ in range(3))
+        for i, r in enumerate(pending):
+            g = gens[r]
+            perm[i] = g.permutation(n)
+            jit[i] = g.uniform(0.45, 0.55, n)
+            signs[i] = g.choice([-1.0, 1.0], n)
+        angles = np.pi * (perm + jit) / n
+        out[pending] = signs[..., None] * (np.cos(angles)[..., None] * q[:, None, :, 0]
+                                           + np.sin(angles)[..., None] * q[:, None, :, 1])
+    return out
+
+
+def _derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """``_derive`` for a batch of rows: one seeded generator per row (draws in ``configuration``'s order),
+    arithmetic on the rows of equal (manifold, k, dim) at once."""
+    seeds, ks, ds = (np.asarray(columns[n]) for n in ("seed", "k", "d"))
+    cases = list(columns["case"])
+    size = len(seeds)
+    sphere = np.array([_manifold(c) == "sphere" for c in cases], dtype=bool)
+    dims = np.where(sphere, np.maximum(ds, 2), ds).astype(np.int64)
+    gens = [np.random.default_rng(int(s)) for s in seeds]
+    fields: dict[str, list] = {n: [None] * size for n in ("theta", "w", "theta2", "a", "b", "u", "u_w")}
+    keys = np.stack([sphere.astype(np.int64), ks, dims], 1) if size else np.zeros((0, 3), dtype=np.int64)
+    for key in np.unique(keys, axis=0):
+        idx = np.flatnonzero((keys == key).all(1))
+        on_sphere, k, d = bool(key[0]), int(key[1]), int(key[2])
+        make = _sphere_points_batch if on_sphere else _euclidean_points_batch
+        sub = [gens[i] for i in idx]
+        both = make(sub, 2 * k, d)
+        theta2 = make(sub, k, d)
+        a, b = np.empty((len(idx), k)), np.empty((len(idx), k))
+        u, u_w = np.empty((len(idx), k, d)), np.empty((len(idx), k, d))
+        for r, g in enumerate(sub):
+            a[r], b[r] = g.uniform(-2, 2, k), g.uniform(-2, 2, k)
+            u[r], u_w[r] = g.standard_normal((k, d)), g.standard_normal((k, d))
+        for name, values in (("theta", both[:, :k]), ("w", both[:, k:]), ("theta2", theta2), ("a", a), ("b", b),
+                             ("u", u), ("u_w", u_w)):
+            for r, i in enumerate(idx):
+                fields[name][i] = values[r]
+    return {"dim": dims, **{n: _column_of(v) for n, v in fields.items()}}
+
+
 def _on_sphere(point: Mapping[str, Any]) -> bool:
     return _manifold(point["case"]) == "sphere"
 
@@ -136,7 +217,8 @@ CONFIG_FREE = ("a", "b", "u", "u_w")
 def _domain(cases: tuple[str, ...], k_max: int = 4, d_max: int = 5, d_min: int = 1,
             examples: tuple[Mapping[str, Any], ...] = ()) -> Domain:
     return Domain((Int("seed", 0, 2**31 - 1), Int("k", 1, k_max, examples=(1, 2)), Int("d", d_min, d_max),
-                   Choice("case", cases)), derive=_derive, examples=examples, exact=CONFIG_EXACT, free=CONFIG_FREE)
+                   Choice("case", cases)), derive=_derive, derive_batch=_derive_batch, examples=examples,
+                  exact=CONFIG_EXACT, free=CONFIG_FREE)
 
 
 def _fpot(case: str, constants: Mapping[str, Any] | None = None):
@@ -149,64 +231,105 @@ def _rpot(ctx, case: str):
     return rcommon.potential(ctx, name, **params)
 
 
-def _grouped(batch: Batch, key: Callable[[dict], tuple], compute: Callable[[tuple, list[dict]], tuple],
-             *, device, dtype) -> tuple[torch.Tensor, ...]:
-    """Evaluate ``compute(key, points)`` (returning a tuple of (n,) tensors) once per group of points with
-    the same key (same shapes), and scatter the results back into batch order."""
-    groups: dict[tuple, list[int]] = {}
-    for i, p in enumerate(batch.points):
-        groups.setdefault(key(p), []).append(i)
+K_MAX = 4
+_VECTOR_FIELDS = ("theta", "theta2", "w", "u", "u_w")  # (k, dim) per row; the charges a, b are (k,)
+
+
+def _flat(batch: Batch, name: str, depth: int) -> np.ndarray:
+    """The entries of a column, row after row, as one flat float64 array (rows of different shapes allowed).
+    ``depth``: the nesting of one row (1 for a vector, 2 for a (k, d) configuration).
+
+    Ragged columns drawn by ``Domain.sample`` hold one numpy array per row (``Batch.entries``): they are
+    concatenated at C level; points (lists) go through ``Batch.column``."""
+    stored = batch.entries(name)
+    if isinstance(stored, list) and stored and isinstance(stored[0], np.ndarray):
+        if all(isinstance(r, np.ndarray) and r.dtype == np.float64 for r in stored):
+            return np.frombuffer(b"".join([r.tobytes() for r in stored]), dtype=np.float64)  # C-order copies
+        return np.concatenate(stored, axis=None).astype(np.float64, copy=False)
+    try:
+        return batch.array(name, dtype=np.float64).reshape(-1)  # every row the same shape
+    except BatchShapeError:
+        rows: Any = batch.column(name)
+        for _ in range(depth):
+            rows = chain.from_iterable(rows)
+        return np.fromiter(rows, dtype=np.float64)
+
+
+def _scatter_index(rows: np.ndarray, cols: np.ndarray, big_rows: int, big_cols: int,
+                   slot: np.ndarray) -> np.ndarray:
+    """Positions in a flat (N, big_rows, big_cols) array of the entries of N row-major (rows_i, cols_i) blocks
+    laid end to end (the layout ``_flat`` returns), block i going to slot ``slot[i]``."""
+    counts = rows * cols
+    owner = np.repeat(np.arange(len(counts)), counts)
+    local = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    width = cols[owner]
+    return slot[owner] * (big_rows * big_cols) + (local // width) * big_cols + local % width
+
+
+class _Fields(dict):
+    """A dict whose entries are made on first use (a fast path converts only the columns it reads)."""
+
+    def __init__(self, make: Callable[[str], torch.Tensor]):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, name: str) -> torch.Tensor:
+        value = self[name] = self._make(name)
+        return value
+
+
+def _by_case_k(batch: Batch, compute: Callable[[str, dict[str, torch.Tensor]], tuple], *, device, dtype,
+               choice: str = "case", keys: tuple[str, ...] = ("k",)):
+    """``compute(case, config)`` once per group of equal (case, k) — one tensor evaluation per group, never a
+    loop over points — reassembled in batch order. (``choice``, ``keys``: other grouping columns, e.g. the
+    activation and (k, dim) for the Gauss–Hermite entries, whose rule depends on dim.)
+
+    ``config`` holds θ, θ', w, u, u_w as (n, k, D) tensors and the charges a, b as (n, k), D the group's largest
+    dimension. Each column is converted once for the whole batch: one flat copy of its entries scattered into a
+    zero tensor (N, K, D) whose rows are sorted by (case, k), so that every group is a contiguous slice. Rows of a
+    smaller dimension carry zero coordinates, which is exact (inner products, distances and norms unchanged,
+    unit vectors stay unit, tangent projections keep the extra coordinates 0, every potential is a function of
+    those); only additions of exact zeros are added."""
+    n = len(batch)
+    if not n:
+        return ()
+    ks, dims = batch.array("k").astype(np.int64), batch.array("dim").astype(np.int64)
+    names: dict[str, int] = {}
+    code = np.fromiter((names.setdefault(c, len(names)) for c in batch.column(choice)), dtype=np.int64, count=n)
+    case_of = {i: c for c, i in names.items()}
+    columns = [code] + [batch.array(name).astype(np.int64) for name in keys]
+    order = np.lexsort(tuple(reversed(columns)))  # sorted position -> batch row
+    slot = np.empty(n, dtype=np.int64)
+    slot[order] = np.arange(n)  # batch row -> sorted position
+    big_k, big_d = int(ks.max()), int(dims.max())
+    vec_index = _scatter_index(ks, dims, big_k, big_d, slot)
+    charge_index = _scatter_index(ks, np.ones_like(ks), big_k, 1, slot)
+
+    def column(name: str) -> torch.Tensor:
+        vector = name in _VECTOR_FIELDS
+        shape = (n, big_k, big_d) if vector else (n, big_k)
+        flat = np.zeros(n * big_k * (big_d if vector else 1))
+        flat[vec_index if vector else charge_index] = _flat(batch, name, 2 if vector else 1)
+        return torch.as_tensor(flat.reshape(shape), device=device).to(dtype)
+
+    full = _Fields(column)
+    bounds = np.flatnonzero(np.any(np.diff(np.stack(columns)[:, order], axis=1) != 0, axis=0)) + 1
     outs: list[torch.Tensor] | None = None
-    for kkey, idx in groups.items():
-        res = compute(kkey, [batch.points[i] for i in idx])
+    for start, stop in zip(np.r_[0, bounds], np.r_[bounds, n], strict=True):
+        start, stop = int(start), int(stop)
+        row = int(order[start])
+        case, k, d = case_of[int(code[row])], int(ks[row]), int(dims[order[start:stop]].max())
+
+        def part(name: str, a=start, b=stop, k=k, d=d) -> torch.Tensor:
+            t = full[name]
+            return t[a:b, :k, :d] if t.dim() == 3 else t[a:b, :k]
+        res = compute(case, _Fields(part))
         if outs is None:
-            outs = [torch.empty(len(batch), dtype=dtype, device=device) for _ in res]
-        where = torch.tensor(idx, device=device)
-        for o, r in zip(outs, res, strict=True):
-            o[where] = r.to(dtype)
-    return tuple(outs)
-
-
-K_MAX, D_MAX = 4, 5
-D_PAD = D_MAX + 2 * K_MAX
-_VECTOR_FIELDS = {"theta": 0, "theta2": 0, "w": K_MAX}  # padded particles sit at e_{D_MAX + offset + m}
-_CHARGE_FIELDS = ("a", "b")
-
-
-def _stack(points: list[dict], name: str, *, device, dtype) -> torch.Tensor:
-    """Stack one field of a group of points, padded to K_MAX particles in R^{D_PAD} so that every k and d
-    is evaluated in one batch. Padding is exact: real particles get zero extra coordinates (distances and
-    inner products unchanged, unit vectors stay unit); padded particles have charge 0, direction 0, and
-    sit at distinct unit vectors e_m of the extra coordinates (finite potentials, |ρ| = 0 with everyone)."""
-    if name in _CHARGE_FIELDS:
-        out = np.zeros((len(points), K_MAX))
-        for i, p in enumerate(points):
-            out[i, : p["k"]] = p[name]
-        return torch.from_numpy(out).to(device=device, dtype=dtype)
-    out = np.zeros((len(points), K_MAX, D_PAD))
-    for i, p in enumerate(points):
-        k, d = p["k"], p["dim"]
-        out[i, :k, :d] = p[name]
-        if name in _VECTOR_FIELDS:
-            m = np.arange(k, K_MAX)
-            out[i, m, D_MAX + _VECTOR_FIELDS[name] + m] = 1.0
-    return torch.from_numpy(out).to(device=device, dtype=dtype)
-
-
-def _mask(points: list[dict], *, device, dtype) -> torch.Tensor:
-    """(B, K_MAX): 1 on the real particles, 0 on the padding."""
-    out = torch.zeros(len(points), K_MAX, device=device, dtype=dtype)
-    for i, p in enumerate(points):
-        out[i, : p["k"]] = 1
-    return out
-
-
-def _kcount(points: list[dict], *, device, dtype) -> torch.Tensor:
-    return torch.tensor([p["k"] for p in points], device=device, dtype=dtype)
-
-
-def _key(p: dict) -> tuple:
-    return (p["case"],)
+            outs = [torch.empty(n, device=device, dtype=dtype) for _ in res]
+        for target, r in zip(outs, res, strict=True):
+            target[start:stop] = r.to(dtype)
+    where = torch.as_tensor(slot, device=device)
+    return tuple(o.index_select(0, where) for o in outs)
 
 
 def _reading_of(constants: Mapping[str, Any]) -> str:
@@ -215,20 +338,19 @@ def _reading_of(constants: Mapping[str, Any]) -> str:
 
 # --- Definition 2.1 / eq. (8): the Electron-Proton field ----------------------------------------------
 
-def _ep_fast(case: str, pts: list[dict], constants, charges_of: Callable, *, device, dtype,
+def _ep_fast(case: str, c: dict[str, torch.Tensor], constants, charges: tuple[torch.Tensor, torch.Tensor],
              fixed_w: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
-    """⟨dθ/dt, u⟩ of (8) for the moving particles θ (charges a) with fixed particles w (charges b), and its
-    rounding scale Σ|contributions|·|u|."""
-    theta, w = _stack(pts, "theta", device=device, dtype=dtype), _stack(pts, "w", device=device, dtype=dtype)
-    qa, qb = charges_of(pts, device=device, dtype=dtype)
+    """⟨dθ/dt, u⟩ of (8) for the moving particles θ (charges ``charges[0]``) with fixed particles w (charges
+    ``charges[1]``) of a configuration ``c`` (see ``_by_case_k``), and its rounding scale Σ|contributions|·|u|."""
+    theta, w = c["theta"], c["w"]
+    qa, qb = charges
     k = theta.shape[1]
     particles = torch.cat([theta, w], 1)
     charges = torch.cat([qa, qb], 1)
-    fixed = torch.tensor([False] * k + [fixed_w] * k, device=device)
+    fixed = [False] * k + [fixed_w] * k
     vel, scale = fast.ep_velocity(_fpot(case), particles, charges, fixed, _manifold(case),
                                   constants.get("force_sign", 1.0))
-    u = torch.cat([_stack(pts, "u", device=device, dtype=dtype), _stack(pts, "u_w", device=device, dtype=dtype)], 1)
-    u = fast.tangent(u, particles, _manifold(case))
+    u = fast.tangent(torch.cat([c["u"], c["u_w"]], 1), particles, _manifold(case))
     return (vel * u).sum((-2, -1)), (scale * u.abs()).sum((-2, -1))
 
 
@@ -243,14 +365,14 @@ def _ep_ref(ctx, point, constants, qa, qb, fixed_w: bool = True):
                                constants.get("force_sign", 1))
 
 
-def _charges_ab(pts, *, device, dtype):
-    return _stack(pts, "a", device=device, dtype=dtype), _stack(pts, "b", device=device, dtype=dtype)
+def _charges_ab(c: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    return c["a"], c["b"]
 
 
-def _closed_force_fast(case: str, pts: list[dict], *, device, dtype):
-    theta, w = _stack(pts, "theta", device=device, dtype=dtype), _stack(pts, "w", device=device, dtype=dtype)
-    qa, qb = _charges_ab(pts, device=device, dtype=dtype)
-    k = theta.shape[1]
+def _closed_force_fast(case: str, c: dict[str, torch.Tensor]):
+    theta, w = c["theta"], c["w"]
+    qa, qb = _charges_ab(c)
+    k, device = theta.shape[1], theta.device
     x = torch.cat([theta, w], 1)
     q = torch.cat([qa, qb], 1)
     diff = x.unsqueeze(2) - x.unsqueeze(1)  # (B, n, n, d): θ_i − θ_j
@@ -265,7 +387,7 @@ def _closed_force_fast(case: str, pts: list[dict], *, device, dtype):
     contrib = (q.unsqueeze(2) * q.unsqueeze(1) * mag).unsqueeze(-1) * diff
     vel = contrib.sum(2)
     vel[:, k:] = 0  # the protons are fixed
-    u = torch.cat([_stack(pts, "u", device=device, dtype=dtype), _stack(pts, "u_w", device=device, dtype=dtype)], 1)
+    u = torch.cat([c["u"], c["u_w"]], 1)
     return (vel * u).sum((-2, -1))
 
 
@@ -287,11 +409,10 @@ def _closed_force_ref(ctx, point) -> object:
 
 
 def _def21_fast(batch: Batch, constants, *, device, dtype):
-    def compute(key, pts):
-        case = key[0]
-        lhs, scale = _ep_fast(case, pts, constants, _charges_ab, device=device, dtype=dtype)
-        return lhs, _closed_force_fast(case, pts, device=device, dtype=dtype), scale
-    return _grouped(batch, _key, compute, device=device, dtype=dtype)
+    def compute(case, c):
+        lhs, scale = _ep_fast(case, c, constants, _charges_ab(c))
+        return lhs, _closed_force_fast(case, c), scale
+    return _by_case_k(batch, compute, device=device, dtype=dtype)
 
 
 def _def21_ref(point, constants, ctx):
@@ -353,21 +474,20 @@ definition_2_1_force = Claim(
 
 def _eq8_fast(batch: Batch, constants, *, device, dtype):
     """(8) versus the gradient of the total interaction energy U = Σ_{p<q} q_p q_q Φ(x_p, x_q) (moving rows)."""
-    def compute(key, pts):
-        case = key[0]
+    def compute(case, c):
         manifold = _manifold(case)
-        lhs, scale = _ep_fast(case, pts, constants, _charges_ab, device=device, dtype=dtype)
-        theta, w = (_stack(pts, n, device=device, dtype=dtype) for n in ("theta", "w"))
-        a, b = _charges_ab(pts, device=device, dtype=dtype)
+        lhs, scale = _ep_fast(case, c, constants, _charges_ab(c))
+        theta, w = c["theta"], c["w"]
+        a, b = _charges_ab(c)
         pot = _fpot(case)
 
         def energy(x):
             # U restricted to the moving particles x (w fixed): Σ_{i<j} a_i a_j Φ + Σ_ij a_i b_j Φ + const
             return fast.loss6(a, x, b, w, pot) / 2
         grad = fast.gradient(energy, theta, manifold)
-        u = fast.tangent(_stack(pts, "u", device=device, dtype=dtype), theta, manifold)
+        u = fast.tangent(c["u"], theta, manifold)
         return lhs, -constants["energy_sign"] * (grad * u).sum((-2, -1)), scale
-    return _grouped(batch, _key, compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype)
 
 
 def _eq8_ref(point, constants, ctx):
@@ -420,18 +540,17 @@ def _loss_ref(ctx, form: str, point, pot, constants):
 
 def _thm22_fast_factory(form: str, proof_step: bool = False):
     def fast_fn(batch: Batch, constants, *, device, dtype):
-        def compute(key, pts):
-            case = key[0]
+        def compute(case, c):
             manifold = _manifold(case)
-            theta, w = (_stack(pts, n, device=device, dtype=dtype) for n in ("theta", "w"))
-            a, b = _charges_ab(pts, device=device, dtype=dtype)
-            loss = _loss_fast(form, a, b, w, _fpot(case), constants, _kcount(pts, device=device, dtype=dtype))
+            theta, w = c["theta"], c["w"]
+            a, b = _charges_ab(c)
+            loss = _loss_fast(form, a, b, w, _fpot(case), constants, None)
             grad = fast.gradient(loss, theta, manifold)
-            u = fast.tangent(_stack(pts, "u", device=device, dtype=dtype), theta, manifold)
+            u = fast.tangent(c["u"], theta, manifold)
             lhs = -constants["half"] * (grad * u).sum((-2, -1))  # gradient flow on (1/2)L
-            ep, scale = _ep_fast(case, pts, constants, _charges_ab, device=device, dtype=dtype)
+            ep, scale = _ep_fast(case, c, constants, _charges_ab(c))
             return lhs, ep, scale
-        return _grouped(batch, _key, compute, device=device, dtype=dtype)
+        return _by_case_k(batch, compute, device=device, dtype=dtype)
     return fast_fn
 
 
@@ -507,17 +626,16 @@ theorem_2_2_rebound = _thm22_claim(
 
 def _thm22_proof_fast(batch: Batch, constants, *, device, dtype):
     """The proof's display: −∇_{θ_i} L(a, θ) = −Σ_{j≠i} a_i a_j ∇Φ(θ_i,θ_j) − Σ_j a_i b_j ∇Φ(θ_i,w_j)."""
-    def compute(key, pts):
-        case = key[0]
+    def compute(case, c):
         manifold = _manifold(case)
-        theta, w = (_stack(pts, n, device=device, dtype=dtype) for n in ("theta", "w"))
-        a, b = _charges_ab(pts, device=device, dtype=dtype)
+        theta, w = c["theta"], c["w"]
+        a, b = _charges_ab(c)
         grad = fast.gradient(lambda x: fast.loss6(a, x, b, w, _fpot(case)), theta, manifold)
-        u = fast.tangent(_stack(pts, "u", device=device, dtype=dtype), theta, manifold)
+        u = fast.tangent(c["u"], theta, manifold)
         lhs = -constants["gradient_factor"] * (grad * u).sum((-2, -1))
-        ep, scale = _ep_fast(case, pts, constants, _charges_ab, device=device, dtype=dtype)
+        ep, scale = _ep_fast(case, c, constants, _charges_ab(c))
         return lhs, ep, scale
-    return _grouped(batch, _key, compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype)
 
 
 def _thm22_proof_ref(point, constants, ctx):
@@ -563,18 +681,17 @@ theorem_2_2_proof = Claim(
 # Theorem 1.1: a = b = 1 in the loss (3) (before the reparametrisation a → −a).
 
 def _charges_electron_proton(sign_electron: float, sign_proton: float):
-    def charges(pts, *, device, dtype):
-        mask = _mask(pts, device=device, dtype=dtype)
-        return sign_electron * mask, sign_proton * mask
+    def charges(c: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        ones = c["theta"].new_ones(c["theta"].shape[:-1])
+        return sign_electron * ones, sign_proton * ones
     return charges
 
 
 def _thm11_fast(batch: Batch, constants, *, device, dtype):
-    def compute(key, pts):
-        case = key[0]
+    def compute(case, c):
         manifold = _manifold(case)
-        theta, w = (_stack(pts, n, device=device, dtype=dtype) for n in ("theta", "w"))
-        ones = _mask(pts, device=device, dtype=dtype)  # a = b = 1 on the real particles, 0 on the padding
+        theta, w = c["theta"], c["w"]
+        ones = theta.new_ones(theta.shape[:-1])  # a = b = 1
         pot = _fpot(case)
         # (3) with a = b = 1 as the Gram form of σ's: the diagonal Φ(θ_i, θ_i) is detached on the sphere,
         # where its Riemannian gradient vanishes exactly (see fast.loss5).
@@ -584,13 +701,12 @@ def _thm11_fast(batch: Batch, constants, *, device, dtype):
             return (fast.gram(ones, w, ones, w, pot) - 2 * fast.gram(ones, x, ones, w, pot)
                     + fast.loss5(ones, x, 0 * ones, w, pot, diag_detached=detach))
         grad = fast.gradient(loss3, theta, manifold)
-        u = fast.tangent(_stack(pts, "u", device=device, dtype=dtype), theta, manifold)
+        u = fast.tangent(c["u"], theta, manifold)
         lhs = -(grad * u).sum((-2, -1))
-        ep, scale = _ep_fast(case, pts, {"force_sign": constants["net_force_sign"]},
-                             _charges_electron_proton(constants["electron_charge"], 1.0),
-                             device=device, dtype=dtype)
+        ep, scale = _ep_fast(case, c, {"force_sign": constants["net_force_sign"]},
+                             _charges_electron_proton(constants["electron_charge"], 1.0)(c))
         return lhs, constants["proportionality"] * ep, constants["proportionality"] * scale
-    return _grouped(batch, _key, compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype)
 
 
 def _thm11_ref(point, constants, ctx):
@@ -670,6 +786,23 @@ def _ref_cfg(ctx, point) -> dict[str, Any]:
     return {**out, "a": point["a"], "b": point["b"], "k": point["k"]}
 
 
+class _Memo:
+    """A potential that keeps its values for the (x, y) tensors it was called with (same memory, shape and
+    strides: the same values), so that (4), (5), (6), (9) and their absolute-value scales share the matrices
+    Φ(θ_i, θ_j), Φ(θ_i, w_j), Φ(w_i, w_j) of one evaluation instead of recomputing them; the results are
+    bitwise those of the plain potential. The arguments are kept alive with their values, so their memory
+    cannot be reused by another tensor while the memo lives. Not for autograd (values are not recomputed)."""
+
+    def __init__(self, pot):
+        self.pot, self.values = pot, {}
+
+    def __call__(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        key = tuple((t.data_ptr(), tuple(t.shape), t.stride(), t.dtype) for t in (x, y))
+        if key not in self.values:
+            self.values[key] = (x, y, self.pot(x, y))
+        return self.values[key][2]
+
+
 def _abs_pot(pot):
     return lambda x, y: pot(x, y).abs()
 
@@ -678,25 +811,17 @@ def _abs_pot_ref(ctx, pot):
     return lambda x, y: abs(pot(x, y))
 
 
-def _config(pts, *, device, dtype) -> dict[str, torch.Tensor]:
-    names = ("theta", "theta2", "w", "a", "b")
-    out = {n: _stack(pts, n, device=device, dtype=dtype) for n in names}
-    out["count"] = _kcount(pts, device=device, dtype=dtype)
-    return out
-
-
 def _eq5_fast(batch: Batch, constants, *, device, dtype):
-    def compute(key, pts):
-        pot = _fpot(key[0])
-        c = _config(pts, device=device, dtype=dtype)
+    def compute(case, c):
+        pot = _Memo(_fpot(case))
         a, th, b, w = c["a"], c["theta"], c["b"], c["w"]
         lhs = fast.loss4(a, th, b, w, pot) - fast.loss5(
             a, th, b, w, pot, _reading_of(constants), constants["pair_factor"], constants["cross_factor"],
-            constants["diag_factor"], count=c["count"])
+            constants["diag_factor"])
         rhs = constants["dropped_weight"] * fast.gram(b, w, b, w, pot)
         scale = fast.loss4(a.abs(), th, b.abs(), w, _abs_pot(pot))
         return lhs, rhs, scale
-    return _grouped(batch, _key, compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype)
 
 
 def _eq5_ref(point, constants, ctx):
@@ -762,18 +887,16 @@ equation_5_rebound = _eq5_claim(
 
 
 def _eq6_fast(batch: Batch, constants, *, device, dtype):
-    def compute(key, pts):
-        pot = _fpot(key[0])
-        c = _config(pts, device=device, dtype=dtype)
+    def compute(case, c):
+        pot = _Memo(_fpot(case))
         a, b, w = c["a"], c["b"], c["w"]
 
         def dropped(th):
             return fast.loss4(a, th, b, w, pot) - fast.loss6(
-                a, th, b, w, pot, _reading_of(constants), constants["pair_factor"], constants["cross_factor"],
-                count=c["count"])
+                a, th, b, w, pot, _reading_of(constants), constants["pair_factor"], constants["cross_factor"])
         scale = sum(fast.loss4(a.abs(), th, b.abs(), w, _abs_pot(pot)) for th in (c["theta"], c["theta2"]))
         return dropped(c["theta"]), constants["dropped_weight"] * dropped(c["theta2"]), scale
-    return _grouped(batch, _key, compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype)
 
 
 def _eq6_ref(point, constants, ctx):
@@ -842,15 +965,14 @@ equation_6_rebound = _eq6_claim(
 
 def _eq9_fast_factory(compare_with: str):
     def fast_fn(batch: Batch, constants, *, device, dtype):
-        def compute(key, pts):
-            pot = _fpot(key[0])
-            c = _config(pts, device=device, dtype=dtype)
-            mask, w = _mask(pts, device=device, dtype=dtype), c["w"]
+        def compute(case, c):
+            pot = _Memo(_fpot(case))
+            mask, w = c["theta"].new_ones(c["theta"].shape[:-1]), c["w"]
             a, b = -mask, mask
 
             def l9(th):
                 return fast.loss9(th, w, pot, _reading_of(constants), constants["pair_factor"],
-                                  constants["cross_sign"], mask=mask, count=c["count"])
+                                  constants["cross_sign"])
             if compare_with == "6":
                 lhs, rhs = l9(c["theta"]), fast.loss6(a, c["theta"], b, w, pot)
                 scale = fast.loss4(mask, c["theta"], mask, w, _abs_pot(pot))
@@ -859,7 +981,7 @@ def _eq9_fast_factory(compare_with: str):
                 rhs = fast.loss4(a, c["theta"], b, w, pot) - fast.loss4(a, c["theta2"], b, w, pot)
                 scale = sum(fast.loss4(mask, th, mask, w, _abs_pot(pot)) for th in (c["theta"], c["theta2"]))
             return lhs, rhs, scale
-        return _grouped(batch, _key, compute, device=device, dtype=dtype)
+        return _by_case_k(batch, compute, device=device, dtype=dtype)
     return fast_fn
 
 
@@ -946,16 +1068,14 @@ def _printed7_fast(theta, w, a, b, prefactor, inverse_power):
 
 
 def _eq7_fast(batch: Batch, constants, *, device, dtype):
-    def compute(key, pts):
-        c = _config(pts, device=device, dtype=dtype)
+    def compute(case, c):
         a, th, b, w = c["a"], c["theta"], c["b"], c["w"]
         pot = _fpot("coulomb-euclidean")
-        grad = fast.gradient(lambda x: fast.loss6(a, x, b, w, pot, _reading_of(constants), count=c["count"]), th,
-                             "euclidean")
-        u = _stack(pts, "u", device=device, dtype=dtype)
+        grad = fast.gradient(lambda x: fast.loss6(a, x, b, w, pot, _reading_of(constants)), th, "euclidean")
+        u = c["u"]
         rhs, scale = _printed7_fast(th, w, a, b, constants["prefactor"], constants["inverse_power"])
         return -(grad * u).sum((-2, -1)), (rhs * u).sum((-2, -1)), (scale * u.abs()).sum((-2, -1))
-    return _grouped(batch, _key, compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype)
 
 
 def _eq7_ref(point, constants, ctx):
@@ -1062,7 +1182,8 @@ def _eq7_claim(suffix: str, reading: str, reading_text: str, **kw) -> Claim:
         kind=Kind.SYMBOLIC,
         spec=SymbolicSpec(_prove_eq7, numeric=PointwiseSpec(
             domain=Domain((Int("seed", 0, 2**31 - 1), Int("k", 1, K_MAX, examples=(1, 2)), Int("d", 3, 3),
-                           Choice("case", ("coulomb-euclidean",))), derive=_derive, exact=CONFIG_EXACT,
+                           Choice("case", ("coulomb-euclidean",))), derive=_derive, derive_batch=_derive_batch,
+                          exact=CONFIG_EXACT,
                           free=CONFIG_FREE),
             relation="==", reference=_eq7_ref, fast=_eq7_fast, terms=TERMS_GRADIENT,
             terms_reason=TERMS_GRADIENT_REASON, reference_rtol=REFERENCE_DIFF_RTOL,
@@ -1116,28 +1237,51 @@ def _gh_derive(point: Mapping[str, Any]) -> dict[str, Any]:
             "b": rng.uniform(-2, 2, k).tolist()}
 
 
+def _gh_derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """``_gh_derive`` for a batch: the draws row by row (one seeded stream each), the normalisation on the rows of
+    equal (k, dim) at once."""
+    seeds, ks, ds = (np.asarray(columns[n]) for n in ("seed", "k", "d"))
+    expo = np.array([a == "exponential" for a in columns["act"]], dtype=bool)
+    dims = np.where(expo, np.minimum(ds, 2), ds).astype(np.int64)
+    fields: dict[str, list] = {n: [None] * len(seeds) for n in ("theta", "w", "a", "b")}
+    keys = np.stack([ks, dims], 1) if len(seeds) else np.zeros((0, 2), dtype=np.int64)
+    for key in np.unique(keys, axis=0):
+        idx = np.flatnonzero((keys == key).all(1))
+        k, d = int(key[0]), int(key[1])
+        vec, a, b = np.empty((len(idx), 2 * k, d)), np.empty((len(idx), k)), np.empty((len(idx), k))
+        for r, i in enumerate(idx):
+            g = np.random.default_rng(int(seeds[i]))
+            vec[r] = g.standard_normal((2 * k, d))
+            a[r], b[r] = g.uniform(-2, 2, k), g.uniform(-2, 2, k)
+        vec /= np.linalg.norm(vec, axis=-1, keepdims=True)
+        for name, values in (("theta", vec[:, :k]), ("w", vec[:, k:]), ("a", a), ("b", b)):
+            for r, i in enumerate(idx):
+                fields[name][i] = values[r]
+    return {"dim": dims, **{n: _column_of(v) for n, v in fields.items()}}
+
+
 GH_DOMAIN = Domain((Int("seed", 0, 2**31 - 1), Int("k", 1, 3, examples=(1, 2)), Int("d", 1, 3),
-                    Choice("act", tuple(GH_ACTIVATIONS))), derive=_gh_derive,
+                    Choice("act", tuple(GH_ACTIVATIONS))), derive=_gh_derive, derive_batch=_gh_derive_batch,
                    exact=(UnitVector("theta"), UnitVector("w")), free=("a", "b"))
 
 
 def _eq4_fast(batch: Batch, constants, *, device, dtype):
-    def compute(key, pts):
-        act_name, k, dim = key
+    def compute(act_name: str, c):
+        th, w, a, b = c["theta"], c["w"], c["a"], c["b"]
         name, m = GH_ACTIVATIONS[act_name]
         act = fast.activation(name, m)
-        xs, wts = fast_gaussian.product_gauss_hermite(dim, _gh_nodes(act_name), dtype=dtype, device=device)
-        th, w = (torch.tensor([p[n] for p in pts], device=device, dtype=dtype) for n in ("theta", "w"))
-        a, b = (torch.tensor([p[n] for p in pts], device=device, dtype=dtype) for n in ("a", "b"))
+        xs, wts = fast_gaussian.product_gauss_hermite(th.shape[-1], _gh_nodes(act_name), dtype=dtype, device=device)
         # (3) at the reparametrised weights a' = reparam_sign · a: E (Σ b σ(X, w) − Σ a' σ(X, θ))², unexpanded
-        err = fast.network_outputs(act, b, w, xs) - fast.network_outputs(act, constants["reparam_sign"] * a, th, xs)
+        feats = fast.QuadratureFeatures(act, xs)  # σ at the nodes, once per tensor for all the sums below
+        err = (fast.network_outputs(act, b, w, xs, feats)
+               - fast.network_outputs(act, constants["reparam_sign"] * a, th, xs, feats))
         lhs = (err * err * wts).sum(-1)
-        pot = fast.potential_by_quadrature(act, xs, wts)
+        pot = fast.potential_by_quadrature(act, xs, wts, feats)
         rhs = fast.loss4(a, th, b, w, pot, constants["cross_factor"])
-        apot = fast.potential_by_quadrature(lambda s: act(s).abs(), xs, wts)
+        apot = fast.potential_by_quadrature(act, xs, wts, feats, absolute=True)
         scale = fast.loss4(a.abs(), th, b.abs(), w, apot, 2.0)
         return lhs, rhs, scale
-    return _grouped(batch, lambda p: (p["act"], p["k"], p["dim"]), compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype, choice="act", keys=("k", "dim"))
 
 
 def _eq4_ref(point, constants, ctx):
@@ -1369,6 +1513,53 @@ def _alg1_derive(point: Mapping[str, Any]) -> dict[str, Any]:
             "alpha": float(point["step"])}
 
 
+def _alg1_derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """``_alg1_derive`` for a batch: the draws row by row (one seeded stream each), the arithmetic on the rows of
+    equal (manifold, d) at once. Entries a manifold does not have are None in its rows (as the generic sampler
+    fills entries that ``_alg1_derive`` returns only for some rows)."""
+    seeds, ds, steps = np.asarray(columns["seed"]), np.asarray(columns["d"]), np.asarray(columns["step"], float)
+    size = len(seeds)
+    sphere = np.array([m == "sphere" for m in columns["manifold"]], dtype=bool)
+    dims = np.where(sphere, np.maximum(ds, 2), ds).astype(np.int64)
+    names = ("lam", "center", "x0", "u", "alpha", "v", "phi0")
+    fields: dict[str, list] = {n: [None] * size for n in names}
+    keys = np.stack([sphere.astype(np.int64), dims], 1) if size else np.zeros((0, 2), dtype=np.int64)
+    for key in np.unique(keys, axis=0):
+        idx = np.flatnonzero((keys == key).all(1))
+        on_sphere, d = bool(key[0]), int(key[1])
+        gens = [np.random.default_rng(int(seeds[i])) for i in idx]
+        if not on_sphere:
+            lam, center, x0, u = (np.empty((len(idx), d)) for _ in range(4))
+            for r, g in enumerate(gens):
+                lam[r], center[r] = g.uniform(0.5, 2.0, d), g.uniform(-1, 1, d)
+                x0[r], u[r] = g.uniform(-2, 2, d), g.standard_normal(d)
+            alpha = steps[idx] / lam.max(axis=1)
+            out = {"lam": lam, "center": center, "x0": x0, "u": u, "alpha": alpha,
+                   "v": [np.zeros(0) for _ in idx]}
+        else:
+            v, e, phi0 = np.empty((len(idx), d)), np.empty((len(idx), d)), np.empty(len(idx))
+            for r, g in enumerate(gens):
+                v[r] = g.standard_normal(d)
+                e[r] = g.standard_normal(d)
+                phi0[r] = g.uniform(0.2, 3.0)
+            v /= np.linalg.norm(v, axis=1, keepdims=True)
+            e -= np.sum(e * v, axis=1, keepdims=True) * v
+            e /= np.linalg.norm(e, axis=1, keepdims=True)
+            out = {"v": v, "x0": np.cos(phi0)[:, None] * v + np.sin(phi0)[:, None] * e, "phi0": phi0,
+                   "alpha": steps[idx]}
+        for name, values in out.items():
+            for r, i in enumerate(idx):
+                fields[name][i] = values[r]
+    present = {n: v for n, v in fields.items() if any(x is not None for x in v)}
+    result: dict[str, Any] = {"dim": dims}
+    for name, values in present.items():
+        if any(x is None for x in values) or any(np.ndim(x) for x in values):
+            result[name] = values if any(x is None for x in values) else _column_of([np.asarray(x) for x in values])
+        else:
+            result[name] = np.asarray(values, dtype=np.float64)
+    return result
+
+
 def _alg1_on_sphere(point: Mapping[str, Any]) -> bool:
     return point["manifold"] == "sphere"
 
@@ -1383,30 +1574,49 @@ def _alg1_phi0(point: Mapping[str, Any], ctx) -> Any:
 
 ALG1_DOMAIN = Domain((Int("seed", 0, 2**31 - 1), Int("d", 1, 5), Int("T", 1, 8, examples=(1,)),
                       Choice("manifold", ("euclidean", "sphere")), Choice("step", (0.1, 0.4, 0.9))),
-                     derive=_alg1_derive,
+                     derive=_alg1_derive, derive_batch=_alg1_derive_batch,
                      exact=tuple(Where(UnitVector(n), _alg1_on_sphere, "manifold = sphere") for n in ("v", "x0")),
                      recompute=(Recompute("phi0", _alg1_phi0, "the angle between the exact x0 and v"),),
                      free=("lam", "center", "u", "alpha"))
 
 
+def _alg1_vectors(sub: Batch, names: tuple[str, ...], *, device, dtype) -> dict[str, torch.Tensor]:
+    """The vector entries of a group of Algorithm-1 points as (n, D) tensors, D the group's largest dimension;
+    rows of a smaller dimension padded with zeros (exact: λ = c = x0 = u = v = 0 there, so the padded
+    coordinates stay 0 through every step, and norms and inner products are unchanged)."""
+    dims = sub.array("dim").astype(np.int64)
+    n, big = len(sub), int(dims.max())
+    index = _scatter_index(np.ones_like(dims), dims, 1, big, np.arange(n))
+    out = {}
+    for name in names:
+        flat = np.zeros(n * big)
+        flat[index] = _flat(sub, name, 1)
+        out[name] = torch.as_tensor(flat.reshape(n, big), device=device).to(dtype)
+    return out
+
+
 def _alg1_fast(batch: Batch, constants, *, device, dtype):
-    def compute(key, pts):
-        manifold, d, T = key
-        x0 = torch.tensor([[p["x0"]] for p in pts], device=device, dtype=dtype)  # (B, 1, d): one particle
-        alpha = torch.tensor([p["alpha"] for p in pts], device=device, dtype=dtype)
+    """One evaluation per manifold: dimensions padded with zeros, the step counts T per row (rows stop after
+    their own T steps of the shared loop)."""
+    def compute(sub: Batch):
+        manifold = sub.point(0)["manifold"]
+        T = torch.as_tensor(sub.array("T"), device=device)
+        alpha = sub.tensor("alpha", device=device, dtype=dtype)
         if manifold == "euclidean":
-            lam, c, u = (torch.tensor([p[n] for p in pts], device=device, dtype=dtype) for n in ("lam", "center", "u"))
+            vec = _alg1_vectors(sub, ("x0", "lam", "center", "u"), device=device, dtype=dtype)
+            x0, lam, c, u = vec["x0"].unsqueeze(1), vec["lam"], vec["center"], vec["u"]  # x0: (B, 1, d)
             loss = lambda x: 0.5 * (lam * (x[:, 0] - c) ** 2).sum(-1)  # noqa: E731
             xT = fast.gradient_descent(loss, x0, T, alpha, manifold, constants["step_sign"])[:, 0]
-            closed = c + (1 - alpha.unsqueeze(-1) * lam) ** T * (x0[:, 0] - c)
+            closed = c + (1 - alpha.unsqueeze(-1) * lam) ** T.to(dtype).unsqueeze(-1) * (x0[:, 0] - c)
             return (u * xT).sum(-1), (u * closed).sum(-1), ((u * xT).abs() + (u * closed).abs()).sum(-1)
-        v = torch.tensor([p["v"] for p in pts], device=device, dtype=dtype)
+        vec = _alg1_vectors(sub, ("x0", "v"), device=device, dtype=dtype)
+        x0, v = vec["x0"].unsqueeze(1), vec["v"]
         loss = lambda x: -(v * x[:, 0]).sum(-1)  # noqa: E731
         xT = fast.gradient_descent(loss, x0, T, alpha, manifold, constants["step_sign"])[:, 0]
-        phi0 = torch.tensor([p["phi0"] for p in pts], device=device, dtype=dtype)
+        phi0 = sub.tensor("phi0", device=device, dtype=dtype)
         closed = torch.cos(fast.sphere_linear_angle(phi0, alpha, T))
         return (v * xT).sum(-1), closed, torch.ones_like(closed)
-    return _grouped(batch, lambda p: (p["manifold"], p["dim"], p["T"]), compute, device=device, dtype=dtype)
+    return grouped(batch, ("manifold",), compute, device=device, dtype=dtype)
 
 
 def _alg1_ref(point, constants, ctx):

@@ -11,9 +11,10 @@ import numpy as np
 import sympy as sp
 import torch
 
+from checks.batching import Batch, grouped
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
-from checks.exact import UnitVector, Where, exact_point, round_trip
+from checks.exact import UnitVector, Where, exact_point, float_round_trip, round_trip
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import (
     Certificate,
@@ -25,10 +26,16 @@ from checks.specs import (
     Trial,
 )
 from claims.zhang2017.fast import polynomial as fastpoly
-from claims.zhang2017.fast._common import project, riemannian_gradient, riemannian_hessian, tangent_eigenvalues
+from claims.zhang2017.fast._common import (
+    project,
+    riemannian_gradient,
+    riemannian_hessian,
+    stack_padded_columns,
+    tangent_eigenvalues,
+)
 from reference.zhang2017 import polynomial as ref
 
-from ._common import PAPER
+from ._common import PAPER, as_column, seeded_rows, shape_groups
 
 X = ref.X
 D = ref.D
@@ -534,11 +541,47 @@ def _derive_strict_configuration(point: dict) -> dict:
     return {"theta": [list(map(float, v)) for v in theta], "w": [list(map(float, v)) for v in w]}
 
 
+def _derive_strict_batch(columns) -> dict:
+    """``_derive_strict_configuration`` for a batch of rows: the radial uniforms and normal directions drawn row
+    by row (in the same order), scaled and normalised per (d, k) group."""
+    n = len(columns["seed"])
+    ds, ks = np.asarray(columns["d"]).tolist(), np.asarray(columns["k"]).tolist()
+
+    def draw(gen, i):
+        d, k = ds[i], ks[i]
+        cluster = []
+        for _ in range(k):
+            r = gen.uniform()
+            cluster.append((r, gen.standard_normal(d)))
+        shell = [gen.standard_normal(d) for _ in range(k)]
+        return ([r for r, _ in cluster], np.stack([v for _, v in cluster]), np.stack(shell))
+    draws = seeded_rows(columns, draw)
+    big_c = np.asarray(columns["C"], dtype=np.float64)
+    u = np.asarray(columns["u"], dtype=np.float64)
+    layout = np.asarray(columns["layout"], dtype=object)
+    theta, w = [None] * n, [None] * n
+    for (d, _), index in shape_groups(list(zip(ds, ks, strict=True))):
+        radial = np.asarray([draws[i][0] for i in index])  # (g, k)
+        near = np.stack([draws[i][1] for i in index])  # (g, k, d)
+        far = np.stack([draws[i][2] for i in index])
+        lo, hi = math.sqrt(2 * d), np.sqrt(big_c[index] * d)
+        half = (hi - lo) / 2
+        s = (0.3 * half)[:, None, None]
+        radius = ((hi + lo) / 2 + (2 * u[index] - 1) * 0.65 * half)[:, None, None]
+        near = near / np.maximum(np.linalg.norm(near, axis=2, keepdims=True), 1e-12)
+        far = far / np.maximum(np.linalg.norm(far, axis=2, keepdims=True), 1e-12)
+        cluster = s * radial[:, :, None] ** (1 / d) * near
+        shell = radius * far
+        for j, i in enumerate(index.tolist()):
+            theta[i], w[i] = (cluster[j], shell[j]) if layout[i] == "theta-cluster" else (shell[j], cluster[j])
+    return {"theta": as_column(theta), "w": as_column(w)}
+
+
 _strict_domain = Domain(
     (Int("d", 2, 6, examples=(2, 6)), Int("k", 1, 3, examples=(1, 3)), Choice("C", (3, 5, 10)),
      Choice("layout", ("theta-cluster", "w-cluster")), Float("u", 0.0, 1.0, examples=(0.0, 1.0)),
      Int("seed", 0, 2**31 - 1)),
-    derive=_derive_strict_configuration,
+    derive=_derive_strict_configuration, derive_batch=_derive_strict_batch,
     # M = R^d: free points (the hypothesis 2d < ‖θ_i − w_j‖² < C d holds with a margin ≥ 0.35 of the gap's half
     # width by construction, far beyond rounding)
     free=("theta", "w"),
@@ -557,25 +600,35 @@ def _strict_reference(point, constants, ctx):
     return ref.min_eigenvalue(ctx, hess), _strict_bound(point, constants, ctx.exp)
 
 
-def _grouped_lambda_min(points, *, device, dtype) -> list:
+def _strict_groups(batch, *, device, dtype):
+    """(positions, θ, w) per (k, d) group: the batch packed once (zero-padded), then sliced per group."""
+    k_max, d_max = int(batch.array("k").max()), int(batch.array("d").max())
+    theta, w = stack_padded_columns(batch, {"theta": (k_max, d_max), "w": (k_max, d_max)}, ("k", "d"),
+                                    device=device, dtype=dtype)
+    ks, ds = batch.array("k"), batch.array("d")
+    for k, d in dict.fromkeys(zip(ks.tolist(), ds.tolist(), strict=True)):
+        index = np.flatnonzero((ks == k) & (ds == d))
+        where = torch.as_tensor(index, device=device)
+        yield where, theta[where, :k, :d], w[where, :k, :d]
+
+
+def _grouped_lambda_min(batch, *, device, dtype) -> torch.Tensor:
     """λ_min of the (9)-Hessian for every point, batched over points sharing (k, d) (one eigensolve per group)."""
-    out: list = [None] * len(points)
-    groups: dict[tuple[int, int], list[int]] = {}
-    for idx, p in enumerate(points):
-        groups.setdefault((p["k"], p["d"]), []).append(idx)
-    for members in groups.values():
-        theta = torch.tensor([points[i]["theta"] for i in members], dtype=dtype, device=device)
-        w = torch.tensor([points[i]["w"] for i in members], dtype=dtype, device=device)
-        lam = torch.linalg.eigvalsh(fastpoly.loss9_gaussian_hessian(theta, w))[..., 0]
-        for j, i in enumerate(members):
-            out[i] = lam[j]
+    out = torch.empty(len(batch), dtype=dtype, device=device)
+    for where, theta, w in _strict_groups(batch, device=device, dtype=dtype):
+        out[where] = torch.linalg.eigvalsh(fastpoly.loss9_gaussian_hessian(theta, w))[..., 0]
     return out
 
 
+def _strict_bound_batch(batch, constants, *, device, dtype) -> torch.Tensor:
+    k, d = batch.tensor("k", device=device, dtype=dtype), batch.tensor("d", device=device, dtype=dtype)
+    big_c = batch.tensor("C", device=device, dtype=dtype)
+    return -constants["kappa"] * k * torch.exp(-constants["gamma"] * big_c * d)
+
+
 def _strict_fast(batch, constants, *, device, dtype):
-    lhs = _grouped_lambda_min(batch.points, device=device, dtype=dtype)
-    rhs = [_strict_bound(p, constants, math.exp) for p in batch.points]
-    return torch.stack(lhs), torch.tensor(rhs, dtype=dtype, device=device)
+    return (_grouped_lambda_min(batch, device=device, dtype=dtype),
+            _strict_bound_batch(batch, constants, device=device, dtype=dtype))
 
 
 theorem_4_2 = Claim(
@@ -609,15 +662,14 @@ def _correlated_reference(point, constants, ctx):
 
 
 def _correlated_fast(batch, constants, *, device, dtype):
-    lhs = _grouped_lambda_min(batch.points, device=device, dtype=dtype)
-    rhs = []
-    for p in batch.points:
-        theta = torch.tensor(p["theta"], dtype=dtype, device=device)
-        w = torch.tensor(p["w"], dtype=dtype, device=device)
-        k, d = theta.shape
-        r2 = ((theta[:, None, :] - w[None, :, :]) ** 2).sum(-1)
-        rhs.append(constants["trace_factor"] * (-2 / (k * d)) * ((r2 - d) * torch.exp(-r2 / 2)).sum())
-    return torch.stack(lhs), torch.stack(rhs)
+    lhs = torch.empty(len(batch), dtype=dtype, device=device)
+    rhs = torch.empty(len(batch), dtype=dtype, device=device)
+    for where, theta, w in _strict_groups(batch, device=device, dtype=dtype):
+        k, d = theta.shape[-2:]
+        lhs[where] = torch.linalg.eigvalsh(fastpoly.loss9_gaussian_hessian(theta, w))[..., 0]
+        r2 = ((theta[:, :, None, :] - w[:, None, :, :]) ** 2).sum(-1)
+        rhs[where] = constants["trace_factor"] * (-2 / (k * d)) * ((r2 - d) * torch.exp(-r2 / 2)).sum((-2, -1))
+    return lhs, rhs
 
 
 theorem_4_2_trace = Claim(
@@ -699,10 +751,17 @@ def _derive_c(point: dict) -> dict:
     return {"c": {"1": 1, "2": 2, "5": 5, "d": d, "d^2": d * d}[point["c_form"]]}
 
 
+def _derive_c_batch(columns) -> dict:
+    d = np.asarray(columns["d"], dtype=np.int64)
+    forms = np.asarray(columns["c_form"], dtype=object)
+    table = {"1": np.ones_like(d), "2": np.full_like(d, 2), "5": np.full_like(d, 5), "d": d, "d^2": d * d}
+    return {"c": np.select([forms == f for f in table], list(table.values()))}
+
+
 _dual_domain = Domain(
     (Int("d", 1, 3, examples=(1, 3)), Choice("c_form", ("1", "2", "5", "d", "d^2")),
      Float("rho", -1.0, 1.0, examples=(-1.0, 0.0, 1.0))),
-    derive=_derive_c,
+    derive=_derive_c, derive_batch=_derive_c_batch,
     examples=({"d": 3, "c_form": "d^2", "rho": 1.0}, {"d": 3, "c_form": "d^2", "rho": -1.0}),
 )
 
@@ -808,6 +867,135 @@ def _build_landscape(point: dict) -> dict:
             "a_others": [float(v) for v in a_others], "a0": float(a0)}
 
 
+# --- the same construction for a batch of rows (the vectorised sampler) ---------------------------------------
+
+@functools.lru_cache(maxsize=64)
+def _coeff_floats(d: int, size: int) -> np.ndarray:
+    """float(c_n) of the exact recurrence, n = 0..size − 1 (the floats ``_build_landscape`` evaluates with)."""
+    return np.asarray([float(v) for v in ref.recurrence_fractions(d, size - 1)], dtype=np.float64)
+
+
+def _coeffs_upto(d: int, n_max: int) -> np.ndarray:
+    size = 256
+    while size < n_max + 1:
+        size *= 2
+    return _coeff_floats(d, size)
+
+
+@functools.lru_cache(maxsize=64)
+def _log_c_even(d: int, size: int) -> np.ndarray:
+    """log c_N for N = 2, 4, …, 2·size accumulated exactly as ``fastpoly.truncation_degree`` does (math.log,
+    sequentially)."""
+    out, log_c = np.empty(size), 0.0
+    for j, big_n in enumerate(range(2, 2 * size + 1, 2)):
+        n = big_n - 2
+        log_c += math.log((n * (n - 1) + (d - 1) * n + 1) / ((n + 2) * (n + 1)))
+        out[j] = log_c
+    return out
+
+
+def _truncation_degrees(d: int, eps: np.ndarray, total: np.ndarray, size: int = 512) -> np.ndarray:
+    """``fastpoly.truncation_degree(d, ε, S, with_c_n=True)`` for rows of (ε, S): the even N ≤ 2·size as one
+    table per row; rows without an admissible N there fall back to the scalar search."""
+    big_n = np.arange(2, 2 * size + 1, 2, dtype=np.float64)
+    k_n = big_n * big_n + (d - 2) * big_n + 1.0
+    log_term = (np.log(2 * k_n[None, :] * total[:, None]) + big_n[None, :] * np.log1p(-eps)[:, None]
+                + _log_c_even(d, size)[None, :])
+    ok = log_term <= np.log(eps / 2)[:, None]
+    found = ok.any(axis=1)
+    out = big_n[ok.argmax(axis=1)].astype(np.int64)
+    for r in np.flatnonzero(~found).tolist():
+        out[r] = fastpoly.truncation_degree(d, float(eps[r]), float(total[r]), with_c_n=True)
+    return out
+
+
+class _PartialSums:
+    """Σ_{n≤N} c_n x^n for fixed rows x (g, m) and any per-row degree N: the running sums of the same terms
+    c_n x^n in the same (sequential) order as ``_poly_value``, tabulated once up to a cap that grows on demand
+    (x does not change between the fixed-point iterations, only N does)."""
+
+    def __init__(self, d: int, x: np.ndarray):
+        self.d, self.x, self.sums = d, x, np.zeros((*x.shape, 0))
+
+    def at(self, rows: np.ndarray, degree: np.ndarray) -> np.ndarray:
+        need = int(degree.max()) + 1
+        if need > self.sums.shape[-1]:
+            size = max(need, 2 * self.sums.shape[-1], 64)
+            n = np.arange(size, dtype=np.float64)
+            self.sums = np.cumsum(_coeffs_upto(self.d, size - 1)[:size] * self.x[..., None] ** n, axis=-1)
+        cols = np.arange(self.x.shape[1])[None, :]
+        return self.sums[rows[:, None], cols, degree[:, None]]
+
+
+def _sequential_sum(cols) -> np.ndarray | float:
+    """Σ of the columns left to right (as Python's sum over a short list)."""
+    total = 0
+    for col in cols:
+        total = total + col
+    return total
+
+
+def _landscape_batch(columns, a_factor: float = 1.0) -> dict:
+    """``_build_landscape`` for a batch of rows: the rejection draws row by row (they decide how many draws a row
+    takes), then the fixed-point iteration for N and b_1 on whole (d, k) groups."""
+    n = len(columns["seed"])
+    ds, ks = np.asarray(columns["d"]).tolist(), np.asarray(columns["k"]).tolist()
+    eps_all = np.asarray(columns["eps"], dtype=np.float64)
+    u_all = np.asarray(columns["u"], dtype=np.float64)
+
+    def draw(gen, i):
+        d, k, eps = ds[i], ks[i], float(eps_all[i])
+        for _ in range(1000):
+            theta0 = _unit(gen, d)
+            ws = [_unit(gen, d) for _ in range(k)]
+            others = [_unit(gen, d) for _ in range(k - 1)]
+            if all(abs(float(theta0 @ u)) <= 1 - eps for u in ws + others):
+                break
+        else:  # pragma: no cover - probability ~0 for ε ≥ 0.1, d ≥ 3
+            raise ArithmeticError("could not draw a configuration violating (i) and (ii)")
+        b = gen.uniform(-1, 1, k)
+        a_others = gen.uniform(-1, 1, k - 1)
+        sign = 1.0 if gen.uniform() < 0.5 else -1.0
+        return (theta0, ws, others, b, a_others, sign, [float(theta0 @ u) for u in ws],
+                [float(theta0 @ u) for u in others])
+    draws = seeded_rows(columns, draw)
+    out_n = np.zeros(n, dtype=np.int64)
+    out_b: list = [None] * n
+    for (d, k), index in shape_groups(list(zip(ds, ks, strict=True))):
+        eps, u = eps_all[index], u_all[index]
+        xs = np.asarray([draws[i][6] for i in index]).reshape(len(index), k)
+        ys = np.asarray([draws[i][7] for i in index]).reshape(len(index), k - 1)
+        b = np.asarray([draws[i][3] for i in index]).reshape(len(index), k)
+        a_others = np.asarray([draws[i][4] for i in index]).reshape(len(index), k - 1)
+        a0 = np.asarray([draws[i][5] for i in index]) * a_factor * eps * (1 + u)
+        total = _sequential_sum(np.abs(b).T) + _sequential_sum(np.abs(a_others).T)
+        n_deg = np.full(len(index), 2, dtype=np.int64)
+        active = np.arange(len(index))
+        sums_x, sums_y = _PartialSums(d, xs), _PartialSums(d, ys)
+        for _ in range(20):
+            n_new = _truncation_degrees(d, eps[active], total[active])
+            coeffs = _coeffs_upto(d, int(n_new.max()))
+            f1 = np.cumsum(coeffs)[n_new]
+            delta = (2 * u[active] - 1) * eps[active] ** 2 / (8 * d * f1)
+            px, py = sums_x.at(active, n_new), sums_y.at(active, n_new)
+            rest = (_sequential_sum((b[active, 1:] * px[:, 1:]).T)
+                    + _sequential_sum((a_others[active] * py).T))
+            b[active, 0] = (f1 * (delta - a0[active]) - rest) / px[:, 0]
+            total[active] = _sequential_sum(np.abs(b[active]).T) + _sequential_sum(np.abs(a_others[active]).T)
+            done = n_new <= n_deg[active]
+            n_deg[active[~done]] = n_new[~done]
+            active = active[~done]
+            if len(active) == 0:
+                break
+        out_n[index] = n_deg
+        for j, i in enumerate(index.tolist()):
+            out_b[i] = b[j]
+    return {"N": out_n, "theta0": as_column([r[0] for r in draws]), "w": as_column([np.stack(r[1]) for r in draws]),
+            "theta_others": as_column([np.stack(r[2]) if r[2] else [] for r in draws]), "b": as_column(out_b),
+            "a_others": as_column([r[4] for r in draws]),
+            "a0": np.asarray([r[5] for r in draws]) * a_factor * eps_all * (1 + u_all)}
+
+
 #: θ_0, the w_j and the other θ_j are points of S^{d−1}: unit vectors exact at working precision for the reference
 #: (θ_0's tangent basis and the arguments θ_0^T u_j are computed from them). The weights are free reals: b_1 is
 #: solved for so that |∂L/∂a_0| ≤ ε²/(8d) at the drawn floats, half the ε²/(4d) the hypothesis allows, so the
@@ -818,7 +1006,7 @@ _LANDSCAPE_EXACT = (UnitVector("theta0"), UnitVector("w"),
 _landscape_domain = Domain(
     (Int("d", 3, 6, examples=(3, 6)), Int("k", 1, 3, examples=(1, 3)), Choice("eps", (0.1, 0.2, 0.3)),
      Float("u", 0.0, 1.0, examples=(0.0, 1.0)), Int("seed", 0, 2**31 - 1)),
-    derive=lambda p: _derive_landscape({**p, "a_factor": 1.0}),
+    derive=lambda p: _derive_landscape({**p, "a_factor": 1.0}), derive_batch=_landscape_batch,
     exact=_LANDSCAPE_EXACT, free=("b", "a_others", "a0"),
 )
 
@@ -850,17 +1038,39 @@ def _landscape_reference(point, constants, ctx):
     return ref.min_eigenvalue(ctx, hess), -ctx.mpf(point["eps"]) ** 2 / (4 * point["d"])
 
 
+def _with_factor_batch(batch, constants):
+    """``_with_factor`` for a batch (the configurations rebuilt only when a mutant changes the (iii) factor)."""
+    if constants["a_factor"] == 1.0:
+        return batch
+    base = {name: batch.array(name) for name in ("d", "k", "eps", "u", "seed")}
+    columns = {**base, **_landscape_batch(base, constants["a_factor"])}
+    return Batch.from_columns(float_round_trip(columns, _LANDSCAPE_EXACT, len(batch)), len(batch))
+
+
 def _landscape_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        p = _with_factor(p, constants)
-        us, betas = _landscape_betas(p)
-        coeffs = fastpoly.recurrence_coefficients(p["d"], p["N"], dtype=dtype)
-        evals, _ = fastpoly.node_hessian_sphere(coeffs, torch.tensor(p["theta0"], dtype=dtype),
-                                                torch.tensor(us, dtype=dtype), torch.tensor(betas, dtype=dtype))
-        lhs.append(evals[0])
-        rhs.append(-p["eps"] ** 2 / (4 * p["d"]))
-    return torch.stack(lhs).to(device), torch.tensor(rhs, dtype=dtype, device=device)
+    """Per dimension d, all configurations at once: the other nodes' directions and weights zero-padded (β = 0),
+    the degree-N coefficient rows zero above each point's own N."""
+    batch = _with_factor_batch(batch, constants)
+
+    def group(sub):
+        d = int(sub.point(0)["d"])
+        k = int(sub.array("k").max())
+        opts = {"device": device, "dtype": dtype}
+        theta0, w, others, b, a_others = stack_padded_columns(
+            sub, {"theta0": (d,), "w": (k, d), "theta_others": (k - 1, d), "b": (k,), "a_others": (k - 1,)},
+            ("k",), **opts)
+        a0 = sub.tensor("a0", **opts)
+        n_deg = sub.tensor("N", device=device, dtype=torch.long)
+        n_max = int(n_deg.max())
+        powers = torch.arange(n_max + 1, device=device)
+        coeffs = torch.where(powers[None, :] <= n_deg[:, None], fastpoly.recurrence_table(d, n_max, **opts)[None, :],
+                             0)
+        us = torch.cat([w, others], 1)
+        betas = 2 * a0[:, None] * torch.cat([b, a_others], 1)
+        evals, _ = fastpoly.node_hessian_sphere_batch(coeffs, theta0, us, betas)
+        eps = sub.tensor("eps", device=device, dtype=torch.float64)
+        return evals[:, 0], (-eps ** 2 / (4 * d)).to(dtype)
+    return grouped(batch, ("d",), group, device=device, dtype=dtype)
 
 
 theorem_4_4 = Claim(
@@ -913,9 +1123,11 @@ def _trunc_reference(x, constants, ctx, *, with_c_n: bool):
 
 
 def _trunc_fast(xs, constants, *, device, dtype, with_c_n: bool):
-    vals = [fastpoly.truncation_degree(int(x), constants["eps"], _trunc_weight(float(x)), with_c_n=with_c_n)
-            * constants["eps"] / math.log(float(x)) for x in xs.tolist()]
-    return torch.tensor(vals, dtype=dtype, device=device)
+    ds = [int(x) for x in xs.tolist()]
+    n_deg = fastpoly.truncation_degrees(ds, constants["eps"], [_trunc_weight(float(d)) for d in ds],
+                                        with_c_n=with_c_n)
+    d = torch.tensor(ds, dtype=torch.float64)
+    return (n_deg.to(torch.float64) * constants["eps"] / torch.log(d)).to(device=device, dtype=dtype)
 
 
 _TRUNC_STATEMENT = ("Since (i), (ii) does not hold and ‖a‖ ≤ poly(d), we can choose N = O((1/ε) log(d)) large enough "
@@ -1255,12 +1467,19 @@ def _strict_rate_reference(x, constants, ctx):
 
 
 def _strict_rate_fast(xs, constants, *, device, dtype):
-    vals = []
-    for x in xs.tolist():
-        theta, w = _worst_configuration(int(x))
-        hess = fastpoly.loss9_gaussian_hessian(torch.tensor(theta, dtype=dtype), torch.tensor(w, dtype=dtype))
-        vals.append(-torch.linalg.eigvalsh(hess)[0])
-    return torch.stack(vals).to(device)
+    """All grid dimensions at once: each worst configuration zero-padded to the largest d, with the padded
+    coordinates' Hessian rows replaced by a large positive diagonal (so they never hold λ_min)."""
+    ds = torch.as_tensor([int(x) for x in xs.tolist()], device=device)
+    d_max = int(ds.max())
+    theta = torch.zeros(len(ds), 1, d_max, dtype=dtype, device=device)
+    w = torch.zeros_like(theta)
+    w[:, 0, 0] = torch.sqrt(STRICT_RATE_C * ds.to(dtype))
+    hess = fastpoly.loss9_gaussian_hessian(theta, w)  # (G, d_max, d_max), k = 1
+    padded = torch.arange(d_max, device=device)[None, :] >= ds[:, None]
+    big = hess.abs().sum((-2, -1)) + 1
+    hess = torch.where(padded[:, :, None] | padded[:, None, :], 0, hess)
+    hess = hess + torch.diag_embed(torch.where(padded, big[:, None], 0))
+    return -torch.linalg.eigvalsh(hess)[:, 0]
 
 
 theorem_4_2_rate = Claim(

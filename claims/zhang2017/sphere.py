@@ -28,7 +28,7 @@ from claims.zhang2017.fast import sphere as fsphere
 from reference.zhang2017 import _common as rcommon
 from reference.zhang2017 import sphere as rsphere
 
-from ._common import PAPER
+from ._common import PAPER, as_column, seeded_rows, shape_groups
 
 SEED_MAX = 2**31 - 1
 
@@ -69,14 +69,17 @@ def _prove_definition_37(constants) -> SymbolicOutcome:
 
 
 def _bessel_laplacian_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        theta = torch.tensor(p["theta"], dtype=dtype, device=device)
-        w = torch.tensor(p["w"], dtype=dtype, device=device)
-        pot = fcommon.potential(constants["potential"])
-        lhs.append(fsphere.euclidean_laplacian(lambda x, w=w, pot=pot: pot(x, w), theta))
-        rhs.append(constants["lambda"] * len(p["theta"]) ** constants["dim_power"] * pot(theta, w))
-    return torch.stack(lhs), torch.stack(rhs)
+    """Packed once; per dimension d the autograd Laplacian of Φ(·, w) at all points of the group at once."""
+    pot = fcommon.potential(constants["potential"])
+    d_max = int(batch.array("d").max())
+    packed = fcommon.stack_padded_columns(batch, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
+                                          dtype=dtype)
+
+    def group(d, theta, w):
+        theta, w = theta[:, :d], w[:, :d]
+        lam = constants["lambda"] * d ** constants["dim_power"]
+        return fsphere.euclidean_laplacian_batch(lambda x: pot(x, w), theta), lam * pot(theta, w)
+    return _split_by(batch, "d", packed, group, device=device, dtype=dtype)
 
 
 def _bessel_laplacian_reference(p, constants, ctx):
@@ -102,6 +105,20 @@ def _off_kink_pair(point: Mapping[str, Any]) -> dict[str, Any]:
     return {"theta": (w + gap).tolist(), "w": w.tolist()}
 
 
+def _off_kink_pair_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """``_off_kink_pair`` for a batch of rows (the seeded draws row by row, the arithmetic per dimension)."""
+    ds = np.asarray(columns["d"]).tolist()
+    draws = seeded_rows(columns, lambda rng, i: (rng.uniform(-2, 2, ds[i]), rng.uniform(0.05, 3.0, ds[i]),
+                                                 rng.choice((-1.0, 1.0), ds[i])))
+    theta, w = [None] * len(ds), [None] * len(ds)
+    for _, index in shape_groups(ds):
+        w_rows, gap, sign = (np.stack([draws[i][c] for i in index]) for c in range(3))
+        th_rows = w_rows + gap * sign
+        for j, i in enumerate(index.tolist()):
+            theta[i], w[i] = th_rows[j], w_rows[j]
+    return {"theta": as_column(theta), "w": as_column(w)}
+
+
 _LAPLACIAN_TERMS = ("autograd Hessian trace of a product of d exponentials (d ≤ 4 second derivatives, each a "
                     "few roundings)")
 
@@ -112,7 +129,8 @@ definition_37 = Claim(
               "Theorem 3.9): Φ(a, b) = e^{−‖a−b‖_1} in R^1 can be realized.",
     kind=Kind.SYMBOLIC,
     spec=SymbolicSpec(_prove_definition_37, numeric=PointwiseSpec(
-        Domain((Int("d", 1, 1), Int("seed", 0, SEED_MAX)), derive=_off_kink_pair, free=("theta", "w")), "==",
+        Domain((Int("d", 1, 1), Int("seed", 0, SEED_MAX)), derive=_off_kink_pair, derive_batch=_off_kink_pair_batch,
+               free=("theta", "w")), "==",
         _bessel_laplacian_reference, _bessel_laplacian_fast, terms=8, terms_reason=_LAPLACIAN_TERMS)),
     constants={"potential": "bessel", "lambda": 1, "dim_power": 1},
     mutants=(Mutant("wrong-lambda", {"lambda": 2}, "λ = 1 replaced by λ = 2"),
@@ -149,7 +167,7 @@ definition_37_rd = Claim(
     kind=Kind.SYMBOLIC,
     spec=SymbolicSpec(_prove_l1_rd, numeric=PointwiseSpec(
         Domain((Int("d", 1, 4, examples=(1, 2, 4)), Int("seed", 0, SEED_MAX)), derive=_off_kink_pair,
-               free=("theta", "w")), "==",
+               derive_batch=_off_kink_pair_batch, free=("theta", "w")), "==",
         _bessel_laplacian_reference, _bessel_laplacian_fast, terms=8, terms_reason=_LAPLACIAN_TERMS)),
     constants={"potential": "bessel", "lambda": 1, "dim_power": 1},
     mutants=(Mutant("lambda-1-not-d", {"dim_power": 0}, "λ = d replaced by λ = 1 (fails for d ≥ 2)"),),
@@ -209,29 +227,47 @@ def _zonal_point(point: Mapping[str, Any]) -> dict[str, Any]:
     return {"theta": theta.tolist(), "w": w.tolist()}
 
 
+def _zonal_point_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """``_zonal_point`` (and ``_force_point``: the same draws) for a batch of rows: w, v drawn row by row, the
+    normalisation and the rotation into θ^T w = t per dimension."""
+    ds = np.asarray(columns["d"]).tolist()
+    ts = np.asarray(columns["t"], dtype=np.float64)
+    draws = seeded_rows(columns, lambda rng, i: (rng.standard_normal(ds[i]), rng.standard_normal(ds[i])))
+    theta, w = [None] * len(ds), [None] * len(ds)
+    for _, index in shape_groups(ds):
+        w_rows = np.stack([draws[i][0] for i in index])
+        v = np.stack([draws[i][1] for i in index])
+        w_rows = w_rows / np.linalg.norm(w_rows, axis=1, keepdims=True)
+        v = v - (v * w_rows).sum(1, keepdims=True) * w_rows
+        v = v / np.linalg.norm(v, axis=1, keepdims=True)
+        t = ts[index][:, None]
+        th_rows = t * w_rows + np.sqrt(1 - t * t) * v
+        for j, i in enumerate(index.tolist()):
+            theta[i], w[i] = th_rows[j], w_rows[j]
+    return {"theta": as_column(theta), "w": as_column(w)}
+
+
 def _zonal_fast(batch, constants, *, device, dtype):
     """lhs: batched autograd Laplace–Beltrami of the shared printed potentials; rhs: the zonal formula with
     f', f'' of the 1-D profile by autograd; scale: the size of the two terms of the formula."""
-    n = len(batch)
-    lhs, rhs, scale = (torch.empty(n, dtype=dtype, device=device) for _ in range(3))
-    groups: dict[tuple, list[int]] = {}
-    for idx, p in enumerate(batch.points):
-        groups.setdefault((p["potential"], len(p["theta"])), []).append(idx)
-    for (pname, d), idx in groups.items():
+    # rows of every d at once: zero-padded to the largest d (Φ = f(θ^T w) with w padded too has no curvature along
+    # the padded coordinates; each row's own d enters the (d − 1) terms); then one evaluation per potential
+    d_max = int(batch.array("d").max())
+    theta, w = fcommon.stack_padded_columns(batch, {"theta": (d_max,), "w": (d_max,)}, ("d",), device=device,
+                                            dtype=dtype)
+    theta = theta / theta.norm(dim=-1, keepdim=True)
+    w = w / w.norm(dim=-1, keepdim=True)
+
+    def group(pname, theta, w, d):
         name, params = _split_name(pname)
-        theta = torch.tensor([batch.points[i]["theta"] for i in idx], dtype=dtype, device=device)
-        w = torch.tensor([batch.points[i]["w"] for i in idx], dtype=dtype, device=device)
-        theta = theta / theta.norm(dim=-1, keepdim=True)
-        w = w / w.norm(dim=-1, keepdim=True)
-        lhs[idx] = fsphere.sphere_laplacian_batch(
-            lambda x, w=w, name=name, params=params: fcommon.phi(name, x, w, **params), theta)
-        f1, f2 = _profile_derivatives(name, params, (theta * w).sum(-1), d)
+        lhs = fsphere.sphere_laplacian_batch(lambda x: fcommon.phi(name, x, w, **params), theta, d)
+        f1, f2 = _profile_derivatives(name, params, (theta * w).sum(-1), d_max)
         t = (theta * w).sum(-1)
         c2, c1 = fsphere.zonal_laplacian_coefficients(t, d, constants["radial_shift"])
-        rhs[idx] = c2 * f2 + c1 * f1
         # rounding of t enters through f' and f'' themselves, so the scale is their size, not the products'
-        scale[idx] = c2.abs() * f2.abs() + (d - 1) * f1.abs() + 1
-    return lhs, rhs, scale
+        return lhs, c2 * f2 + c1 * f1, c2.abs() * f2.abs() + (d - 1) * f1.abs() + 1
+    return _split_by(batch, "potential", (theta, w, batch.tensor("d", device=device, dtype=dtype)), group,
+                     device=device, dtype=dtype)
 
 
 @torch.enable_grad()
@@ -302,7 +338,7 @@ definition_37_sphere = Claim(
     spec=SymbolicSpec(_prove_zonal, numeric=PointwiseSpec(
         Domain((Int("d", 2, 6, examples=(2, 3, 6)), Float("t", -0.9, 0.9, examples=(-0.9, 0.0, 0.5, 0.9)),
                 Choice("potential", _SPHERE_POTENTIALS, examples=_SPHERE_POTENTIALS),
-                Int("seed", 0, SEED_MAX)), derive=_zonal_point,
+                Int("seed", 0, SEED_MAX)), derive=_zonal_point, derive_batch=_zonal_point_batch,
                exact=(InnerProductPair("w", "theta", "t"),)), "==",  # θ, w ∈ S^{d−1}, θ^T w = t exactly
         _zonal_reference, _zonal_fast, terms=64,
         terms_reason="a d×d autograd Hessian contracted with two projections (d ≤ 6) and arccos/sqrt derivatives "
@@ -343,6 +379,31 @@ def _config(point: Mapping[str, Any]) -> dict[str, Any]:
             "b": rng.uniform(-2, 2, m).tolist(), "i": int(rng.integers(0, k))}
 
 
+def _config_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """``_config`` for a batch of rows: the draws row by row, the normalisation per (k, m, d, sphere?) group."""
+    n = len(columns["seed"])
+    ks, ms, ds = (np.asarray(columns[c]).tolist() for c in ("k", "m", "d"))
+    sphere = [_split_name(p)[0] in ("exponential", "hermite", "relu", "sign") for p in
+              np.asarray(columns["potential"], dtype=object).tolist()]
+
+    def draw(rng, i):
+        k, m, d = ks[i], ms[i], ds[i]
+        return (rng.standard_normal((k, d)), rng.standard_normal((m, d)), rng.uniform(-2, 2, k), rng.uniform(-2, 2, m),
+                int(rng.integers(0, k)))
+    draws = seeded_rows(columns, draw)
+    theta, w = [None] * n, [None] * n
+    for (_, _, _, unit), index in shape_groups(list(zip(ks, ms, ds, sphere, strict=True))):
+        th_rows = np.stack([draws[i][0] for i in index])
+        w_rows = np.stack([draws[i][1] for i in index])
+        if unit:
+            th_rows = th_rows / np.linalg.norm(th_rows, axis=2, keepdims=True)
+            w_rows = w_rows / np.linalg.norm(w_rows, axis=2, keepdims=True)
+        for j, i in enumerate(index.tolist()):
+            theta[i], w[i] = th_rows[j], w_rows[j]
+    return {"theta": as_column(theta), "w": as_column(w), "a": as_column([r[2] for r in draws]),
+            "b": as_column([r[3] for r in draws]), "i": np.asarray([r[4] for r in draws], dtype=np.int64)}
+
+
 _CONFIG_PARAMS = (Int("d", 1, 4, examples=(1, 4)), Int("k", 1, 4, examples=(1, 2, 4)), Int("m", 1, 4),
                   Choice("potential", _EQ10_POTENTIALS, examples=_EQ10_POTENTIALS), Int("seed", 0, SEED_MAX))
 
@@ -354,26 +415,52 @@ def _sphere_potential(point: Mapping[str, Any]) -> bool:
 def _config_domain() -> Domain:
     """``_config``'s points: unit rows θ, w for the sphere potentials (exact at working precision for the
     reference), free points of R^d for the others; the charges a, b are free."""
-    return Domain(_CONFIG_PARAMS, derive=_config, free=("a", "b"),
+    return Domain(_CONFIG_PARAMS, derive=_config, derive_batch=_config_batch, free=("a", "b"),
                   exact=tuple(Where(UnitVector(n), _sphere_potential, "Φ is a sphere potential (M = S^{d−1})")
                               for n in ("theta", "w")))
 
 
-def _tensors(p, dtype, device):
-    return tuple(torch.tensor(p[n], dtype=dtype, device=device) for n in ("a", "theta", "b", "w"))
+def _tensors(batch, dtype, device):
+    """(a, θ, b, w, i) of a batch of configurations as tensors (n, k), (n, k, d), (n, m), (n, m, d), (n,),
+    zero-padded to the batch's largest k, m, d (padded nodes and targets have weight 0, padded coordinates are 0
+    in every vector: every Φ of these potentials and every sum is unchanged)."""
+    k, m, d = (int(batch.array(n).max()) for n in ("k", "m", "d"))
+    a, theta, b, w = fcommon.stack_padded_columns(
+        batch, {"a": (k,), "theta": (k, d), "b": (m,), "w": (m, d)}, ("k", "m", "d"), device=device, dtype=dtype)
+    return a, theta, b, w, torch.as_tensor(batch.array("i"), device=device).long()
+
+
+def _split_by(batch, column: str, tensors, fn, *, device, dtype):
+    """Evaluate ``fn(value, *rows)`` on the rows of each distinct value of ``column`` (a handful: the potential),
+    with ``tensors`` already packed for the whole batch, and reassemble its outputs (tuples of (n,) tensors) in
+    batch order."""
+    values = np.asarray(batch.column(column), dtype=object)
+    outputs = None
+    for value in dict.fromkeys(values.tolist()):
+        where = torch.as_tensor(np.flatnonzero(values == value), device=device)
+        out = fn(value, *(t[where] for t in tensors))
+        if outputs is None:
+            outputs = [torch.empty(len(batch), dtype=dtype, device=device) for _ in out]
+        for target, result in zip(outputs, out, strict=True):
+            target[where] = result.to(dtype)
+    return tuple(outputs)
+
+
+def _by_potential(batch, fn, *, device, dtype):
+    """Pad the whole batch once (``_tensors``), then evaluate ``fn(potential, a, θ, b, w, i)`` on the rows of each
+    potential."""
+    def run(pname, *tensors):
+        name, params = _split_name(pname)
+        return fn(fcommon.potential(name, **params), *tensors)
+    return _split_by(batch, "potential", _tensors(batch, dtype, device), run, device=device, dtype=dtype)
 
 
 def _eq10_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
-    for p in batch.points:
-        name, params = _split_name(p["potential"])
-        pot = fcommon.potential(name, **params)
-        a, theta, b, w = _tensors(p, dtype, device)
-        i = p["i"]
-        lhs.append(fsphere.loss5_grad_a(a, theta, b, w, pot)[i])
-        rhs.append(fsphere.equation10_rhs(i, a, theta, b, w, pot, diag_factor=constants["diag_factor"]))
-        scale.append(2 * (a.abs().sum() + b.abs().sum()))  # every Φ is bounded by 1 on these domains
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+    def group(pot, a, theta, b, w, i):
+        lhs = fsphere.loss5_grad_a_batch(a, theta, b, w, pot).gather(1, i[:, None]).squeeze(1)
+        rhs = fsphere.equation10_rhs_batch(i, a, theta, b, w, pot, diag_factor=constants["diag_factor"])
+        return lhs, rhs, 2 * (a.abs().sum(-1) + b.abs().sum(-1))  # every Φ is bounded by 1 on these domains
+    return _by_potential(batch, group, device=device, dtype=dtype)
 
 
 def _eq10_reference(p, constants, ctx):
@@ -406,17 +493,14 @@ equation_10 = Claim(
 
 
 def _eq11_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
-    for p in batch.points:
-        name, params = _split_name(p["potential"])
-        pot = fcommon.potential(name, **params)
-        a, theta, b, w = _tensors(p, dtype, device)
-        a = torch.cat([a[:1], torch.zeros_like(a[1:])])
-        lhs.append(fcommon.loss5(a, theta, b, w, pot))
-        rhs.append(a[0] ** 2 * pot(theta[0], theta[0])
-                   + constants["cross_factor"] * (a[0] * b * pot(theta[0].expand_as(w), w)).sum())
-        scale.append(a[0] ** 2 + 2 * (a[0] * b).abs().sum())
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+    def group(pot, a, theta, b, w, _):
+        a = torch.cat([a[:, :1], torch.zeros_like(a[:, 1:])], 1)
+        a0, th0 = a[:, 0], theta[:, 0]
+        lhs = fcommon.loss5(a, theta, b, w, pot)
+        rhs = (a0 ** 2 * pot(th0, th0)
+               + constants["cross_factor"] * (a0[:, None] * b * pot(th0[:, None, :].expand_as(w), w)).sum(-1))
+        return lhs, rhs, a0 ** 2 + 2 * (a0[:, None] * b).abs().sum(-1)
+    return _by_potential(batch, group, device=device, dtype=dtype)
 
 
 def _eq11_reference(p, constants, ctx):
@@ -473,20 +557,45 @@ def _grid_config(point: Mapping[str, Any]) -> dict[str, Any]:
             "i": 0}
 
 
+def _grid_config_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """``_grid_config`` for a batch of rows: the grid choices and jitters drawn row by row, added per group."""
+    n = len(columns["seed"])
+    ks, ms, ds = (np.asarray(columns[c]).tolist() for c in ("k", "m", "d"))
+    grid = np.arange(-20, 21) * 0.1
+
+    def draw(rng, i):
+        k, m, d = ks[i], ms[i], ds[i]
+        coords = np.stack([rng.choice(grid, k + m, replace=False) for _ in range(d)], 1)
+        jitter = rng.uniform(-0.01, 0.01, coords.shape)
+        signs = rng.choice((-1.0, 1.0), k + m)
+        return coords, jitter, signs, rng.uniform(0.5, 2.0, k + m)
+    draws = seeded_rows(columns, draw)
+    theta, w, a, b = [None] * n, [None] * n, [None] * n, [None] * n
+    for (k, _, _), index in shape_groups(list(zip(ks, ms, ds, strict=True))):
+        coords, jitter, signs, scale = (np.stack([draws[i][c] for i in index]) for c in range(4))
+        coords = coords + jitter
+        weights = signs * scale
+        for j, i in enumerate(index.tolist()):
+            theta[i], w[i], a[i], b[i] = coords[j, :k], coords[j, k:], weights[j, :k], weights[j, k:]
+    return {"theta": as_column(theta), "w": as_column(w), "a": as_column(a), "b": as_column(b),
+            "i": np.zeros(n, dtype=np.int64)}
+
+
 def _lemma_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
+    """All configurations packed once; then per dimension d (the Laplacian runs over all d coordinates, so each
+    group is evaluated on its own d columns, not padded ones)."""
     pot = fcommon.potential("bessel")
-    for p in batch.points:
-        a, theta, b, w = _tensors(p, dtype, device)
-        i, d = p["i"], theta.shape[1]
-        a = a.clone()
-        a[i] = fsphere.optimal_output_weight(i, a, theta, b, w, pot)  # the hypothesis a_i = a_i*
-        c = pot(theta[i], theta[i])
+
+    def group(d, a, theta, b, w, i):
+        theta, w = theta[..., :d], w[..., :d]
+        # the hypothesis a_i = a_i*
+        a = a.scatter(1, i[:, None], fsphere.optimal_output_weight_batch(i, a, theta, b, w, pot)[:, None])
+        a_i, th_i = a.gather(1, i[:, None]).squeeze(1), fsphere.take_row(theta, i)
+        c = pot(th_i, th_i)
         lam = constants["lambda_per_dim"] * d
-        lhs.append(fsphere.laplacian_of_loss5(i, a, theta, b, w, pot))
-        rhs.append(constants["sign"] * 2 * c * lam * a[i] ** 2)
-        scale.append(2 * lam * a[i].abs() * (a.abs().sum() + b.abs().sum()))
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+        return (fsphere.laplacian_of_loss5_batch(i, a, theta, b, w, pot), constants["sign"] * 2 * c * lam * a_i ** 2,
+                2 * lam * a_i.abs() * (a.abs().sum(-1) + b.abs().sum(-1)))
+    return _split_by(batch, "d", _tensors(batch, dtype, device), group, device=device, dtype=dtype)
 
 
 def _lemma_reference(p, constants, ctx):
@@ -507,7 +616,8 @@ lemma_38_distinct = Claim(
     kind=Kind.IDENTITY,
     spec=PointwiseSpec(
         Domain((Int("d", 1, 3, examples=(1, 2, 3)), Int("k", 1, 4, examples=(1, 2, 4)), Int("m", 1, 4),
-                Int("seed", 0, SEED_MAX)), derive=_grid_config, free=("theta", "w", "a", "b")),  # R^d
+                Int("seed", 0, SEED_MAX)), derive=_grid_config, derive_batch=_grid_config_batch,
+               free=("theta", "w", "a", "b")),  # R^d
         "==", _lemma_reference, _lemma_fast, terms=32,
         terms_reason="autograd Hessian trace of (5) with up to k² + km ≤ 32 exponential terms, after solving (10) "
                      "for a_i (one division by Φ(θ_i,θ_i) = 1); margins relative to 2λ|a_i|(Σ|a| + Σ|b|)"),
@@ -753,6 +863,19 @@ def _two_support_point(point: Mapping[str, Any]) -> dict[str, Any]:
     return {"phi": phi, "a": a, "b_rest": rng.uniform(-2, 2, point["d"] - 2).tolist()}
 
 
+def _two_support_point_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """``_two_support_point`` for a batch of rows (draws row by row, φ and a assembled as columns)."""
+    ds = np.asarray(columns["d"]).tolist()
+
+    def draw(rng, i):
+        u, s1, s2 = rng.uniform(0.3, 1.27), rng.choice((1, -1)), rng.choice((0.0, math.pi))
+        s3, v = rng.choice((-1, 1)), rng.uniform(0.5, 2.0)
+        return u, s1, s2, s3, v, rng.uniform(-2, 2, ds[i] - 2)
+    draws = seeded_rows(columns, draw)
+    u, s1, s2, s3, v = (np.asarray([r[c] for r in draws], dtype=np.float64) for c in range(5))
+    return {"phi": u * s1 + s2, "a": s3 * v, "b_rest": as_column([r[5] for r in draws])}
+
+
 def _two_support_build(cos, sin, phi, a, b_rest, l):
     theta = [cos(phi), sin(phi)]
     b = [-a / theta[0] ** (l - 2), -a / theta[1] ** (l - 2), *b_rest]
@@ -760,19 +883,20 @@ def _two_support_build(cos, sin, phi, a, b_rest, l):
 
 
 def _curvature_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
-    for p in batch.points:
-        l = p["l"]
-        phi = torch.tensor(p["phi"], dtype=dtype, device=device)
-        a = torch.tensor(p["a"], dtype=dtype, device=device)
-        theta, b, v = _two_support_build(torch.cos, torch.sin, phi, a, [torch.tensor(x, dtype=dtype, device=device)
-                                                                       for x in p["b_rest"]], l)
-        theta, b, v = torch.stack(theta), torch.stack(b), torch.stack(v)
-        hess = fsphere.riemannian_hessian_poly_theta(p["a"], theta, b, l)
-        lhs.append(v @ hess @ v)
-        rhs.append(constants["factor"] * (l + constants["l_shift"]) * l * a * a)
-        scale.append(2 * a.abs() * b.abs().sum() * l * l)
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+    """Packed once, then per exponent l all points at once: b_rest zero-padded to the largest d (a padded
+    coordinate has θ_c = v_c = b_c = 0, so it adds exact zeros to L, to its derivatives along θ and to
+    v^T Hess v)."""
+    rest = fcommon.stack_padded(batch, "b_rest", ("d",), (int(batch.array("d").max()) - 2,), device=device,
+                                dtype=dtype)
+    packed = (batch.tensor("phi", device=device, dtype=dtype), batch.tensor("a", device=device, dtype=dtype), rest)
+
+    def group(l, phi, a, rest):
+        theta, b, v = _two_support_build(torch.cos, torch.sin, phi, a, list(rest.unbind(1)), l)
+        theta, b, v = torch.stack(theta, 1), torch.stack(b, 1), torch.stack(v, 1)
+        hess = fsphere.riemannian_hessian_batch(lambda x: fsphere.poly_loss(a, x, b, l), theta)
+        return ((v[:, :, None] * hess * v[:, None, :]).sum((1, 2)),
+                constants["factor"] * (l + constants["l_shift"]) * l * a * a, 2 * a.abs() * b.abs().sum(-1) * l * l)
+    return _split_by(batch, "l", packed, group, device=device, dtype=dtype)
 
 
 def _curvature_reference(p, constants, ctx):
@@ -797,7 +921,8 @@ curvature_310 = Claim(
     spec=SymbolicSpec(_prove_curvature, numeric=PointwiseSpec(
         Domain((Int("l", 3, 7, examples=(3, 7)), Int("d", 2, 5, examples=(2, 5)), Int("seed", 0, SEED_MAX)),
                # primitive numbers (φ, a, b_m): each path builds θ, b_0, b_1, v from them in its own arithmetic
-               derive=_two_support_point, free=("phi", "a", "b_rest")), "==", _curvature_reference, _curvature_fast,
+               derive=_two_support_point, derive_batch=_two_support_point_batch,
+               free=("phi", "a", "b_rest")), "==", _curvature_reference, _curvature_fast,
         terms=16,
         terms_reason="autograd Hessian of a² + 2aΣ b_j θ_j^l (powers up to 7, d ≤ 5 terms) projected twice; margins "
                      "relative to 2|a|Σ|b_j| l²")),
@@ -1202,16 +1327,16 @@ def _force_point(point: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _force_fast(batch, constants, *, device, dtype):
-    norms = []
-    for p in batch.points:
-        theta = torch.tensor(p["theta"], dtype=dtype, device=device)
-        w = torch.tensor(p["w"], dtype=dtype, device=device)
-        with torch.enable_grad():
-            x = theta.detach().requires_grad_(True)
-            (g,) = torch.autograd.grad(fcommon.phi("sign", x, w), x)
-        norms.append(fsphere.tangent(g, theta, "sphere").norm())
-    return torch.stack(norms), torch.full((len(batch),), constants["force_times_pi"] / math.pi, dtype=dtype,
-                                          device=device)
+    """All points at once, zero-padded to the largest d (Φ depends on θ^T w only; padded coordinates add exact
+    zeros to θ^T w, to the gradient and to its tangent norm)."""
+    d = int(batch.array("d").max())
+    theta = fcommon.stack_padded(batch, "theta", ("d",), (d,), device=device, dtype=dtype)
+    w = fcommon.stack_padded(batch, "w", ("d",), (d,), device=device, dtype=dtype)
+    with torch.enable_grad():
+        x = theta.detach().requires_grad_(True)
+        (g,) = torch.autograd.grad(fcommon.phi("sign", x, w).sum(), x)
+    return fsphere.tangent(g, theta, "sphere").norm(dim=-1), torch.full(
+        (len(batch),), constants["force_times_pi"] / math.pi, dtype=dtype, device=device)
 
 
 def _force_reference(p, constants, ctx):
@@ -1228,7 +1353,8 @@ corollary_312_force = Claim(
     kind=Kind.IDENTITY,
     spec=PointwiseSpec(Domain((Int("d", 2, 10, examples=(2, 3, 10)),
                                Float("t", -0.99, 0.99, examples=(-0.99, 0.0, 0.99)), Int("seed", 0, SEED_MAX)),
-                              derive=_force_point, exact=(InnerProductPair("w", "theta", "t"),)),
+                              derive=_force_point, derive_batch=_zonal_point_batch,
+                              exact=(InnerProductPair("w", "theta", "t"),)),
                        "==", _force_reference, _force_fast, terms=64,
                        terms_reason="arccos' = 1/√(1−t²) amplifies the rounding of t = θ^T w by up to 1/(1 − 0.99²) "
                                     "≈ 50 before the tangent projection"),

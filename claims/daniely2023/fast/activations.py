@@ -147,20 +147,37 @@ def epsilon_sigma(name: str, n_max: int, *, dtype=torch.float64, device=None) ->
 # --- dual activations ---------------------------------------------------------------------------------
 
 def _cond_mean_kinked(base: str, a: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
-    """E σ(a + cZ) for the piecewise-linear activations (c ≥ 0; c = 0 gives σ(a))."""
-    safe = torch.where(c > 0, c, torch.ones_like(c))
-    t = a / safe
-    cdf, pdf = torch.special.ndtr(t), torch.exp(-t * t / 2) / math.sqrt(2 * math.pi)
+    """E σ(a + cZ) for the piecewise-linear activations (c ≥ 0; c = 0 gives σ(a)). ``c`` may have a trailing
+    axis of size 1 (one c per row of a): the row-wise work is then done once per row."""
+    positive = c > 0
+    safe = torch.where(positive, c, torch.ones_like(c))
+    t = a * (1 / safe)
+    cdf = torch.special.ndtr(t)
+    pdf = torch.exp(t * t * -0.5).mul_(1 / math.sqrt(2 * math.pi))
     if base == "abs":
-        smooth = a * (2 * cdf - 1) + 2 * safe * pdf
-        return torch.where(c > 0, smooth, a.abs())
-    factor = math.sqrt(2) if base == "relu_sqrt2" else 1.0
-    return factor * torch.where(c > 0, a * cdf + safe * pdf, torch.relu(a))
+        smooth = torch.addcmul(a * (2 * cdf - 1), safe, pdf, value=2)
+        kink = a.abs()
+    else:
+        factor = math.sqrt(2) if base == "relu_sqrt2" else 1.0
+        smooth = torch.addcmul(a * cdf, safe, pdf)
+        kink = torch.relu(a)
+        if factor != 1.0:
+            smooth, kink = factor * smooth, factor * kink
+    if bool(positive.all()):
+        return smooth
+    return torch.where(positive, smooth, kink)
 
 
 #: Nodes per axis of the product Gauss–Hermite rule for smooth σ: the integrand's Hermite coefficients decay
 #: like 2^{−i/2} ((2/3)^{i/2} for the library erf), so 100 nodes (exact to degree 199) reach rounding level.
 DUAL_GH_NODES = 100
+#: Fewer nodes where the decay is 2^{−i/2}: 64 per axis (exact to degree 127) are at rounding level there
+#: (≤ 7e-16 against the closed forms on a grid of ρ including |ρ| → 1; 40 nodes would leave 5e-14); the
+#: library erf keeps DUAL_GH_NODES (64 nodes leave 1.2e-13 for it). The work is nodes² per point.
+#: Odd smooth σ (σ(−x) = −σ(x)): the product rule's rows z1 < 0 repeat the rows z1 > 0 (numpy symmetrises
+#: hermegauss nodes and weights, and every rule used here has an even number of nodes).
+ODD_SMOOTH = ("erf_printed", "sigmoid_printed", "erf_library")
+DUAL_GH_NODES_BY_NAME = {"erf_printed": 64, "sigmoid_printed": 64, "relu_like_printed": 64}
 
 
 @cache
@@ -168,23 +185,51 @@ def _gauss_hermite(n: int, dtype: torch.dtype, device: str) -> tuple[torch.Tenso
     return gauss_hermite(n, device=device, dtype=dtype)  # numpy's hermegauss solves an eigenproblem: cache it
 
 
+#: Extra panel edges of the outer rule for kinked σ, graded towards the kink at 0: for |ρ| → 1 the inner mean
+#: E σ(ρx + cZ), c = √(1 − ρ²), has a corner of width ~c at x = 0 that one Gauss–Legendre panel [0, 0.75] does
+#: not resolve (64 nodes on the ungraded panels left errors up to 3e-12 ‖σ‖² at 1 − ρ ≈ 1e-7); with the grading
+#: 24 nodes per panel are at rounding level (≤ 4e-16 against the closed forms, |ρ| up to 1 − 1e-16).
+KINK_GRADING = tuple(s * 0.75 * 10.0**-k for k in range(1, 7) for s in (1, -1))
+KINKED_PER_PANEL = 24
+
+
+@cache
+def _kinked_outer_rule(base: str, dtype: torch.dtype, device: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The outer Gauss–Legendre nodes x and weights w·σ(x) of ``dual_direct`` for a kinked σ (panels graded
+    towards the kink), without the nodes whose product is exactly 0 (σ = 0 on x < 0 for the ReLUs; Gaussian
+    weights that underflow far out): they add exact zeros to the sum."""
+    act = fast_act.get(base)
+    x, w = quadrature_nodes(act.kinks + KINK_GRADING, per_panel=KINKED_PER_PANEL, device=device, dtype=dtype)
+    wf = w * act.f(x)
+    keep = wf != 0
+    if base == "abs":  # |x|·E|ρx + cZ| is even in x and the panels are symmetric: the nodes x > 0, twice
+        keep &= x > 0
+        wf = 2 * wf
+    return x[keep], wf[keep]
+
+
 def dual_direct(name: str, rho: torch.Tensor) -> torch.Tensor:
     """σ̂(ρ) = E σ(X) σ(Y), Corr(X, Y) = ρ, by quadrature (not from the series), batched over ρ.
 
-    Kinked σ: outer composite Gauss–Legendre in X split at the kink, inner expectation over Y | X in closed
-    form.  Smooth σ: a product Gauss–Hermite rule in (Z1, Z2), X = Z1, Y = ρZ1 + √(1 − ρ²) Z2."""
+    Kinked σ: outer composite Gauss–Legendre in X split at the kink (panels graded towards it), inner
+    expectation over Y | X in closed form.  Smooth σ: a product Gauss–Hermite rule in (Z1, Z2), X = Z1,
+    Y = ρZ1 + √(1 − ρ²) Z2."""
     base, normalised = _split(name)
     act = fast_act.get(base)
     dtype, device = rho.dtype, rho.device
     c = torch.sqrt(torch.clamp(1 - rho * rho, min=0))
     if act.kinks:
-        x, w = quadrature_nodes(act.kinks, device=device, dtype=dtype)
-        inner = _cond_mean_kinked(base, rho[:, None] * x[None, :], c[:, None].expand(-1, x.numel()))
-        value = ((w * act.f(x))[None, :] @ inner.T)[0]
+        x, wf = _kinked_outer_rule(base, dtype, str(device))
+        inner = _cond_mean_kinked(base, rho[:, None] * x[None, :], c[:, None])
+        value = inner @ wf
     else:
-        z, w = _gauss_hermite(DUAL_GH_NODES, dtype, str(device))
-        y = rho[:, None, None] * z[None, :, None] + c[:, None, None] * z[None, None, :]
-        value = torch.einsum("i,bij,j->b", w * act.f(z), act.f(y), w)
+        z, w = _gauss_hermite(DUAL_GH_NODES_BY_NAME.get(base, DUAL_GH_NODES), dtype, str(device))
+        z1, w1 = z, w
+        if base in ODD_SMOOTH:  # σ(z1)σ(ρz1 + cz2) is even in (z1, z2) and the rule is symmetric: half the rows
+            half = z.numel() // 2
+            z1, w1 = z[:half], 2 * w[:half]
+        y = rho[:, None, None] * z1[None, :, None] + c[:, None, None] * z[None, None, :]
+        value = (act.f(y) @ w) @ (w1 * act.f(z1))
     if normalised:
         value = value / norm2(base)
     return value

@@ -195,3 +195,171 @@ def joint_projection(x1: torch.Tensor, x2: torch.Tensor, project) -> tuple:
     if swapped:
         t1, t2, d1, d2 = t2, t1, d2, d1
     return t1, t2, d1, d2
+
+
+# --- batched kernels: per-point loadings and per-point polynomials, one tensor computation per activation ---
+
+def gather_rows(table: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """table[index] along the first axis by ``index_select`` (cheaper than advanced indexing on a busy CPU)."""
+    return table.index_select(0, index.reshape(-1)).reshape(*index.shape, *table.shape[1:])
+
+
+@cache
+def _shadow_table(name: str, n_max: int, device: str, dtype: torch.dtype) -> torch.Tensor:
+    """(n_max + 1, n_max + 1): row n holds the coefficients of σ_n (``shadow_coefficients``), zero-padded.
+    Rows σ_n undefined (a_0..a_n all 0, e.g. n = 0 for odd σ) are NaN and never asked for."""
+    table = torch.zeros(n_max + 1, n_max + 1, device=device, dtype=dtype)
+    for n in range(n_max + 1):
+        table[n, : n + 1] = _shadow_coefficients(name, n, device, dtype)
+    return table
+
+
+def shadow_rows(name: str, n: torch.Tensor, *, device, dtype, width: int | None = None) -> torch.Tensor:
+    """Per-point coefficient rows (B, width) of σ_{n_i} for one activation, zero-padded to ``width`` columns
+    (default max n + 1): the padded polynomial is the same polynomial."""
+    n_max = int(n.max()) if n.numel() else 0
+    width = n_max + 1 if width is None else width
+    table = _shadow_table(name, max(n_max, width - 1), str(device), dtype)
+    return gather_rows(table, n.long())[:, :width]
+
+
+def polynomial_rows(a: torch.Tensor):
+    """x ↦ Σ_k a[:, k] h_k(x) with per-point coefficients a of shape (B, m), x of shape (B, ...): the
+    recursion (1) accumulated on the fly with fused multiply-adds (3 passes over x per degree)."""
+
+    def p(x: torch.Tensor) -> torch.Tensor:
+        shape = (a.shape[0],) + (1,) * (x.dim() - 1)
+        coeff = a.to(x.dtype).reshape(*shape[:1], a.shape[1], *shape[1:])  # (B, m, 1, ...)
+        acc = coeff[:, 0].expand_as(x).clone()
+        if a.shape[1] == 1:
+            return acc
+        prev, cur = torch.ones_like(x), x.clone()
+        acc.addcmul_(coeff[:, 1], cur)
+        for k in range(1, a.shape[1] - 1):
+            # h_{k+1} = x h_k/√(k+1) − √(k/(k+1)) h_{k−1}, written into prev's storage
+            nxt = prev.mul_(-math.sqrt(k / (k + 1))).addcmul_(x, cur, value=1 / math.sqrt(k + 1))
+            prev, cur = cur, nxt
+            acc.addcmul_(coeff[:, k + 1], cur)
+        return acc
+
+    return p
+
+
+#: Elements per chunk of the (points × outer nodes × inner nodes) tensors (bounds memory, not the math).
+CHUNK_ELEMENTS = 1 << 21
+
+
+def mean_square_against_polynomial_rows(f, kinks, coeffs: torch.Tensor, sx: torch.Tensor, a: torch.Tensor,
+                                        b: torch.Tensor, *, device, dtype) -> torch.Tensor:
+    """``mean_square_against_polynomial`` for a batch with per-point polynomials (coeffs (B, m), zero-padded)
+    and per-point loadings (B,): the same outer Gauss–Legendre × inner Gauss–Hermite rule (m nodes: exact for
+    the squared polynomial of degree ≤ m − 1), as one tensor computation per chunk of points. When every b is 0
+    the inner integrand does not depend on Z2 and one node (Z2 = 0, weight 1) is the exact rule."""
+    sx, a, b = (torch.as_tensor(v, device=device, dtype=dtype).reshape(-1) for v in (sx, a, b))
+    coeffs = coeffs.to(device=device, dtype=dtype)
+    x, w = quadrature_nodes(kinks, per_panel=OUTER_PER_PANEL, device=device, dtype=dtype)
+    if bool((b == 0).all()):
+        z, wz = torch.zeros(1, device=device, dtype=dtype), torch.ones(1, device=device, dtype=dtype)
+    else:
+        z, wz = gauss_hermite_rule(coeffs.shape[1], device=device, dtype=dtype)
+    out = torch.empty(sx.shape[0], device=device, dtype=dtype)
+    step = max(1, CHUNK_ELEMENTS // (x.numel() * z.numel()))
+    for lo in range(0, sx.shape[0], step):
+        s = slice(lo, lo + step)
+        y = (a[s, None] * x[None, :])[:, :, None] + b[s, None, None] * z[None, None, :]  # (B, N, m)
+        diff = f(sx[s, None] * x[None, :])[:, :, None] - polynomial_rows(coeffs[s])(y)
+        out[s] = ((diff * diff) @ wz) @ w
+    return out
+
+
+def bivariate_mean_square_rows(fa: torch.Tensor, ga: torch.Tensor, sx: torch.Tensor, a: torch.Tensor,
+                               b: torch.Tensor, *, device, dtype) -> torch.Tensor:
+    """``bivariate_mean_square`` for per-point polynomials fa, ga (B, m) (zero-padded to one width) and
+    per-point loadings (B,): the 2-D product Gauss–Hermite rule with m nodes per axis (exact)."""
+    sx, a, b = (torch.as_tensor(v, device=device, dtype=dtype).reshape(-1, 1, 1) for v in (sx, a, b))
+    m = max(fa.shape[1], ga.shape[1])
+    z, wz = gauss_hermite_rule(m, device=device, dtype=dtype)
+    z1, z2 = z[None, :, None], z[None, None, :]
+    diff = polynomial_rows(fa)(sx * z1 + 0 * z2) - polynomial_rows(ga)(a * z1 + b * z2)  # (B, m, m)
+    return ((diff * diff) @ wz) @ wz
+
+
+def row_mean_square_rows(fa: torch.Tensor, ga: torch.Tensor, x: torch.Tensor, y: torch.Tensor,
+                         variance: float | None = None) -> torch.Tensor:
+    """``row_mean_square`` for per-point polynomials fa, ga (B, m) (one width) and vectors x, y (B, d) of one
+    dimension d: the product Gauss–Hermite grid over the coordinates of w is shared by the batch."""
+    d = x.shape[1]
+    variance = 1.0 / d if variance is None else variance
+    m = max(fa.shape[1], ga.shape[1])
+    z, wz = gauss_hermite_rule(m, device=x.device, dtype=x.dtype)
+    grid = torch.cartesian_prod(*([z] * d)).reshape(-1, d) * math.sqrt(variance)  # (m^d, d)
+    weight = torch.cartesian_prod(*([wz] * d)).reshape(-1, d).prod(-1)
+    diff = polynomial_rows(fa)(x @ grid.T) - polynomial_rows(ga)(y @ grid.T)  # (B, m^d)
+    return (diff * diff) @ weight
+
+
+def mean_square_homogeneous_rows(f, g, sx: torch.Tensor, a: torch.Tensor, b: torch.Tensor, *,
+                                 per_sector: int = 24) -> torch.Tensor:
+    """``mean_square_homogeneous`` for a batch of loadings (B,): each point's angle integral split at its own
+    zeros of X and Y (π/2, 3π/2, θ0, θ0 + π with a cos θ0 + b sin θ0 = 0), Gauss–Legendre on each of the ≤ 5
+    sectors (empty sectors get zero width), all points at once."""
+    device, dtype = a.device, a.dtype
+    two_pi = 2 * math.pi
+    zero = torch.atan2(-a, b)
+    breaks = torch.stack([torch.full_like(a, math.pi / 2), torch.full_like(a, 3 * math.pi / 2),
+                          torch.remainder(zero, two_pi), torch.remainder(zero + math.pi, two_pi)], -1)
+    cuts = torch.cat([torch.zeros_like(a)[:, None], torch.sort(breaks, -1).values,
+                      torch.full_like(a, two_pi)[:, None]], -1)  # (B, 6)
+    lo, hi = cuts[:, :-1], cuts[:, 1:]
+    t, w = (torch.as_tensor(v, device=device, dtype=dtype) for v in np.polynomial.legendre.leggauss(per_sector))
+    th = ((lo + hi) / 2)[:, :, None] + ((hi - lo) / 2)[:, :, None] * t  # (B, 5, per_sector)
+    wt = ((hi - lo) / 2)[:, :, None] * w
+    u1, u2 = torch.cos(th), torch.sin(th)
+    diff = f(sx[:, None, None] * u1) - g(a[:, None, None] * u1 + b[:, None, None] * u2)
+    return 2 * (wt * diff * diff).sum((1, 2)) / two_pi
+
+
+def epsilon_table(name: str, n_max: int, *, device, dtype) -> torch.Tensor:
+    """[ε_σ(0), …, ε_σ(n_max)] (the cached float64 residual-quadrature table of ``epsilon``, cast to dtype)."""
+    return _epsilon_table(name, n_max, str(device))[: n_max + 1].to(dtype)
+
+
+def normalised_norm_rows(v: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
+    """``normalised_norm`` of zero-padded vectors (B, ..., D) whose true dimension is dims (B,): sqrt(Σ v²/d),
+    on v/max|v| as in ``normalised_norm`` (zeros add nothing to the sum or the maximum)."""
+    m = v.abs().amax(-1, keepdim=True)
+    safe = torch.where(m > 0, m, torch.ones_like(m))
+    d = dims.reshape(dims.shape + (1,) * (v.dim() - 1))
+    return (safe * torch.sqrt(((v / safe) ** 2).sum(-1, keepdim=True) / d)).squeeze(-1)
+
+
+def project_sphere_rows(x: torch.Tensor, radius: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
+    """``project_sphere`` for a batch x (B, D) (zero-padded to D), radii and dimensions (B,): x = 0 goes to
+    radius·√d·e_1."""
+    r = normalised_norm_rows(x, dims)[:, None]
+    fallback = torch.zeros_like(x)
+    fallback[:, 0] = radius * torch.sqrt(dims)
+    return torch.where(r == 0, fallback, radius[:, None] * (x / torch.where(r == 0, 1.0, r)))
+
+
+def project_points_rows(x: torch.Tensor, points: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
+    """``project_points`` for a batch x (B, D), finite sets points (B, M, D) (padded alike): the first nearest
+    point."""
+    dist = normalised_norm_rows(points - x[:, None, :], dims)  # (B, M)
+    index = torch.argmin(dist, dim=-1)  # the first minimiser, as in project_points
+    return torch.gather(points, 1, index[:, None, None].expand(-1, 1, points.shape[2]))[:, 0]
+
+
+def joint_projection_rows(x1: torch.Tensor, x2: torch.Tensor, project, norm) -> tuple:
+    """``joint_projection`` for a batch (B, D): the w.l.o.g. swap and Case I/II decided per row."""
+    p1, p2 = project(x1), project(x2)
+    d1, d2 = norm(x1 - p1), norm(x2 - p2)
+    swapped = d1 > d2
+    near_p = torch.where(swapped[:, None], p2, p1)  # the projection of the point closer to A
+    far_p = torch.where(swapped[:, None], p1, p2)
+    far_d = torch.where(swapped, d1, d2)
+    case_one = far_d <= norm(x1 - x2)  # symmetric in x1, x2
+    t_near, t_far = near_p, torch.where(case_one[:, None], far_p, near_p)
+    t1 = torch.where(swapped[:, None], t_far, t_near)
+    t2 = torch.where(swapped[:, None], t_near, t_far)
+    return t1, t2, d1, d2

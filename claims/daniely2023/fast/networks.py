@@ -30,6 +30,22 @@ def wide_limit_error(act: fast_acts.TorchActivation, n: int, depth: int, *, devi
     return torch.sqrt(torch.clamp(2 - 2 * rho, min=0.0))
 
 
+def wide_limit_errors(act: fast_acts.TorchActivation, ns, depth: int, *, device=None,
+                      dtype=torch.float64) -> torch.Tensor:
+    """``wide_limit_error`` at several truncation degrees n at once (shape (len(ns),)): one coefficient table up
+    to max(ns), the terms k > n masked to zero, the recursion run on all of them together."""
+    ns = torch.as_tensor(list(ns), device=device)
+    n_max = int(ns.max())
+    a = fast_acts.hermite_coefficients(act, n_max, device=device, dtype=dtype)
+    powers = torch.arange(n_max + 1, device=device, dtype=dtype)
+    sq = torch.where(powers[None, :] <= ns[:, None].to(dtype), a * a, 0)  # (G, n_max + 1)
+    root_s = torch.sqrt(sq.sum(-1))
+    rho = torch.ones(ns.shape, device=device, dtype=dtype)
+    for _ in range(depth - 1):
+        rho = (sq * rho[:, None] ** powers).sum(-1) / root_s
+    return torch.sqrt(torch.clamp(2 - 2 * rho, min=0.0))
+
+
 @cache
 def _second_moment_cached(name: str, layer: int, device: str, dtype_name: str) -> float:
     dtype = getattr(torch, dtype_name)

@@ -188,3 +188,37 @@ def sgd(loss: Callable[[torch.Tensor], torch.Tensor], x0: torch.Tensor, T: int, 
             if lam >= -2 * eps / 3:
                 return x, t
     return None, T
+
+
+# --- batches of configurations (fast paths over many points at once) ----------------------------------------
+
+def stack_padded(batch, name: str, by: tuple[str, ...], shape: tuple[int, ...], *, device, dtype,
+                 fill: float = 0.0) -> torch.Tensor:
+    """The column ``name`` of a :class:`checks.batching.Batch` as one tensor (N, *shape), each entry padded with
+    ``fill`` at the end of every axis. Entries may have different shapes (k × d configurations); ``by`` names the
+    integer parameters that set an entry's shape, so the copy loops over those shape groups, never over points."""
+    return stack_padded_columns(batch, {name: shape}, by, device=device, dtype=dtype, fill=fill)[0]
+
+
+def stack_padded_columns(batch, shapes: dict[str, tuple[int, ...]], by: tuple[str, ...], *, device, dtype,
+                         fill: float = 0.0) -> tuple[torch.Tensor, ...]:
+    """``stack_padded`` for several columns whose entry shapes are all set by the parameters ``by`` (one pass
+    over the shape groups for all of them: each group's entries stacked at once and copied into the padded
+    array)."""
+    import numpy as np
+
+    n = len(batch)
+    keys = np.stack([np.asarray(batch.array(p), dtype=np.int64).reshape(n) for p in by], 1) if by else \
+        np.zeros((n, 1), dtype=np.int64)
+    groups, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.reshape(n)
+    outs = {name: np.full((n, *shape), fill, dtype=np.float64) for name, shape in shapes.items()}
+    for g in range(len(groups)):
+        index = np.flatnonzero(inverse == g)
+        sub = batch if len(groups) == 1 else batch.take(index)
+        for name, out in outs.items():
+            block = np.asarray(sub.array(name), dtype=np.float64)
+            if block.size:  # empty entries (e.g. no other nodes) leave the padding
+                out[(index, *(slice(0, s) for s in block.shape[1:]))] = block
+    return tuple(torch.as_tensor(out, device=device).to(dtype) for out in outs.values())
+

@@ -101,20 +101,29 @@ def gradient(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, manifol
 
 
 @functools.lru_cache(maxsize=64)
-def _ordered_pairs(n: int, device) -> tuple[torch.Tensor, torch.Tensor]:
-    """Index vectors (i, j) over all ordered pairs i ≠ j."""
-    pairs = [(i, j) for i in range(n) for j in range(n) if i != j]
-    return (torch.tensor([p[0] for p in pairs], device=device), torch.tensor([p[1] for p in pairs], device=device))
+def _ordered_pairs(moving: tuple[int, ...], n: int, device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Index vectors (i, j) over the ordered pairs i ≠ j with i a moving particle, i-major (j ascending for each
+    i), and the index vector of the moving particles."""
+    pairs = [(i, j) for i in moving for j in range(n) if i != j]
+    return (torch.tensor([p[0] for p in pairs], dtype=torch.long, device=device),
+            torch.tensor([p[1] for p in pairs], dtype=torch.long, device=device),
+            torch.tensor(moving, dtype=torch.long, device=device))
 
 
-def ep_velocity(pot: Potential, particles: torch.Tensor, charges: torch.Tensor, fixed: torch.Tensor,
+def ep_velocity(pot: Potential, particles: torch.Tensor, charges: torch.Tensor, fixed,
                 manifold: str, force_sign: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
     """Electron-Proton Dynamics (8): dθ_i/dt = −Σ_{j≠i} F_i(θ_j), F_i(θ_j) = a_i a_j ∇_{θ_i}Φ(θ_i, θ_j)
-    (Riemannian ∇ on the sphere); fixed particles (bool mask (n,)) do not move.
+    (Riemannian ∇ on the sphere); fixed particles (bool mask (n,), a sequence or a tensor) do not move: their
+    velocity is 0 and their pair terms are not evaluated.
 
     Returns the velocity (B, n, d) and the per-particle sum of |contributions| (B, n, d) (rounding scale)."""
     n = particles.shape[-2]
-    ii, jj = _ordered_pairs(n, particles.device)
+    mask = fixed.tolist() if isinstance(fixed, torch.Tensor) else list(fixed)  # n flags (setup data)
+    moving = tuple(i for i in range(n) if not mask[i])
+    vel, scale = torch.zeros_like(particles), torch.zeros_like(particles)
+    if not moving or n < 2:
+        return vel, scale
+    ii, jj, mv = _ordered_pairs(moving, n, particles.device)
     with torch.enable_grad():
         # θ_j is held fixed in each pair term, so the gradient is ∇_{θ_i}Φ(θ_i, θ_j) pair by pair
         xi = particles.detach().index_select(-2, ii).requires_grad_(True)
@@ -122,31 +131,46 @@ def ep_velocity(pot: Potential, particles: torch.Tensor, charges: torch.Tensor, 
     q = charges
     contrib = -force_sign * (q.index_select(-1, ii) * q.index_select(-1, jj)).unsqueeze(-1) * gpair  # (B, P, d)
     contrib = tangent(contrib, particles.detach().index_select(-2, ii), manifold)
-    vel = torch.zeros_like(particles).index_add_(-2, ii, contrib)
-    scale = torch.zeros_like(particles).index_add_(-2, ii, contrib.abs())
-    keep = (~fixed).to(particles.dtype).unsqueeze(-1)
-    return vel * keep, scale * keep
+    # the pairs are listed i-major (n − 1 partners j per moving particle i): Σ_j is a sum over one axis
+    per_particle = contrib.shape[:-2] + (len(moving), n - 1, contrib.shape[-1])
+    vel.index_copy_(-2, mv, contrib.reshape(per_particle).sum(-2))
+    scale.index_copy_(-2, mv, contrib.abs().reshape(per_particle).sum(-2))
+    return vel, scale
 
 
 # --- Algorithm 1 --------------------------------------------------------------------------------------
 
-def gradient_descent(f: Callable[[torch.Tensor], torch.Tensor], x0: torch.Tensor, T: int, alpha, manifold: str,
+def _steps(T, like: torch.Tensor) -> tuple[int, torch.Tensor | None]:
+    """(number of iterations to run, per-row step counts broadcastable to ``like`` or None when T is an int)."""
+    if isinstance(T, torch.Tensor):
+        steps = T.to(like.device)
+        return int(steps.max()) if steps.numel() else 0, steps.reshape(steps.shape + (1,) * (like.dim() - steps.dim()))
+    return int(T), None
+
+
+def gradient_descent(f: Callable[[torch.Tensor], torch.Tensor], x0: torch.Tensor, T, alpha, manifold: str,
                      step_sign: float = -1.0) -> torch.Tensor:
     """Algorithm 1, batched: x = Π_M x0; T times x = Π_M(x + step_sign·α ∇_M L(x)) (step_sign = −1 printed).
-    ``alpha`` may be a tensor (B,) of step sizes."""
+    ``alpha`` may be a tensor (B,) of step sizes, ``T`` a tensor (B,) of step counts (each row keeps its iterate
+    once its own T steps are done; f must treat the rows independently)."""
     x = common.project(x0.detach().clone(), manifold)
     alpha = torch.as_tensor(alpha, dtype=x.dtype, device=x.device)
     alpha = alpha.reshape(alpha.shape + (1,) * (x.dim() - alpha.dim()))
-    for _ in range(T):
-        x = common.project(x + step_sign * alpha * gradient(f, x, manifold), manifold)
+    count, steps = _steps(T, x)
+    for t in range(count):
+        new = common.project(x + step_sign * alpha * gradient(f, x, manifold), manifold)
+        x = new if steps is None else torch.where(t < steps, new, x)
     return x
 
 
-def sphere_linear_angle(phi0: torch.Tensor, alpha: torch.Tensor, T: int) -> torch.Tensor:
+def sphere_linear_angle(phi0: torch.Tensor, alpha: torch.Tensor, T) -> torch.Tensor:
+    """The angle recurrence of Algorithm 1 on L(x) = −v^T x; ``T`` an int or a tensor of per-row step counts."""
     phi = phi0.clone()
-    for _ in range(T):
+    count, steps = _steps(T, phi)
+    for t in range(count):
         s = 1 - alpha * torch.cos(phi)
-        phi = torch.atan2(s * torch.sin(phi), s * torch.cos(phi) + alpha)
+        new = torch.atan2(s * torch.sin(phi), s * torch.cos(phi) + alpha)
+        phi = new if steps is None else torch.where(t < steps, new, phi)
     return phi
 
 
@@ -179,14 +203,47 @@ def activation(name: str, m: int = 0) -> Callable[[torch.Tensor], torch.Tensor]:
     raise KeyError(f"unknown activation {name!r}")
 
 
-def network_outputs(act, coeffs: torch.Tensor, vectors: torch.Tensor, xs: torch.Tensor) -> torch.Tensor:
-    """Σ_i c_i σ(x, v_i) for inputs xs (..., N, d): coeffs (B, k), vectors (B, k, d) → (B, N)."""
+class QuadratureFeatures:
+    """σ(x_n, v) = act(x_n^T v) at every node x_n of a quadrature rule, for the vectors v on the last axis of a
+    tensor: one 2-D matrix product per distinct tensor, remembered for views of the same elements (a view that
+    only adds axes of length 1, as the Gram forms' broadcasting does), so that the network outputs, Φ and |Φ|
+    of one evaluation share them. The tensors seen are kept alive with their values, so their memory cannot be
+    reused by another tensor while the object lives."""
+
+    def __init__(self, act, xs: torch.Tensor):
+        self.act, self.xs, self._values = act, xs, {}
+
+    def __call__(self, v: torch.Tensor) -> torch.Tensor:
+        key = (v.data_ptr(), v.dtype, tuple((n, st) for n, st in zip(v.shape, v.stride(), strict=True) if n != 1))
+        if key not in self._values:
+            flat = v.reshape(-1, v.shape[-1]) @ self.xs.T  # (M, nodes)
+            self._values[key] = (v, self.act(flat))
+        return self._values[key][1].reshape(v.shape[:-1] + (self.xs.shape[0],))
+
+
+def network_outputs(act, coeffs: torch.Tensor, vectors: torch.Tensor, xs: torch.Tensor,
+                    features: QuadratureFeatures | None = None) -> torch.Tensor:
+    """Σ_i c_i σ(x, v_i) for inputs xs (..., N, d): coeffs (B, k), vectors (B, k, d) → (B, N). ``features``: the
+    activations at the nodes xs, shared with other evaluations (``QuadratureFeatures``)."""
+    if features is not None:
+        return (coeffs.unsqueeze(-1) * features(vectors)).sum(-2)
     s = torch.einsum("bkd,nd->bkn", vectors, xs)
     return (coeffs.unsqueeze(-1) * act(s)).sum(-2)
 
 
-def potential_by_quadrature(act, xs: torch.Tensor, wts: torch.Tensor) -> Potential:
-    """Φ(θ, w) = E σ(X, θ) σ(X, w) by the quadrature rule (xs, wts), broadcasting over leading axes."""
+def potential_by_quadrature(act, xs: torch.Tensor, wts: torch.Tensor,
+                            features: QuadratureFeatures | None = None, absolute: bool = False) -> Potential:
+    """Φ(θ, w) = E σ(X, θ) σ(X, w) by the quadrature rule (xs, wts), broadcasting over leading axes
+    (``absolute``: E |σ(X, θ) σ(X, w)|, the rounding scale). ``features``: shared node activations."""
+    if features is not None:
+        def pot_shared(theta, w):
+            a, b = features(theta), features(w)
+            if absolute:
+                a, b = a.abs(), b.abs()
+            return (a * b * wts).sum(-1)
+        return pot_shared
+    g = (lambda s: act(s).abs()) if absolute else act
+
     def pot(theta, w):
-        return (act(theta @ xs.T) * act(w @ xs.T) * wts).sum(-1)
+        return (g(theta @ xs.T) * g(w @ xs.T) * wts).sum(-1)
     return pot

@@ -37,10 +37,13 @@ def sphere_laplacian(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor)
 
 
 @torch.enable_grad()
-def sphere_laplacian_batch(f: Callable[[torch.Tensor], torch.Tensor], theta: torch.Tensor) -> torch.Tensor:
+def sphere_laplacian_batch(f: Callable[[torch.Tensor], torch.Tensor], theta: torch.Tensor,
+                           dims: torch.Tensor | None = None) -> torch.Tensor:
     """Laplace–Beltrami on S^{d−1} of f at each row of ``theta`` (n, d) unit vectors, batched:
     Δ_S f = tr(H) − θ^T H θ − (d − 1) θ^T ∇f with ∇f, H the Euclidean gradient and Hessian of the extension
-    (d backward passes for the whole batch; the trace of P(H − (θ^T∇f) I)P)."""
+    (d backward passes for the whole batch; the trace of P(H − (θ^T∇f) I)P). ``dims`` (n,): each row's own
+    dimension when rows of lower dimension are zero-padded (valid when f's Hessian vanishes along the padded
+    coordinates, as for f(θ^T w) with w zero-padded too)."""
     x = theta.detach().requires_grad_(True)
     n, d = x.shape
     (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
@@ -53,7 +56,8 @@ def sphere_laplacian_batch(f: Callable[[torch.Tensor], torch.Tensor], theta: tor
     xd = x.detach()
     trace = torch.diagonal(hess, dim1=1, dim2=2).sum(-1)
     quad = torch.einsum("ni,nij,nj->n", xd, hess, xd)
-    return (trace - quad - (d - 1) * (g.detach() * xd).sum(-1)).detach()
+    dim = d if dims is None else dims.to(xd.dtype)
+    return (trace - quad - (dim - 1) * (g.detach() * xd).sum(-1)).detach()
 
 
 def zonal_laplacian_coefficients(t: torch.Tensor, d: int, radial_shift: float = 0.0
@@ -101,6 +105,90 @@ def laplacian_of_loss5(i: int, a, theta, b, w, pot: common.Potential) -> torch.T
         th = torch.cat([theta[:i], x.unsqueeze(0), theta[i + 1:]], 0)
         return common.loss5(a, th, b, w, pot)
     return euclidean_laplacian(f, theta[i])
+
+
+# --- the same, batched over points (the pointwise fast paths) ------------------------------------------------
+# Shapes: a (n, k), theta (n, k, d), b (n, m), w (n, m, d), i (n,) long — n configurations at once. Configurations
+# of different sizes share one batch by zero padding: padded nodes / targets carry weight 0 (their terms are exact
+# zeros), padded coordinates are 0 in every vector (inner products and differences are unchanged).
+
+
+def take_row(x: torch.Tensor, i: torch.Tensor) -> torch.Tensor:
+    """Row i[n] of each x[n] (x (n, k, d), i (n,)) as (n, d)."""
+    return x.gather(1, i[:, None, None].expand(-1, 1, x.shape[-1])).squeeze(1)
+
+
+@torch.enable_grad()
+def euclidean_laplacian_batch(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """Σ_c ∂²f/∂x_c² at every row of x (n, d), for f mapping (n, d) to (n,) row by row: autograd, d backward
+    passes for the whole batch (the trace of each row's Hessian)."""
+    x = x.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    lap = torch.zeros(x.shape[0], dtype=x.dtype, device=x.device)
+    if not g.requires_grad:  # f is linear
+        return lap
+    for c in range(x.shape[1]):
+        (h,) = torch.autograd.grad(g[:, c].sum(), x, retain_graph=True, allow_unused=True, materialize_grads=True)
+        lap = lap + h[:, c]
+    return lap.detach()
+
+
+@torch.enable_grad()
+def riemannian_hessian_batch(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """P(∇²f − (x^T∇f) I)P at every row of x (n, d) on S^{d−1} (P = I − xx^T), f mapping (n, d) to (n,) row by
+    row: the batched form of ``common.riemannian_hessian`` for one sphere (autograd, d backward passes)."""
+    x = x.detach().requires_grad_(True)
+    n, d = x.shape
+    (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    if g.requires_grad:
+        hess = torch.stack([torch.autograd.grad(g[:, c].sum(), x, retain_graph=True, allow_unused=True,
+                                                materialize_grads=True)[0] for c in range(d)], 1)
+    else:
+        hess = torch.zeros(n, d, d, dtype=x.dtype, device=x.device)
+    xd, g = x.detach(), g.detach()
+    eye = torch.eye(d, dtype=x.dtype, device=x.device)
+    radial = (g * xd).sum(-1)
+    proj = eye - xd[:, :, None] * xd[:, None, :]
+    return proj @ (hess.detach() - radial[:, None, None] * eye) @ proj
+
+
+def loss5_grad_a_batch(a, theta, b, w, pot: common.Potential) -> torch.Tensor:
+    """∂L/∂a of the shared (5) by autograd at every configuration (shape (n, k))."""
+    with torch.enable_grad():
+        a = a.detach().requires_grad_(True)
+        (g,) = torch.autograd.grad(common.loss5(a, theta, b, w, pot).sum(), a)
+    return g.detach()
+
+
+def _pair_sums(i, a, theta, b, w, pot: common.Potential) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(θ_i, Σ_{j≠i} a_jΦ(θ_i,θ_j), Σ_j b_jΦ(θ_i,w_j)) at every configuration."""
+    th_i = take_row(theta, i)
+    others = torch.arange(theta.shape[1], device=theta.device)[None, :] != i[:, None]
+    pair = torch.where(others, a * pot(th_i[:, None, :].expand_as(theta), theta), 0).sum(-1)
+    cross = (b * pot(th_i[:, None, :].expand_as(w), w)).sum(-1)
+    return th_i, pair, cross
+
+
+def equation10_rhs_batch(i, a, theta, b, w, pot: common.Potential, *, diag_factor: float = 2.0) -> torch.Tensor:
+    """``equation10_rhs`` at every configuration (i (n,) long)."""
+    th_i, pair, cross = _pair_sums(i, a, theta, b, w, pot)
+    a_i = a.gather(1, i[:, None]).squeeze(1)
+    return diag_factor * a_i * pot(th_i, th_i) + 2 * pair + 2 * cross
+
+
+def optimal_output_weight_batch(i, a, theta, b, w, pot: common.Potential) -> torch.Tensor:
+    """``optimal_output_weight`` at every configuration: −(Σ_{j≠i} a_jΦ(θ_i,θ_j) + Σ_j b_jΦ(θ_i,w_j))/Φ(θ_i,θ_i)."""
+    th_i, pair, cross = _pair_sums(i, a, theta, b, w, pot)
+    return -(cross + pair) / pot(th_i, th_i)
+
+
+def laplacian_of_loss5_batch(i, a, theta, b, w, pot: common.Potential) -> torch.Tensor:
+    """Δ_{θ_i} of the shared (5) at every configuration (autograd, Euclidean, over all d coordinates)."""
+    row = (torch.arange(theta.shape[1], device=theta.device)[None, :] == i[:, None])[..., None]
+
+    def f(x: torch.Tensor) -> torch.Tensor:
+        return common.loss5(a, torch.where(row, x[:, None, :], theta), b, w, pot)
+    return euclidean_laplacian_batch(f, take_row(theta, i))
 
 
 # --- closed-form potentials and gradients for the dynamics ------------------------------------------------

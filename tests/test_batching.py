@@ -1,0 +1,161 @@
+"""Batches, the vectorised sampler, and the pointwise engine's bulk search (issue 9)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import claims
+from checks.batching import Batch, BatchShapeError, grouped
+from checks.domain import Choice, Domain, Float, Int
+from checks.exact import InnerProductPair, Orthogonal, UnitVector, float_round_trip, raw_key, round_trip
+from checks.model import Claim, Kind, Mutant, Verdict
+from checks.specs import PointwiseSpec, SymbolicSpec
+from checks.testing import check, derive_batch_mismatches
+
+_MUT = (Mutant("noop", {}, "placeholder (the planted claims are themselves the mutants)"),)
+
+
+def test_batch_from_points_and_from_columns_agree():
+    pts = [{"d": 2, "x": [1.0, 2.0], "a": "relu"}, {"d": 2, "x": [3.0, 4.0], "a": "tanh"}]
+    a = Batch(pts)
+    b = Batch.from_columns({"d": np.array([2, 2]), "x": np.array([[1.0, 2.0], [3.0, 4.0]]),
+                            "a": ["relu", "tanh"]}, 2)
+    assert a.points == b.points == pts
+    assert b.point(1) == pts[1] and isinstance(b.point(1)["d"], int)
+    for batch in (a, b):
+        t = batch.tensor("x", device="cpu", dtype=torch.float64)
+        assert t.shape == (2, 2) and t.dtype == torch.float64 and float(t[1, 0]) == 3.0
+        assert batch.column("a") == ["relu", "tanh"]
+
+
+def test_ragged_columns_need_grouping():
+    batch = Batch([{"d": 2, "x": [1.0, 2.0]}, {"d": 3, "x": [1.0, 2.0, 3.0]}, {"d": 2, "x": [5.0, 6.0]}])
+    with pytest.raises(BatchShapeError, match="group"):
+        batch.tensor("x", device="cpu", dtype=torch.float64)
+    groups = list(batch.groups("d"))
+    assert [idx.tolist() for idx, _ in groups] == [[0, 2], [1]]
+    assert groups[0][1].tensor("x", device="cpu", dtype=torch.float64).shape == (2, 2)
+
+
+def test_grouped_reassembles_outputs_in_batch_order():
+    batch = Batch([{"d": d, "x": [float(d)] * d} for d in (3, 2, 3, 4, 2)])
+
+    def norms(sub):
+        x = sub.tensor("x", device="cpu", dtype=torch.float64)
+        return x.square().sum(-1), torch.tensor(0.5)  # a per-point output and a broadcast scalar
+
+    lhs, half = grouped(batch, ("d",), norms, device="cpu", dtype=torch.float64)
+    assert lhs.tolist() == [27.0, 8.0, 27.0, 64.0, 8.0]
+    assert half.tolist() == [0.5] * 5
+
+
+def test_sample_is_reproducible_in_bounds_and_hits_edges():
+    dom = Domain((Int("n", 0, 9, examples=(3,)), Float("x", -2.0, 5.0), Float("s", 1e-6, 1e3, log_scale=True),
+                  Choice("act", ("a", "b"))))
+    one, two = dom.sample(np.random.default_rng(7), 4096), dom.sample(np.random.default_rng(7), 4096)
+    assert one.points == two.points
+    n, x, s = one.array("n"), one.array("x"), one.array("s")
+    assert n.min() == 0 and n.max() == 9 and (-2.0 <= x).all() and (x <= 5.0).all()
+    assert (x == -2.0).any() and (x == 5.0).any()  # the edges are always in the bulk
+    assert (s >= 1e-6).all() and (s <= 1e3).all() and np.median(np.log10(s)) < 0  # log-uniform
+    assert set(one.column("act")) == {"a", "b"}
+
+
+def _pair(point):
+    rng = np.random.default_rng(point["seed"])
+    return {"theta": rng.standard_normal(point["d"]).tolist(), "w": rng.standard_normal(point["d"]).tolist()}
+
+
+def test_float_round_trip_is_within_rounding_of_the_exact_round_trip():
+    constraints = (InnerProductPair("theta", "w", "rho"),)
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        point = {"d": 4, "rho": float(rng.uniform(-1, 1)), "seed": int(rng.integers(1000))}
+        point.update(_pair(point))
+        exact = round_trip(dict(point), constraints)
+        cols = {k: [v] for k, v in point.items()}
+        fl = float_round_trip(cols, constraints, 1)
+        assert fl[raw_key("theta")][0] == point["theta"]  # the raw value is kept for the reference
+        for name in ("theta", "w"):
+            assert np.allclose(np.asarray(fl[name][0]), exact[name], rtol=0, atol=8e-16)
+    q = np.random.default_rng(2).standard_normal((5, 3, 3))
+    polar = float_round_trip({"q": q}, (Orthogonal("q"),), 5)["q"]
+    assert np.allclose(np.einsum("bij,bkj->bik", polar, polar), np.eye(3), atol=1e-14)
+    unit = float_round_trip({"v": q[:, 0, :]}, (UnitVector("v", radius=2.0),), 5)["v"]
+    assert np.allclose(np.linalg.norm(unit, axis=-1), 2.0, atol=1e-15)
+
+
+def _planted(needle_lo: float, fill_only: bool = False) -> Claim:
+    """x·(1 − [x > needle_lo]·2) >= -0 on [0, 1] — false only on (needle_lo, 1], a narrow strip."""
+
+    def ref(p, c, ctx):
+        x = ctx.mpf(p["x"])
+        return (x if x <= needle_lo else -x, ctx.mpf(0))
+
+    def fast(b, c, *, device, dtype):
+        x = b.tensor("x", device=device, dtype=dtype)
+        return torch.where(x <= needle_lo, x, -x), torch.zeros_like(x)
+
+    spec = PointwiseSpec(Domain((Float("x", 0.0, 1.0), Int("k", 0, 1000))), ">=", ref, fast)
+    return Claim(id="planted/needle", label="planted", section="0", statement="needle", kind=Kind.INEQUALITY,
+                 spec=spec, establishes="test", mutants=_MUT)
+
+
+def test_bulk_search_counts_points_and_finds_a_narrow_violation():
+    r = check(_planted(0.9995), budget="default")
+    assert r.verdict == Verdict.VIOLATED
+    assert r.evidence["minimal_counterexample"]["status"] == "violated"
+    x = r.evidence["minimal_counterexample"]["point"]["x"]
+    assert 0.9995 < x <= 1.0
+    ok = check(_planted(1.0), budget="default")
+    assert ok.verdict == Verdict.HOLDS
+    assert ok.evidence["points_searched"] >= 25_600
+    assert ok.evidence["sampled_points"] == 40 * 640 and ok.evidence["hypothesis_points"] >= 40
+
+
+def test_a_sampled_counterexample_is_simplified_and_reproducible():
+    from checks.engine.pointwise import simplify
+
+    dom = Domain((Float("x", 0.0, 10.0), Int("k", 0, 1000)))
+    point = {"x": 7.318273645, "k": 873}
+    small = simplify(dom, point, lambda p: p["x"] > 5.0)
+    assert small["x"] > 5.0 and small["k"] == 0 and len(repr(small["x"])) <= 4  # e.g. 7.3 or 10.0
+
+
+def test_every_derive_batch_equals_derive_row_by_row():
+    """The contract of Domain.derive_batch: a point the sampler drew is the point its parameters give."""
+    seen = 0
+    for claim in claims.all_claims():
+        spec = claim.spec.numeric if isinstance(claim.spec, SymbolicSpec) else claim.spec
+        domain = getattr(spec, "domain", None)
+        if domain is None or domain.derive_batch is None:
+            continue
+        seen += 1
+        problems = derive_batch_mismatches(domain)
+        assert not problems, f"{claim.id}: " + "; ".join(problems[:3])
+    # (the helpers' derive_batch declarations land with the vectorised fast paths)
+
+
+def test_derive_batch_contract_can_fail():
+    def derive(p):
+        return {"y": p["x"] * 2.0}
+
+    good = Domain((Float("x", 0.0, 1.0),), derive=derive, derive_batch=lambda c: {"y": c["x"] * 2.0})
+    bad = Domain((Float("x", 0.0, 1.0),), derive=derive, derive_batch=lambda c: {"y": c["x"] * 2.0 + 1e-9})
+    assert derive_batch_mismatches(good) == []
+    assert derive_batch_mismatches(bad)
+
+
+def test_every_pointwise_domain_samples_and_its_fast_path_takes_the_batch():
+    """Domain.sample works for every registered pointwise domain and the fast path returns one value per point."""
+    for claim in claims.all_claims():
+        spec = claim.spec.numeric if isinstance(claim.spec, SymbolicSpec) else claim.spec
+        if not isinstance(spec, PointwiseSpec):
+            continue
+        batch = spec.domain.sample(np.random.default_rng(3), 8)
+        assert len(batch) == 8
+        with torch.no_grad():
+            out = spec.fast(batch, claim.constants, device="cpu", dtype=torch.float64)
+        assert all(isinstance(o, torch.Tensor) and o.shape == (8,) for o in out[:2]), claim.id
