@@ -140,17 +140,27 @@ def _ref_rho(p, ctx):
                                                                                               strict=True))))
 
 
-def _fast_rho_printed(row: str, batch, device) -> tuple[torch.Tensor, torch.Tensor]:
-    """ρ = θ^T w (clamped to [−1, 1]) and the printed potential at each point, one tensor computation per group
-    of equal d (the vectors' length)."""
-    def per_d(sub):
-        theta = sub.tensor("theta", device=device, dtype=torch.float64)
-        w = sub.tensor("w", device=device, dtype=torch.float64)
-        rho = (theta * w).sum(-1).clamp(-1.0, 1.0)
-        params = {"m": sub.tensor("m", device=device, dtype=torch.float64)} if row == "hermite" else {}
-        return rho, fcommon.phi(row, theta, w, **params)
+def _padded_vectors(batch, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A column of vectors of different lengths as one zero-padded (N, d_max) array (rows packed with one
+    ``np.concatenate``), and the lengths. Zero coordinates change neither θ^T w nor θ − w."""
+    entries = batch.entries(name)
+    if isinstance(entries, np.ndarray) and entries.dtype.kind == "f":
+        return entries.reshape(len(entries), -1), np.full(len(entries), entries.reshape(len(entries), -1).shape[1])
+    lengths = np.fromiter(map(len, entries), dtype=np.int64, count=len(entries))
+    flat = np.concatenate([np.asarray(e, dtype=np.float64) for e in entries]) if len(entries) else np.zeros(0)
+    out = np.zeros((len(entries), int(lengths.max()) if len(entries) else 0))
+    out[np.arange(out.shape[1])[None, :] < lengths[:, None]] = flat
+    return out, lengths
 
-    return grouped(batch, ("d",), per_d, device=device, dtype=torch.float64)
+
+def _fast_rho_printed(row: str, batch, device) -> tuple[torch.Tensor, torch.Tensor]:
+    """ρ = θ^T w (clamped to [−1, 1]) and the printed potential at each point, on the zero-padded vectors (one
+    tensor computation for all d)."""
+    theta = torch.as_tensor(_padded_vectors(batch, "theta")[0], device=device)
+    w = torch.as_tensor(_padded_vectors(batch, "w")[0], device=device)
+    rho = (theta * w).sum(-1).clamp(-1.0, 1.0)
+    params = {"m": batch.tensor("m", device=device, dtype=torch.float64)} if row == "hermite" else {}
+    return rho, fcommon.phi(row, theta, w, **params)
 
 
 def _ragged_floats(column) -> tuple[np.ndarray, np.ndarray]:
@@ -496,26 +506,23 @@ def _euclid_reference(row: str, normalisation: bool = False):
 
 def _euclid_fast(row: str, normalisation: bool = False):
     def fast(batch, constants, *, device, dtype):
-        # the (point, coordinate) pairs of every dimension d as one batch of 1-D factors, then the product
-        # over each point's coordinates
-        parts = []
-        for index, sub in batch.groups("d"):
-            theta = sub.tensor("theta", device=device, dtype=torch.float64)
-            parts.append((index, theta, theta if normalisation else sub.tensor("w", device=device,
-                                                                              dtype=torch.float64)))
-        t = torch.cat([theta.reshape(-1) for _, theta, _ in parts])
-        v = torch.cat([w.reshape(-1) for _, _, w in parts])
+        # the (point, coordinate) pairs of every dimension as one batch of 1-D factors (the zero padding of the
+        # shorter vectors is not integrated: a padded coordinate's factor is 1), then the product per point
+        theta_np, lengths = _padded_vectors(batch, "theta")
+        w_np = theta_np if normalisation else _padded_vectors(batch, "w")[0]
+        real = np.arange(theta_np.shape[1])[None, :] < lengths[:, None]
+        theta, w = torch.as_tensor(theta_np, device=device), torch.as_tensor(w_np, device=device)
+        mask = torch.as_tensor(real, device=device)
+        t, v = theta[mask], w[mask]
         if row == "gaussian":
             factors = fz.gaussian_factor(t, v, float(constants["amplitude_base"]), float(constants["quadratic"]))
         else:
             factors = fz.bessel_factor(t, v, (2 / math.pi * float(constants["amplitude_scale"])) ** 0.75)
-        lhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-        rhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-        for (index, theta, w), f in zip(parts, factors.split([p[1].numel() for p in parts]), strict=True):
-            where = torch.as_tensor(index, device=device)
-            lhs[where] = f.reshape(theta.shape).prod(-1)
-            rhs[where] = (torch.full_like(lhs[where], float(constants["normalisation"])) if normalisation
-                          else fcommon.phi(row, theta, w))
+        padded = torch.ones_like(theta)
+        padded[mask] = factors
+        lhs = padded.prod(-1)
+        rhs = (torch.full_like(lhs, float(constants["normalisation"])) if normalisation
+               else fcommon.phi(row, theta, w))
         return lhs.to(dtype), rhs.to(dtype)
 
     return fast
@@ -1431,29 +1438,26 @@ def _t24_reference(p, constants, ctx):
 
 
 def _t24_fast(batch, constants, *, device, dtype):
-    # per target, the (point, coordinate) pairs of every d as one batch of 1-D factors; then per (target, d)
-    # the product over coordinates
-    parts: dict[str, list] = {}
-    for index, sub in batch.groups("target", "d"):
-        theta = sub.tensor("theta", device=device, dtype=torch.float64)
-        w = sub.tensor("w", device=device, dtype=torch.float64)
-        parts.setdefault(sub.column("target")[0], []).append((index, int(sub.column("d")[0]), theta, w))
+    # per target, the (point, coordinate) pairs of every d as one batch of 1-D factors on the zero-padded
+    # vectors (padded coordinates are not integrated: factor 1); the prefactor (2π)^{2·(1/4)·(d or 1)} per point
     lhs = torch.empty(len(batch), dtype=torch.float64, device=device)
     rhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-    for target, groups_ in parts.items():
+    for index, sub in batch.groups("target"):
+        target = sub.column("target")[0]
+        theta_np, lengths = _padded_vectors(sub, "theta")
+        theta = torch.as_tensor(theta_np, device=device)
+        w = torch.as_tensor(_padded_vectors(sub, "w")[0], device=device)
+        mask = torch.as_tensor(np.arange(theta_np.shape[1])[None, :] < lengths[:, None], device=device)
         amp = _t24_fast_amplitude(target, constants["convention"])
-        t = torch.cat([theta.reshape(-1) for _, _, theta, _ in groups_])
-        v = torch.cat([w.reshape(-1) for _, _, _, w in groups_])
-        factors = fz.gaussian_factor(t, v, amp * amp, 0.25) if target == "gaussian" else fz.bessel_factor(t, v, amp)
-        for (index, d, theta, w), f in zip(groups_, factors.split([g[2].numel() for g in groups_]), strict=True):
-            f = f.reshape(theta.shape)
-            total = torch.full((theta.shape[0],), (2 * math.pi) ** (2 * _t24_exponent(constants, d)),
-                               dtype=torch.float64, device=device)
-            for k in range(d):
-                total = total * f[:, k]
-            where = torch.as_tensor(index, device=device)
-            lhs[where] = total
-            rhs[where] = fcommon.phi(target, theta, w)
+        factors = (fz.gaussian_factor(theta[mask], w[mask], amp * amp, 0.25) if target == "gaussian"
+                   else fz.bessel_factor(theta[mask], w[mask], amp))
+        padded = torch.ones_like(theta)
+        padded[mask] = factors
+        prefactor = torch.as_tensor([(2 * math.pi) ** (2 * _t24_exponent(constants, int(d)))
+                                     for d in range(int(lengths.max()) + 1)], dtype=torch.float64, device=device)
+        where = torch.as_tensor(index, device=device)
+        lhs[where] = prefactor[torch.as_tensor(lengths, device=device)] * padded.prod(-1)
+        rhs[where] = fcommon.phi(target, theta, w)
     return lhs.to(dtype), rhs.to(dtype)
 
 
