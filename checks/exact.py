@@ -508,9 +508,15 @@ def _float_inner_pair(c: InnerProductPair, raw, cols, size):
     if first is not None and second is not None:
         a, b = pair(first, second, rho)
         return {c.first: a, c.second: b}
-    rows = [pair(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64), np.asarray(r))
-            for x, y, r in zip(raw[c.first], raw[c.second], rho, strict=True)]
-    return {c.first: [a for a, _ in rows], c.second: [b for _, b in rows]}
+    firsts = [np.asarray(x, dtype=np.float64) for x in raw[c.first]]
+    seconds = [np.asarray(y, dtype=np.float64) for y in raw[c.second]]
+    out_a: list[Any] = [None] * size
+    out_b: list[Any] = [None] * size
+    for index in _shape_groups(firsts).values():  # once per group of equal dimensions
+        a, b = pair(np.stack([firsts[i] for i in index]), np.stack([seconds[i] for i in index]), rho[index])
+        for j, i in enumerate(index):
+            out_a[i], out_b[i] = a[j], b[j]
+    return {c.first: out_a, c.second: out_b}
 
 
 def _float_orthogonal(c: Orthogonal, raw, cols, size):
