@@ -143,12 +143,23 @@ class Batch:
     def groups(self, *names: str) -> Iterator[tuple[np.ndarray, Batch]]:
         """(indices, sub-batch) for every combination of values of ``names`` present, in order of first
         appearance; within a group the points keep their order."""
-        keys = list(zip(*(self.column(n) for n in names), strict=True)) if names else [()] * len(self)
-        order: dict[tuple, list[int]] = {}
-        for i, key in enumerate(keys):
-            order.setdefault(tuple(_hashable(k) for k in key), []).append(i)
-        for idx in order.values():
-            index = np.asarray(idx, dtype=np.int64)
+        if not names:
+            yield np.arange(len(self), dtype=np.int64), self
+            return
+        cols = [self.entries(n) for n in names]
+        if all(isinstance(c, np.ndarray) and c.ndim == 1 and c.dtype.kind in "biuf" for c in cols):
+            # numeric scalar columns (the usual case: d, k, degree): grouped at C level, in order of first appearance
+            keys = np.stack([c.astype(np.float64) for c in cols], 1)
+            _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+            inverse = inverse.reshape(-1)
+            order = np.argsort(first, kind="stable")
+            indices = [np.flatnonzero(inverse == g) for g in order]
+        else:
+            found: dict[tuple, list[int]] = {}
+            for i, key in enumerate(zip(*cols, strict=True)):
+                found.setdefault(tuple(_hashable(_python(k)) for k in key), []).append(i)
+            indices = [np.asarray(idx, dtype=np.int64) for idx in found.values()]
+        for index in indices:
             yield index, (self if len(index) == len(self) else self.take(index))
 
 

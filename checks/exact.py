@@ -462,12 +462,26 @@ def _stackable(col: Any) -> np.ndarray | None:
     return arr if arr.dtype.kind == "f" else None
 
 
+def _shape_groups(rows: Sequence[np.ndarray]) -> dict[tuple, list[int]]:
+    groups: dict[tuple, list[int]] = {}
+    for i, r in enumerate(rows):
+        groups.setdefault(r.shape, []).append(i)
+    return groups
+
+
 def _per_row(col: Any, fn: Callable[[np.ndarray], np.ndarray]) -> Any:
-    """Apply ``fn`` (written for one entry, or a stack of entries along a leading axis) to a column."""
+    """Apply ``fn`` (written for one entry, or a stack of entries along a leading axis) to a column: at once
+    when the entries share a shape, else once per group of equal shapes (never once per row)."""
     arr = _stackable(col)
     if arr is not None:
         return fn(arr)
-    return [fn(np.asarray(v, dtype=np.float64)) for v in col]
+    rows = [np.asarray(v, dtype=np.float64) for v in col]
+    out: list[Any] = [None] * len(rows)
+    for index in _shape_groups(rows).values():
+        values = fn(np.stack([rows[i] for i in index]))
+        for j, i in enumerate(index):
+            out[i] = values[j]
+    return out
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -494,9 +508,15 @@ def _float_inner_pair(c: InnerProductPair, raw, cols, size):
     if first is not None and second is not None:
         a, b = pair(first, second, rho)
         return {c.first: a, c.second: b}
-    rows = [pair(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64), np.asarray(r))
-            for x, y, r in zip(raw[c.first], raw[c.second], rho, strict=True)]
-    return {c.first: [a for a, _ in rows], c.second: [b for _, b in rows]}
+    firsts = [np.asarray(x, dtype=np.float64) for x in raw[c.first]]
+    seconds = [np.asarray(y, dtype=np.float64) for y in raw[c.second]]
+    out_a: list[Any] = [None] * size
+    out_b: list[Any] = [None] * size
+    for index in _shape_groups(firsts).values():  # once per group of equal dimensions
+        a, b = pair(np.stack([firsts[i] for i in index]), np.stack([seconds[i] for i in index]), rho[index])
+        for j, i in enumerate(index):
+            out_a[i], out_b[i] = a[j], b[j]
+    return {c.first: out_a, c.second: out_b}
 
 
 def _float_orthogonal(c: Orthogonal, raw, cols, size):
@@ -518,16 +538,22 @@ def _float_sign(c: SignVector, raw, cols, size):
 def _float_tangent(c: TangentVector, raw, cols, size):
     base = cols.get(raw_key(c.base), cols[c.base])
     rows = cols[c.row] if c.row is not None else None
-    out = []
-    for i in range(size):
+    thetas, us = [], []
+    for i in range(size):  # gathering only; the arithmetic runs once per group of equal dimensions
         theta = np.asarray(base[i], dtype=np.float64)
         if rows is not None:
             theta = theta[int(rows[i]) % len(theta)]
-        theta = _unit(theta)
-        u = np.asarray(raw[c.name][i], dtype=np.float64)
+        thetas.append(theta)
+        us.append(np.asarray(raw[c.name][i], dtype=np.float64))
+    out: list[Any] = [None] * size
+    for index in _shape_groups(us).values():
+        theta = _unit(np.stack([thetas[i] for i in index]))
+        u = np.stack([us[i] for i in index])
         for _ in range(2):
-            u = u - np.dot(u, theta) * theta
-        out.append(_unit(u))
+            u = u - np.sum(u * theta, axis=-1, keepdims=True) * theta
+        u = _unit(u)
+        for j, i in enumerate(index):
+            out[i] = u[j]
     stacked = _stackable(out)
     return {c.name: stacked if stacked is not None else out}
 

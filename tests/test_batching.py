@@ -159,3 +159,19 @@ def test_every_pointwise_domain_samples_and_its_fast_path_takes_the_batch():
         with torch.no_grad():
             out = spec.fast(batch, claim.constants, device="cpu", dtype=torch.float64)
         assert all(isinstance(o, torch.Tensor) and o.shape == (8,) for o in out[:2]), claim.id
+
+
+def test_float_projections_of_ragged_columns_match_the_exact_round_trip():
+    from checks.exact import TangentVector
+
+    rng = np.random.default_rng(4)
+    dims = [2, 3, 2, 5, 3]
+    points = [{"d": d, "theta": rng.standard_normal(d).tolist(), "u": rng.standard_normal(d).tolist()} for d in dims]
+    constraints = (UnitVector("theta"), TangentVector("u", "theta"))
+    cols = {k: [p[k] for p in points] for k in points[0]}
+    fl = float_round_trip(cols, constraints, len(points))
+    for i, p in enumerate(points):
+        exact = round_trip(dict(p), constraints)
+        assert np.allclose(fl["theta"][i], exact["theta"], rtol=0, atol=4e-16)
+        assert np.allclose(fl["u"][i], exact["u"], rtol=0, atol=4e-16)
+        assert len(fl["u"][i]) == dims[i] and fl[raw_key("u")][i] == p["u"]

@@ -240,3 +240,28 @@ def test_planted_spurious_minimum_and_b6_control_carry_valid_certificates():
         if t.outcome == "failure":
             assert t.certificate.numbers["alpha_times_lambda_max"] < 2 and t.certificate.margin > 0.1
     assert "failure" in outcomes and "unfinished" not in outcomes
+
+
+def _assert_derive_batch_matches(domain, n: int, seed: int = 0) -> None:
+    """``derive_batch`` equals ``derive`` row by row (same keys and shapes; values to a few ulp) on n sampled rows."""
+    from checks.batching import Batch
+
+    rng = np.random.default_rng(seed)
+    cols = {p.name: p.sample(rng, n) for p in domain.params}
+    got = domain.derive_batch(cols)
+    for j, row in enumerate(Batch.from_columns(cols, n).points):
+        want = domain.derive(row)
+        assert set(got) == set(want)
+        for name, value in want.items():
+            if isinstance(value, str):
+                assert got[name][j] == value
+            else:
+                np.testing.assert_allclose(np.asarray(got[name][j], dtype=float), np.asarray(value, dtype=float),
+                                           rtol=1e-13, atol=1e-13)
+
+
+def test_derive_batch_matches_derive():
+    from claims.zhang2017 import experiments as claims
+
+    for claim in (claims.equation_13, claims.theorem_5_1_conditional):
+        _assert_derive_batch_matches(claim.spec.domain, 200)

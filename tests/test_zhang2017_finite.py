@@ -239,3 +239,28 @@ def test_tail_bound_radius_is_inside_the_reading_domain():
     for n in range(1, 39):
         B = _b1_tailbound_point({"d": n, "p": 0, "s": 0.0})["B"]
         assert Fraction(B) ** 2 >= n and B - math.sqrt(n) <= 2 * math.ulp(math.sqrt(n))
+
+
+def _assert_derive_batch_matches(domain, n: int, seed: int = 0) -> None:
+    """``derive_batch`` equals ``derive`` row by row (same keys and shapes; values to a few ulp) on n sampled rows."""
+    from checks.batching import Batch
+
+    rng = np.random.default_rng(seed)
+    cols = {p.name: p.sample(rng, n) for p in domain.params}
+    got = domain.derive_batch(cols)
+    for j, row in enumerate(Batch.from_columns(cols, n).points):
+        want = domain.derive(row)
+        assert set(got) == set(want)
+        for name, value in want.items():
+            if isinstance(value, str):
+                assert got[name][j] == value
+            else:
+                np.testing.assert_allclose(np.asarray(got[name][j], dtype=float), np.asarray(value, dtype=float),
+                                           rtol=1e-13, atol=1e-13)
+
+
+def test_derive_batch_matches_derive():
+    from claims.zhang2017 import finite as claims
+
+    for claim in (claims.lemma_b1_tail_bound, claims.theorem_b3, claims.theorem_b3_vanishing):
+        _assert_derive_batch_matches(claim.spec.domain, 300)

@@ -40,6 +40,7 @@ from checks.specs import (
     SymbolicSpec,
     Trial,
 )
+from claims.zhang2017.fast import _common as zc
 from claims.zhang2017.fast import experiments as fx
 from reference.zhang2017 import experiments as rx
 
@@ -602,6 +603,27 @@ def _derive_cond(point: Mapping[str, Any]) -> dict:
     return {"theta1": np.clip(rng.uniform(-1, 1, k), -0.999, 0.999).tolist(), "a": rng.standard_normal(k).tolist()}
 
 
+def _rows_by_shape(*keys: np.ndarray) -> list[np.ndarray]:
+    """Row indices grouped by equal values of the integer columns ``keys`` (the shapes of a derived entry)."""
+    _, inverse = np.unique(np.stack(keys, 1), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return [np.flatnonzero(inverse == g) for g in range(int(inverse.max()) + 1)] if len(inverse) else []
+
+
+def _derive_cond_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """``_derive_cond`` for N rows: the draws row by row (one generator each), the clipping vectorised."""
+    k, seed = np.asarray(cols["k"], dtype=np.int64), np.asarray(cols["seed"], dtype=np.int64)
+    theta1, a = [None] * len(k), [None] * len(k)
+    for rows in _rows_by_shape(k):
+        kk = int(k[rows[0]])
+        draws = [np.random.Generator(np.random.PCG64(int(s))) for s in seed[rows]]
+        t = np.clip(np.stack([rng.uniform(-1, 1, kk) for rng in draws]), -0.999, 0.999)
+        weights = np.stack([rng.standard_normal(kk) for rng in draws])
+        for j, row in enumerate(rows):
+            theta1[row], a[row] = t[j], weights[j]
+    return {"theta1": theta1, "a": a}
+
+
 def _cond_reference(p, constants, ctx):
     """Σ_i a_i E[sgn(θ_i1 x_1 + √(1−θ_i1²) Y)] (the true conditional expectation, from the normal cdf) vs the
     printed middle member Σ_i a_i^power E_Y[...] (power 0 as printed: the a_i are missing)."""
@@ -616,16 +638,19 @@ def _cond_reference(p, constants, ctx):
     return lhs, rhs, ctx.fsum(abs(a * e) + abs(a ** constants["a_power"] * e) for a, e in terms) + 1
 
 
+@fx.single_threaded
 def _cond_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = [], [], []
-    for p in batch.points:
-        t = torch.tensor(p["theta1"], dtype=dtype)
-        a = torch.tensor(p["a"], dtype=dtype)
-        e = torch.erf(t * p["x1"] / (torch.sqrt(1 - t * t) * math.sqrt(2)))
-        lhs.append((a * e).sum())
-        rhs.append((a ** constants["a_power"] * e).sum())
-        scale.append((a * e).abs().sum() + (a ** constants["a_power"] * e).abs().sum() + 1)
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+    """All points at once: the (θ_i1, a_i) of k ≤ 6 nodes padded with θ_i1 = a_i = 0 (erf(0) = 0, so a padded
+    node adds exact zeros to every sum)."""
+    if not len(batch):
+        return zc.empty_outputs(3, device=device, dtype=dtype)
+    k = batch.array("k").astype(np.int64)
+    t, a = (torch.as_tensor(zc.pad_ragged(batch, name, k, (int(k.max()),)), device=device).to(dtype)
+            for name in ("theta1", "a"))
+    x1 = batch.tensor("x1", device=device, dtype=dtype).unsqueeze(-1)
+    e = torch.erf(t * x1 / (torch.sqrt(1 - t * t) * math.sqrt(2)))
+    lhs, rhs = (a * e).sum(-1), (a ** constants["a_power"] * e).sum(-1)
+    return lhs, rhs, (a * e).abs().sum(-1) + (a ** constants["a_power"] * e).abs().sum(-1) + 1
 
 
 theorem_5_1_conditional = Claim(
@@ -637,7 +662,8 @@ theorem_5_1_conditional = Claim(
     kind=Kind.IDENTITY,
     spec=PointwiseSpec(
         domain=Domain((Int("k", 1, 6), Float("x1", -3, 3, examples=(0.0, 1.0)), Int("seed", 0, 2**31 - 1)),
-                      derive=_derive_cond, free=("theta1", "a"),  # any θ_i1 ∈ (−1, 1) and any weights a_i
+                      derive=_derive_cond, derive_batch=_derive_cond_batch,
+                      free=("theta1", "a"),  # any θ_i1 ∈ (−1, 1) and any weights a_i
                       examples=({"k": 2, "x1": 1.0, "seed": 0},)),
         relation="==", reference=_cond_reference, fast=_cond_fast, terms=8.0,
         terms_reason="a sum of k ≤ 6 products a_i·erf(·), each erf argument a quotient with a square root"),
@@ -681,6 +707,34 @@ def _derive_config(point: Mapping[str, Any]) -> dict:
             "b": rng.standard_normal(k).tolist(), "x": rng.standard_normal((n, d)).tolist(), "u": u.tolist()}
 
 
+def _derive_config_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """``_derive_config`` for N rows: each row's normal draws in one call of its own generator (the same stream:
+    consecutive ``standard_normal`` calls concatenate), the arithmetic vectorised over the rows of one shape."""
+    d, k, n, i, seed = (np.asarray(cols[name], dtype=np.int64) for name in ("d", "k", "n", "i", "seed"))
+    node = i % k
+    size = len(seed)
+    out: dict[str, list] = {name: [None] * size for name in ("theta", "w", "a", "b", "x", "u")}
+    for rows in _rows_by_shape(d, k, n):
+        dd, kk, nn = int(d[rows[0]]), int(k[rows[0]]), int(n[rows[0]])
+        total = 2 * kk * dd + dd + 2 * kk + nn * dd
+        z = np.stack([np.random.Generator(np.random.PCG64(int(s))).standard_normal(total) for s in seed[rows]])
+        cut = np.cumsum([kk * dd, kk * dd, dd, kk, kk])
+        theta, w, u, a, b, x = np.split(z, cut, axis=1)
+        theta = theta.reshape(-1, kk, dd)
+        theta = theta / np.linalg.norm(theta, axis=-1, keepdims=True)
+        w = w.reshape(-1, kk, dd)
+        w = w / np.linalg.norm(w, axis=-1, keepdims=True)
+        ti = theta[np.arange(len(rows)), node[rows]]
+        u = u - np.einsum("rd,rd->r", u, ti)[:, None] * ti
+        u = u / np.maximum(np.linalg.norm(u, axis=-1, keepdims=True), 1e-12)
+        values = {"theta": theta, "w": w, "a": a, "b": b, "x": x.reshape(-1, nn, dd), "u": u}
+        for name, arr in values.items():
+            column = out[name]
+            for j, row in enumerate(rows):
+                column[row] = arr[j]
+    return {"node": node, **out}
+
+
 def _domain(potentials: tuple[str, ...], example_seed: int | None = None) -> Domain:
     """Configurations for (12)–(14). ``example_seed``: an explicit first point (the smallest configuration), so
     that a reading that fails everywhere is refuted at once instead of after a long shrink."""
@@ -688,18 +742,12 @@ def _domain(potentials: tuple[str, ...], example_seed: int | None = None) -> Dom
         {"d": 2, "k": 1, "i": 0, "n": 2, "potential": potentials[0], "activation": "tanh", "seed": example_seed},)
     return Domain((Int("d", 2, 5), Int("k", 1, 4), Int("i", 0, 3), Int("n", 2, 12),
                    Choice("potential", potentials), Choice("activation", ("tanh", "exp")),
-                   Int("seed", 0, 2**31 - 1)), derive=_derive_config, examples=examples,
+                   Int("seed", 0, 2**31 - 1)), derive=_derive_config, derive_batch=_derive_config_batch,
+                  examples=examples,
                   # θ_i, w_j ∈ S^{d−1} and u a unit tangent vector at θ_node, exact at working precision for the
                   # reference; the weights a, b and the data x are free
                   exact=(UnitVector("theta"), UnitVector("w"), TangentVector("u", "theta", row="node")),
                   free=("a", "b", "x"))
-
-
-def _fast_setup(p, dtype):
-    phi = (fx.empirical_phi(torch.tensor(p["x"], dtype=dtype), p["activation"]) if p["potential"] == "empirical"
-           else fx.population_phi(p["potential"]))
-    return (phi, torch.tensor(p["a"], dtype=dtype), torch.tensor(p["theta"], dtype=dtype),
-            torch.tensor(p["b"], dtype=dtype), torch.tensor(p["w"], dtype=dtype), torch.tensor(p["u"], dtype=dtype))
 
 
 def _ref_setup(p, ctx):
@@ -707,18 +755,46 @@ def _ref_setup(p, ctx):
             [ctx.mpf(v) for v in p["b"]], rx.unit_rows(ctx, p["w"]))
 
 
-def _directional_fast(fn, theta, i, u) -> torch.Tensor:
-    with torch.enable_grad():
-        return (fx.sphere_grad(fn, theta, i) * u).sum()
+def _appd_tensors(batch, *, device, dtype) -> dict[str, Any]:
+    """The configurations as padded tensors (see the batched section of ``claims.zhang2017.fast.experiments``):
+    θ, w (N, k, d) with inert rows e_1, a, b (N, k) with zeros, u (N, d), data x (N, n, d) with its row mask,
+    and the node (N,)."""
+    k, d, n = (batch.array(name).astype(np.int64) for name in ("k", "d", "n"))
+    kmax, dmax, nmax = int(k.max()), int(d.max()), int(n.max())
+    kd, nd = np.stack([k, d], 1), np.stack([n, d], 1)
+    cols = {"theta": zc.pad_ragged(batch, "theta", kd, (kmax, dmax)), "w": zc.pad_ragged(batch, "w", kd, (kmax, dmax)),
+            "a": zc.pad_ragged(batch, "a", k, (kmax,)), "b": zc.pad_ragged(batch, "b", k, (kmax,)),
+            "u": zc.pad_ragged(batch, "u", d, (dmax,)), "x": zc.pad_ragged(batch, "x", nd, (nmax, dmax)),
+            "mask": (np.arange(nmax)[None, :] < n[:, None]).astype(np.float64)}
+    inert = np.arange(kmax)[None, :] >= k[:, None]  # (N, k): padded particles, placed at e_1
+    cols["theta"][inert, 0], cols["w"][inert, 0] = 1.0, 1.0
+    out = {name: torch.as_tensor(arr, device=device).to(dtype) for name, arr in cols.items()}
+    out["node"] = torch.as_tensor(batch.array("node").astype(np.int64), device=device)
+    return out
+
+
+@fx.single_threaded
+def _appd_fast(batch, point_fn, *, device, dtype):
+    """Evaluate ``point_fn(config) -> (lhs, rhs, scale)`` on each (potential, activation) group at once; config:
+    the group's rows of ``_appd_tensors`` and its Φ (the empirical Φ̂ over each row's data, or the population
+    potential)."""
+    if not len(batch):
+        return zc.empty_outputs(3, device=device, dtype=dtype)
+    tensors = _appd_tensors(batch, device=device, dtype=dtype)
+
+    def group(values, index):
+        potential, activation = values
+        rows = torch.as_tensor(index, device=device)
+        config = {name: t[rows] for name, t in tensors.items()}
+        x, mask = config.pop("x"), config.pop("mask")
+        config["phi"] = (fx.empirical_phi_batched(x, mask, activation) if potential == "empirical"
+                         else fx.population_phi(potential))
+        return point_fn(config)
+
+    return zc.grouped_rows(batch, ("potential", "activation"), group, device=device, dtype=dtype)
 
 
 # --- (12): ∂L̂/∂a_i ----------------------------------------------------------------------------------------
-
-def _eq12_printed_fast(i, a, theta, b, w, phi):
-    others = torch.tensor([j for j in range(theta.shape[0]) if j != i], dtype=torch.long)
-    ti = theta[i]
-    return (2 * a[i] * phi(ti, ti) + 2 * (a[others] * phi(ti, theta[others])).sum() + 2 * (b * phi(ti, w)).sum())
-
 
 def _eq12_printed_ref(ctx, i, a, theta, b, w, pot):
     return (2 * a[i] * pot(theta[i], theta[i]) + 2 * ctx.fsum(a[j] * pot(theta[i], theta[j])
@@ -735,17 +811,17 @@ def _eq12_reference(p, constants, ctx):
 
 
 def _eq12_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        phi, a, theta, b, w, _ = _fast_setup(p, dtype)
-        i = p["node"]
+    def values(c):
+        node, a, theta, b, w, phi = c["node"], c["a"], c["theta"], c["b"], c["w"], c["phi"]
         with torch.enable_grad():
             ai = a.clone().requires_grad_()
-            (g,) = torch.autograd.grad(fx.loss5_hat(ai, theta, b, w, phi), ai)
-        lhs.append(g[i])
-        rhs.append(constants["factor"] * _eq12_printed_fast(i, a, theta, b, w, phi) / 2)
-    lhs, rhs = torch.stack(lhs), torch.stack(rhs)
-    return lhs, rhs, lhs.abs() + rhs.abs() + 1
+            (g,) = torch.autograd.grad(fx.loss5_hat(ai, theta, b, w, phi).sum(), ai)
+        lhs = fx.entry_of(g, node)
+        ti = fx.row_of(theta, node)
+        printed = 2 * fx.entry_of(a, node) * phi(ti, ti) + 2 * fx.c_hat_batched(node, a, theta, b, w, phi)
+        rhs = constants["factor"] * printed / 2
+        return lhs, rhs, lhs.abs() + rhs.abs() + 1
+    return _appd_fast(batch, values, device=device, dtype=dtype)
 
 
 _APPD_TERMS = 64.0
@@ -776,15 +852,13 @@ def _eq12_astar_reference(p, constants, ctx):
 
 
 def _eq12_astar_fast(batch, constants, *, device, dtype):
-    lhs, rhs = [], []
-    for p in batch.points:
-        phi, a, theta, b, w, _ = _fast_setup(p, dtype)
-        i = p["node"]
-        with torch.enable_grad():
-            lhs.append(fx.a_star(i, a, theta, b, w, phi))
-        rhs.append(-constants["sign"] * fx.c_hat(i, a, theta, b, w, phi) / phi(theta[i], theta[i]))
-    lhs, rhs = torch.stack(lhs).reshape(-1), torch.stack(rhs).reshape(-1)
-    return lhs, rhs, lhs.abs() + rhs.abs() + 1
+    def values(c):
+        node, a, theta, b, w, phi = c["node"], c["a"], c["theta"], c["b"], c["w"], c["phi"]
+        lhs = fx.a_star_batched(node, a, theta, b, w, phi)
+        ti = fx.row_of(theta, node)
+        rhs = -constants["sign"] * fx.c_hat_batched(node, a, theta, b, w, phi) / phi(ti, ti)
+        return lhs, rhs, lhs.abs() + rhs.abs() + 1
+    return _appd_fast(batch, values, device=device, dtype=dtype)
 
 
 equation_12_astar = Claim(
@@ -811,13 +885,11 @@ def _with_a_star_ref(ctx, p):
     return pot, a, theta, b, w, i
 
 
-def _with_a_star_fast(p, dtype):
-    phi, a, theta, b, w, u = _fast_setup(p, dtype)
-    i = p["node"]
-    ai = fx.a_star_vertex(i, a, theta, b, w, phi).reshape(())
-    a = a.clone()
-    a[i] = ai
-    return phi, a, theta, b, w, u, i
+def _with_a_star_fast(c):
+    """a with a_i replaced by a_i*(θ_i) (batched, the parabola vertex)."""
+    node = c["node"]
+    ai = fx.a_star_vertex_batched(node, c["a"], c["theta"], c["b"], c["w"], c["phi"])
+    return fx._replace_entry(c["a"], node, ai)
 
 
 def _eq13_reference(p, constants, ctx):
@@ -829,23 +901,15 @@ def _eq13_reference(p, constants, ctx):
     return lhs, rhs, abs(lhs) + abs(rhs) + abs(dl) + 1
 
 
-def _eq13_point(p, constants, dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    phi, a, theta, b, w, u, i = _with_a_star_fast(p, dtype)
-
-    def c_of(th):
-        return fx.c_hat(i, a, th, b, w, phi)
-
-    def loss_of(th):
-        return fx.loss5_hat(a, th, b, w, phi)
-    left = _directional_fast(c_of, theta, i, u)
-    dl = _directional_fast(loss_of, theta, i, u)
-    right = dl / (constants["denominator_factor"] * a[i])
-    return left, right, left.abs() + right.abs() + dl.abs() + 1
-
-
 def _eq13_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = zip(*(_eq13_point(p, constants, dtype) for p in batch.points), strict=True)
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+    def values(c):
+        node, theta, b, w, phi, u = c["node"], c["theta"], c["b"], c["w"], c["phi"], c["u"]
+        a = _with_a_star_fast(c)
+        left = fx.sphere_directional_batched(lambda th: fx.c_hat_batched(node, a, th, b, w, phi), theta, node, u)
+        dl = fx.sphere_directional_batched(lambda th: fx.loss5_hat(a, th, b, w, phi), theta, node, u)
+        right = dl / (constants["denominator_factor"] * fx.entry_of(a, node))
+        return left, right, left.abs() + right.abs() + dl.abs() + 1
+    return _appd_fast(batch, values, device=device, dtype=dtype)
 
 
 _EQ13_STATEMENT = ("∇_{θ_i} Ĉ(θ_i) = Σ_{j≠i} a_j ∇_{θ_i} Φ̂(θ_i, θ_j) + Σ_{j=1}^k b_j ∇_{θ_i} Φ̂(θ_i, w_j) = "
@@ -907,24 +971,17 @@ def _eq14_reference(p, constants, ctx):
     return lhs, rhs, abs(lhs) + abs(rhs) + 1
 
 
-def _eq14_point(p, constants, dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    phi, a, theta, b, w, u, i = _with_a_star_fast(p, dtype)
-    a0 = torch.tensor(p["a"], dtype=dtype)
-
-    def a_star_sq(th):
-        return fx.a_star_vertex(i, a0, th, b, w, phi) ** 2
-
-    def loss_of(th):
-        return fx.loss5_hat(a, th, b, w, phi)
-    left = _directional_fast(a_star_sq, theta, i, u)
-    dl = _directional_fast(loss_of, theta, i, u)
-    right = constants["sign"] * (-dl) / phi(theta[i], theta[i])
-    return left, right, left.abs() + right.abs() + 1
-
-
 def _eq14_fast(batch, constants, *, device, dtype):
-    lhs, rhs, scale = zip(*(_eq14_point(p, constants, dtype) for p in batch.points), strict=True)
-    return torch.stack(lhs), torch.stack(rhs), torch.stack(scale)
+    def values(c):
+        node, a0, theta, b, w, phi, u = c["node"], c["a"], c["theta"], c["b"], c["w"], c["phi"], c["u"]
+        a = _with_a_star_fast(c)
+        left = fx.sphere_directional_batched(
+            lambda th: fx.a_star_vertex_batched(node, a0, th, b, w, phi) ** 2, theta, node, u)
+        dl = fx.sphere_directional_batched(lambda th: fx.loss5_hat(a, th, b, w, phi), theta, node, u)
+        ti = fx.row_of(theta, node)
+        right = constants["sign"] * (-dl) / phi(ti, ti)
+        return left, right, left.abs() + right.abs() + 1
+    return _appd_fast(batch, values, device=device, dtype=dtype)
 
 
 _EQ14_STATEMENT = ("Now, we calculate the following gradient: ∇_{θ_i} (a_i*)² = 2a_i* (−1/Φ̂(θ_i, θ_i)) ∇_{θ_i} "

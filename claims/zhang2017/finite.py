@@ -32,6 +32,7 @@ from checks.specs import (
     SymbolicSpec,
     Trial,
 )
+from claims.zhang2017.fast import _common as fz_common
 from claims.zhang2017.fast import finite as fz
 from reference.zhang2017 import finite as rz
 
@@ -65,6 +66,7 @@ def _b1_main_reference(pt, constants, ctx):
     return rz.truncation_gap(ctx, pt["d"], pt["p"], B), ctx.mpf(pt["eps"])
 
 
+@fz_common.single_threaded
 def _b1_main_fast(batch, constants, *, device, dtype):
     d, p, eps = (_t(batch, k, device=device, dtype=dtype) for k in ("d", "p", "eps"))
     B = torch.sqrt(constants["kappa"] * d * (p + 1) * torch.log(4 / eps))
@@ -100,6 +102,7 @@ def _b1_second_reference(pt, constants, ctx):
     return lhs, rhs
 
 
+@fz_common.single_threaded
 def _b1_second_fast(batch, constants, *, device, dtype):
     d, p, B = (_t(batch, k, device=device, dtype=dtype) for k in ("d", "p", "B"))
     lhs = fz.second_term_lhs(d, p, B)
@@ -133,6 +136,7 @@ def _b1_tail_reference(pt, constants, ctx):
     return lhs, rhs
 
 
+@fz_common.single_threaded
 def _b1_tail_fast(batch, constants, *, device, dtype):
     d, p, B = (_t(batch, k, device=device, dtype=dtype) for k in ("d", "p", "B"))
     lhs = fz.tail_expectation(d, p, B)
@@ -167,6 +171,18 @@ def _b1_tailbound_point(pt: dict) -> dict:
     return {"B": B}
 
 
+def _b1_tailbound_batch(cols) -> dict:
+    """``_b1_tailbound_point`` for N rows: B = √(p+d)(1+s) vectorised (IEEE sqrt and products round as Python's);
+    the exact test B² ≥ p + d (and the step up) is run row by row only where fl(B²) is within 4 ulp of p + d —
+    elsewhere |B² − fl(B²)| ≤ ulp/2 settles it."""
+    n = np.asarray(cols["p"], dtype=np.int64) + np.asarray(cols["d"], dtype=np.int64)
+    B = np.sqrt(n.astype(np.float64)) * (1 + np.asarray(cols["s"], dtype=np.float64))
+    near = np.flatnonzero(~(B * B > n * (1 + 4 * np.finfo(np.float64).eps)))
+    for row in near:
+        B[row] = _b1_tailbound_point({"p": int(n[row]), "d": 0, "s": float(cols["s"][row])})["B"]
+    return {"B": B}
+
+
 def _b1_tailbound_reference(pt, constants, ctx):
     """Both printed sides divided by (2π)^d B^{p+d} e^{−B²/2} > 0 (an equivalent inequality whose sides are O(1):
     the printed ones range over 1e−250 … 1e+40, outside float32; relative margins are unchanged)."""
@@ -175,6 +191,7 @@ def _b1_tailbound_reference(pt, constants, ctx):
     return rz.printed_tail_integral(ctx, d, p, B) / unit, ctx.mpf(constants["C"])
 
 
+@fz_common.single_threaded
 def _b1_tailbound_fast(batch, constants, *, device, dtype):
     d, p, B = (_t(batch, k, device=device, dtype=dtype) for k in ("d", "p", "B"))
     lhs = fz.normalised_radial_tail(d, p, B)  # the (2π)^d cancels
@@ -193,6 +210,7 @@ lemma_b1_tail_bound = Claim(
     kind=Kind.INEQUALITY, constants={"C": 1},
     spec=PointwiseSpec(Domain((Int("d", 1, 30, examples=(1, 30)), Int("p", 0, 8, examples=(0, 8)),
                                Float("s", 0.0, 5.0, examples=(0.0, 5.0))), derive=_b1_tailbound_point,
+                              derive_batch=_b1_tailbound_batch,
                               free=("B",)),
                        "<=", _b1_tailbound_reference, _b1_tailbound_fast, terms=_TAILBOUND_TERMS,
                        terms_reason=_TAILBOUND_REASON),
@@ -230,6 +248,7 @@ def _b1_radius_vs_log_reference(x, constants, ctx):
     return ctx.mpf(_minimal_radius_cached(ctx.prec, _B1_RATE_D, _B1_RATE_P, float(x)))
 
 
+@fz_common.single_threaded
 def _b1_radius_vs_log_fast(xs, constants, *, device, dtype):
     d = torch.full_like(xs, float(_B1_RATE_D))
     return fz.minimal_truncation_radius(d, torch.full_like(xs, float(_B1_RATE_P)), torch.exp(-xs))
@@ -239,6 +258,7 @@ def _b1_radius_vs_d_reference(x, constants, ctx):
     return ctx.mpf(_minimal_radius_cached(ctx.prec, int(x), _B1_RATE_P, -math.log(_B1_RATE_EPS)))
 
 
+@fz_common.single_threaded
 def _b1_radius_vs_d_fast(xs, constants, *, device, dtype):
     return fz.minimal_truncation_radius(xs, torch.full_like(xs, float(_B1_RATE_P)),
                                         torch.full_like(xs, _B1_RATE_EPS))
@@ -341,13 +361,18 @@ def _linear_reference(pt, constants, ctx):
     return lhs, B * ctx.sqrt(ctx.mpf(constants["numerator"]) / n)
 
 
+@fz_common.single_threaded
 def _linear_fast(batch, constants, *, device, dtype):
+    """R_n(G)/B depends on (config, n, d) only: enumerated once per distinct triple (cached), gathered by index."""
     factor = float(constants["rademacher_factor"])
-    unit = [_linear_fast_unit(c, n, d, factor) for c, n, d in
-            zip(batch.column("config"), batch.column("n"), batch.column("d"), strict=True)]
+    point_mass = (batch.array("config").astype(object) == "point-mass").astype(np.int64)
+    n_int, d_int = batch.array("n").astype(np.int64), batch.array("d").astype(np.int64)
+    codes, inverse = np.unique((point_mass * 1024 + n_int) * 1024 + d_int, return_inverse=True)
+    units = [_linear_fast_unit("point-mass" if code >> 20 else "coordinates", int((code >> 10) & 1023),
+                               int(code & 1023), factor) for code in codes.tolist()]
     B, n = _t(batch, "B", device=device, dtype=dtype), _t(batch, "n", device=device, dtype=dtype)
-    lhs = torch.tensor(unit, device=device, dtype=dtype) * B
-    return lhs, B * torch.sqrt(constants["numerator"] / n)
+    lhs = torch.tensor(units, device=device, dtype=torch.float64)[torch.as_tensor(inverse.reshape(-1), device=device)]
+    return lhs.to(dtype) * B, B * torch.sqrt(constants["numerator"] / n)
 
 
 _LINEAR_DOMAIN = Domain((Choice("config", ("point-mass", "coordinates"), examples=("point-mass", "coordinates")),
@@ -415,15 +440,31 @@ def _b3_point_factory(offset: int):
     return point
 
 
+def _b3_batch_factory(offset: int):
+    def derive_batch(cols) -> dict:
+        """The factory's ``point`` for N rows: the pair split once per distinct pair, B = 2^{−offset−k}·C by
+        ldexp (exact, as Python's 2.0 ** j) and one product."""
+        pairs = np.asarray(cols["pair"], dtype=object)
+        s1, s2 = np.empty(len(pairs), dtype=object), np.empty(len(pairs), dtype=object)
+        for pair in dict.fromkeys(pairs.tolist()):
+            hit = pairs == pair
+            s1[hit], s2[hit] = pair.split("/")
+        B = np.ldexp(1.0, -offset - np.asarray(cols["k"], dtype=np.int64)) * np.asarray(cols["C"], dtype=np.float64)
+        return {"sigma1": s1, "sigma2": s2, "L": np.ones(len(pairs)), "B": B}
+
+    return derive_batch
+
+
 def _b3_reference(pt, constants, ctx):
     n, d, B, C, L = pt["n"], pt["d"], ctx.mpf(pt["B"]), ctx.mpf(pt["C"]), ctx.mpf(pt["L"])
     lhs = rz.rademacher_product_point_mass(ctx, n, d, B, pt["sigma1"], pt["sigma2"], C, L, factor=2)
     return lhs, constants["coefficient"] * C * L * B * ctx.sqrt(ctx.mpf(2) / n)
 
 
+@fz_common.single_threaded
 def _b3_fast(batch, constants, *, device, dtype):
     C, L, B, n, d = (_t(batch, k, device=device, dtype=dtype) for k in ("C", "L", "B", "n", "d"))
-    lhs = fz.rademacher_product_point_mass(n, d, B, batch.column("sigma1"), batch.column("sigma2"), C, L, 2.0)
+    lhs = fz.rademacher_product_point_mass(n, d, B, batch.array("sigma1"), batch.array("sigma2"), C, L, 2.0)
     return lhs, constants["coefficient"] * C * L * B * torch.sqrt(2 / n)
 
 
@@ -433,7 +474,8 @@ def _b3_domain(families: tuple[str, ...], example: Mapping[str, Any], offset: in
     pairs = tuple(f"{a}/{b}" for a in families for b in families)
     return Domain((Choice("pair", pairs, examples=pairs[:1]), Int("n", 1, 64, examples=(1, 64)),
                    Int("d", 1, 3, examples=(2,)), Choice("C", (0.1, 1.0, 10.0)),
-                   Int("k", -10 - offset, 14 - offset)), derive=_b3_point_factory(offset), examples=(example,),
+                   Int("k", -10 - offset, 14 - offset)), derive=_b3_point_factory(offset),
+                  derive_batch=_b3_batch_factory(offset), examples=(example,),
                   free=("L", "B"))  # any float L, B > 0 is a point of the class (B = 2^−j·C: one rounding of C)
 
 
@@ -491,15 +533,12 @@ def _composition_reference(pt, constants, ctx):
     return lhs, constants["coefficient"] * L * B * ctx.sqrt(ctx.mpf(2) / n)
 
 
+@fz_common.single_threaded
 def _composition_fast(batch, constants, *, device, dtype):
     C, L, B, n, d = (_t(batch, k, device=device, dtype=dtype) for k in ("C", "L", "B", "n", "d"))
-    walk = torch.tensor([fz.mean_abs_walk(int(k), dtype=dtype, device=device) for k in batch.column("n")],
-                        dtype=dtype, device=device)
-    sup = torch.zeros_like(B)
-    for family in set(batch.column("sigma1")):
-        mask = torch.tensor([f == family for f in batch.column("sigma1")], device=device)
-        sup = torch.where(mask, fz.activation_sup(family, C, L, B, d), sup)
-    return 2 * walk / n * sup, constants["coefficient"] * L * B * torch.sqrt(2 / n)
+    walk = fz.mean_abs_walk_of(n).to(dtype)
+    return (2 * walk / n * fz.activation_sup_of(batch.array("sigma1"), C, L, B, d),
+            constants["coefficient"] * L * B * torch.sqrt(2 / n))
 
 
 theorem_b3_composition = Claim(

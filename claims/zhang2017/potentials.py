@@ -14,15 +14,18 @@ them, and the mutants perturb them.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import torch
 
 from checks import groups
+from checks.batching import grouped
 from checks.domain import Choice, Domain, Float, Int
 from checks.exact import InnerProductPair, UnitVector, Where
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
@@ -66,6 +69,62 @@ def _sphere_derive(p: dict) -> dict:
     return {"theta": theta, "w": w}
 
 
+# --- vectorised derives (Domain.derive_batch): the seeded draws row by row (they are Python's Mersenne Twister,
+# as in ``derive``), the arithmetic on whole arrays; rows of different lengths come back as lists of arrays
+
+
+def _seeded_rows(seeds, draw) -> list:
+    """``draw(rng)`` for ``random.Random(seed)`` at each seed (one generator, reseeded: the same streams)."""
+    rng = random.Random()
+    out = []
+    for seed in np.asarray(seeds).tolist():
+        rng.seed(seed)
+        out.append(draw(rng))
+    return out
+
+
+def _by_value(values) -> list[tuple[int, np.ndarray]]:
+    values = np.asarray(values)
+    return [(v, np.flatnonzero(values == v)) for v in np.unique(values).tolist()]
+
+
+def _ragged(size: int, parts: list[tuple[np.ndarray, np.ndarray]]) -> list:
+    """Rows scattered back into batch order: ``parts`` are (indices, stacked rows) pairs."""
+    out: list = [None] * size
+    for idx, rows in parts:
+        for i, row in zip(idx.tolist(), rows, strict=True):
+            out[i] = row
+    return out
+
+
+def unit_pairs_batch(d, rho, seed) -> tuple[list, list]:
+    """``unit_pair`` for columns (d, ρ, seed): per group of equal d, the 2d Gaussian draws of each seed, then θ, w
+    by the same formulas on (rows, d) arrays."""
+    thetas, ws = [], []
+    rho = np.asarray(rho, dtype=np.float64)
+    for dim, idx in _by_value(d):
+        draws = np.array(_seeded_rows(np.asarray(seed)[idx], lambda r, k=dim: [r.gauss(0, 1) for _ in range(2 * k)]),
+                         dtype=np.float64).reshape(len(idx), 2 * dim)
+        g, u = draws[:, :dim], draws[:, dim:]
+        nrm = np.sqrt((g * g).sum(-1, keepdims=True))
+        theta = g / np.where(nrm == 0, 1.0, nrm)
+        for _ in range(2):
+            u = u - (u * theta).sum(-1, keepdims=True) * theta
+        nu = np.sqrt((u * u).sum(-1, keepdims=True))
+        r = rho[idx][:, None]
+        c = np.sqrt(np.maximum(0.0, 1 - r * r))
+        w = r * theta + c * u / np.where(nu == 0, 1.0, nu)
+        thetas.append((idx, theta))
+        ws.append((idx, w))
+    size = len(rho)
+    return _ragged(size, thetas), _ragged(size, ws)
+
+
+def _sphere_derive_batch(cols: dict) -> dict:
+    theta, w = unit_pairs_batch(cols["d"], cols["rho"], cols["seed"])
+    return {"theta": theta, "w": w}
+
+
 #: θ, w ∈ S^{d−1} with θ^T w = ρ exactly (the drawn ρ is a float, hence an exact inner product): the reference
 #: recomputes ρ from the exact pair, never from the floats
 _SPHERE_PAIR = (InnerProductPair("theta", "w", "rho"),)
@@ -73,7 +132,7 @@ _SPHERE_PAIR = (InnerProductPair("theta", "w", "rho"),)
 
 def _sphere_domain(extra: tuple = (), rho_examples=(-1.0, -0.5, 0.0, 0.5, 1.0)) -> Domain:
     return Domain((Int("d", 2, 6), Float("rho", -1.0, 1.0, examples=rho_examples), Int("seed", 0, 2**31 - 1),
-                   *extra), derive=_sphere_derive, exact=_SPHERE_PAIR)
+                   *extra), derive=_sphere_derive, derive_batch=_sphere_derive_batch, exact=_SPHERE_PAIR)
 
 
 def _ref_rho(p, ctx):
@@ -81,20 +140,41 @@ def _ref_rho(p, ctx):
                                                                                               strict=True))))
 
 
-def _fast_rho(batch, device, dtype):
-    rho = [max(-1.0, min(1.0, math.fsum(a * b for a, b in zip(p["theta"], p["w"], strict=True))))
-           for p in batch.points]
-    return torch.tensor(rho, device=device, dtype=dtype)
+def _padded_vectors(batch, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A column of vectors of different lengths as one zero-padded (N, d_max) array (rows packed with one
+    ``np.concatenate``), and the lengths. Zero coordinates change neither θ^T w nor θ − w."""
+    entries = batch.entries(name)
+    if isinstance(entries, np.ndarray) and entries.dtype.kind == "f":
+        return entries.reshape(len(entries), -1), np.full(len(entries), entries.reshape(len(entries), -1).shape[1])
+    lengths = np.fromiter(map(len, entries), dtype=np.int64, count=len(entries))
+    flat = np.concatenate([np.asarray(e, dtype=np.float64) for e in entries]) if len(entries) else np.zeros(0)
+    out = np.zeros((len(entries), int(lengths.max()) if len(entries) else 0))
+    out[np.arange(out.shape[1])[None, :] < lengths[:, None]] = flat
+    return out, lengths
 
 
-def _fast_printed(row: str, batch, m, device) -> torch.Tensor:
-    """The printed potential at each point (points may have different d)."""
-    out = []
-    for i, p in enumerate(batch.points):
-        theta = torch.tensor(p["theta"], dtype=torch.float64, device=device)
-        w = torch.tensor(p["w"], dtype=torch.float64, device=device)
-        out.append(fcommon.phi(row, theta, w, m=m[i]) if row == "hermite" else fcommon.phi(row, theta, w))
-    return torch.stack(out)
+def _fast_rho_printed(row: str, batch, device) -> tuple[torch.Tensor, torch.Tensor]:
+    """ρ = θ^T w (clamped to [−1, 1]) and the printed potential at each point, on the zero-padded vectors (one
+    tensor computation for all d)."""
+    theta = torch.as_tensor(_padded_vectors(batch, "theta")[0], device=device)
+    w = torch.as_tensor(_padded_vectors(batch, "w")[0], device=device)
+    rho = (theta * w).sum(-1).clamp(-1.0, 1.0)
+    params = {"m": batch.tensor("m", device=device, dtype=torch.float64)} if row == "hermite" else {}
+    return rho, fcommon.phi(row, theta, w, **params)
+
+
+def _ragged_floats(column) -> tuple[np.ndarray, np.ndarray]:
+    """A column of lists of exact-fraction strings ("p/q" or "p") as a zero-padded float64 array (N, L_max) and
+    the lengths (numpy string operations over the flattened entries; p < 2^53 and q a power of two here, so
+    p/q is exact and equals float(Fraction))."""
+    rows = list(column)
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    flat = np.array(list(itertools.chain.from_iterable(rows)), dtype=str)
+    num, _, den = np.strings.partition(flat, "/")
+    values = num.astype(np.float64) / np.where(den == "", "1", den).astype(np.float64)
+    out = np.zeros((len(rows), int(lengths.max()) if len(rows) else 0))
+    out[np.arange(out.shape[1])[None, :] < lengths[:, None]] = values
+    return out, lengths
 
 
 # =========================================================================================================
@@ -122,8 +202,19 @@ def _activation_dual_fast(row: str, rho: torch.Tensor, constants, m=None) -> tor
     if row == "exponential":
         return fz.dual_exponential(rho, float(constants["activation_shift"]))
     if row == "hermite":
-        return fz.dual_hermite(constants["family"], [k + constants["degree_offset"] for k in m], rho)
+        return fz.dual_hermite(constants["family"], np.asarray(m, dtype=np.int64) + constants["degree_offset"], rho)
     raise KeyError(row)
+
+
+def _fast_dual_at_one(row: str, constants, m, size: int, device) -> torch.Tensor:
+    """Φ_σ(θ, θ) = σ̂(1) at each of ``size`` points: one quadrature per distinct degree m (Hermite) or one for
+    the whole batch (it does not depend on the point otherwise), gathered."""
+    if row != "hermite":
+        one = torch.ones(1, dtype=torch.float64, device=device)
+        return _activation_dual_fast(row, one, constants).expand(size)
+    degrees, inverse = np.unique(np.asarray(m, dtype=np.int64), return_inverse=True)
+    one = torch.ones(len(degrees), dtype=torch.float64, device=device)
+    return _activation_dual_fast(row, one, constants, degrees)[torch.as_tensor(inverse.reshape(-1), device=device)]
 
 
 def _row_reference(row: str, normalisation: bool = False):
@@ -145,14 +236,12 @@ def _row_reference(row: str, normalisation: bool = False):
 
 def _row_fast(row: str, normalisation: bool = False):
     def fast(batch, constants, *, device, dtype):
-        m = batch.column("m") if row == "hermite" else None
-        ones = torch.ones(len(batch), dtype=torch.float64, device=device)
-        norm = _activation_dual_fast(row, ones, constants, m)
+        m = batch.array("m").astype(np.int64) if row == "hermite" else None
+        norm = _fast_dual_at_one(row, constants, m, len(batch), device)
         if normalisation:
             return norm.to(dtype), torch.full_like(norm, float(constants["normalisation"])).to(dtype)
-        rho = _fast_rho(batch, device, torch.float64)
+        rho, rhs = _fast_rho_printed(row, batch, device)
         lhs = _activation_dual_fast(row, rho, constants, m)
-        rhs = _fast_printed(row, batch, m, device)
         scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), norm.abs())
         return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
@@ -220,7 +309,8 @@ def _normalisation_claim(row: str, label: str, constants: dict, mutant: Mutant, 
                   f"{label} row's activation as printed: E_X σ(X, θ)² = 1.",
         kind=Kind.IDENTITY, constants={**constants, "normalisation": 1},
         spec=PointwiseSpec(Domain((Int("d", 2, 6), Float("rho", 1.0, 1.0), Int("seed", 0, 2**31 - 1), *extra),
-                                  derive=_sphere_derive, exact=_SPHERE_PAIR), "==", _row_reference(row, True),
+                                  derive=_sphere_derive, derive_batch=_sphere_derive_batch, exact=_SPHERE_PAIR),
+                           "==", _row_reference(row, True),
                            _row_fast(row, True),
                            terms=terms, terms_reason=terms_reason or "a Gauss rule sum of positive terms",
                            reference_rtol=rz.QUADRATURE_RTOL, reference_rtol_reason=_QUAD_REASON),
@@ -403,18 +493,6 @@ def _euclid_ref_value(row: str, theta, w, constants, ctx):
     return total
 
 
-def _euclid_fast_value(row: str, theta: torch.Tensor, w: torch.Tensor, constants) -> torch.Tensor:
-    total = torch.ones(theta.shape[0], dtype=torch.float64, device=theta.device)
-    for i in range(theta.shape[1]):
-        if row == "gaussian":
-            total = total * fz.gaussian_factor(theta[:, i], w[:, i], float(constants["amplitude_base"]),
-                                               float(constants["quadratic"]))
-        else:
-            amp = (2 / math.pi * float(constants["amplitude_scale"])) ** 0.75
-            total = total * fz.bessel_factor(theta[:, i], w[:, i], amp)
-    return total
-
-
 def _euclid_reference(row: str, normalisation: bool = False):
     def reference(p, constants, ctx):
         w = p["theta"] if normalisation else p["w"]
@@ -428,18 +506,23 @@ def _euclid_reference(row: str, normalisation: bool = False):
 
 def _euclid_fast(row: str, normalisation: bool = False):
     def fast(batch, constants, *, device, dtype):
-        by_d: dict[int, list[int]] = {}
-        for i, pt in enumerate(batch.points):
-            by_d.setdefault(len(pt["theta"]), []).append(i)
-        lhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-        rhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-        for idx in by_d.values():
-            theta = torch.tensor([batch.points[i]["theta"] for i in idx], dtype=torch.float64, device=device)
-            w = theta if normalisation else torch.tensor([batch.points[i]["w"] for i in idx], dtype=torch.float64,
-                                                         device=device)
-            lhs[idx] = _euclid_fast_value(row, theta, w, constants)
-            rhs[idx] = (torch.full((len(idx),), float(constants["normalisation"]), dtype=torch.float64,
-                                   device=device) if normalisation else fcommon.phi(row, theta, w))
+        # the (point, coordinate) pairs of every dimension as one batch of 1-D factors (the zero padding of the
+        # shorter vectors is not integrated: a padded coordinate's factor is 1), then the product per point
+        theta_np, lengths = _padded_vectors(batch, "theta")
+        w_np = theta_np if normalisation else _padded_vectors(batch, "w")[0]
+        real = np.arange(theta_np.shape[1])[None, :] < lengths[:, None]
+        theta, w = torch.as_tensor(theta_np, device=device), torch.as_tensor(w_np, device=device)
+        mask = torch.as_tensor(real, device=device)
+        t, v = theta[mask], w[mask]
+        if row == "gaussian":
+            factors = fz.gaussian_factor(t, v, float(constants["amplitude_base"]), float(constants["quadratic"]))
+        else:
+            factors = fz.bessel_factor(t, v, (2 / math.pi * float(constants["amplitude_scale"])) ** 0.75)
+        padded = torch.ones_like(theta)
+        padded[mask] = factors
+        lhs = padded.prod(-1)
+        rhs = (torch.full_like(lhs, float(constants["normalisation"])) if normalisation
+               else fcommon.phi(row, theta, w))
         return lhs.to(dtype), rhs.to(dtype)
 
     return fast
@@ -537,6 +620,32 @@ def _t25_derive(p: dict) -> dict:
     return {"coefficients": [str(c) for c in _t25_coefficients(p)]}
 
 
+def _fraction_strings(numerators: np.ndarray, denominator: int) -> np.ndarray:
+    """str(Fraction(k, denominator)) for an integer array k (reduced; "p" when the denominator reduces to 1)."""
+    k = np.asarray(numerators, dtype=np.int64)
+    g = np.gcd(k, denominator)
+    num, den = (k // g).astype(str), (denominator // g)
+    return np.where(den == 1, num, np.strings.add(np.strings.add(num, "/"), den.astype(str)))
+
+
+def _t25_derive_batch(cols: dict) -> dict:
+    def draw(rng):  # the draws of _t25_coefficients, in its order
+        length = rng.randint(1, 15)
+        raw = [rng.random() for _ in range(length)]
+        return raw, sum(raw) or 1.0, [rng.uniform(0.5, 10) for _ in range(length)]
+
+    seeds = np.asarray(cols["seed"], dtype=np.int64)
+    rows = _seeded_rows(seeds, draw)
+    lengths = np.array([len(r[0]) for r in rows])
+    raw = np.concatenate([r[0] for r in rows])
+    total = np.repeat([r[1] for r in rows], lengths)
+    scale = np.concatenate([r[2] for r in rows])
+    k = np.rint(raw / total * scale * 2**20).astype(np.int64)
+    k[np.concatenate([[0], np.cumsum(lengths)[:-1]])[seeds % 3 == 0]] = 0  # c_0 = 0 family
+    text = _fraction_strings(k, 2**20)
+    return {"coefficients": [part.tolist() for part in np.split(text, np.cumsum(lengths)[:-1])]}
+
+
 def _t25_ref_coeffs(p, ctx) -> list:
     target = p["target"]
     n = _T25_TRUNCATION
@@ -561,39 +670,42 @@ def _t25_reference(p, constants, ctx):
     return lhs, rhs, max(abs(lhs), abs(rhs), abs(_t25_target_ref(p, ctx.mpf(1), ctx)))
 
 
+def _t25_named_coefficients(target: str) -> list[float]:
+    n = _T25_TRUNCATION
+    if target == "exp-shifted":
+        return [math.exp(-1) / math.factorial(i) for i in range(n + 1)]
+    return [2.0**i / math.factorial(i) for i in range(n + 1)]
+
+
 def _t25_fast(batch, constants, *, device, dtype):
-    n = max([len(c) for c in batch.column("coefficients")] + [_T25_TRUNCATION + 1])
-    rows, target_rho, target_one = [], [], []
-    for pt in batch.points:
-        if pt["target"] == "random-polynomial":
-            c = [float(Fraction(s)) for s in pt["coefficients"]]
-        elif pt["target"] == "exp-shifted":
-            c = [math.exp(-1) / math.factorial(i) for i in range(_T25_TRUNCATION + 1)]
-        else:
-            c = [2.0**i / math.factorial(i) for i in range(_T25_TRUNCATION + 1)]
-        rows.append(c + [0.0] * (n - len(c)))
-    coeffs = torch.tensor(rows, dtype=torch.float64, device=device)
-    rho = batch.tensor("rho", device=device, dtype=torch.float64)
-    lhs = fz.dual_series(coeffs, rho, constants["family"], constants["start"])
-    for pt, r in zip(batch.points, rho.tolist(), strict=True):
-        if pt["target"] == "random-polynomial":
-            cs = [float(Fraction(s)) for s in pt["coefficients"]]
-            target_rho.append(sum(c * r**i for i, c in enumerate(cs)))
-            target_one.append(sum(cs))
-        elif pt["target"] == "exp-shifted":
-            target_rho.append(math.exp(r - 1))
-            target_one.append(1.0)
-        else:
-            target_rho.append(math.exp(2 * r))
-            target_one.append(math.exp(2))
-    rhs = torch.tensor(target_rho, dtype=torch.float64, device=device)
-    scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), torch.tensor(target_one, dtype=torch.float64,
-                                                                             device=device))
+    family, start = constants["family"], constants["start"]
+
+    def per_target(sub):
+        target = sub.column("target")[0]
+        rho = sub.tensor("rho", device=device, dtype=torch.float64)
+        if target != "random-polynomial":  # one shared coefficient row for the whole group
+            coeffs = torch.tensor(_t25_named_coefficients(target), dtype=torch.float64, device=device)
+            lhs = fz.dual_series(coeffs, rho, family, start)
+            if target == "exp-shifted":
+                return lhs, torch.exp(rho - 1), torch.ones_like(rho)
+            return lhs, torch.exp(2 * rho), torch.full_like(rho, math.exp(2))
+        values, lengths = _ragged_floats(sub.column("coefficients"))
+        coeffs = torch.as_tensor(values, device=device)
+        lhs = torch.empty_like(rho)
+        for length in np.unique(lengths).tolist():  # the rule's size follows the polynomial's degree
+            idx = torch.as_tensor(np.flatnonzero(lengths == length), device=device)
+            lhs[idx] = fz.dual_series(coeffs[idx, :length], rho[idx], family, start)
+        powers = rho[:, None] ** torch.arange(coeffs.shape[1], device=device, dtype=torch.float64)[None, :]
+        return lhs, (coeffs * powers).sum(-1), coeffs.sum(-1)
+
+    lhs, rhs, target_one = grouped(batch, ("target",), per_target, device=device, dtype=torch.float64)
+    scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), target_one)
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
 
 _T25_DOMAIN = Domain((Choice("target", _T25_TARGETS, examples=_T25_TARGETS), Int("seed", 0, 2**31 - 1),
                       Float("rho", -1.0, 1.0, examples=(-1.0, 0.0, 0.5, 1.0))), derive=_t25_derive,
+                     derive_batch=_t25_derive_batch,
                      examples=({"target": "random-polynomial", "seed": 1, "rho": 0.5},))
 _T25_TERMS = ("product Gauss–Hermite sum over ≤ 31² nodes of h(X)h(Y)w with h a sum of ≤ 31 Hermite terms; "
               "terms exceed the result by ≲ 10³ at the outer nodes; margins relative to f(1)")
@@ -654,6 +766,13 @@ def _signed_derive(p: dict) -> dict:
     return {"amplitudes": [str(Fraction(round(rng.uniform(-2, 2) * 2**16), 2**16)) for _ in range(length)]}
 
 
+def _signed_derive_batch(cols: dict) -> dict:
+    rows = _seeded_rows(cols["seed"], lambda rng: [rng.uniform(-2, 2) for _ in range(rng.randint(1, 15))])
+    lengths = np.array([len(r) for r in rows])
+    text = _fraction_strings(np.rint(np.concatenate(rows) * 2**16).astype(np.int64), 2**16)
+    return {"amplitudes": [part.tolist() for part in np.split(text, np.cumsum(lengths)[:-1])]}
+
+
 def _proof_reference(p, constants, ctx):
     amps = [ctx.mpf(Fraction(a).numerator) / Fraction(a).denominator for a in p["amplitudes"]]
     rho = ctx.mpf(p["rho"])
@@ -664,20 +783,14 @@ def _proof_reference(p, constants, ctx):
 
 
 def _proof_fast(batch, constants, *, device, dtype):
-    n = max(len(a) for a in batch.column("amplitudes"))
-    amps = torch.tensor([[float(Fraction(s)) for s in a] + [0.0] * (n - len(a)) for a in batch.column("amplitudes")],
-                        dtype=torch.float64, device=device)
+    values, lengths = _ragged_floats(batch.column("amplitudes"))
+    amps = torch.as_tensor(values, device=device)
     rho = batch.tensor("rho", device=device, dtype=torch.float64)
-    nodes = max(n, 2)
-    x, y, ww = fz.product_gh_points(rho, nodes)
-    hx = torch.zeros_like(x)
-    hy = torch.zeros_like(y)
-    for i in range(n):
-        deg = torch.full((len(batch),), i, dtype=torch.long, device=device)
-        hx = hx + amps[:, i : i + 1] * fz.hermite_family("orthonormal", deg, x)
-        hy = hy + amps[:, i : i + 1] * fz.hermite_family("orthonormal", deg, y)
-    lhs = (hx * hy * ww).sum(-1)
-    powers = torch.arange(n, device=device, dtype=torch.float64)
+    lhs = torch.empty_like(rho)
+    for length in np.unique(lengths).tolist():  # product GH sized by the series' degree, per length
+        idx = torch.as_tensor(np.flatnonzero(lengths == length), device=device)
+        lhs[idx] = fz.dual_series(amps[idx, :length], rho[idx], "orthonormal", 0, take_sqrt=False)
+    powers = torch.arange(amps.shape[1], device=device, dtype=torch.float64)
     rhs = (amps.abs() ** float(constants["square_power"]) * rho[:, None] ** powers[None, :]).sum(-1)
     scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), (amps * amps).sum(-1))
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
@@ -689,7 +802,8 @@ theorem_2_5_proof = Claim(
               "i-th Hermite polynomial, then f̂(ρ) = Σ_i a_i² ρ^i",
     kind=Kind.IDENTITY, constants={"square_power": 2},
     spec=PointwiseSpec(Domain((Int("seed", 0, 2**31 - 1), Float("rho", -1.0, 1.0, examples=(-1.0, 0.0, 1.0))),
-                              derive=_signed_derive), "==", _proof_reference, _proof_fast, terms=256,
+                              derive=_signed_derive, derive_batch=_signed_derive_batch), "==", _proof_reference,
+                       _proof_fast, terms=256,
                        terms_reason="product Gauss–Hermite over ≤ 15² nodes of sums of ≤ 15 orthonormal Hermite "
                                     "terms; margins relative to Σ a_i²"),
     mutants=(Mutant("power-2.1", {"square_power": 2.1}, "Σ |a_i|^{2.1} ρ^i"),),
@@ -717,16 +831,29 @@ def _synthetic_coeffs_fast(d: int, n: int) -> list[float]:
     return c
 
 
+def _synthetic_coeff_rows(d: np.ndarray, n: int) -> np.ndarray:
+    """``_synthetic_coeffs_fast`` for a column of dimensions d (the same float operations, vectorised over
+    rows): shape (len(d), n + 1)."""
+    c = np.zeros((len(d), n + 1))
+    c[:, 0] = 1.0
+    dd = np.asarray(d, dtype=np.float64)
+    for k in range(0, n - 1):
+        c[:, k + 2] = c[:, k] * (k * (k - 1) + (dd - 1) * k + 1) / ((k + 2) * (k + 1))
+    return c
+
+
 def _synthetic_fast(batch, constants, *, device, dtype):
-    n = max(batch.column("N"))
-    rows = [_synthetic_coeffs_fast(d, k) + [0.0] * (n - k) for d, k in zip(batch.column("d"), batch.column("N"),
-                                                                           strict=True)]
-    coeffs = torch.tensor(rows, dtype=torch.float64, device=device)
-    rho = batch.tensor("rho", device=device, dtype=torch.float64)
-    lhs = fz.dual_series(coeffs, rho, "orthonormal", constants["start"])
-    powers = torch.arange(n + 1, device=device, dtype=torch.float64)
-    rhs = (coeffs * rho[:, None] ** powers[None, :]).sum(-1)
-    scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), coeffs.sum(-1))
+    def per_degree(sub):  # the rule's size follows N; d varies within the group (one coefficient row each)
+        n = int(sub.column("N")[0])
+        coeffs = torch.as_tensor(_synthetic_coeff_rows(sub.array("d"), n), device=device)
+        rho = sub.tensor("rho", device=device, dtype=torch.float64)
+        lhs = fz.dual_series(coeffs, rho, "orthonormal", constants["start"])
+        powers = torch.arange(n + 1, device=device, dtype=torch.float64)
+        rhs = (coeffs * rho[:, None] ** powers[None, :]).sum(-1)
+        return lhs, rhs, coeffs.sum(-1)
+
+    lhs, rhs, total = grouped(batch, ("N",), per_degree, device=device, dtype=torch.float64)
+    scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), total)
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
 
@@ -761,11 +888,15 @@ def _synthetic_norm_reference(p, constants, ctx):
 
 
 def _synthetic_norm_fast(batch, constants, *, device, dtype):
-    n = max(batch.column("N"))
-    rows = [_synthetic_coeffs_fast(d, k) + [0.0] * (n - k) for d, k in zip(batch.column("d"), batch.column("N"),
-                                                                           strict=True)]
-    coeffs = torch.tensor(rows, dtype=torch.float64, device=device)
-    lhs = fz.dual_series(coeffs, torch.ones(len(batch), dtype=torch.float64, device=device), "orthonormal", 0)
+    # E σ² depends on (d, N) only: one quadrature per distinct pair, gathered
+    pairs, inverse = np.unique(np.stack([batch.array("d"), batch.array("N")], -1).astype(np.int64), axis=0,
+                               return_inverse=True)
+    n = int(pairs[:, 1].max())
+    rows = np.concatenate([np.pad(_synthetic_coeff_rows(pairs[i : i + 1, 0], k), ((0, 0), (0, n - k)))
+                           for i, k in enumerate(pairs[:, 1].tolist())])
+    coeffs = torch.as_tensor(rows, device=device)
+    lhs = fz.dual_series(coeffs, torch.ones(len(pairs), dtype=torch.float64, device=device), "orthonormal", 0)
+    lhs = lhs[torch.as_tensor(inverse.reshape(-1), device=device)]
     return lhs.to(dtype), torch.full_like(lhs, float(constants["normalisation"])).to(dtype)
 
 
@@ -806,6 +937,11 @@ def _a1_repair(p: dict) -> dict:
 
 def _a1_derive(p: dict) -> dict:
     theta, w = unit_pair(p["d"], p["rho"], p["seed"])
+    return {"u": theta, "v": w}
+
+
+def _a1_derive_batch(cols: dict) -> dict:
+    theta, w = unit_pairs_batch(cols["d"], cols["rho"], cols["seed"])
     return {"u": theta, "v": w}
 
 
@@ -852,27 +988,29 @@ def _a1_act_fast(name: str, t: torch.Tensor) -> torch.Tensor:
 
 
 def _a1_fast(batch, constants, *, device, dtype):
-    lhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-    rhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-    norm = torch.empty(len(batch), dtype=torch.float64, device=device)
-    by_key: dict[tuple, list[int]] = {}
-    for i, pt in enumerate(batch.points):
-        by_key.setdefault((pt["activation"], pt["d"]), []).append(i)
-    for (name, d), idx in by_key.items():
-        u = torch.tensor([batch.points[i]["u"] for i in idx], dtype=torch.float64, device=device)
-        v = torch.tensor([batch.points[i]["v"] for i in idx], dtype=torch.float64, device=device)
-        u, v = u * float(constants["unit_norm"]), v * float(constants["unit_norm"])
-        nodes = 40 if name == "exponential" else _a1_nodes(name)
+    unit = float(constants["unit_norm"])
 
-        def integrand(x, u=u, v=v, name=name):
-            return _a1_act_fast(name, (x * u[:, None, :]).sum(-1)) * _a1_act_fast(name, (x * v[:, None, :]).sum(-1))
+    def per_d(sub):  # u, v stack per d; one tensor rule per activation within the group
+        d = int(sub.column("d")[0])
+        acts = np.asarray(sub.array("activation"), dtype=str)
+        u_all = sub.tensor("u", device=device, dtype=torch.float64)
+        v_all = sub.tensor("v", device=device, dtype=torch.float64)
+        lhs, rhs, norm = (torch.empty(len(sub), dtype=torch.float64, device=device) for _ in range(3))
+        for name in np.unique(acts).tolist():
+            idx = torch.as_tensor(np.flatnonzero(acts == name), device=device)
+            u0, v0 = u_all[idx], v_all[idx]
+            pts, wt = fz.product_gauss_hermite(d, 40 if name == "exponential" else _a1_nodes(name), device=device,
+                                               dtype=torch.float64)
+            lhs[idx] = fz.chunked(lambda a, b, name=name, pts=pts, wt=wt:
+                                  (_a1_act_fast(name, a @ pts.T) * _a1_act_fast(name, b @ pts.T)) @ wt,
+                                  pts.shape[0], u0 * unit, v0 * unit)
+            rho = (u0 * v0).sum(-1).clamp(-1, 1)
+            rhs[idx] = (fz.dual_exponential(rho) if name == "exponential"
+                        else fz.dual_hermite("orthonormal", np.full(len(idx), int(name.split("-")[1])), rho))
+            norm[idx] = (math.exp(-2) if name == "exponential" else 1.0) * unit ** 2
+        return lhs, rhs, norm
 
-        lhs[idx] = fz.tensor_expectation(integrand, d, nodes, batch=len(idx), device=device)
-        rho = (torch.tensor([batch.points[i]["u"] for i in idx], dtype=torch.float64) *
-               torch.tensor([batch.points[i]["v"] for i in idx], dtype=torch.float64)).sum(-1).clamp(-1, 1).to(device)
-        rhs[idx] = (fz.dual_exponential(rho) if name == "exponential"
-                    else fz.dual_hermite("orthonormal", [int(name.split("-")[1])] * len(idx), rho))
-        norm[idx] = (math.exp(-2) if name == "exponential" else 1.0) * float(constants["unit_norm"]) ** 2
+    lhs, rhs, norm = grouped(batch, ("d",), per_d, device=device, dtype=torch.float64)
     scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), norm)
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
@@ -886,7 +1024,8 @@ lemma_a1 = Claim(
     kind=Kind.IDENTITY, constants={"unit_norm": 1},
     spec=PointwiseSpec(Domain((Choice("activation", _A1_ACTS, examples=_A1_ACTS), Int("d", 2, 3, examples=(2, 3)),
                                Float("rho", -1.0, 1.0, examples=(-1.0, 0.0, 0.7, 1.0)), Int("seed", 0, 2**31 - 1)),
-                              repair=_a1_repair, derive=_a1_derive, exact=(InnerProductPair("u", "v", "rho"),)),
+                              repair=_a1_repair, derive=_a1_derive,
+                              derive_batch=_a1_derive_batch, exact=(InnerProductPair("u", "v", "rho"),)),
                        "==", _a1_reference, _a1_fast, terms=256,
                        terms_reason="tensor Gauss–Hermite over up to 40³ nodes in d = 3 (pairwise sums of "
                                     "positive weights × activation products)",
@@ -914,19 +1053,21 @@ def _gauss_integral_reference(p, constants, ctx):
 
 
 def _gauss_middle_fast(theta, w, scale):
-    x, wt, dt, dw = fz._segments(theta, w, 12.0, 8, 32)
-    return math.sqrt(2 / math.pi) * float(scale) * (torch.exp(-dt ** 2 - dw ** 2) * wt).sum(-1)
+    integral = fz.gaussian_overlap(theta, w)
+    return math.sqrt(2 / math.pi) * float(scale) * integral
 
 
 def _gauss_integral_fast(batch, constants, *, device, dtype):
     theta = batch.tensor("theta", device=device, dtype=torch.float64)
     w = batch.tensor("w", device=device, dtype=torch.float64)
-    first = fz.gaussian_factor(theta, w, float(constants["prefactor_sq"]), float(constants["quadratic"]))
+    is_first = torch.as_tensor(batch.array("equality") == "first", device=device)
     middle = _gauss_middle_fast(theta, w, constants["middle_scale"])
-    last = torch.exp(-(theta - w) ** 2 / 2)
-    is_first = torch.tensor([e == "first" for e in batch.column("equality")], device=device)
-    lhs = torch.where(is_first, first, middle)
-    rhs = torch.where(is_first, middle, last)
+    other = torch.exp(-(theta - w) ** 2 / 2)  # the right member; the left one only where it is compared
+    first = torch.nonzero(is_first).reshape(-1)
+    other[first] = fz.gaussian_factor(theta[first], w[first], float(constants["prefactor_sq"]),
+                                      float(constants["quadratic"]))
+    lhs = torch.where(is_first, other, middle)
+    rhs = torch.where(is_first, middle, other)
     return lhs.to(dtype), rhs.to(dtype)
 
 
@@ -972,11 +1113,9 @@ def _bessel_integral_fast(batch, constants, *, device, dtype):
     theta = batch.tensor("theta", device=device, dtype=torch.float64)
     w = batch.tensor("w", device=device, dtype=torch.float64)
     first = fz.bessel_factor(theta, w)  # the printed left member, integrated literally
-    x, wt, dt, dw = fz._segments(theta, w, 20.0, 50, 14)
-    conv = (torch.exp(fz._log_k0(dt) + fz._log_k0(dw)) * wt).sum(-1)
-    middle = 2 / math.pi**2 * float(constants["middle_scale"]) * conv
+    middle = 2 / math.pi**2 * float(constants["middle_scale"]) * fz.k0_convolution(theta, w)
     last = torch.exp(-(theta - w).abs())
-    is_first = torch.tensor([e == "first" for e in batch.column("equality")], device=device)
+    is_first = torch.as_tensor(batch.array("equality") == "first", device=device)
     return torch.where(is_first, first, middle).to(dtype), torch.where(is_first, middle, last).to(dtype)
 
 
@@ -1020,7 +1159,7 @@ def _fourier_fast(batch, constants, *, device, dtype):
     k0_hat = fz.fourier_cosine("k0", freq) * norm
     conv_const = math.sqrt(2 * math.pi) if conv == "unitary" else 1.0  # F(f∗g) = conv_const · F f · F g
     bessel_side = 2 / math.pi**2 * conv_const * k0_hat**2
-    is_exp = torch.tensor([s == "exponential" for s in batch.column("side")], device=device)
+    is_exp = torch.as_tensor(batch.array("side") == "exponential", device=device)
     lhs = torch.where(is_exp, exp_side, bessel_side)
     rhs = math.sqrt(2 / math.pi) * float(constants["target_scale"]) / (omega**2 + 1)
     return lhs.to(dtype), rhs.to(dtype)
@@ -1083,6 +1222,30 @@ def _d23_derive(p: dict) -> dict:
     return {"points": pts}
 
 
+def _d23_derive_batch(cols: dict) -> dict:
+    potential = np.asarray(cols["potential"], dtype=object)
+    sphere = np.isin(potential.astype(str), _SPHERE_ROWS)
+    n, d = np.asarray(cols["n"], dtype=np.int64), np.asarray(cols["d"], dtype=np.int64)
+    duplicate = np.asarray(cols["duplicate"], dtype=bool)
+    key = np.stack([sphere.astype(np.int64), n, d], -1)
+    parts = []
+    for row_key in np.unique(key, axis=0):
+        on_sphere, k, dim = (int(v) for v in row_key)
+        idx = np.flatnonzero((key == row_key).all(-1))
+        if on_sphere:
+            g = np.array(_seeded_rows(np.asarray(cols["seed"])[idx],
+                                      lambda r, m=k * dim: [r.gauss(0, 1) for _ in range(m)])).reshape(-1, k, dim)
+            nrm = np.sqrt((g * g).sum(-1, keepdims=True))
+            pts = g / np.where(nrm == 0, 1.0, nrm)
+        else:  # rng.uniform(−2, 2) = −2 + 4·random()
+            u = np.array(_seeded_rows(np.asarray(cols["seed"])[idx],
+                                      lambda r, m=k * dim: [r.random() for _ in range(m)])).reshape(-1, k, dim)
+            pts = -2 + 4 * u
+        pts[duplicate[idx], -1] = pts[duplicate[idx], 0]
+        parts.append((idx, pts))
+    return {"points": _ragged(len(n), parts)}
+
+
 def _d23_reference(p, constants, ctx):
     pts = p["points"]
     n = len(pts)
@@ -1095,17 +1258,45 @@ def _d23_reference(p, constants, ctx):
     return min(eig), ctx.mpf(constants["psd_floor"]) * scale, scale
 
 
+_D23_N_MAX, _D23_D_MAX = 8, 4
+
+
+def _d23_padded_points(batch) -> tuple[np.ndarray, np.ndarray]:
+    """The point sets as one (N, 8, 4) array, zero-padded (the ragged rows stacked per (n, d) group), and n."""
+    n, d = batch.array("n").astype(np.int64), batch.array("d").astype(np.int64)
+    out = np.zeros((len(batch), _D23_N_MAX, _D23_D_MAX))
+    for index, sub in batch.groups("n", "d"):
+        out[index, : int(n[index[0]]), : int(d[index[0]])] = sub.array("points")
+    return out, n
+
+
 def _d23_fast(batch, constants, *, device, dtype):
-    lam, floor, scales = [], [], []
-    for p in batch.points:
-        pts = torch.tensor(p["points"], dtype=torch.float64, device=device)
-        gram = fcommon.phi(p["potential"], pts[:, None, :], pts[None, :, :], m=p["m"])
-        gram = (gram + gram.T) / 2
-        scale = torch.diagonal(gram).mean()
-        lam.append(torch.linalg.eigvalsh(gram)[0])
-        floor.append(float(constants["psd_floor"]) * scale)
-        scales.append(scale)
-    return (torch.stack(lam).to(dtype), torch.stack(floor).to(dtype), torch.stack(scales).to(dtype))
+    """λ_min of each Gram matrix by one batched eigvalsh per potential. Point sets are padded to 8 points in
+    R^4: a zero coordinate changes neither θ^T w nor θ − w, and each padded point's row and column are replaced
+    by c·e_i with c = max_i Σ_j |G_ij| ≥ ρ(G), so the padded matrix is blockdiag(G, cI) and its smallest
+    eigenvalue is λ_min(G)."""
+    padded, counts = _d23_padded_points(batch)
+    padded_t = torch.as_tensor(padded, device=device)
+    counts_t = torch.as_tensor(counts, device=device)
+    eye = torch.eye(_D23_N_MAX, dtype=torch.bool, device=device)[None]
+    out = [torch.empty(len(batch), dtype=torch.float64, device=device) for _ in range(3)]
+    for index, sub in batch.groups("potential"):
+        where = torch.as_tensor(index, device=device)
+        pts, n = padded_t[where], counts_t[where]
+        m = sub.tensor("m", device=device, dtype=torch.float64)[:, None, None]
+        gram = fcommon.phi(sub.column("potential")[0], pts[:, :, None, :], pts[:, None, :, :], m=m)
+        gram = (gram + gram.transpose(-2, -1)) / 2
+        real = torch.arange(_D23_N_MAX, device=device)[None, :] < n[:, None]  # (B, 8)
+        both = real[:, :, None] & real[:, None, :]
+        gram = torch.where(both, gram, torch.zeros_like(gram))
+        bound = gram.abs().sum(-1).amax(-1)  # ‖G‖_∞ ≥ the spectral radius of G
+        gram = torch.where(eye & ~both, bound[:, None, None], gram)
+        diag = torch.diagonal(gram, dim1=-2, dim2=-1)
+        scale = torch.where(real, diag, torch.zeros_like(diag)).sum(-1) / n
+        out[0][where] = torch.linalg.eigvalsh(gram)[:, 0]
+        out[1][where] = float(constants["psd_floor"]) * scale
+        out[2][where] = scale
+    return tuple(o.to(dtype) for o in out)
 
 
 definition_2_3 = Claim(
@@ -1117,7 +1308,7 @@ definition_2_3 = Claim(
     spec=PointwiseSpec(Domain((Choice("potential", _D23_POTENTIALS, examples=_D23_POTENTIALS),
                                Int("m", 0, 8, examples=(0, 3)), Int("d", 2, 4), Int("n", 2, 8, examples=(8,)),
                                Int("seed", 0, 2**31 - 1), Choice("duplicate", (False, True), examples=(True,))),
-                              derive=_d23_derive,
+                              derive=_d23_derive, derive_batch=_d23_derive_batch,
                               exact=(Where(UnitVector("points"), lambda p: p["potential"] in _SPHERE_ROWS,
                                            "Φ is a sphere row (M = S^{d−1}); on R^d the points are free"),)),
                        ">=", _d23_reference, _d23_fast, terms=16,
@@ -1247,24 +1438,26 @@ def _t24_reference(p, constants, ctx):
 
 
 def _t24_fast(batch, constants, *, device, dtype):
+    # per target, the (point, coordinate) pairs of every d as one batch of 1-D factors on the zero-padded
+    # vectors (padded coordinates are not integrated: factor 1); the prefactor (2π)^{2·(1/4)·(d or 1)} per point
     lhs = torch.empty(len(batch), dtype=torch.float64, device=device)
     rhs = torch.empty(len(batch), dtype=torch.float64, device=device)
-    by_key: dict[tuple, list[int]] = {}
-    for i, p in enumerate(batch.points):
-        by_key.setdefault((p["target"], len(p["theta"])), []).append(i)
-    for (target, d), idx in by_key.items():
-        theta = torch.tensor([batch.points[i]["theta"] for i in idx], dtype=torch.float64, device=device)
-        w = torch.tensor([batch.points[i]["w"] for i in idx], dtype=torch.float64, device=device)
+    for index, sub in batch.groups("target"):
+        target = sub.column("target")[0]
+        theta_np, lengths = _padded_vectors(sub, "theta")
+        theta = torch.as_tensor(theta_np, device=device)
+        w = torch.as_tensor(_padded_vectors(sub, "w")[0], device=device)
+        mask = torch.as_tensor(np.arange(theta_np.shape[1])[None, :] < lengths[:, None], device=device)
         amp = _t24_fast_amplitude(target, constants["convention"])
-        total = torch.full((len(idx),), (2 * math.pi) ** (2 * _t24_exponent(constants, d)), dtype=torch.float64,
-                           device=device)
-        for k in range(d):
-            if target == "gaussian":
-                total = total * fz.gaussian_factor(theta[:, k], w[:, k], amp * amp, 0.25)
-            else:
-                total = total * fz.bessel_factor(theta[:, k], w[:, k], amp)
-        lhs[idx] = total
-        rhs[idx] = fcommon.phi(target, theta, w)
+        factors = (fz.gaussian_factor(theta[mask], w[mask], amp * amp, 0.25) if target == "gaussian"
+                   else fz.bessel_factor(theta[mask], w[mask], amp))
+        padded = torch.ones_like(theta)
+        padded[mask] = factors
+        prefactor = torch.as_tensor([(2 * math.pi) ** (2 * _t24_exponent(constants, int(d)))
+                                     for d in range(int(lengths.max()) + 1)], dtype=torch.float64, device=device)
+        where = torch.as_tensor(index, device=device)
+        lhs[where] = prefactor[torch.as_tensor(lengths, device=device)] * padded.prod(-1)
+        rhs[where] = fcommon.phi(target, theta, w)
     return lhs.to(dtype), rhs.to(dtype)
 
 
@@ -1421,12 +1614,10 @@ def _translation_function(row: str):
     def function(inputs, constants, *, device, dtype):
         theta = inputs["theta"].to(torch.float64)
         w = inputs["w"].to(torch.float64)
-        total = torch.ones(theta.shape[0], dtype=torch.float64, device=theta.device)
-        for i in range(theta.shape[1]):
-            if row == "gaussian":
-                total = total * fz.gaussian_factor(theta[:, i], w[:, i], 2.0, float(constants["quadratic"]))
-            else:
-                total = total * fz.bessel_factor(theta[:, i], w[:, i])
+        t, v = theta.reshape(-1), w.reshape(-1)  # all (input, coordinate) pairs as one batch of 1-D factors
+        factors = (fz.gaussian_factor(t, v, 2.0, float(constants["quadratic"])) if row == "gaussian"
+                   else fz.bessel_factor(t, v))
+        total = factors.reshape(theta.shape).prod(-1)
         if row == "bessel":  # the mutant's position-dependent amplitude (1 + a θ_1)(1 + a w_1)
             a = float(constants["position_dependence"])
             total = total * (1 + a * theta[:, 0]) * (1 + a * w[:, 0])

@@ -19,6 +19,7 @@ Torch only; nothing here calls the mpmath reference.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
@@ -33,6 +34,16 @@ ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "exp": torch.exp,
     "identity": lambda t: t,  # a linear network (the Sec.-5 mutant's student)
 }
+
+
+def single_threaded(fn: Callable) -> Callable:
+    """``fn`` run under ``single_thread()`` (a decorator for batched fast paths of small tensors)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with single_thread():
+            return fn(*args, **kwargs)
+    return wrapper
 
 
 @contextlib.contextmanager
@@ -403,3 +414,89 @@ def _nodewise(seed, widths, d, n_train, n_test, steps_per_node, lr, activation, 
         train = ((_masked_forward([theta, a], x_train, mask, act) - y_train) ** 2).mean(1) / y_train.var(1)
         test = ((_masked_forward([theta, a], x_test, mask, act) - y_test) ** 2).mean(1) / y_test.var(1)
     return tuple(train.tolist()), tuple(test.tolist())
+
+
+# =========================================================================================================
+# App. D batched: N configurations at once (leading axis N), the node i of each given as an index tensor
+# =========================================================================================================
+#
+# Configurations of different (k, d, n) are padded to one shape: extra particles θ_j = w_j = e_1 with
+# a_j = b_j = 0 (every term they enter is multiplied by a zero weight), extra coordinates 0 (inner products,
+# norms and the data's projections are unchanged; gradients in those coordinates vanish and u is 0 there), extra
+# data rows masked out of the empirical mean. Each configuration's values are those of the per-point functions
+# above up to the order of summation.
+
+def empirical_phi_batched(x: torch.Tensor, mask: torch.Tensor, activation: str
+                          ) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """Φ̂ of ``empirical_phi`` for N data sets at once: x (N, n, d) (rows beyond each set's size arbitrary),
+    mask (N, n) with 1 on the set's rows; the callable takes θ (N, ..., d), w (N, ..., d) (broadcasting in the
+    middle axes) and returns (N, ...)."""
+    act = ACTIVATIONS[activation]
+    count = mask.sum(-1)
+    xt = x.transpose(1, 2)
+
+    def features(v: torch.Tensor) -> torch.Tensor:
+        return act((v.reshape(v.shape[0], -1, v.shape[-1]) @ xt).reshape(*v.shape[:-1], x.shape[1]))
+
+    def phi_hat(theta: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        prod = features(theta) * features(w)
+        extra = (1,) * (prod.dim() - 2)
+        return (prod * mask.view(mask.shape[0], *extra, -1)).sum(-1) / count.view(-1, *extra)
+    return phi_hat
+
+
+def _replace_row(theta: torch.Tensor, node: torch.Tensor, row: torch.Tensor) -> torch.Tensor:
+    """θ with row ``node`` of each configuration replaced by ``row`` (N, d) (differentiable in ``row``)."""
+    hit = torch.nn.functional.one_hot(node, theta.shape[-2]).bool().unsqueeze(-1)
+    return torch.where(hit, row.unsqueeze(-2), theta)
+
+
+def _replace_entry(a: torch.Tensor, node: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
+    hit = torch.nn.functional.one_hot(node, a.shape[-1]).bool()
+    while hit.dim() < a.dim():
+        hit = hit.unsqueeze(-2)
+    return torch.where(hit, value.unsqueeze(-1), a)
+
+
+def row_of(theta: torch.Tensor, node: torch.Tensor) -> torch.Tensor:
+    """θ_i (N, d) of each configuration."""
+    return theta[torch.arange(theta.shape[0], device=theta.device), node]
+
+
+def entry_of(a: torch.Tensor, node: torch.Tensor) -> torch.Tensor:
+    return a[torch.arange(a.shape[0], device=a.device), node]
+
+
+def c_hat_batched(node, a, theta, b, w, phi) -> torch.Tensor:
+    """Ĉ(θ_i) of ``c_hat`` for N configurations: Σ_{j≠i} a_j Φ̂(θ_i, θ_j) + Σ_j b_j Φ̂(θ_i, w_j)."""
+    ti = row_of(theta, node).unsqueeze(-2)
+    others = 1 - torch.nn.functional.one_hot(node, theta.shape[-2]).to(a.dtype)
+    return (b * phi(ti, w)).sum(-1) + (a * others * phi(ti, theta)).sum(-1)
+
+
+def a_star_batched(node, a, theta, b, w, phi) -> torch.Tensor:
+    """``a_star`` for N configurations: one autograd Newton step on the quadratic a_i ↦ L̂ from a_i."""
+    with torch.enable_grad():
+        ai = entry_of(a, node).detach().clone().requires_grad_()
+        loss = loss5_hat(_replace_entry(a, node, ai), theta, b, w, phi)
+        (g,) = torch.autograd.grad(loss.sum(), ai, create_graph=True)
+        (h,) = torch.autograd.grad(g.sum(), ai)
+    return ai.detach() - g.detach() / h
+
+
+def a_star_vertex_batched(node, a, theta, b, w, phi) -> torch.Tensor:
+    """``a_star_vertex`` for N configurations (three loss values at a_i ∈ {−1, 0, 1}, one batched call)."""
+    trial = _replace_entry(a.unsqueeze(-2).expand(*a.shape[:-1], 3, a.shape[-1]), node,
+                           torch.tensor([-1.0, 0.0, 1.0], dtype=a.dtype, device=a.device).expand(a.shape[0], 3))
+    values = loss5_hat(trial, theta.unsqueeze(-3), b.unsqueeze(-2), w.unsqueeze(-3), phi)  # (N, 3)
+    lm, l0, lp = values[..., 0], values[..., 1], values[..., 2]
+    return -(lp - lm) / (2 * (lp + lm - 2 * l0))
+
+
+def sphere_directional_batched(fn: Callable[[torch.Tensor], torch.Tensor], theta: torch.Tensor,
+                               node: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+    """u^T ∇_M of θ_i ↦ fn(θ with row i replaced) on S^{d−1}, for N configurations (fn returns (N,))."""
+    with torch.enable_grad():
+        ti = row_of(theta, node).detach().clone().requires_grad_()
+        (grad,) = torch.autograd.grad(fn(_replace_row(theta, node, ti)).sum(), ti)
+    return (tangent(ti.detach(), grad) * u).sum(-1)

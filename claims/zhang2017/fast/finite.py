@@ -189,19 +189,34 @@ def activation_sup(family: str, C: torch.Tensor, L: torch.Tensor, B: torch.Tenso
     return best
 
 
-def rademacher_product_point_mass(n: torch.Tensor, d: torch.Tensor, B: torch.Tensor, fam1: list[str],
-                                  fam2: list[str], C: torch.Tensor, L: torch.Tensor, factor: float) -> torch.Tensor:
+def mean_abs_walk_of(n: torch.Tensor) -> torch.Tensor:
+    """E|S_n| for a tensor of integers n (batched), in float64: a lookup in the table of ``mean_abs_walk``
+    (float64, cached per n) for 0..max n, indexed by n."""
+    top = int(n.max()) if n.numel() else 0
+    table = torch.tensor([_mean_abs_walk_float(m) for m in range(top + 1)], dtype=torch.float64, device=n.device)
+    return table[n.long()]
+
+
+def family_mask(families, family: str, *, device) -> torch.Tensor:
+    """Boolean tensor: which entries of a column of family names equal ``family`` (compared by numpy)."""
+    return torch.as_tensor(np.asarray(families, dtype=object) == family, device=device)
+
+
+def activation_sup_of(families, C: torch.Tensor, L: torch.Tensor, B: torch.Tensor, d: torch.Tensor) -> torch.Tensor:
+    """``activation_sup`` for a column of family names (one batched evaluation per family present)."""
+    families = np.asarray(families, dtype=object)
+    sup = torch.zeros_like(B)
+    for family in dict.fromkeys(families.tolist()):
+        sup = torch.where(family_mask(families, family, device=B.device), activation_sup(family, C, L, B, d), sup)
+    return sup
+
+
+def rademacher_product_point_mass(n: torch.Tensor, d: torch.Tensor, B: torch.Tensor, fam1, fam2,
+                                  C: torch.Tensor, L: torch.Tensor, factor: float) -> torch.Tensor:
     """R_n(F_{σ1,σ2}) with every x_i = x_0 (‖x_0‖ = B), batched: (f/n) E|S_n| sup|σ_1| sup|σ_2| (the sup over
-    (θ, w) factorises since θ and w are free)."""
-    walk = torch.tensor([_mean_abs_walk_float(int(k)) for k in n.tolist()], dtype=B.dtype, device=B.device)
-    sups = []
-    for fams in (fam1, fam2):
-        sup = torch.zeros_like(B)
-        for family in set(fams):
-            mask = torch.tensor([f == family for f in fams], device=B.device)
-            sup = torch.where(mask, activation_sup(family, C, L, B, d), sup)
-        sups.append(sup)
-    return factor / n * walk * sups[0] * sups[1]
+    (θ, w) factorises since θ and w are free). ``fam1``, ``fam2``: columns of family names."""
+    walk = mean_abs_walk_of(n).to(B.dtype)
+    return factor / n * walk * activation_sup_of(fam1, C, L, B, d) * activation_sup_of(fam2, C, L, B, d)
 
 
 def ks_statistic(x: torch.Tensor) -> torch.Tensor:

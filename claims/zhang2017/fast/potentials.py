@@ -11,6 +11,11 @@ Methods (independent of the mpmath reference, which never runs here):
 * translation-invariant rows: each coordinate's integral literally (log-space activation × log-space density,
   so e^{x²/4} never overflows), composite Gauss–Legendre on panels graded geometrically toward θ_i and w_i,
   where K_0 has its logarithmic singularities.
+
+Batching: every quadrature is one (points × nodes) tensor computation, contracted with the weights by a
+matrix product and evaluated over cache-sized chunks of points on the CPU (:func:`chunked`); per-point factors
+(ρ, c) stay outside the node sums where the integrand allows. Inputs drawn from small grids (the Bessel
+coordinates, the Fourier frequencies) are integrated once per distinct value and gathered (:func:`unique_rows`).
 """
 
 from __future__ import annotations
@@ -61,9 +66,48 @@ def _graded_unit_rule(levels: int, per_panel: int) -> tuple[np.ndarray, np.ndarr
 # c = √(1 − ρ²) is formed as √((1 − ρ)(1 + ρ)): near ρ = ±1 the factor 1 ∓ ρ is exact (Sterbenz), while 1 − ρ²
 # would lose all relative accuracy in c (and the sgn dual its ~1e-9 digits there).
 
+# --- batching helpers ------------------------------------------------------------------------------------------
+
+#: (batch chunk) × (quadrature nodes) elements per temporary on the CPU: small enough to stay in cache, large
+#: enough that the per-chunk overhead is negligible
+_CHUNK_ELEMENTS = 1 << 15
+
+
+def chunked(fn, nodes: int, *tensors: torch.Tensor) -> torch.Tensor:
+    """``fn(*tensors)`` evaluated on chunks of the leading (batch) axis and concatenated: the (chunk, nodes)
+    temporaries of a quadrature then stay in the CPU cache (a loop over blocks of points, not over points; on
+    an accelerator the whole batch is one call)."""
+    size = tensors[0].shape[0]
+    step = max(1, _CHUNK_ELEMENTS // max(int(nodes), 1))
+    if size <= step or tensors[0].device.type != "cpu":
+        return fn(*tensors)
+    return torch.cat([fn(*parts) for parts in zip(*(t.split(step) for t in tensors), strict=True)])
+
+
+def unique_rows(*columns: torch.Tensor) -> tuple[list[torch.Tensor], torch.Tensor]:
+    """The distinct rows of the stacked columns and, per input row, the index of its distinct row: a quadrature
+    whose value depends only on these columns is evaluated once per distinct row and gathered (identical inputs,
+    identical outputs)."""
+    key = torch.zeros(columns[0].numel(), dtype=torch.int64, device=columns[0].device)
+    values = []
+    for col in columns:  # mixed-radix code of the per-column ranks (1-D sorts; no row-wise unique)
+        uniq, rank = torch.unique(col.reshape(-1), return_inverse=True)
+        key = key * len(uniq) + rank
+        values.append(uniq)
+    codes, inverse = torch.unique(key, return_inverse=True)
+    out = []
+    for uniq in reversed(values):
+        out.append(uniq[codes % len(uniq)])
+        codes = codes // len(uniq)
+    return out[::-1], inverse
+
 
 def _density(x: torch.Tensor) -> torch.Tensor:
     return torch.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+
+
+def _sqrt_one_minus_sq(rho: torch.Tensor) -> torch.Tensor:
+    return torch.sqrt(((1 - rho) * (1 + rho)).clamp_min(0))
 
 
 # --- sgn and ReLU: 1-D reduction ---------------------------------------------------------------------------
@@ -75,34 +119,68 @@ def _half_line(device, dtype) -> tuple[torch.Tensor, torch.Tensor]:
 
 def dual_sign(rho: torch.Tensor, amplitude_sq: float = 2.0) -> torch.Tensor:
     """E[a sgn X · a sgn Y], (X, Y) ~ N(ρ), a² = amplitude_sq: 2a² ∫_0^∞ erf(ρx/(c√2)) φ(x) dx (c = 0 gives
-    erf(±∞) = ±1, the limit Y = ±X)."""
+    erf(±∞) = ±1, the limit Y = ±X). One (batch, nodes) erf and a matrix–vector product with φ(x)·w."""
     x, w = _half_line(rho.device, rho.dtype)
-    c = torch.sqrt(((1 - rho) * (1 + rho)).clamp_min(0))[:, None]
-    val = torch.erf(rho[:, None] * x[None, :] / (c * math.sqrt(2)))
-    return amplitude_sq * 2 * (val * _density(x)[None, :] * w[None, :]).sum(-1)
+    pw = _density(x) * w
+
+    def block(r):
+        slope = r / (_sqrt_one_minus_sq(r) * math.sqrt(2))  # ±∞ at c = 0 (x > 0 at every node)
+        return torch.erf(slope[:, None] * x[None, :]) @ pw
+
+    return amplitude_sq * 2 * chunked(block, x.shape[0], rho)
 
 
 def dual_relu(rho: torch.Tensor, amplitude_sq: float = 2.0) -> torch.Tensor:
     """E[a max(X,0) · a max(Y,0)]: a² ∫_0^∞ x (ρxΦ_N(ρx/c) + cφ(ρx/c)) φ(x) dx (limits at c = 0 are the
-    values of Y = ±X: Φ_N(±∞) ∈ {1, 0}, c φ(±∞) = 0)."""
+    values of Y = ±X: Φ_N(±∞) ∈ {1, 0}, c φ(±∞) = 0); Φ_N(t) = erfc(−t/√2)/2. The per-point factors ρ and c
+    are taken out of the node sums: two (batch, nodes) evaluations, each contracted with its weights."""
     x, w = _half_line(rho.device, rho.dtype)
-    r = rho[:, None]
-    c = torch.sqrt(((1 - rho) * (1 + rho)).clamp_min(0))[:, None]
-    t = r * x[None, :] / c
-    inner = r * x[None, :] * torch.special.ndtr(t) + torch.where(c > 0, c * _density(torch.nan_to_num(t)),
-                                                                 torch.zeros_like(t))
-    return amplitude_sq * (x[None, :] * inner * _density(x)[None, :] * w[None, :]).sum(-1)
+    pw = _density(x) * w
+    x_pw = 0.5 * x * x * pw
+    x_sq = x * x
+
+    def block(r):
+        c = _sqrt_one_minus_sq(r)
+        s = r / c  # t = s·x; ±∞ at c = 0
+        cdf_part = torch.special.erfc((s * (-1 / math.sqrt(2)))[:, None] * x[None, :]) @ x_pw
+        pdf_part = torch.exp((s * s * -0.5)[:, None] * x_sq[None, :]) @ (x * pw)
+        return r * cdf_part + c * pdf_part / math.sqrt(2 * math.pi)  # c·(…) = 0 at c = 0
+
+    return amplitude_sq * chunked(block, x.shape[0], rho)
 
 
 # --- Hermite families and product Gauss–Hermite -------------------------------------------------------------
 
-def hermite_family(family: str, m: Sequence[int] | torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """H_{m_b}(x[b, ...]) of the named family for a batch of degrees m (x of shape (batch, ...))."""
-    ms = torch.as_tensor(m, device=x.device).long()
-    m_max = int(ms.max().item()) if ms.numel() else 0
-    two = 2.0 if family == "physicists" else 1.0
+def _hermite_one(family: str, m: int, x: torch.Tensor) -> torch.Tensor:
+    """H_m(x) of the named family for one degree m (three-term recursion, in place)."""
     if family not in HERMITE_FAMILIES:
         raise KeyError(family)
+    two = 2.0 if family == "physicists" else 1.0
+    if m == 0:
+        out = torch.ones_like(x)
+    else:
+        prev, cur = torch.ones_like(x), two * x
+        for n in range(1, m):  # H_{n+1} = two·(x H_n − n H_{n−1}), written into the H_{n−1} buffer
+            prev.mul_(-two * n).addcmul_(x, cur, value=two)
+            prev, cur = cur, prev
+        out = cur
+    if family == "orthonormal" and m >= 2:
+        out = out * math.exp(-math.lgamma(m + 1) / 2)
+    return out
+
+
+def hermite_family(family: str, m: Sequence[int] | torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """H_{m_b}(x[b, ...]) of the named family for a batch of degrees m (x of shape (batch, ...))."""
+    if family not in HERMITE_FAMILIES:
+        raise KeyError(family)
+    ms = torch.as_tensor(m, device=x.device).long()
+    if ms.numel() == 0:
+        return torch.empty_like(x)
+    lo, hi = int(ms.min().item()), int(ms.max().item())
+    if lo == hi:  # one degree for the whole batch (the common case): a plain recursion
+        return _hermite_one(family, lo, x)
+    m_max = hi
+    two = 2.0 if family == "physicists" else 1.0
     target = ms.reshape(-1, *([1] * (x.dim() - 1)))
     prev, cur = torch.ones_like(x), two * x
     out = torch.where(target == 0, prev, torch.where(target == 1, cur, torch.zeros_like(x)))
@@ -120,61 +198,120 @@ def product_gh_points(rho: torch.Tensor, nodes: int) -> tuple[torch.Tensor, torc
     z, w = gauss_hermite(nodes, device=rho.device, dtype=rho.dtype)
     z1, z2 = torch.meshgrid(z, z, indexing="ij")
     ww = (w[:, None] * w[None, :]).reshape(1, -1)
-    c = torch.sqrt(((1 - rho) * (1 + rho)).clamp_min(0))[:, None]
+    c = _sqrt_one_minus_sq(rho)[:, None]
     x = z1.reshape(1, -1).expand(len(rho), -1)
     y = rho[:, None] * z1.reshape(1, -1) + c * z2.reshape(1, -1)
     return x, y, ww.expand(len(rho), -1)
 
 
-def dual_hermite(family: str, m: Sequence[int], rho: torch.Tensor) -> torch.Tensor:
-    """E H_m(X) H_m(Y) by the product GH rule with m + 1 nodes per distinct degree (exact for these
-    polynomials)."""
+def product_dual(fn_x, fn_y, rho: torch.Tensor, outer: int, inner: int) -> torch.Tensor:
+    """E f(X) g(Y), (X, Y) = (Z_1, ρZ_1 + cZ_2) ~ N(ρ), by the product Gauss–Hermite rule with ``outer`` nodes for
+    Z_1 and ``inner`` for Z_2: Σ_i w_i f(z_i) Σ_j w'_j g(ρz_i + cz'_j). ``fn_x(z)`` maps the (outer,) nodes to
+    f(z) (the X side is the same for every point); ``fn_y(y, rows)`` maps a (chunk, outer, inner) tensor and the
+    chunk's row indices to g(y)."""
+    z, wz = gauss_hermite(outer, device=rho.device, dtype=rho.dtype)
+    zi, wi = gauss_hermite(inner, device=rho.device, dtype=rho.dtype)
+    fx = fn_x(z) * wz
+    rows = torch.arange(rho.shape[0], device=rho.device)
+
+    def block(r, idx):
+        c = _sqrt_one_minus_sq(r)
+        y = r[:, None, None] * z[None, :, None] + c[:, None, None] * zi[None, None, :]
+        return (fn_y(y, idx) @ wi) @ fx
+
+    return chunked(block, outer * inner, rho, rows)
+
+
+def dual_hermite(family: str, m: Sequence[int] | torch.Tensor | np.ndarray, rho: torch.Tensor) -> torch.Tensor:
+    """E H_m(X) H_m(Y) by a product GH rule per distinct degree: m + 1 nodes for X (H_m(x)·E[H_m(Y)|X = x] has
+    degree 2m) and ⌈(m + 1)/2⌉ for the conditional expectation over Y (degree m): exact for these polynomials."""
+    degrees = np.asarray(m.cpu() if isinstance(m, torch.Tensor) else m, dtype=np.int64).reshape(-1)
     out = torch.empty_like(rho)
-    for degree in sorted(set(m)):
-        idx = [i for i, k in enumerate(m) if k == degree]
-        x, y, ww = product_gh_points(rho[idx], max(degree + 1, 2))
-        deg = [degree] * len(idx)
-        out[idx] = (hermite_family(family, deg, x) * hermite_family(family, deg, y) * ww).sum(-1)
+    for degree in np.unique(degrees).tolist():
+        idx = torch.as_tensor(np.flatnonzero(degrees == degree), device=rho.device)
+        out[idx] = product_dual(lambda x, k=degree: _hermite_one(family, k, x),
+                                lambda y, _, k=degree: _hermite_one(family, k, y),
+                                rho[idx], max(degree + 1, 2), max((degree + 2) // 2, 1))
     return out
 
 
 def dual_exponential(rho: torch.Tensor, shift: float = -2.0, nodes: int = 48) -> torch.Tensor:
-    """E e^{X+s} e^{Y+s} by the product GH rule (entire integrand)."""
-    x, y, ww = product_gh_points(rho, nodes)
-    return (torch.exp(x + shift) * torch.exp(y + shift) * ww).sum(-1)
+    """E e^{X+s} e^{Y+s} by the n×n product GH rule (entire integrand); Y + s = (ρz_i + s) + cz_j."""
+    z, wz = gauss_hermite(nodes, device=rho.device, dtype=rho.dtype)
+    fx = torch.exp(z + shift) * wz
+
+    def block(r):
+        c = _sqrt_one_minus_sq(r)
+        y = (r[:, None] * z[None, :] + shift)[:, :, None] + (c[:, None] * z[None, :])[:, None, :]
+        return (torch.exp(y) @ wz) @ fx
+
+    return chunked(block, nodes * nodes, rho)
+
+
+def _series_scales(coefficients: torch.Tensor, family: str, start: int, take_sqrt: bool) -> torch.Tensor:
+    """The multipliers of H_i (plain recursion values) in h = Σ_{i ≥ start} a_i H_i: a_i = √c_i (or c_i as given),
+    times 1/√(i!) for the orthonormal family; zero below ``start``."""
+    n = coefficients.shape[-1]
+    amps = torch.sqrt(coefficients) if take_sqrt else coefficients
+    log_fact = torch.tensor([math.lgamma(i + 1) for i in range(n)], dtype=coefficients.dtype,
+                            device=coefficients.device)
+    scale = torch.exp(-log_fact / 2) if family == "orthonormal" else torch.ones_like(log_fact)
+    scale[:start] = 0
+    return amps * scale
+
+
+def _series_eval(scales: torch.Tensor, x: torch.Tensor, family: str) -> torch.Tensor:
+    """Σ_i scales[..., i] H_i(x) by Clenshaw's recurrence for H_{i+1} = t·x·H_i − t·i·H_{i−1} (t = 2 for the
+    physicists' family, else 1): b_i = a_i + t·x·b_{i+1} − t·(i+1)·b_{i+2}, the sum is b_0 (two passes over x
+    per term); ``scales`` (n,) shared or (batch, n) per row."""
+    if family not in HERMITE_FAMILIES:
+        raise KeyError(family)
+    n = scales.shape[-1]
+    two = 2.0 if family == "physicists" else 1.0
+    if scales.dim() == 1:
+        coeff = [float(a) for a in scales.tolist()]
+    else:
+        shape = (-1, *([1] * (x.dim() - 1)))
+        coeff = [scales[:, i].reshape(shape) for i in range(n)]
+    b1 = torch.zeros_like(x).add_(coeff[n - 1])
+    b2 = torch.zeros_like(x)
+    for i in range(n - 2, -1, -1):
+        b = torch.rsub(b2, coeff[i], alpha=two * (i + 1))  # a_i − t(i+1)·b_{i+2}
+        b.addcmul_(x, b1, value=two)
+        b2, b1 = b1, b
+    return b1
 
 
 def series_values(coefficients: torch.Tensor, x: torch.Tensor, family: str = "orthonormal",
-                  start: int = 0) -> torch.Tensor:
-    """h(x) = Σ_{i ≥ start} √(c_i) H_i(x) for a batch of coefficient rows (batch, N+1) and x (batch, ...), by one
-    pass of the three-term recursion (orthonormal: He_i/√(i!), the factorial folded into the running term)."""
-    n = coefficients.shape[1] - 1
-    shape = (-1, *([1] * (x.dim() - 1)))
-    amps = torch.sqrt(coefficients)
-    two = 2.0 if family == "physicists" else 1.0
-    prev, cur = torch.ones_like(x), two * x
-    out = torch.zeros_like(x)
-    log_fact = 0.0
-    for i in range(n + 1):
-        if i >= 2:
-            prev, cur = cur, two * (x * cur - (i - 1) * prev)
-        value = prev if i == 0 else cur
-        if i > 0:
-            log_fact += math.log(i)
-        if i < start:
-            continue
-        scale = math.exp(-log_fact / 2) if family == "orthonormal" else 1.0
-        out = out + amps[:, i].reshape(shape) * (scale * value)
-    return out
+                  start: int = 0, *, take_sqrt: bool = True) -> torch.Tensor:
+    """h(x) = Σ_{i ≥ start} √(c_i) H_i(x) (or c_i H_i(x) with ``take_sqrt=False``) for coefficient rows
+    (batch, N+1) and x (batch, ...), or one shared row (N+1,) and any x, by one pass of the three-term
+    recursion (orthonormal: He_i/√(i!))."""
+    return _series_eval(_series_scales(coefficients, family, start, take_sqrt), x, family)
 
 
 def dual_series(coefficients: torch.Tensor, rho: torch.Tensor, family: str = "orthonormal",
-                start: int = 0) -> torch.Tensor:
-    """Dual of the truncated Theorem-2.5 activation, product GH with N + 1 nodes (exact)."""
-    nodes = max(coefficients.shape[1], 2)
-    x, y, ww = product_gh_points(rho, nodes)
-    return (series_values(coefficients, x, family, start) * series_values(coefficients, y, family, start)
-            * ww).sum(-1)
+                start: int = 0, *, take_sqrt: bool = True) -> torch.Tensor:
+    """Dual of the truncated Theorem-2.5 activation h (degree N = coefficients.shape[-1] − 1) by the product GH
+    rule with N + 1 nodes for X and ⌈(N + 1)/2⌉ for Y given X (exact). ``coefficients`` is one shared row (N+1,)
+    or one row per point (batch, N+1)."""
+    n = coefficients.shape[-1]
+    scales = _series_scales(coefficients, family, start, take_sqrt)
+    if scales.dim() == 1:
+        fn_x = lambda z: _series_eval(scales, z, family)  # noqa: E731
+        fn_y = lambda y, _: _series_eval(scales, y, family)  # noqa: E731
+        return product_dual(fn_x, fn_y, rho, max(n, 2), max((n + 1) // 2, 1))
+    z, wz = gauss_hermite(max(n, 2), device=rho.device, dtype=rho.dtype)
+    zi, wi = gauss_hermite(max((n + 1) // 2, 1), device=rho.device, dtype=rho.dtype)
+    hx = _series_eval(scales, z[None, :].expand(rho.shape[0], -1).contiguous(), family) * wz  # (batch, outer)
+    rows = torch.arange(rho.shape[0], device=rho.device)
+
+    def block(r, idx):
+        c = _sqrt_one_minus_sq(r)
+        y = r[:, None, None] * z[None, :, None] + c[:, None, None] * zi[None, None, :]
+        return ((_series_eval(scales[idx], y, family) @ wi) * hx[idx]).sum(-1)
+
+    return chunked(block, z.shape[0] * zi.shape[0], rho, rows)
 
 
 def tensor_expectation(fn, d: int, nodes: int, *, batch: int, device=None, dtype=torch.float64) -> torch.Tensor:
@@ -207,13 +344,51 @@ def _segments(theta: torch.Tensor, w: torch.Tensor, reach: float, levels: int, p
     return xs, ws, dist_theta, dist_w
 
 
+_GAUSSIAN_RULE = (12.0, 8, 32)
+
+
+def _unit_rule_tensors(levels: int, per_panel: int, like: torch.Tensor):
+    u_np, uw_np = _graded_unit_rule(levels, per_panel)
+    u = torch.tensor(u_np, device=like.device, dtype=like.dtype)
+    um = torch.tensor(u_np[::-1].copy(), device=like.device, dtype=like.dtype)  # 1 − u, exactly
+    uw = torch.tensor(uw_np, device=like.device, dtype=like.dtype)
+    return u, um, uw
+
+
+def _gaussian_segments(theta: torch.Tensor, w: torch.Tensor, curvature: float, const: float) -> torch.Tensor:
+    """∫ exp(k x² − (x − θ)² − (x − w)² + const) dx on the graded segments of :func:`_segments` (same nodes,
+    weights and cancellation-free distances: on the outer segments one distance is a constant of the rule),
+    as a (chunk, 3, U) tensor contracted with the unit rule's weights; the integrand is symmetric in θ ↔ w.
+    With k = 0 (the printed e^{x²/4}·e^{x²/4}·e^{−x²/2}) the k x² term is identically 0 and is not formed."""
+    reach, levels, per_panel = _GAUSSIAN_RULE
+    u, um, uw = _unit_rule_tensors(levels, per_panel, theta)
+    ru, rum = reach * u, reach * um
+    ru2, rum2 = ru * ru, rum * rum
+
+    def block(t, v):
+        a, b = torch.minimum(t, v)[:, None], torch.maximum(t, v)[:, None]
+        gap = b - a
+        d0, gu, gm, d2 = gap + rum, gap * u, gap * um, gap + ru  # |x − b|, |x − a| | |x − b|, |x − a| (seg 0, 1, 2)
+        logv = torch.stack([-(d0 * d0) - rum2, -(gu * gu) - gm * gm, -(d2 * d2) - ru2], 1)
+        if curvature != 0:
+            x = torch.stack([a - rum, a + gu, b + ru], 1)
+            logv = logv + curvature * x * x
+        seg = torch.exp(logv + const) @ uw
+        return (seg[:, 0] + seg[:, 2]) * reach + seg[:, 1] * gap[:, 0]
+
+    return chunked(block, 3 * u.shape[0], theta, w)
+
+
 def gaussian_factor(theta: torch.Tensor, w: torch.Tensor, amplitude_sq: float = 2.0,
                     quadratic: float = 0.25) -> torch.Tensor:
     """∫ √a e^{qx²} e^{−(x−θ)²} √a e^{qx²} e^{−(x−w)²} φ(x) dx per batch element (log-space integrand)."""
-    x, wt, dt, dw = _segments(theta, w, 12.0, 8, 32)
-    logv = (math.log(amplitude_sq) + 2 * quadratic * x * x - dt ** 2 - dw ** 2
-            - x * x / 2 - 0.5 * math.log(2 * math.pi))
-    return (torch.exp(logv) * wt).sum(-1)
+    const = math.log(amplitude_sq) - 0.5 * math.log(2 * math.pi)
+    return _gaussian_segments(theta, w, 2 * quadratic - 0.5, const)
+
+
+def gaussian_overlap(theta: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """∫ e^{−(x−θ)²} e^{−(x−w)²} dx on the same rule."""
+    return _gaussian_segments(theta, w, 0.0, 0.0)
 
 
 def _log_k0(z: torch.Tensor) -> torch.Tensor:
@@ -222,16 +397,62 @@ def _log_k0(z: torch.Tensor) -> torch.Tensor:
     return torch.log(torch.special.scaled_modified_bessel_k0(z)) - z
 
 
+# reach 20: K_0(20)K_0(20 + t) ≤ 4e-18·e^{−t}; 14 nodes per geometric panel resolve the log singularity
+_BESSEL_RULE = (20.0, 50, 14)
+
+
+def _k0_log_profile(gap: torch.Tensor) -> torch.Tensor:
+    """log K_0(|x − a|) + log K_0(|x − b|) at the Bessel rule's nodes, shape (len(gap), 3, U): on the segments of
+    :func:`_segments` both distances are functions of the gap b − a alone (and of the rule), so the K_0 values
+    are computed once per distinct gap."""
+    reach, levels, per_panel = _BESSEL_RULE
+    u_np, _ = _graded_unit_rule(levels, per_panel)
+    u = torch.tensor(u_np, device=gap.device, dtype=gap.dtype)
+    um = torch.tensor(u_np[::-1].copy(), device=gap.device, dtype=gap.dtype)  # 1 − u, exactly
+    g = gap[:, None]
+    dist_a = torch.stack([(reach * um).expand(len(gap), -1), g * u, g + reach * u], 1)
+    dist_b = torch.stack([g + reach * um, g * um, (reach * u).expand(len(gap), -1)], 1)
+    return _log_k0(dist_a) + _log_k0(dist_b)
+
+
+def _bessel_segments(theta: torch.Tensor, w: torch.Tensor, log_x_part) -> torch.Tensor:
+    """∫ exp(log_x_part(x) + log K_0(|x−θ|) + log K_0(|x−w|)) dx on the Bessel rule (the graded segments of
+    :func:`_segments`): once per distinct pair {θ, w}, with the K_0 profile once per distinct gap."""
+    reach, levels, per_panel = _BESSEL_RULE
+    (lo, hi), inverse = unique_rows(torch.minimum(theta, w), torch.maximum(theta, w))
+    gap = hi - lo
+    (gaps,), gap_index = unique_rows(gap)
+    profile = _k0_log_profile(gaps)
+    u_np, uw_np = _graded_unit_rule(levels, per_panel)
+    u = torch.tensor(u_np, device=theta.device, dtype=theta.dtype)
+    um = torch.tensor(u_np[::-1].copy(), device=theta.device, dtype=theta.dtype)
+    uw = torch.tensor(uw_np, device=theta.device, dtype=theta.dtype)
+
+    def block(a, b, k):
+        a, b = a[:, None], b[:, None]
+        logv = profile[k]
+        if log_x_part is not None:
+            logv = logv + log_x_part(torch.stack([a - reach * um, a + (b - a) * u, b + reach * u], 1))
+        seg = torch.exp(logv) @ uw
+        return (seg[:, 0] + seg[:, 2]) * reach + seg[:, 1] * (b - a)[:, 0]
+
+    out = chunked(block, 3 * u.shape[0], lo, hi, gap_index)
+    return out[inverse].reshape(theta.shape)
+
+
 def bessel_factor(theta: torch.Tensor, w: torch.Tensor, amplitude: float | None = None,
                   quadratic: float = 0.25) -> torch.Tensor:
     """∫ A e^{qx²} K_0(|x−θ|) A e^{qx²} K_0(|x−w|) φ(x) dx, A = (2/π)^{3/4} unless given (the activation
-    as printed, integrated literally in log space; panels graded toward the singular points θ, w)."""
+    as printed, integrated literally in log space; panels graded toward the singular points θ, w). Evaluated
+    once per distinct pair {θ, w} (the claims draw them from a grid) and gathered."""
     amp = (2 / math.pi) ** 0.75 if amplitude is None else amplitude
-    # reach 20: K_0(20)K_0(20 + t) ≤ 4e-18·e^{−t}; 14 nodes per geometric panel resolve the log singularity
-    x, wt, dt, dw = _segments(theta, w, 20.0, 50, 14)
-    logv = (2 * math.log(amp) + 2 * quadratic * x * x + _log_k0(dt) + _log_k0(dw) - x * x / 2
-            - 0.5 * math.log(2 * math.pi))
-    return (torch.exp(logv) * wt).sum(-1)
+    const = 2 * math.log(amp) - 0.5 * math.log(2 * math.pi)
+    return _bessel_segments(theta, w, lambda x: (2 * quadratic - 0.5) * x * x + const)
+
+
+def k0_convolution(theta: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """∫ K_0(|x − θ|) K_0(|x − w|) dx on the Bessel rule's nodes (once per distinct gap |θ − w|, gathered)."""
+    return _bessel_segments(theta, w, None)
 
 
 # --- App. A.1: Fourier transforms --------------------------------------------------------------------------
@@ -250,12 +471,16 @@ def _half_line_fourier(top: float, width: float, per_panel: int) -> tuple[np.nda
 
 
 def fourier_cosine(kind: str, freq: torch.Tensor) -> torch.Tensor:
-    """2∫_0^∞ g(t) cos(freq·t) dt for g = e^{−t} ("exponential") or K_0 ("k0"), per batch element."""
+    """2∫_0^∞ g(t) cos(freq·t) dt for g = e^{−t} ("exponential") or K_0 ("k0"), per batch element (once per
+    distinct frequency, gathered)."""
     x, w = _half_line_fourier(80.0, 0.05, 16)
     x = torch.tensor(x, device=freq.device, dtype=freq.dtype)
     w = torch.tensor(w, device=freq.device, dtype=freq.dtype)
     g = torch.exp(-x) if kind == "exponential" else torch.exp(_log_k0(x))
-    return 2 * (g[None, :] * torch.cos(freq[:, None] * x[None, :]) * w[None, :]).sum(-1)
+    gw = g * w
+    (uniq,), inverse = unique_rows(freq)
+    out = chunked(lambda f: torch.cos(f[:, None] * x[None, :]) @ gw, x.shape[0], uniq)
+    return (2 * out)[inverse].reshape(freq.shape)
 
 
 # --- d-dimensional potentials that do not assume rotational invariance (for the invariance readings) -------
