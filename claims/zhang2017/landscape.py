@@ -271,7 +271,7 @@ def _padded(batch, shapes: dict[str, tuple[str, ...]], *, device, dtype) -> dict
     out = {}
     for column, dims in shapes.items():
         shape = np.stack([sizes[n] for n in dims], 1)
-        arr = fast_common.pad_ragged(batch, column, shape, tuple(int(sizes[n].max()) for n in dims))
+        arr = fast_common.pad_entries(batch, column, shape, tuple(int(sizes[n].max()) for n in dims))
         out[column] = torch.as_tensor(arr, device=device).to(dtype)
     return out
 
@@ -421,10 +421,10 @@ def _earnshaw_tensors(batch, *, device, dtype) -> dict[str, torch.Tensor]:
     k, d = batch.array("k_used").astype(np.int64), batch.array("d").astype(np.int64)
     kmax, dmax = int(k.max()), int(d.max())
     shape = np.stack([k, d], 1)
-    theta = fast_common.pad_ragged(batch, "theta", shape, (kmax, dmax))
-    w = fast_common.pad_ragged(batch, "w", shape, (kmax, dmax))
-    a = fast_common.pad_ragged(batch, "a", k, (kmax,))
-    b = fast_common.pad_ragged(batch, "b", k, (kmax,))
+    theta = fast_common.pad_entries(batch, "theta", shape, (kmax, dmax))
+    w = fast_common.pad_entries(batch, "w", shape, (kmax, dmax))
+    a = fast_common.pad_entries(batch, "a", k, (kmax,))
+    b = fast_common.pad_entries(batch, "b", k, (kmax,))
     rows, cols = np.nonzero(np.arange(kmax)[None, :] >= k[:, None])
     theta[rows, cols] = theta[rows, 0]
     theta[rows, cols, 0] += 50.0 * (cols + 1)
@@ -1133,8 +1133,8 @@ def _proof_tensors(batch, *, device, dtype) -> dict[str, Any]:
     k, d = batch.array("k").astype(np.int64), batch.array("d").astype(np.int64)
     kmax, dmax = int(k.max()), int(d.max())
     kd = np.stack([k, d], 1)
-    cols = {name: fast_common.pad_ragged(batch, name, kd, (kmax, dmax)) for name in ("theta", "w", "theta_other")}
-    cols["u"] = fast_common.pad_ragged(batch, "u", d, (dmax,))
+    cols = {name: fast_common.pad_entries(batch, name, kd, (kmax, dmax)) for name in ("theta", "w", "theta_other")}
+    cols["u"] = fast_common.pad_entries(batch, "u", d, (dmax,))
     inert = np.arange(kmax)[None, :] >= k[:, None]
     reach = np.max([np.abs(cols[n]).max((1, 2)) for n in ("theta", "w", "theta_other")], 0) + 10.0
     rows, js = np.nonzero(inert)

@@ -326,3 +326,38 @@ def grouped_rows(batch, names, fn, *, device, dtype):
 def empty_outputs(count: int, *, device, dtype) -> tuple[torch.Tensor, ...]:
     """``count`` empty tensors: what a batched fast path returns for an empty batch."""
     return tuple(torch.empty(0, device=device, dtype=dtype) for _ in range(count))
+
+
+def pad_entries(batch, name: str, shapes, extents: tuple[int, ...], fill: float = 0.0):
+    """``pad_ragged`` from the column as stored (``Batch.entries``): a numeric numpy column is copied into the
+    padded array in one slice assignment, a list of numpy rows is flattened by one C-level ``np.concatenate``;
+    anything else (Python lists from points) falls back to ``pad_ragged``. Same result as ``pad_ragged``."""
+    col = batch.entries(name)
+    n = len(batch)
+    shapes = np.asarray(shapes, dtype=np.int64).reshape(n, len(extents))
+    if isinstance(col, np.ndarray) and col.dtype != object and col.ndim == 1 + len(extents):
+        if n and not (shapes == np.asarray(col.shape[1:], dtype=np.int64)).all():
+            raise ValueError(f"column {name!r}: the entries' sizes do not match the declared shapes")
+        out = np.full((n, *extents), fill, dtype=np.float64)
+        out[(slice(None), *(slice(0, s) for s in col.shape[1:]))] = col
+        return out
+    try:
+        flat = np.concatenate(list(col), axis=None) if n else np.empty(0)
+    except ValueError:
+        flat = np.empty(0, dtype=object)
+    if flat.dtype.kind not in "biuf":
+        return pad_ragged(batch, name, shapes, extents, fill)
+    flat = flat.astype(np.float64, copy=False)
+    out = np.full((n, *extents), fill, dtype=np.float64)
+    sizes = shapes.prod(1)
+    if len(flat) != sizes.sum():
+        raise ValueError(f"column {name!r}: the entries' sizes do not match the declared shapes")
+    which = np.repeat(np.arange(n), sizes)
+    rem = np.arange(len(flat)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    index = []
+    for axis in reversed(range(len(extents))):
+        extent = np.repeat(shapes[:, axis], sizes)
+        index.append(rem % extent)
+        rem = rem // extent
+    out[(which, *reversed(index))] = flat
+    return out
