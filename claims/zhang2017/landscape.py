@@ -1172,13 +1172,12 @@ def _correlated_fast(batch, constants, *, device, dtype):
         u, m = cols["u"][rows, None, :width], cols["m"][rows, :k]  # (B, 1, d), (B, k)
         zeros = torch.zeros(len(index), dtype=dtype, device=device)
         lhs = _second_directional(lambda t: fast_common.loss6(-m, theta + t[:, None, None] * u, m, w, pot), zeros)
-        tw = torch.zeros(len(index), k, k, dtype=dtype, device=device)  # one t per term (i, j)
-        cross = _second_directional(
-            lambda t: pot(theta[:, :, None, :] + t[..., None] * u[:, :, None, :], w[:, None, :, :]), tw)
+        # each term's d²/dt² Φ(θ_i + t u, y_j) of a radial Φ in closed form (h'' (x̂·u)² + h'/r (‖u‖² − (x̂·u)²))
+        cross = fast.radial_second_directional(name, theta[:, :, None, :] - w[:, None, :, :], u[:, :, None, :], d,
+                                               **params)
         shift = 1e3 * torch.eye(k, dtype=dtype, device=device)[..., None]
-        pair = _second_directional(
-            lambda t: pot(theta[:, :, None, :] + t[..., None] * u[:, :, None, :], theta[:, None, :, :] + shift),
-            tw)  # Φ(θ_i + t u, θ_j), diagonal shifted away (unused)
+        pair = fast.radial_second_directional(name, theta[:, :, None, :] - (theta[:, None, :, :] + shift),
+                                              u[:, :, None, :], d, **params)  # Φ(θ_i + t u, θ_j), diagonal shifted away
         both = m[:, :, None] * m[:, None, :]
         cross = cross * both
         off = torch.triu(torch.ones(k, k, dtype=torch.bool, device=device), diagonal=1)

@@ -352,12 +352,17 @@ def pad_entries(batch, name: str, shapes, extents: tuple[int, ...], fill: float 
     sizes = shapes.prod(1)
     if len(flat) != sizes.sum():
         raise ValueError(f"column {name!r}: the entries' sizes do not match the declared shapes")
-    which = np.repeat(np.arange(n), sizes)
-    rem = np.arange(len(flat)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    index = []
-    for axis in reversed(range(len(extents))):
-        extent = np.repeat(shapes[:, axis], sizes)
-        index.append(rem % extent)
-        rem = rem // extent
-    out[(which, *reversed(index))] = flat
+    # destination of each flat value in out.reshape(-1): row offset, plus per axis its index times the stride
+    strides = np.cumprod((1, *extents[::-1]))[::-1]  # strides[0] = the row size, then the axes' strides
+    starts = np.cumsum(sizes) - sizes
+    dest = np.repeat(np.arange(n, dtype=np.int64) * strides[0], sizes)
+    rem = np.arange(len(flat), dtype=np.int64) - np.repeat(starts, sizes)
+    if len(extents) == 1:
+        dest += rem
+    else:
+        for axis in reversed(range(len(extents))):
+            extent = np.repeat(shapes[:, axis], sizes)
+            dest += (rem % extent) * strides[axis + 1]
+            rem //= extent
+    out.reshape(-1)[dest] = flat
     return out
