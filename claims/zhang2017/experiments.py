@@ -765,8 +765,12 @@ def _appd_tensors(batch, *, device, dtype) -> dict[str, Any]:
     cols = {"theta": zc.pad_entries(batch, "theta", kd, (kmax, dmax)),
             "w": zc.pad_entries(batch, "w", kd, (kmax, dmax)),
             "a": zc.pad_entries(batch, "a", k, (kmax,)), "b": zc.pad_entries(batch, "b", k, (kmax,)),
-            "u": zc.pad_entries(batch, "u", d, (dmax,)), "x": zc.pad_entries(batch, "x", nd, (nmax, dmax)),
+            "u": zc.pad_entries(batch, "u", d, (dmax,)),
             "mask": (np.arange(nmax)[None, :] < n[:, None]).astype(np.float64)}
+    # the data enter only the empirical Φ̂: batches of population potentials skip packing them
+    empirical = bool((np.asarray(batch.array("potential"), dtype=object) == "empirical").any())
+    cols["x"] = (zc.pad_entries(batch, "x", nd, (nmax, dmax)) if empirical
+                 else np.zeros((len(batch), nmax, dmax), dtype=np.float64))
     inert = np.arange(kmax)[None, :] >= k[:, None]  # (N, k): padded particles, placed at e_1
     cols["theta"][inert, 0], cols["w"][inert, 0] = 1.0, 1.0
     out = {name: torch.as_tensor(arr, device=device).to(dtype) for name, arr in cols.items()}
