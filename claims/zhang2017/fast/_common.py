@@ -359,6 +359,9 @@ def pad_entries(batch, name: str, shapes, extents: tuple[int, ...], fill: float 
     rem = np.arange(len(flat), dtype=np.int64) - np.repeat(starts, sizes)
     if len(extents) == 1:
         dest += rem
+    elif len(extents) == 2:  # rem = r0 s1 + r1 -> dest offset r0 E1 + r1 = rem + r0 (E1 − s1)
+        s1 = np.repeat(shapes[:, 1], sizes)
+        dest += rem + (rem // s1) * (extents[1] - s1)
     else:
         for axis in reversed(range(len(extents))):
             extent = np.repeat(shapes[:, axis], sizes)
