@@ -645,7 +645,7 @@ def _cond_fast(batch, constants, *, device, dtype):
     if not len(batch):
         return zc.empty_outputs(3, device=device, dtype=dtype)
     k = batch.array("k").astype(np.int64)
-    t, a = (torch.as_tensor(zc.pad_ragged(batch, name, k, (int(k.max()),)), device=device).to(dtype)
+    t, a = (torch.as_tensor(zc.pad_entries(batch, name, k, (int(k.max()),)), device=device).to(dtype)
             for name in ("theta1", "a"))
     x1 = batch.tensor("x1", device=device, dtype=dtype).unsqueeze(-1)
     e = torch.erf(t * x1 / (torch.sqrt(1 - t * t) * math.sqrt(2)))
@@ -762,10 +762,15 @@ def _appd_tensors(batch, *, device, dtype) -> dict[str, Any]:
     k, d, n = (batch.array(name).astype(np.int64) for name in ("k", "d", "n"))
     kmax, dmax, nmax = int(k.max()), int(d.max()), int(n.max())
     kd, nd = np.stack([k, d], 1), np.stack([n, d], 1)
-    cols = {"theta": zc.pad_ragged(batch, "theta", kd, (kmax, dmax)), "w": zc.pad_ragged(batch, "w", kd, (kmax, dmax)),
-            "a": zc.pad_ragged(batch, "a", k, (kmax,)), "b": zc.pad_ragged(batch, "b", k, (kmax,)),
-            "u": zc.pad_ragged(batch, "u", d, (dmax,)), "x": zc.pad_ragged(batch, "x", nd, (nmax, dmax)),
+    cols = {"theta": zc.pad_entries(batch, "theta", kd, (kmax, dmax)),
+            "w": zc.pad_entries(batch, "w", kd, (kmax, dmax)),
+            "a": zc.pad_entries(batch, "a", k, (kmax,)), "b": zc.pad_entries(batch, "b", k, (kmax,)),
+            "u": zc.pad_entries(batch, "u", d, (dmax,)),
             "mask": (np.arange(nmax)[None, :] < n[:, None]).astype(np.float64)}
+    # the data enter only the empirical Φ̂: batches of population potentials skip packing them
+    empirical = bool((np.asarray(batch.array("potential"), dtype=object) == "empirical").any())
+    cols["x"] = (zc.pad_entries(batch, "x", nd, (nmax, dmax)) if empirical
+                 else np.zeros((len(batch), nmax, dmax), dtype=np.float64))
     inert = np.arange(kmax)[None, :] >= k[:, None]  # (N, k): padded particles, placed at e_1
     cols["theta"][inert, 0], cols["w"][inert, 0] = 1.0, 1.0
     out = {name: torch.as_tensor(arr, device=device).to(dtype) for name, arr in cols.items()}

@@ -271,9 +271,31 @@ def _padded(batch, shapes: dict[str, tuple[str, ...]], *, device, dtype) -> dict
     out = {}
     for column, dims in shapes.items():
         shape = np.stack([sizes[n] for n in dims], 1)
-        arr = fast_common.pad_ragged(batch, column, shape, tuple(int(sizes[n].max()) for n in dims))
+        arr = fast_common.pad_entries(batch, column, shape, tuple(int(sizes[n].max()) for n in dims))
         out[column] = torch.as_tensor(arr, device=device).to(dtype)
     return out
+
+
+def _radial_laplacian(diff: torch.Tensor, profile) -> tuple[torch.Tensor, torch.Tensor]:
+    """(Δ_θ h(‖θ − w‖), Σ_m |∂_mm|) in closed form from ``profile(r) -> (h'(r), h''(r))``, diff = θ − w (B, d):
+    ∂_mm h = h'' x_m²/r² + (h'/r) Σ_{l≠m} x_l²/r² (the sum over the other coordinates taken directly: no
+    cancellation)."""
+    sq = diff * diff
+    r2 = sq.sum(-1)
+    r = r2.sqrt()
+    dh, d2h = profile(r)
+    d = diff.shape[-1]
+    others = (sq.unsqueeze(-2) * (1 - torch.eye(d, dtype=diff.dtype, device=diff.device))).sum(-1)
+    diag = (d2h.unsqueeze(-1) * sq + (dh / r).unsqueeze(-1) * others) / r2.unsqueeze(-1)
+    return diag.sum(-1), diag.abs().sum(-1)
+
+
+def _radial_derivatives(name: str, d: int, params: dict):
+    """(h', h'') of the potentials of ``_potential_for_fast`` (radial profiles, and ``power`` r^p)."""
+    if name == "power":
+        p = float(params["power"])
+        return lambda r: (p * r ** (p - 1), p * (p - 1) * r ** (p - 2))
+    return lambda r: fast.radial_profile(name, r, d, **params)[1:]
 
 
 @fast.single_threaded
@@ -287,8 +309,7 @@ def _harmonic_fast(batch, constants, *, device, dtype):
         rows = torch.as_tensor(index, device=device)
         theta, w = cols["theta"][rows, :d], cols["w"][rows, :d]
         name, params = _power_potential(d, constants["exponent_shift"])
-        pot = _potential_for_fast(name, d, params)
-        return fast.laplacian_batched(lambda x: pot(x, w), theta)
+        return _radial_laplacian(theta - w, _radial_derivatives(name, d, params))
 
     lap, scale = fast_common.grouped_rows(batch, ("d",), group, device=device, dtype=dtype)
     return lap, torch.zeros_like(lap), scale
@@ -301,13 +322,14 @@ definition_3_1 = Claim(
     kind=Kind.SYMBOLIC, constants={"exponent_shift": 0},
     spec=SymbolicSpec(_prove_definition_3_1, numeric=PointwiseSpec(
         _harmonic_domain, "==", _harmonic_reference, _harmonic_fast, terms=8,
-        terms_reason="Δ is a sum of d ≤ 6 autograd second derivatives, each a few rounding steps of r^p; "
+        terms_reason="Δ is a sum of d ≤ 6 second derivatives (closed form), each a few rounding steps of r^p; "
         "margins are relative to Σ_m |∂_mm Φ|")),
     mutants=(Mutant("exponent-3-d", {"exponent_shift": 1}, "‖θ − w‖^{2−d} replaced by ‖θ − w‖^{3−d}"),
              Mutant("exponent-minus-d", {"exponent_shift": -2}, "‖θ − w‖^{2−d} replaced by ‖θ − w‖^{−d}")),
     establishes="The definition's example: sympy proves Δ_θ ‖θ − w‖^{2−d} = 0 away from θ = w for symbolic d "
     f"(radial formula, itself re-derived coordinatewise for d ≤ {CARTESIAN_MAX_D}) and Δ(−log r) = 0 in R²; "
-    "autograd Laplacians vs mpmath numerical Laplacians at random points for d ≤ 6, r ∈ [0.05, 20]. The remark "
+    "fast Laplacians (coordinatewise ∂_mm from h', h'') vs mpmath numerical Laplacians at random points for "
+    "d ≤ 6, r ∈ [0.05, 20]. The remark "
     "that 1/r has no activation (realizability) is checked with Definition 2.3, not here.",
     depends=(f"{PAPER}/definition-2.3",),
 )
@@ -421,10 +443,10 @@ def _earnshaw_tensors(batch, *, device, dtype) -> dict[str, torch.Tensor]:
     k, d = batch.array("k_used").astype(np.int64), batch.array("d").astype(np.int64)
     kmax, dmax = int(k.max()), int(d.max())
     shape = np.stack([k, d], 1)
-    theta = fast_common.pad_ragged(batch, "theta", shape, (kmax, dmax))
-    w = fast_common.pad_ragged(batch, "w", shape, (kmax, dmax))
-    a = fast_common.pad_ragged(batch, "a", k, (kmax,))
-    b = fast_common.pad_ragged(batch, "b", k, (kmax,))
+    theta = fast_common.pad_entries(batch, "theta", shape, (kmax, dmax))
+    w = fast_common.pad_entries(batch, "w", shape, (kmax, dmax))
+    a = fast_common.pad_entries(batch, "a", k, (kmax,))
+    b = fast_common.pad_entries(batch, "b", k, (kmax,))
     rows, cols = np.nonzero(np.arange(kmax)[None, :] >= k[:, None])
     theta[rows, cols] = theta[rows, 0]
     theta[rows, cols, 0] += 50.0 * (cols + 1)
@@ -699,9 +721,12 @@ def _subharmonic_fast(batch, constants, *, device, dtype):
         rows = torch.as_tensor(index, device=device)
         theta = cols["theta"][rows, :d]
         w = theta + torch.as_tensor(radius, device=device).to(dtype)[:, None] * cols["direction"][rows, :d]
-        pot = (_riesz_batched(torch.as_tensor(s_value, device=device).to(dtype)) if name == "riesz"
-               else fast.potential_callable(name, d))
-        return fast.laplacian_batched(lambda x: pot(x, w), theta)
+        if name == "riesz":  # r^{−s} with one exponent per row
+            s_t = torch.as_tensor(s_value, device=device).to(dtype)
+            profile = lambda r: (-s_t * r ** (-s_t - 1), s_t * (s_t + 1) * r ** (-s_t - 2))  # noqa: E731
+        else:
+            profile = _radial_derivatives(name, d, {})
+        return _radial_laplacian(theta - w, profile)
 
     lap, scale = fast_common.grouped_rows(batch, ("d", "potential"), group, device=device, dtype=dtype)
     return lap, torch.zeros_like(lap), scale
@@ -724,7 +749,7 @@ definition_3_5 = Claim(
     constants={"riesz_offset": -2, "gaussian_radius_factor": 1, "exponential_offset": -1},
     spec=SymbolicSpec(_prove_definition_3_5, numeric=PointwiseSpec(
         _subharmonic_domain, ">", _subharmonic_reference, _subharmonic_fast, terms=8,
-        terms_reason="Δ sums d ≤ 5 autograd second derivatives of an elementary function; margins are "
+        terms_reason="Δ sums d ≤ 5 closed-form second derivatives of an elementary function; margins are "
         "relative to Σ_m |∂_mm Φ|")),
     mutants=(Mutant("riesz-threshold-d-1", {"riesz_offset": -1}, "r^{−s} subharmonic iff s(s + 1 − d) > 0"),
              Mutant("gaussian-radius-half", {"gaussian_radius_factor": sp.Rational(1, 2)},
@@ -733,7 +758,7 @@ definition_3_5 = Claim(
                     "e^{−r} subharmonic where r > d − 3/2")),
     establishes="The definition applied to the catalogue's candidates: sympy proves (symbolic d, s) the exact "
     "regions of strict subharmonicity of r^{−s}, e^{−r²/2}, e^{−r} on R^d \\ {w}, and computes the classical "
-    "Laplacian of e^{−‖θ−w‖_1} (positive off the kinks, with a negative jump on them); autograd vs mpmath "
+    "Laplacian of e^{−‖θ−w‖_1} (positive off the kinks, with a negative jump on them); closed-form vs mpmath "
     "Laplacians inside the regions. The evidence tabulates the hypothesis audit used by Theorem 3.6: the "
     "realizable radial potentials are superharmonic near w, and the strictly subharmonic decreasing ones are "
     "singular at w (unbounded Hessian). Spherical (Table-1) potentials are not tabulated here.",
@@ -1133,8 +1158,8 @@ def _proof_tensors(batch, *, device, dtype) -> dict[str, Any]:
     k, d = batch.array("k").astype(np.int64), batch.array("d").astype(np.int64)
     kmax, dmax = int(k.max()), int(d.max())
     kd = np.stack([k, d], 1)
-    cols = {name: fast_common.pad_ragged(batch, name, kd, (kmax, dmax)) for name in ("theta", "w", "theta_other")}
-    cols["u"] = fast_common.pad_ragged(batch, "u", d, (dmax,))
+    cols = {name: fast_common.pad_entries(batch, name, kd, (kmax, dmax)) for name in ("theta", "w", "theta_other")}
+    cols["u"] = fast_common.pad_entries(batch, "u", d, (dmax,))
     inert = np.arange(kmax)[None, :] >= k[:, None]
     reach = np.max([np.abs(cols[n]).max((1, 2)) for n in ("theta", "w", "theta_other")], 0) + 10.0
     rows, js = np.nonzero(inert)
@@ -1172,13 +1197,12 @@ def _correlated_fast(batch, constants, *, device, dtype):
         u, m = cols["u"][rows, None, :width], cols["m"][rows, :k]  # (B, 1, d), (B, k)
         zeros = torch.zeros(len(index), dtype=dtype, device=device)
         lhs = _second_directional(lambda t: fast_common.loss6(-m, theta + t[:, None, None] * u, m, w, pot), zeros)
-        tw = torch.zeros(len(index), k, k, dtype=dtype, device=device)  # one t per term (i, j)
-        cross = _second_directional(
-            lambda t: pot(theta[:, :, None, :] + t[..., None] * u[:, :, None, :], w[:, None, :, :]), tw)
+        # each term's d²/dt² Φ(θ_i + t u, y_j) of a radial Φ in closed form (h'' (x̂·u)² + h'/r (‖u‖² − (x̂·u)²))
+        cross = fast.radial_second_directional(name, theta[:, :, None, :] - w[:, None, :, :], u[:, :, None, :], d,
+                                               **params)
         shift = 1e3 * torch.eye(k, dtype=dtype, device=device)[..., None]
-        pair = _second_directional(
-            lambda t: pot(theta[:, :, None, :] + t[..., None] * u[:, :, None, :], theta[:, None, :, :] + shift),
-            tw)  # Φ(θ_i + t u, θ_j), diagonal shifted away (unused)
+        pair = fast.radial_second_directional(name, theta[:, :, None, :] - (theta[:, None, :, :] + shift),
+                                              u[:, :, None, :], d, **params)  # Φ(θ_i + t u, θ_j), diagonal shifted away
         both = m[:, :, None] * m[:, None, :]
         cross = cross * both
         off = torch.triu(torch.ones(k, k, dtype=torch.bool, device=device), diagonal=1)

@@ -415,3 +415,47 @@ def pack_padded(batch, name: str, by: tuple[str, ...], shape: tuple[int, ...], *
                 fill: float = 0.0) -> torch.Tensor:
     """``stack_padded`` packed at C level (``pack_padded_columns``)."""
     return pack_padded_columns(batch, {name: shape}, by, device=device, dtype=dtype, fill=fill)[0]
+
+
+
+def pad_entries(batch, name: str, shapes, extents: tuple[int, ...], fill: float = 0.0):
+    """``pad_ragged`` from the column as stored (``Batch.entries``): a numeric numpy column is copied into the
+    padded array in one slice assignment, a list of numpy rows is flattened by one C-level ``np.concatenate``;
+    anything else (Python lists from points) falls back to ``pad_ragged``. Same result as ``pad_ragged``."""
+    col = batch.entries(name)
+    n = len(batch)
+    shapes = np.asarray(shapes, dtype=np.int64).reshape(n, len(extents))
+    if isinstance(col, np.ndarray) and col.dtype != object and col.ndim == 1 + len(extents):
+        if n and not (shapes == np.asarray(col.shape[1:], dtype=np.int64)).all():
+            raise ValueError(f"column {name!r}: the entries' sizes do not match the declared shapes")
+        out = np.full((n, *extents), fill, dtype=np.float64)
+        out[(slice(None), *(slice(0, s) for s in col.shape[1:]))] = col
+        return out
+    try:
+        flat = np.concatenate(list(col), axis=None) if n else np.empty(0)
+    except ValueError:
+        flat = np.empty(0, dtype=object)
+    if flat.dtype.kind not in "biuf":
+        return pad_ragged(batch, name, shapes, extents, fill)
+    flat = flat.astype(np.float64, copy=False)
+    out = np.full((n, *extents), fill, dtype=np.float64)
+    sizes = shapes.prod(1)
+    if len(flat) != sizes.sum():
+        raise ValueError(f"column {name!r}: the entries' sizes do not match the declared shapes")
+    # destination of each flat value in out.reshape(-1): row offset, plus per axis its index times the stride
+    strides = np.cumprod((1, *extents[::-1]))[::-1]  # strides[0] = the row size, then the axes' strides
+    starts = np.cumsum(sizes) - sizes
+    dest = np.repeat(np.arange(n, dtype=np.int64) * strides[0], sizes)
+    rem = np.arange(len(flat), dtype=np.int64) - np.repeat(starts, sizes)
+    if len(extents) == 1:
+        dest += rem
+    elif len(extents) == 2:  # rem = r0 s1 + r1 -> dest offset r0 E1 + r1 = rem + r0 (E1 − s1)
+        s1 = np.repeat(shapes[:, 1], sizes)
+        dest += rem + (rem // s1) * (extents[1] - s1)
+    else:
+        for axis in reversed(range(len(extents))):
+            extent = np.repeat(shapes[:, axis], sizes)
+            dest += (rem % extent) * strides[axis + 1]
+            rem //= extent
+    out.reshape(-1)[dest] = flat
+    return out

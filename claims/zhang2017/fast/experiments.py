@@ -277,7 +277,11 @@ def population_phi(name: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Te
 
 def loss5_hat(a: torch.Tensor, theta: torch.Tensor, b: torch.Tensor, w: torch.Tensor,
               phi: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> torch.Tensor:
-    """(5) with Φ̂: Σ_i a_i² Φ̂(θ_i,θ_i) + 2 Σ_{i<j} a_i a_j Φ̂(θ_i,θ_j) + 2 Σ_{i,j} a_i b_j Φ̂(θ_i,w_j)."""
+    """(5) with Φ̂: Σ_i a_i² Φ̂(θ_i,θ_i) + 2 Σ_{i<j} a_i a_j Φ̂(θ_i,θ_j) + 2 Σ_{i,j} a_i b_j Φ̂(θ_i,w_j) (through the
+    potential's own ``loss5`` where it has one: the batched empirical Φ̂)."""
+    own = getattr(phi, "loss5", None)
+    if own is not None:
+        return own(a, theta, b, w)
     return zc.loss5(a, theta, b, w, phi)
 
 
@@ -442,6 +446,17 @@ def empirical_phi_batched(x: torch.Tensor, mask: torch.Tensor, activation: str
         prod = features(theta) * features(w)
         extra = (1,) * (prod.dim() - 2)
         return (prod * mask.view(mask.shape[0], *extra, -1)).sum(-1) / count.view(-1, *extra)
+
+    def loss5(a: torch.Tensor, theta: torch.Tensor, b: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        """(5) with Φ̂ as one mean over the data: (1/n) Σ_m (A_m² + 2 A_m B_m), A_m = Σ_i a_i σ(x_m^T θ_i),
+        B_m = Σ_j b_j σ(x_m^T w_j) (the pair sums of (5) regrouped; each feature computed once)."""
+        big_a = (a.unsqueeze(-1) * features(theta)).sum(-2)
+        big_b = (b.unsqueeze(-1) * features(w)).sum(-2)
+        value = big_a * (big_a + 2 * big_b)
+        extra = (1,) * (value.dim() - 2)
+        return (value * mask.view(mask.shape[0], *extra, -1)).sum(-1) / count.view(-1, *extra)
+
+    phi_hat.loss5 = loss5  # type: ignore[attr-defined]  # used by loss5_hat
     return phi_hat
 
 

@@ -73,6 +73,18 @@ def radial_potential(name: str, d: int, **params) -> common.Potential:
     return lambda theta, w: radial_profile(name, (theta - w).norm(dim=-1), d, **params)[0]
 
 
+def radial_second_directional(name: str, x: torch.Tensor, u: torch.Tensor, d: int, **params) -> torch.Tensor:
+    """d²/dt² h(‖x + t u‖) at t = 0 in closed form (broadcasting x, u (..., d)): with r = ‖x‖ and c = x^T u / r,
+    h''(r) c² + (h'(r)/r)(‖u‖² − c²), where r²(‖u‖² − c²) = Σ_{a<b} (x_a u_b − x_b u_a)² (Lagrange's identity:
+    no cancellation, and exactly 0 when x ∥ u, e.g. in d = 1)."""
+    x, u = torch.broadcast_tensors(x, u)
+    r = x.norm(dim=-1)
+    _, dh, d2h = radial_profile(name, r, d, **params)
+    outer = x.unsqueeze(-1) * u.unsqueeze(-2)
+    wedge = ((outer - outer.transpose(-1, -2)) ** 2).sum((-2, -1)) / 2
+    return d2h * ((x * u).sum(-1) / r) ** 2 + dh * wedge / (r * r * r)
+
+
 def potential_callable(name: str, d: int, **params) -> common.Potential:
     """A radial potential of this module, or any printed potential of the common module (e.g. bessel)."""
     if name in RADIAL:
