@@ -147,7 +147,8 @@ def _padded_vectors(batch, name: str) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(entries, np.ndarray) and entries.dtype.kind == "f":
         return entries.reshape(len(entries), -1), np.full(len(entries), entries.reshape(len(entries), -1).shape[1])
     lengths = np.fromiter(map(len, entries), dtype=np.int64, count=len(entries))
-    flat = np.concatenate([np.asarray(e, dtype=np.float64) for e in entries]) if len(entries) else np.zeros(0)
+    # one C-level pass over the coordinates (no per-row array construction)
+    flat = np.fromiter(itertools.chain.from_iterable(entries), dtype=np.float64, count=int(lengths.sum()))
     out = np.zeros((len(entries), int(lengths.max()) if len(entries) else 0))
     out[np.arange(out.shape[1])[None, :] < lengths[:, None]] = flat
     return out, lengths
