@@ -19,6 +19,7 @@ import math
 import random
 from collections.abc import Mapping
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -140,6 +141,9 @@ def _ref_rho(p, ctx):
                                                                                               strict=True))))
 
 
+_F64 = np.dtype(np.float64)
+
+
 def _padded_vectors(batch, name: str) -> tuple[np.ndarray, np.ndarray]:
     """A column of vectors of different lengths as one zero-padded (N, d_max) array (rows packed with one
     ``np.concatenate``), and the lengths. Zero coordinates change neither θ^T w nor θ − w."""
@@ -147,8 +151,11 @@ def _padded_vectors(batch, name: str) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(entries, np.ndarray) and entries.dtype.kind == "f":
         return entries.reshape(len(entries), -1), np.full(len(entries), entries.reshape(len(entries), -1).shape[1])
     lengths = np.fromiter(map(len, entries), dtype=np.int64, count=len(entries))
-    # one C-level pass over the coordinates (no per-row array construction)
-    flat = np.fromiter(itertools.chain.from_iterable(entries), dtype=np.float64, count=int(lengths.sum()))
+    if set(map(type, entries)) == {np.ndarray} and set(map(attrgetter("dtype"), entries)) == {_F64}:
+        # sampled rows (float64 arrays): their bytes joined at C level
+        flat = np.frombuffer(b"".join([e.tobytes() for e in entries]), dtype=np.float64)
+    else:  # points (lists of floats): one C-level pass over the coordinates
+        flat = np.fromiter(itertools.chain.from_iterable(entries), dtype=np.float64, count=int(lengths.sum()))
     out = np.zeros((len(entries), int(lengths.max()) if len(entries) else 0))
     out[np.arange(out.shape[1])[None, :] < lengths[:, None]] = flat
     return out, lengths
