@@ -885,17 +885,31 @@ def _synthetic_coeff_rows(d: np.ndarray, n: int) -> np.ndarray:
     return c
 
 
-def _synthetic_fast(batch, constants, *, device, dtype):
-    def per_degree(sub):  # the rule's size follows N; d varies within the group (one coefficient row each)
-        n = int(sub.column("N")[0])
-        coeffs = torch.as_tensor(_synthetic_coeff_rows(sub.array("d"), n), device=device)
-        rho = sub.tensor("rho", device=device, dtype=torch.float64)
-        lhs = fz.dual_series(coeffs, rho, "orthonormal", constants["start"])
-        powers = torch.arange(n + 1, device=device, dtype=torch.float64)
-        rhs = (coeffs * rho[:, None] ** powers[None, :]).sum(-1)
-        return lhs, rhs, coeffs.sum(-1)
+def _value_groups(batch, name: str) -> list[tuple[Any, np.ndarray]]:
+    """(value, row indices) for each distinct value of a scalar column (Choice columns are object arrays:
+    grouped by numpy's unique over the column, no per-point Python keys)."""
+    col = np.asarray(batch.entries(name))
+    if col.dtype == object and len(col) and isinstance(col[0], int | np.integer):
+        col = col.astype(np.int64)
+    values, inverse = np.unique(col, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return [(v, np.flatnonzero(inverse == g)) for g, v in enumerate(values.tolist())]
 
-    lhs, rhs, total = grouped(batch, ("N",), per_degree, device=device, dtype=torch.float64)
+
+def _synthetic_fast(batch, constants, *, device, dtype):
+    # per degree N (the rule's size follows N); d varies within the group (one coefficient row each)
+    d_all = batch.array("d")
+    rho_all = batch.tensor("rho", device=device, dtype=torch.float64)
+    lhs, rhs, total = torch.empty_like(rho_all), torch.empty_like(rho_all), torch.empty_like(rho_all)
+    for n, rows in _value_groups(batch, "N"):
+        n = int(n)
+        idx = torch.as_tensor(rows, device=device)
+        coeffs = torch.as_tensor(_synthetic_coeff_rows(d_all[rows], n), device=device)
+        rho = rho_all[idx]
+        lhs[idx] = fz.dual_series(coeffs, rho, "orthonormal", constants["start"])
+        powers = torch.arange(n + 1, device=device, dtype=torch.float64)
+        rhs[idx] = (coeffs * rho[:, None] ** powers[None, :]).sum(-1)
+        total[idx] = coeffs.sum(-1)
     scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), total)
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
