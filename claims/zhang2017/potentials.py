@@ -720,28 +720,42 @@ def _t25_named_coefficients(target: str) -> list[float]:
     return [2.0**i / math.factorial(i) for i in range(n + 1)]
 
 
+def _value_groups(batch, name: str) -> list[tuple[Any, np.ndarray]]:
+    """(value, row indices) for each distinct value of a scalar column (Choice columns are object arrays:
+    grouped by numpy's unique over the column, no per-point Python keys)."""
+    col = np.asarray(batch.entries(name))
+    if col.dtype == object and len(col) and isinstance(col[0], int | np.integer):
+        col = col.astype(np.int64)
+    values, inverse = np.unique(col, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return [(v, np.flatnonzero(inverse == g)) for g, v in enumerate(values.tolist())]
+
+
 def _t25_fast(batch, constants, *, device, dtype):
     family, start = constants["family"], constants["start"]
-
-    def per_target(sub):
-        target = sub.column("target")[0]
-        rho = sub.tensor("rho", device=device, dtype=torch.float64)
+    rho_all = batch.tensor("rho", device=device, dtype=torch.float64)
+    lhs, rhs, target_one = torch.empty_like(rho_all), torch.empty_like(rho_all), torch.empty_like(rho_all)
+    for target, rows in _value_groups(batch, "target"):
+        idx = torch.as_tensor(rows, device=device)
+        rho = rho_all[idx]
         if target != "random-polynomial":  # one shared coefficient row for the whole group
             coeffs = torch.tensor(_t25_named_coefficients(target), dtype=torch.float64, device=device)
-            lhs = fz.dual_series(coeffs, rho, family, start)
+            lhs[idx] = fz.dual_series(coeffs, rho, family, start)
             if target == "exp-shifted":
-                return lhs, torch.exp(rho - 1), torch.ones_like(rho)
-            return lhs, torch.exp(2 * rho), torch.full_like(rho, math.exp(2))
-        values, lengths = _ragged_floats(sub.entries("coefficients"))
+                rhs[idx], target_one[idx] = torch.exp(rho - 1), 1.0
+            else:
+                rhs[idx], target_one[idx] = torch.exp(2 * rho), math.exp(2)
+            continue
+        entries = batch.entries("coefficients")
+        values, lengths = _ragged_floats([entries[i] for i in rows.tolist()])
         coeffs = torch.as_tensor(values, device=device)
-        lhs = torch.empty_like(rho)
+        part = torch.empty_like(rho)
         for length in np.unique(lengths).tolist():  # the rule's size follows the polynomial's degree
-            idx = torch.as_tensor(np.flatnonzero(lengths == length), device=device)
-            lhs[idx] = fz.dual_series(coeffs[idx, :length], rho[idx], family, start)
+            sel = torch.as_tensor(np.flatnonzero(lengths == length), device=device)
+            part[sel] = fz.dual_series(coeffs[sel, :length], rho[sel], family, start)
+        lhs[idx] = part
         powers = rho[:, None] ** torch.arange(coeffs.shape[1], device=device, dtype=torch.float64)[None, :]
-        return lhs, (coeffs * powers).sum(-1), coeffs.sum(-1)
-
-    lhs, rhs, target_one = grouped(batch, ("target",), per_target, device=device, dtype=torch.float64)
+        rhs[idx], target_one[idx] = (coeffs * powers).sum(-1), coeffs.sum(-1)
     scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), target_one)
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
@@ -883,17 +897,6 @@ def _synthetic_coeff_rows(d: np.ndarray, n: int) -> np.ndarray:
     for k in range(0, n - 1):
         c[:, k + 2] = c[:, k] * (k * (k - 1) + (dd - 1) * k + 1) / ((k + 2) * (k + 1))
     return c
-
-
-def _value_groups(batch, name: str) -> list[tuple[Any, np.ndarray]]:
-    """(value, row indices) for each distinct value of a scalar column (Choice columns are object arrays:
-    grouped by numpy's unique over the column, no per-point Python keys)."""
-    col = np.asarray(batch.entries(name))
-    if col.dtype == object and len(col) and isinstance(col[0], int | np.integer):
-        col = col.astype(np.int64)
-    values, inverse = np.unique(col, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    return [(v, np.flatnonzero(inverse == g)) for g, v in enumerate(values.tolist())]
 
 
 def _synthetic_fast(batch, constants, *, device, dtype):
