@@ -257,7 +257,9 @@ def _fast_dual_at_one(row: str, constants, m, size: int, device) -> torch.Tensor
         return _activation_dual_fast(row, one, constants).expand(size)
     degrees, inverse = np.unique(np.asarray(m, dtype=np.int64), return_inverse=True)
     one = torch.ones(len(degrees), dtype=torch.float64, device=device)
-    return _activation_dual_fast(row, one, constants, degrees)[torch.as_tensor(inverse.reshape(-1), device=device)]
+    # one product rule (the largest degree's) for all distinct degrees at once: a handful of rows
+    dual = fz.dual_hermite_one_rule(constants["family"], degrees + constants["degree_offset"], one)
+    return dual[torch.as_tensor(inverse.reshape(-1), device=device)]
 
 
 def _row_reference(row: str, normalisation: bool = False):

@@ -235,6 +235,21 @@ def dual_hermite(family: str, m: Sequence[int] | torch.Tensor | np.ndarray, rho:
     return out
 
 
+def dual_hermite_one_rule(family: str, m: Sequence[int] | np.ndarray, rho: torch.Tensor) -> torch.Tensor:
+    """E H_{m_b}(X) H_{m_b}(Y) for a few rows b of different degrees by one product GH rule, the one
+    :func:`dual_hermite` uses for the largest degree (exact for every lower degree as well): one tensor
+    evaluation instead of one quadrature per degree (for a handful of rows, e.g. Φ_σ(θ, θ) per degree)."""
+    degrees = np.asarray(m, dtype=np.int64).reshape(-1)
+    top = int(degrees.max()) if len(degrees) else 0
+    z, wz = gauss_hermite(max(top + 1, 2), device=rho.device, dtype=rho.dtype)
+    zi, wi = gauss_hermite(max((top + 2) // 2, 1), device=rho.device, dtype=rho.dtype)
+    ms = torch.as_tensor(degrees, device=rho.device)
+    hx = hermite_family(family, ms, z[None, :].expand(len(degrees), -1).contiguous()) * wz  # (rows, outer)
+    c = _sqrt_one_minus_sq(rho)
+    y = rho[:, None, None] * z[None, :, None] + c[:, None, None] * zi[None, None, :]
+    return ((hermite_family(family, ms, y) @ wi) * hx).sum(-1)
+
+
 def dual_exponential(rho: torch.Tensor, shift: float = -2.0, nodes: int = 48) -> torch.Tensor:
     """E e^{X+s} e^{Y+s} by the n×n product GH rule (entire integrand); Y + s = (ρz_i + s) + cz_j."""
     z, wz = gauss_hermite(nodes, device=rho.device, dtype=rho.dtype)
