@@ -954,11 +954,16 @@ def _synthetic_norm_reference(p, constants, ctx):
 
 def _synthetic_norm_fast(batch, constants, *, device, dtype):
     # E σ² depends on (d, N) only: one quadrature per distinct pair, gathered
-    pairs, inverse = np.unique(np.stack([batch.array("d"), batch.array("N")], -1).astype(np.int64), axis=0,
-                               return_inverse=True)
+    d_col = np.asarray(batch.entries("d")).astype(np.int64)
+    n_col = np.asarray(batch.entries("N")).astype(np.int64)  # a Choice column: object array
+    width = int(n_col.max()) + 1 if len(n_col) else 1
+    codes, inverse = np.unique(d_col * width + n_col, return_inverse=True)  # 1-D codes of the pairs (d, N)
+    pairs = np.stack([codes // width, codes % width], -1)
     n = int(pairs[:, 1].max())
-    rows = np.concatenate([np.pad(_synthetic_coeff_rows(pairs[i : i + 1, 0], k), ((0, 0), (0, n - k)))
-                           for i, k in enumerate(pairs[:, 1].tolist())])
+    rows = np.zeros((len(pairs), n + 1))
+    for k in np.unique(pairs[:, 1]).tolist():  # one vectorised recurrence per N over its dimensions d
+        sel = np.flatnonzero(pairs[:, 1] == k)
+        rows[sel, : k + 1] = _synthetic_coeff_rows(pairs[sel, 0], k)
     coeffs = torch.as_tensor(rows, device=device)
     lhs = fz.dual_series(coeffs, torch.ones(len(pairs), dtype=torch.float64, device=device), "orthonormal", 0)
     lhs = lhs[torch.as_tensor(inverse.reshape(-1), device=device)]
