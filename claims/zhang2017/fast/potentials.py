@@ -254,13 +254,16 @@ def dual_exponential(rho: torch.Tensor, shift: float = -2.0, nodes: int = 48) ->
     """E e^{X+s} e^{Y+s} by the n×n product GH rule (entire integrand); Y + s = (ρz_i + s) + cz_j."""
     z, wz = gauss_hermite(nodes, device=rho.device, dtype=rho.dtype)
     fx = torch.exp(z + shift) * wz
+    # the same n×n product rule with its terms factored exactly: Σ_j w_j e^{(ρz_i + s) + cz_j}
+    # = e^{ρz_i + s}·Σ_j w_j e^{cz_j} (all terms positive: the factoring changes rounding by ~ulps only),
+    # 2n exponentials per point instead of n²
 
     def block(r):
         c = _sqrt_one_minus_sq(r)
-        y = (r[:, None] * z[None, :] + shift)[:, :, None] + (c[:, None] * z[None, :])[:, None, :]
-        return (torch.exp(y) @ wz) @ fx
+        inner = torch.exp(c[:, None] * z[None, :]) @ wz  # (chunk,)
+        return (torch.exp(r[:, None] * z[None, :] + shift) @ fx) * inner
 
-    return chunked(block, nodes * nodes, rho)
+    return chunked(block, 2 * nodes, rho)
 
 
 def _series_scales(coefficients: torch.Tensor, family: str, start: int, take_sqrt: bool) -> torch.Tensor:
