@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -235,6 +236,9 @@ K_MAX = 4
 _VECTOR_FIELDS = ("theta", "theta2", "w", "u", "u_w")  # (k, dim) per row; the charges a, b are (k,)
 
 
+_F64 = np.dtype(np.float64)
+
+
 def _flat(batch: Batch, name: str, depth: int) -> np.ndarray:
     """The entries of a column, row after row, as one flat float64 array (rows of different shapes allowed).
     ``depth``: the nesting of one row (1 for a vector, 2 for a (k, d) configuration).
@@ -243,7 +247,8 @@ def _flat(batch: Batch, name: str, depth: int) -> np.ndarray:
     concatenated at C level; points (lists) go through ``Batch.column``."""
     stored = batch.entries(name)
     if isinstance(stored, list) and stored and isinstance(stored[0], np.ndarray):
-        if all(isinstance(r, np.ndarray) and r.dtype == np.float64 for r in stored):
+        # the checks as C-level passes (set of types, set of dtypes): ~4x cheaper than a generator per row
+        if set(map(type, stored)) == {np.ndarray} and set(map(attrgetter("dtype"), stored)) == {_F64}:
             return np.frombuffer(b"".join([r.tobytes() for r in stored]), dtype=np.float64)  # C-order copies
         return np.concatenate(stored, axis=None).astype(np.float64, copy=False)
     try:

@@ -19,6 +19,7 @@ import math
 import random
 from collections.abc import Mapping
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -140,6 +141,9 @@ def _ref_rho(p, ctx):
                                                                                               strict=True))))
 
 
+_F64 = np.dtype(np.float64)
+
+
 def _padded_vectors(batch, name: str) -> tuple[np.ndarray, np.ndarray]:
     """A column of vectors of different lengths as one zero-padded (N, d_max) array (rows packed with one
     ``np.concatenate``), and the lengths. Zero coordinates change neither θ^T w nor θ − w."""
@@ -147,7 +151,11 @@ def _padded_vectors(batch, name: str) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(entries, np.ndarray) and entries.dtype.kind == "f":
         return entries.reshape(len(entries), -1), np.full(len(entries), entries.reshape(len(entries), -1).shape[1])
     lengths = np.fromiter(map(len, entries), dtype=np.int64, count=len(entries))
-    flat = np.concatenate([np.asarray(e, dtype=np.float64) for e in entries]) if len(entries) else np.zeros(0)
+    if set(map(type, entries)) == {np.ndarray} and set(map(attrgetter("dtype"), entries)) == {_F64}:
+        # sampled rows (float64 arrays): their bytes joined at C level
+        flat = np.frombuffer(b"".join([e.tobytes() for e in entries]), dtype=np.float64)
+    else:  # points (lists of floats): one C-level pass over the coordinates
+        flat = np.fromiter(itertools.chain.from_iterable(entries), dtype=np.float64, count=int(lengths.sum()))
     out = np.zeros((len(entries), int(lengths.max()) if len(entries) else 0))
     out[np.arange(out.shape[1])[None, :] < lengths[:, None]] = flat
     return out, lengths
@@ -163,15 +171,53 @@ def _fast_rho_printed(row: str, batch, device) -> tuple[torch.Tensor, torch.Tens
     return rho, fcommon.phi(row, theta, w, **params)
 
 
+_POW10 = 10.0 ** np.arange(24)
+
+
+def _parse_fractions(flat: list) -> np.ndarray:
+    """float(Fraction(s)) for strings "p/q" or "p" (integers |p|, q < 2^53; p/q exact in float64), decoded from
+    the bytes of the joined text with array operations (one pass of numpy over the characters; Python's and
+    numpy's string-to-number conversions cost ~0.2 µs per entry). Falls back to numpy's string conversion if
+    a character other than digits, '-' and '/' occurs."""
+    if not flat:
+        return np.zeros(0)
+    text = " ".join(flat).encode("ascii")
+    buf = np.frombuffer(text, dtype=np.uint8)
+    digit = buf - np.uint8(48)  # '0'..'9' → 0..9; ' ' '-' '/' wrap to ≥ 240
+    is_digit = digit < 10
+    boundary = (buf == 32) | (buf == 47)  # ' ' between entries, '/' between numerator and denominator
+    minus = np.flatnonzero(buf == 45)
+    if int(np.count_nonzero(is_digit)) + int(np.count_nonzero(boundary)) + len(minus) != len(buf):
+        arr = np.array(flat, dtype=str)
+        num, _, den = np.strings.partition(arr, "/")
+        return num.astype(np.float64) / np.where(den == "", "1", den).astype(np.float64)
+    token = np.cumsum(boundary, dtype=np.int32)  # token of each character (a boundary opens the next token)
+    starts = np.flatnonzero(boundary)
+    ntok = len(starts) + 1
+    ends = np.append(starts, len(buf)).astype(np.int32) - 1  # each token's last character
+    place = ends[token]
+    place -= np.arange(len(buf), dtype=np.int32)  # decimal place of a digit (int32 passes: half the bytes)
+    np.minimum(place, len(_POW10) - 1, out=place)
+    weights = _POW10[place]
+    weights *= digit * is_digit
+    tok_value = np.bincount(token, weights=weights, minlength=ntok)  # exact: integers < 2^53
+    tok_value[token[minus]] *= -1
+    is_den = np.zeros(ntok, dtype=bool)
+    is_den[1:] = buf[starts] == 47
+    first = np.flatnonzero(~is_den)  # the numerators' tokens, one per entry
+    nxt = np.minimum(first + 1, ntok - 1)
+    den = np.where(is_den[nxt] & (nxt > first), tok_value[nxt], 1.0)
+    return tok_value[first] / den
+
+
 def _ragged_floats(column) -> tuple[np.ndarray, np.ndarray]:
     """A column of lists of exact-fraction strings ("p/q" or "p") as a zero-padded float64 array (N, L_max) and
     the lengths (numpy string operations over the flattened entries; p < 2^53 and q a power of two here, so
     p/q is exact and equals float(Fraction))."""
     rows = list(column)
     lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    flat = np.array(list(itertools.chain.from_iterable(rows)), dtype=str)
-    num, _, den = np.strings.partition(flat, "/")
-    values = num.astype(np.float64) / np.where(den == "", "1", den).astype(np.float64)
+    flat = list(itertools.chain.from_iterable(rows))
+    values = _parse_fractions(flat)
     out = np.zeros((len(rows), int(lengths.max()) if len(rows) else 0))
     out[np.arange(out.shape[1])[None, :] < lengths[:, None]] = values
     return out, lengths
@@ -214,7 +260,9 @@ def _fast_dual_at_one(row: str, constants, m, size: int, device) -> torch.Tensor
         return _activation_dual_fast(row, one, constants).expand(size)
     degrees, inverse = np.unique(np.asarray(m, dtype=np.int64), return_inverse=True)
     one = torch.ones(len(degrees), dtype=torch.float64, device=device)
-    return _activation_dual_fast(row, one, constants, degrees)[torch.as_tensor(inverse.reshape(-1), device=device)]
+    # one product rule (the largest degree's) for all distinct degrees at once: a handful of rows
+    dual = fz.dual_hermite_one_rule(constants["family"], degrees + constants["degree_offset"], one)
+    return dual[torch.as_tensor(inverse.reshape(-1), device=device)]
 
 
 def _row_reference(row: str, normalisation: bool = False):
@@ -677,28 +725,42 @@ def _t25_named_coefficients(target: str) -> list[float]:
     return [2.0**i / math.factorial(i) for i in range(n + 1)]
 
 
+def _value_groups(batch, name: str) -> list[tuple[Any, np.ndarray]]:
+    """(value, row indices) for each distinct value of a scalar column (Choice columns are object arrays:
+    grouped by numpy's unique over the column, no per-point Python keys)."""
+    col = np.asarray(batch.entries(name))
+    if col.dtype == object and len(col) and isinstance(col[0], int | np.integer):
+        col = col.astype(np.int64)
+    values, inverse = np.unique(col, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return [(v, np.flatnonzero(inverse == g)) for g, v in enumerate(values.tolist())]
+
+
 def _t25_fast(batch, constants, *, device, dtype):
     family, start = constants["family"], constants["start"]
-
-    def per_target(sub):
-        target = sub.column("target")[0]
-        rho = sub.tensor("rho", device=device, dtype=torch.float64)
+    rho_all = batch.tensor("rho", device=device, dtype=torch.float64)
+    lhs, rhs, target_one = torch.empty_like(rho_all), torch.empty_like(rho_all), torch.empty_like(rho_all)
+    for target, rows in _value_groups(batch, "target"):
+        idx = torch.as_tensor(rows, device=device)
+        rho = rho_all[idx]
         if target != "random-polynomial":  # one shared coefficient row for the whole group
             coeffs = torch.tensor(_t25_named_coefficients(target), dtype=torch.float64, device=device)
-            lhs = fz.dual_series(coeffs, rho, family, start)
+            lhs[idx] = fz.dual_series(coeffs, rho, family, start)
             if target == "exp-shifted":
-                return lhs, torch.exp(rho - 1), torch.ones_like(rho)
-            return lhs, torch.exp(2 * rho), torch.full_like(rho, math.exp(2))
-        values, lengths = _ragged_floats(sub.column("coefficients"))
+                rhs[idx], target_one[idx] = torch.exp(rho - 1), 1.0
+            else:
+                rhs[idx], target_one[idx] = torch.exp(2 * rho), math.exp(2)
+            continue
+        entries = batch.entries("coefficients")
+        values, lengths = _ragged_floats([entries[i] for i in rows.tolist()])
         coeffs = torch.as_tensor(values, device=device)
-        lhs = torch.empty_like(rho)
+        part = torch.empty_like(rho)
         for length in np.unique(lengths).tolist():  # the rule's size follows the polynomial's degree
-            idx = torch.as_tensor(np.flatnonzero(lengths == length), device=device)
-            lhs[idx] = fz.dual_series(coeffs[idx, :length], rho[idx], family, start)
+            sel = torch.as_tensor(np.flatnonzero(lengths == length), device=device)
+            part[sel] = fz.dual_series(coeffs[sel, :length], rho[sel], family, start)
+        lhs[idx] = part
         powers = rho[:, None] ** torch.arange(coeffs.shape[1], device=device, dtype=torch.float64)[None, :]
-        return lhs, (coeffs * powers).sum(-1), coeffs.sum(-1)
-
-    lhs, rhs, target_one = grouped(batch, ("target",), per_target, device=device, dtype=torch.float64)
+        rhs[idx], target_one[idx] = (coeffs * powers).sum(-1), coeffs.sum(-1)
     scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), target_one)
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
@@ -783,7 +845,7 @@ def _proof_reference(p, constants, ctx):
 
 
 def _proof_fast(batch, constants, *, device, dtype):
-    values, lengths = _ragged_floats(batch.column("amplitudes"))
+    values, lengths = _ragged_floats(batch.entries("amplitudes"))
     amps = torch.as_tensor(values, device=device)
     rho = batch.tensor("rho", device=device, dtype=torch.float64)
     lhs = torch.empty_like(rho)
@@ -843,16 +905,19 @@ def _synthetic_coeff_rows(d: np.ndarray, n: int) -> np.ndarray:
 
 
 def _synthetic_fast(batch, constants, *, device, dtype):
-    def per_degree(sub):  # the rule's size follows N; d varies within the group (one coefficient row each)
-        n = int(sub.column("N")[0])
-        coeffs = torch.as_tensor(_synthetic_coeff_rows(sub.array("d"), n), device=device)
-        rho = sub.tensor("rho", device=device, dtype=torch.float64)
-        lhs = fz.dual_series(coeffs, rho, "orthonormal", constants["start"])
+    # per degree N (the rule's size follows N); d varies within the group (one coefficient row each)
+    d_all = batch.array("d")
+    rho_all = batch.tensor("rho", device=device, dtype=torch.float64)
+    lhs, rhs, total = torch.empty_like(rho_all), torch.empty_like(rho_all), torch.empty_like(rho_all)
+    for n, rows in _value_groups(batch, "N"):
+        n = int(n)
+        idx = torch.as_tensor(rows, device=device)
+        coeffs = torch.as_tensor(_synthetic_coeff_rows(d_all[rows], n), device=device)
+        rho = rho_all[idx]
+        lhs[idx] = fz.dual_series(coeffs, rho, "orthonormal", constants["start"])
         powers = torch.arange(n + 1, device=device, dtype=torch.float64)
-        rhs = (coeffs * rho[:, None] ** powers[None, :]).sum(-1)
-        return lhs, rhs, coeffs.sum(-1)
-
-    lhs, rhs, total = grouped(batch, ("N",), per_degree, device=device, dtype=torch.float64)
+        rhs[idx] = (coeffs * rho[:, None] ** powers[None, :]).sum(-1)
+        total[idx] = coeffs.sum(-1)
     scale = torch.maximum(torch.maximum(lhs.abs(), rhs.abs()), total)
     return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
@@ -889,11 +954,16 @@ def _synthetic_norm_reference(p, constants, ctx):
 
 def _synthetic_norm_fast(batch, constants, *, device, dtype):
     # E σ² depends on (d, N) only: one quadrature per distinct pair, gathered
-    pairs, inverse = np.unique(np.stack([batch.array("d"), batch.array("N")], -1).astype(np.int64), axis=0,
-                               return_inverse=True)
+    d_col = np.asarray(batch.entries("d")).astype(np.int64)
+    n_col = np.asarray(batch.entries("N")).astype(np.int64)  # a Choice column: object array
+    width = int(n_col.max()) + 1 if len(n_col) else 1
+    codes, inverse = np.unique(d_col * width + n_col, return_inverse=True)  # 1-D codes of the pairs (d, N)
+    pairs = np.stack([codes // width, codes % width], -1)
     n = int(pairs[:, 1].max())
-    rows = np.concatenate([np.pad(_synthetic_coeff_rows(pairs[i : i + 1, 0], k), ((0, 0), (0, n - k)))
-                           for i, k in enumerate(pairs[:, 1].tolist())])
+    rows = np.zeros((len(pairs), n + 1))
+    for k in np.unique(pairs[:, 1]).tolist():  # one vectorised recurrence per N over its dimensions d
+        sel = np.flatnonzero(pairs[:, 1] == k)
+        rows[sel, : k + 1] = _synthetic_coeff_rows(pairs[sel, 0], k)
     coeffs = torch.as_tensor(rows, device=device)
     lhs = fz.dual_series(coeffs, torch.ones(len(pairs), dtype=torch.float64, device=device), "orthonormal", 0)
     lhs = lhs[torch.as_tensor(inverse.reshape(-1), device=device)]
