@@ -6,6 +6,8 @@ Used by the test suite and handy interactively:  python -m checks.testing daniel
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+from typing import Any
 
 from .backend import Backend, parse
 from .budget import get as get_budget
@@ -72,6 +74,18 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
+def derive_batch_domains(claims_: Iterable[Claim]) -> list[tuple[str, Any]]:
+    """(claim id, domain) for every distinct pointwise domain with a ``derive_batch`` among ``claims_``."""
+    from .specs import PointwiseSpec, SymbolicSpec
+
+    seen: dict[int, tuple[str, Any]] = {}
+    for claim in claims_:
+        spec = claim.spec.numeric if isinstance(claim.spec, SymbolicSpec) else claim.spec
+        if isinstance(spec, PointwiseSpec) and spec.domain.derive_batch is not None:
+            seen.setdefault(id(spec.domain), (claim.id, spec.domain))
+    return list(seen.values())
+
+
 def derive_batch_mismatches(domain, n: int = 24, seed: int = 0, rtol: float = 1e-12) -> list[str]:
     """Where ``domain.derive_batch`` differs from ``domain.derive`` row by row on ``n`` sampled parameter points
     (the contract of ``Domain.derive_batch``): a list of descriptions, empty when they agree."""
@@ -92,11 +106,19 @@ def derive_batch_mismatches(domain, n: int = 24, seed: int = 0, rtol: float = 1e
     for i, params in enumerate(Batch.from_columns(columns, n).points):
         expected = domain.derive(dict(params))
         got = batch_rows.point(i)
+        # a derive whose entries depend on the case leaves the other cases' columns empty (None) in a batch
+        extra = {k for k in set(got) - set(params) - set(expected) if got[k] is not None}
+        if extra:
+            problems.append(f"row {i}: derive_batch adds {sorted(extra)}, which derive does not")
         for key, value in expected.items():
             if key not in got:
                 problems.append(f"row {i}: derive_batch lacks {key!r}")
                 continue
             a, b = np.asarray(value, dtype=object), np.asarray(got[key], dtype=object)
+            if a.shape != b.shape:
+                problems.append(f"row {i} ({params}): {key} has shape {b.shape} from derive_batch, {a.shape} "
+                                "from derive")
+                continue
             try:
                 same = np.allclose(np.asarray(value, dtype=float), np.asarray(got[key], dtype=float),
                                    rtol=rtol, atol=rtol, equal_nan=True)

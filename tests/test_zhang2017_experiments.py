@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
 from checks.engine.context import mp_context
+from checks.testing import derive_batch_mismatches
 from claims.zhang2017.fast import experiments as fx
 from reference.zhang2017 import experiments as rx
 
@@ -243,21 +244,9 @@ def test_planted_spurious_minimum_and_b6_control_carry_valid_certificates():
 
 
 def _assert_derive_batch_matches(domain, n: int, seed: int = 0) -> None:
-    """``derive_batch`` equals ``derive`` row by row (same keys and shapes; values to a few ulp) on n sampled rows."""
-    from checks.batching import Batch
-
-    rng = np.random.default_rng(seed)
-    cols = {p.name: p.sample(rng, n) for p in domain.params}
-    got = domain.derive_batch(cols)
-    for j, row in enumerate(Batch.from_columns(cols, n).points):
-        want = domain.derive(row)
-        assert set(got) == set(want)
-        for name, value in want.items():
-            if isinstance(value, str):
-                assert got[name][j] == value
-            else:
-                np.testing.assert_allclose(np.asarray(got[name][j], dtype=float), np.asarray(value, dtype=float),
-                                           rtol=1e-13, atol=1e-13)
+    """``derive_batch`` equals ``derive`` row by row (checks.testing.derive_batch_mismatches)."""
+    problems = derive_batch_mismatches(domain, n=n, seed=seed)
+    assert not problems, "; ".join(problems[:3])
 
 
 def test_derive_batch_matches_derive():

@@ -12,6 +12,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checks.testing import derive_batch_domains, derive_batch_mismatches
 from claims.zhang2017.fast import polynomial as fastpoly
 from claims.zhang2017.fast._common import riemannian_hessian
 from reference.zhang2017 import polynomial as ref
@@ -216,40 +217,17 @@ def test_sphere_laplacian_of_constructed_potential_matches_true_residual():
 # --- vectorised samplers: derive_batch equals derive row by row (as in test_zhang2017_sphere.py) --------------
 
 
-def _derive_batch_domains(module):
-    from checks.specs import PointwiseSpec, SymbolicSpec
-
-    seen = {}
-    for claim in module.CLAIMS:
-        spec = claim.spec.numeric if isinstance(claim.spec, SymbolicSpec) else claim.spec
-        if isinstance(spec, PointwiseSpec) and spec.domain.derive_batch is not None:
-            seen.setdefault(id(spec.domain), (claim.id, spec.domain))
-    return list(seen.values())
-
-
 def assert_derive_batch_matches(domain, n: int = 300, seed: int = 0) -> None:
-    """derive_batch(columns) == [derive(row)] row by row: same keys, same values to float rounding."""
-    from checks.batching import Batch
-
-    rng = np.random.default_rng(seed)
-    columns = {p.name: p.sample(rng, n) for p in domain.params}
-    batch = Batch.from_columns({**columns, **domain.derive_batch(columns)}, n)
-    for i in range(n):
-        point = {p.name: batch.point(i)[p.name] for p in domain.params}
-        expected = domain.derive(point)
-        got = batch.point(i)
-        assert set(got) == set(point) | set(expected), (point, sorted(got))
-        for key, value in expected.items():
-            a, b = np.asarray(got[key], dtype=np.float64), np.asarray(value, dtype=np.float64)
-            assert a.shape == b.shape, (key, point)
-            np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15, err_msg=f"{key} at {point}")
+    """derive_batch(columns) == [derive(row)] row by row (checks.testing.derive_batch_mismatches)."""
+    problems = derive_batch_mismatches(domain, n=n, seed=seed, rtol=1e-13)
+    assert not problems, "; ".join(problems[:3])
 
 
 def test_polynomial_derive_batch_matches_derive():
     """Every vectorised sampler of this part equals its derive row by row (same keys, values to rounding)."""
     from claims.zhang2017 import polynomial
 
-    domains = _derive_batch_domains(polynomial)
+    domains = derive_batch_domains(polynomial.CLAIMS)
     assert len(domains) >= 3
     for _, domain in domains:
         assert_derive_batch_matches(domain, n=200)

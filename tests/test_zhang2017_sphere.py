@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks.engine.context import mp_context
+from checks.testing import derive_batch_domains, derive_batch_mismatches
 from claims.zhang2017.fast import _common as fcommon
 from claims.zhang2017.fast import sphere as fsphere
 from reference.zhang2017 import _common as rcommon
@@ -180,39 +181,16 @@ def test_snap_certificate_on_a_known_kink_minimum():
 # --- vectorised samplers: derive_batch equals derive row by row ----------------------------------------------
 
 
-def _derive_batch_domains(module):
-    from checks.specs import PointwiseSpec, SymbolicSpec
-
-    seen = {}
-    for claim in module.CLAIMS:
-        spec = claim.spec.numeric if isinstance(claim.spec, SymbolicSpec) else claim.spec
-        if isinstance(spec, PointwiseSpec) and spec.domain.derive_batch is not None:
-            seen.setdefault(id(spec.domain), (claim.id, spec.domain))
-    return list(seen.values())
-
-
 def assert_derive_batch_matches(domain, n: int = 300, seed: int = 0) -> None:
-    """derive_batch(columns) == [derive(row)] row by row: same keys, same values to float rounding."""
-    from checks.batching import Batch
-
-    rng = np.random.default_rng(seed)
-    columns = {p.name: p.sample(rng, n) for p in domain.params}
-    batch = Batch.from_columns({**columns, **domain.derive_batch(columns)}, n)
-    for i in range(n):
-        point = {p.name: batch.point(i)[p.name] for p in domain.params}
-        expected = domain.derive(point)
-        got = batch.point(i)
-        assert set(got) == set(point) | set(expected), (point, sorted(got))
-        for key, value in expected.items():
-            a, b = np.asarray(got[key], dtype=np.float64), np.asarray(value, dtype=np.float64)
-            assert a.shape == b.shape, (key, point)
-            np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15, err_msg=f"{key} at {point}")
+    """derive_batch(columns) == [derive(row)] row by row (checks.testing.derive_batch_mismatches)."""
+    problems = derive_batch_mismatches(domain, n=n, seed=seed, rtol=1e-13)
+    assert not problems, "; ".join(problems[:3])
 
 
 def test_sphere_derive_batch_matches_derive():
     from claims.zhang2017 import sphere
 
-    domains = _derive_batch_domains(sphere)
+    domains = derive_batch_domains(sphere.CLAIMS)
     assert len(domains) >= 6
     for _, domain in domains:
         assert_derive_batch_matches(domain)
