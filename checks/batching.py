@@ -17,7 +17,7 @@ fast path, which ``claims bench`` shows for what it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -167,21 +167,18 @@ def _hashable(value: Any) -> Any:
     return tuple(_hashable(v) for v in value) if isinstance(value, list | tuple) else value
 
 
-def grouped(batch: Batch, names: Sequence[str], fn: Callable[[Batch], Sequence[Any] | Any], *,
-            device: Any, dtype: Any) -> Any:
-    """Evaluate ``fn(sub_batch)`` on each group of equal ``names`` values and reassemble its outputs (a tensor
-    of shape (len(sub_batch),) or a tuple of them) in the batch's order. Outputs that are Python numbers or
-    0-d tensors are broadcast over their group."""
+def assemble(size: int, parts: Iterable[tuple[np.ndarray, Any]], *, device: Any, dtype: Any) -> Any:
+    """Put per-group outputs back in batch order: ``parts`` yields (row indices, output), the output a tensor of
+    len(indices) entries or a tuple of them; Python numbers and 0-d tensors are broadcast over their group."""
     import torch
 
     outputs: list[torch.Tensor] | None = None
     single = False
-    for index, sub in batch.groups(*names):
-        out = fn(sub)
+    for index, out in parts:
         if not isinstance(out, tuple | list):
             out, single = (out,), True
         if outputs is None:
-            outputs = [torch.empty(len(batch), device=device, dtype=dtype) for _ in out]
+            outputs = [torch.empty(size, device=device, dtype=dtype) for _ in out]
         where = torch.as_tensor(index, device=device)
         for target, value in zip(outputs, out, strict=True):
             value = torch.as_tensor(value, device=device, dtype=dtype)
@@ -189,3 +186,11 @@ def grouped(batch: Batch, names: Sequence[str], fn: Callable[[Batch], Sequence[A
     if outputs is None:
         return torch.empty(0, device=device, dtype=dtype)
     return outputs[0] if single else tuple(outputs)
+
+
+def grouped(batch: Batch, names: Sequence[str], fn: Callable[[Batch], Sequence[Any] | Any], *,
+            device: Any, dtype: Any) -> Any:
+    """Evaluate ``fn(sub_batch)`` on each group of equal ``names`` values and reassemble its outputs (a tensor
+    of shape (len(sub_batch),) or a tuple of them) in the batch's order (``assemble``)."""
+    return assemble(len(batch), ((index, fn(sub)) for index, sub in batch.groups(*names)), device=device,
+                    dtype=dtype)

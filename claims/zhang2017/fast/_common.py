@@ -304,23 +304,12 @@ def grouped_rows(batch, names, fn, *, device, dtype):
     the columns ``names`` (or of the given key arrays, when ``names`` is a list of arrays) and its row indices
     (a numpy array) and returns a tensor or a tuple of tensors of len(index) entries (or scalars to broadcast);
     the outputs are reassembled in batch order."""
+    from checks.batching import assemble
+
     groups = (key_groups(list(names), len(batch)) if names and not isinstance(names[0], str)
               else index_groups(batch, *names))
-    outputs = None
-    single = False
-    for values, index in groups:
-        out = fn(values, index)
-        if not isinstance(out, tuple | list):
-            out, single = (out,), True
-        if outputs is None:
-            outputs = [torch.empty(len(batch), device=device, dtype=dtype) for _ in out]
-        where = torch.as_tensor(index, device=device)
-        for target, value in zip(outputs, out, strict=True):
-            value = torch.as_tensor(value, device=device, dtype=dtype)
-            target[where] = value.expand(len(index)) if value.dim() == 0 else value.reshape(len(index))
-    if outputs is None:
-        return torch.empty(0, device=device, dtype=dtype)
-    return outputs[0] if single else tuple(outputs)
+    return assemble(len(batch), ((index, fn(values, index)) for values, index in groups), device=device,
+                    dtype=dtype)
 
 
 def empty_outputs(count: int, *, device, dtype) -> tuple[torch.Tensor, ...]:

@@ -8,7 +8,6 @@ Conventions as in ``claims.zhang2017.fast._common``: ``theta`` (..., k, d), ``w`
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,23 +15,7 @@ from dataclasses import dataclass
 import torch
 
 from claims.zhang2017.fast import _common as common
-
-
-def single_threaded(fn: Callable) -> Callable:
-    """Run ``fn`` with one intra-op thread and restore the previous setting: the tensors here are tiny, and on
-    a loaded 2-core machine torch's thread pool makes each op ~10× slower than the op itself."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        previous = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            torch.set_num_threads(previous)
-
-    return wrapper
-
+from claims.zhang2017.fast._common import single_threaded  # noqa: F401  (the decorator of the fast paths here)
 
 # --- radial profiles h(r) with Φ(θ, w) = h(‖θ − w‖) --------------------------------------------------
 
