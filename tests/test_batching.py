@@ -175,3 +175,22 @@ def test_float_projections_of_ragged_columns_match_the_exact_round_trip():
         assert np.allclose(fl["theta"][i], exact["theta"], rtol=0, atol=4e-16)
         assert np.allclose(fl["u"][i], exact["u"], rtol=0, atol=4e-16)
         assert len(fl["u"][i]) == dims[i] and fl[raw_key("u")][i] == p["u"]
+
+
+def test_non_finite_fast_values_past_the_reference_budget_are_not_presumed_violations():
+    """A bulk of sampled points where float arithmetic overflows (NaN fast values, 20 % of the domain) while the
+    statement holds: the reference examines some, the rest are counted, not presumed to be counterexamples."""
+
+    def ref(p, c, ctx):
+        return (ctx.mpf(p["x"]), ctx.mpf(p["x"]) + 1)
+
+    def fast(b, c, *, device, dtype):
+        x = b.tensor("x", device=device, dtype=dtype)
+        return torch.where(x > 0.8, torch.nan, x), x + 1
+
+    claim = Claim(id="planted/overflow", label="planted", section="0", statement="x <= x + 1", kind=Kind.INEQUALITY,
+                  spec=PointwiseSpec(Domain((Float("x", 0.0, 1.0),)), "<=", ref, fast), establishes="test",
+                  mutants=_MUT)
+    r = check(claim, budget="default")
+    assert r.verdict == Verdict.HOLDS, r.evidence.get("note")
+    assert r.evidence["alarms_past_reference_budget"] > 0 and r.evidence["nonfinite_fast_values"] > 1000

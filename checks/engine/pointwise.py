@@ -50,6 +50,7 @@ class _Search:
     hypothesis_points: int = 0
     sampled_points: int = 0
     last_failure_sampled: bool = False  # the last failing point came from the sampler (hypothesis cannot shrink it)
+    unexamined_alarms: int = 0  # alarms past the reference-call budget (non-finite ones are not presumed violated)
 
 
 def relative_margins(lhs, rhs, scale, relation: str, xp) -> Any:
@@ -175,12 +176,17 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
     else:
         evaluate = _reference_evaluator(spec, constants)
         tol = reference_tolerance(CONFIRM_DPS[0], spec.reference_rtol)
-        examples, batch, fill = ctx.budget.reference_examples, 2, 0
+        # the reference backend is slow per point: a handful of sampled points per example (bounds and examples
+        # among them) next to the two drawn ones
+        examples, batch, fill = ctx.budget.reference_examples, 2, REFERENCE_FILL
     state = _Search(tol=tol)
     confirm_cache: dict[str, dict] = {}
 
-    def confirmed_bad(point: dict) -> bool:
-        """Inline confirmation (first precision only; the final check uses all of CONFIRM_DPS)."""
+    def confirmed_bad(point: dict, presume: bool = True) -> bool:
+        """Inline confirmation (first precision only; the final check uses all of CONFIRM_DPS). ``presume`` is
+        the answer once the reference-call budget is spent: True for a negative fast margin (the final
+        confirmation decides), False for a non-finite fast value (no evidence of a violation: float32 overflow
+        in a bulk of sampled points must not stand for one; such points are counted in nonfinite_fast_values)."""
         if not use_torch:
             return True  # the evaluator already is the reference
         key = repr(sorted(point.items()))
@@ -188,8 +194,11 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
             # Once one violation is confirmed, shrinking runs on fast-path evidence alone: the final
             # confirmation (every precision) decides the shrunk point, and if it does not survive, the
             # first confirmed point is the counterexample. Before that, the budget caps reference calls.
-            if state.first_confirmed is not None or len(confirm_cache) >= 4 * ctx.budget.confirm:
+            if state.first_confirmed is not None:
                 return True
+            if len(confirm_cache) >= 4 * ctx.budget.confirm:
+                state.unexamined_alarms += 1
+                return presume
             confirm_cache[key] = reference_margin(spec, point, constants, CONFIRM_DPS[0])
             if not confirm_cache[key]["violated"]:
                 state.refuted.append({"point": point, "reference": confirm_cache[key]})
@@ -220,7 +229,7 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
         suspects = [i for i in np.argsort(np.where(finite, margins, -np.inf)) if not finite[i] or margins[i] < -tol]
         for i in suspects[:3]:
             point = points.point(int(i))
-            if confirmed_bad(point):
+            if confirmed_bad(point, presume=bool(finite[i])):
                 state.failures_seen += 1
                 state.last_failure = point
                 state.last_failure_sampled = sampled
@@ -304,6 +313,7 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
                       "reference_rtol": reference_tolerance(CONFIRM_DPS[-1], spec.reference_rtol),
                       "reference_rtol_reason": spec.reference_rtol_reason},
         "nonfinite_fast_values": state.nonfinite,
+        "alarms_past_reference_budget": state.unexamined_alarms,
         "tightest_margin": state.tightest if math.isfinite(state.tightest) else None,
         "tightest_point": state.tightest_point,
         "margins_sample": state.margins,
@@ -370,6 +380,9 @@ def _simpler_values(p: Param, value: Any) -> list[Any]:
                and len(repr(v)) < len(repr(value))]
     return list(dict.fromkeys(out))
 
+
+#: sampled points per hypothesis example when the backend is the reference itself (each costs a reference call)
+REFERENCE_FILL = 4
 
 #: the most candidate points tried when simplifying a counterexample found by the sampler
 SIMPLIFY_TRIES = 48
