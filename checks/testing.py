@@ -127,3 +127,9 @@ def derive_batch_mismatches(domain, n: int = 24, seed: int = 0, rtol: float = 1e
             if not same:
                 problems.append(f"row {i} ({params}): {key} = {got[key]!r} from derive_batch, {value!r} from derive")
     return problems
+
+
+def assert_derive_batch_matches(domain, n: int = 300, seed: int = 0, rtol: float = 1e-13) -> None:
+    """Assert the ``Domain.derive_batch`` contract on ``n`` sampled rows (see ``derive_batch_mismatches``)."""
+    problems = derive_batch_mismatches(domain, n=n, seed=seed, rtol=rtol)
+    assert not problems, "; ".join(problems[:3])

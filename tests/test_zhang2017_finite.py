@@ -17,7 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from checks.engine.context import mp_context
-from checks.testing import derive_batch_mismatches
+from checks.testing import assert_derive_batch_matches
 from checks.tolerance import fast_tolerance
 from claims.zhang2017.fast import _common as common
 from claims.zhang2017.fast import finite as fz
@@ -242,14 +242,10 @@ def test_tail_bound_radius_is_inside_the_reading_domain():
         assert Fraction(B) ** 2 >= n and B - math.sqrt(n) <= 2 * math.ulp(math.sqrt(n))
 
 
-def _assert_derive_batch_matches(domain, n: int, seed: int = 0) -> None:
-    """``derive_batch`` equals ``derive`` row by row (checks.testing.derive_batch_mismatches)."""
-    problems = derive_batch_mismatches(domain, n=n, seed=seed)
-    assert not problems, "; ".join(problems[:3])
 
 
 def test_derive_batch_matches_derive():
     from claims.zhang2017 import finite as claims
 
     for claim in (claims.lemma_b1_tail_bound, claims.theorem_b3, claims.theorem_b3_vanishing):
-        _assert_derive_batch_matches(claim.spec.domain, 300)
+        assert_derive_batch_matches(claim.spec.domain, 300)

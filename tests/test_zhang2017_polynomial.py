@@ -12,7 +12,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.testing import derive_batch_domains, derive_batch_mismatches
+from checks.testing import assert_derive_batch_matches, derive_batch_domains
 from claims.zhang2017.fast import polynomial as fastpoly
 from claims.zhang2017.fast._common import riemannian_hessian
 from reference.zhang2017 import polynomial as ref
@@ -217,10 +217,6 @@ def test_sphere_laplacian_of_constructed_potential_matches_true_residual():
 # --- vectorised samplers: derive_batch equals derive row by row (as in test_zhang2017_sphere.py) --------------
 
 
-def assert_derive_batch_matches(domain, n: int = 300, seed: int = 0) -> None:
-    """derive_batch(columns) == [derive(row)] row by row (checks.testing.derive_batch_mismatches)."""
-    problems = derive_batch_mismatches(domain, n=n, seed=seed, rtol=1e-13)
-    assert not problems, "; ".join(problems[:3])
 
 
 def test_polynomial_derive_batch_matches_derive():

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks.engine.context import mp_context
-from checks.testing import derive_batch_domains, derive_batch_mismatches
+from checks.testing import assert_derive_batch_matches, derive_batch_domains
 from claims.zhang2017.fast import _common as fcommon
 from claims.zhang2017.fast import sphere as fsphere
 from reference.zhang2017 import _common as rcommon
@@ -181,10 +181,6 @@ def test_snap_certificate_on_a_known_kink_minimum():
 # --- vectorised samplers: derive_batch equals derive row by row ----------------------------------------------
 
 
-def assert_derive_batch_matches(domain, n: int = 300, seed: int = 0) -> None:
-    """derive_batch(columns) == [derive(row)] row by row (checks.testing.derive_batch_mismatches)."""
-    problems = derive_batch_mismatches(domain, n=n, seed=seed, rtol=1e-13)
-    assert not problems, "; ".join(problems[:3])
 
 
 def test_sphere_derive_batch_matches_derive():
