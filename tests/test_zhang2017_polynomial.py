@@ -245,3 +245,37 @@ def test_landscape_mutant_rebuild_matches_derive():
         for key in ("b", "a0", "theta0"):
             np.testing.assert_allclose(np.asarray(derived[key][i], dtype=float), np.asarray(expected[key], dtype=float),
                                        rtol=1e-13, atol=1e-15)
+
+
+def _landscape_premises_hold(point: dict) -> bool:
+    """The premises the construction promises, in exact rationals from the point's floats: (i) and (ii) fail
+    (|θ_0^T u| ≤ 1 − ε), (iii) fails (|a_0| ≥ ε), and the truncation condition 2 k_N c_N S (1 − ε)^N ≤ ε/2 holds
+    at the point's own N for its own S = Σ|b_j| + Σ|a_j|."""
+    from fractions import Fraction
+
+    from reference.zhang2017.polynomial import recurrence_fractions
+
+    d, n_deg, eps = point["d"], int(point["N"]), Fraction(point["eps"])
+    theta0 = [Fraction(v) for v in point["theta0"]]
+    for u in [*point["w"], *point["theta_others"]]:
+        if abs(sum(t * Fraction(v) for t, v in zip(theta0, u, strict=True))) > 1 - eps + Fraction(1, 10**12):
+            return False
+    if abs(Fraction(point["a0"])) < eps * (1 - Fraction(1, 10**12)):
+        return False
+    total = sum(abs(Fraction(v)) for v in point["b"]) + sum(abs(Fraction(v)) for v in point["a_others"])
+    k_n = n_deg * n_deg + (d - 2) * n_deg + 1
+    return 2 * k_n * recurrence_fractions(d, n_deg)[n_deg] * total * (1 - eps) ** n_deg <= eps / 2
+
+
+def test_landscape_construction_meets_its_premises():
+    """Every configuration theorem-4.4's domain builds satisfies the proof's premises, including the truncation
+    condition at the returned (N, S). Seed 1629336910 (d = 4, k = 1, ε = 0.2) once came back with N = 2 and a
+    solved-for b_1 = −0.23, where N = 2 needs S ≤ 0.017: a harness-made VIOLATED at the default budget."""
+    from claims.zhang2017 import polynomial
+
+    known = {"d": 4, "k": 1, "eps": 0.2, "u": 0.0, "seed": 1629336910}
+    assert _landscape_premises_hold({**known, **polynomial._derive_landscape({**known, "a_factor": 1.0})})
+    domain = polynomial._landscape_domain
+    points = domain.sample(np.random.default_rng(11), 400)
+    for i in range(len(points)):
+        assert _landscape_premises_hold(points.point(i)), points.point(i)

@@ -831,7 +831,9 @@ def _build_landscape(point: dict) -> dict:
     b_j, a_j (j ≠ 0) uniform in [−1, 1]; |a_0| = a_factor·ε·(1 + u) so (iii) fails; then b_1 is solved for so that
     ∂L/∂a_0 = 2f(1)δ with |δ| ≤ ε²/(8 d f(1)), i.e. |∂L/∂a_0| ≤ ε²/(4d) as membership in M_{ε²/(4d)} requires.
     N is the smallest even degree with 2 k_N c_N S (1 − ε)^N ≤ ε/2 for S = Σ|b_j| + Σ_{j≠0}|a_j| (the truncation
-    condition of the proof, with the exact residual −k_N c_N x^N), found by fixed-point iteration in S."""
+    condition of the proof, with the exact residual −k_N c_N x^N), found by fixed-point iteration in S: N never
+    decreases, and the iteration stops only once the condition holds at the returned N for the returned S (an
+    early version stopped when the *drawn* S needed no larger N, leaving N = 2 with a large solved-for b_1)."""
     d, k, eps = point["d"], point["k"], point["eps"]
     gen = np.random.default_rng(point["seed"])
     for _ in range(1000):
@@ -850,18 +852,21 @@ def _build_landscape(point: dict) -> dict:
     ys = [float(theta0 @ u) for u in others]
     total = sum(abs(v) for v in b) + sum(abs(v) for v in a_others)
     n_deg = 2
-    for _ in range(20):
-        n_new = fastpoly.truncation_degree(d, eps, total, with_c_n=True)
-        coeffs = [float(v) for v in ref.recurrence_fractions(d, n_new)]
+    for _ in range(_MAX_DEGREE_ROUNDS):
+        # The smallest admissible N not below the current one, for the current S; b_1 solved at that N; stop
+        # only once the truncation condition holds at the returned N for the returned S (b_1 changes S).
+        n_deg = int(_truncation_degrees(d, np.asarray([eps]), np.asarray([total]), np.asarray([n_deg]))[0])
+        coeffs = [float(v) for v in ref.recurrence_fractions(d, n_deg)]
         f1 = _poly_value(coeffs, 1.0)
         delta = (2 * point["u"] - 1) * eps**2 / (8 * d * f1)
         rest = sum(bj * _poly_value(coeffs, x) for bj, x in zip(b[1:], xs[1:], strict=True)) + sum(
             aj * _poly_value(coeffs, y) for aj, y in zip(a_others, ys, strict=True))
         b[0] = (f1 * (delta - a0) - rest) / _poly_value(coeffs, xs[0])
         total = sum(abs(v) for v in b) + sum(abs(v) for v in a_others)
-        if n_new <= n_deg:
+        if _truncation_holds(d, np.asarray([eps]), np.asarray([total]), np.asarray([n_deg]))[0]:
             break
-        n_deg = n_new
+    else:  # pragma: no cover - S grows polynomially in N, N logarithmically in S: a fixed point exists
+        raise ArithmeticError("the truncation degree did not settle")
     return {"N": n_deg, "theta0": list(map(float, theta0)), "w": [list(map(float, v)) for v in ws],
             "theta_others": [list(map(float, v)) for v in others], "b": [float(v) for v in b],
             "a_others": [float(v) for v in a_others], "a0": float(a0)}
@@ -894,19 +899,39 @@ def _log_c_even(d: int, size: int) -> np.ndarray:
     return out
 
 
-def _truncation_degrees(d: int, eps: np.ndarray, total: np.ndarray, size: int = 512) -> np.ndarray:
-    """``fastpoly.truncation_degree(d, ε, S, with_c_n=True)`` for rows of (ε, S): the even N ≤ 2·size as one
-    table per row; rows without an admissible N there fall back to the scalar search."""
+#: Rounds of the fixed-point iteration for (N, b_1); a handful suffice (N grows like log S / ε, S polynomially in N).
+_MAX_DEGREE_ROUNDS = 50
+
+
+def _truncation_log_terms(d: int, eps: np.ndarray, total: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The even N = 2..2·size and log(2 k_N c_N S (1 − ε)^N) per row of (ε, S) (c_N as ``_log_c_even``)."""
     big_n = np.arange(2, 2 * size + 1, 2, dtype=np.float64)
     k_n = big_n * big_n + (d - 2) * big_n + 1.0
-    log_term = (np.log(2 * k_n[None, :] * total[:, None]) + big_n[None, :] * np.log1p(-eps)[:, None]
-                + _log_c_even(d, size)[None, :])
-    ok = log_term <= np.log(eps / 2)[:, None]
+    return big_n, (np.log(2 * k_n[None, :] * total[:, None]) + big_n[None, :] * np.log1p(-eps)[:, None]
+                   + _log_c_even(d, size)[None, :])
+
+
+def _truncation_degrees(d: int, eps: np.ndarray, total: np.ndarray, min_n: np.ndarray, size: int = 512) -> np.ndarray:
+    """The smallest even N ≥ min_n with 2 k_N c_N S (1 − ε)^N ≤ ε/2, per row of (ε, S, min_n) (the term is not
+    monotone in N: small S can pass at N = 2 and fail at larger N). Rows with no such N ≤ 2·size retry with a
+    table twice as long."""
+    big_n, log_term = _truncation_log_terms(d, eps, total, size)
+    ok = (log_term <= np.log(eps / 2)[:, None]) & (big_n[None, :] >= np.asarray(min_n)[:, None])
     found = ok.any(axis=1)
     out = big_n[ok.argmax(axis=1)].astype(np.int64)
-    for r in np.flatnonzero(~found).tolist():
-        out[r] = fastpoly.truncation_degree(d, float(eps[r]), float(total[r]), with_c_n=True)
+    if not found.all():
+        if size > 2**16:  # pragma: no cover - N = O(log(dS)/ε) is far below this for the domain's ε ≥ 0.1
+            raise ArithmeticError(f"no truncation degree ≤ {2 * size} for d = {d}")
+        missing = np.flatnonzero(~found)
+        out[missing] = _truncation_degrees(d, eps[missing], total[missing], np.asarray(min_n)[missing], 2 * size)
     return out
+
+
+def _truncation_holds(d: int, eps: np.ndarray, total: np.ndarray, degree: np.ndarray) -> np.ndarray:
+    """Whether 2 k_N c_N S (1 − ε)^N ≤ ε/2 at each row's own N (the same log terms as ``_truncation_degrees``)."""
+    size = max(int(np.max(degree)) // 2, 1)
+    big_n, log_term = _truncation_log_terms(d, eps, total, size)
+    return log_term[np.arange(len(degree)), np.asarray(degree) // 2 - 1] <= np.log(eps / 2)
 
 
 class _PartialSums:
@@ -972,21 +997,22 @@ def _landscape_batch(columns, a_factor: float = 1.0) -> dict:
         n_deg = np.full(len(index), 2, dtype=np.int64)
         active = np.arange(len(index))
         sums_x, sums_y = _PartialSums(d, xs), _PartialSums(d, ys)
-        for _ in range(20):
-            n_new = _truncation_degrees(d, eps[active], total[active])
-            coeffs = _coeffs_upto(d, int(n_new.max()))
-            f1 = np.cumsum(coeffs)[n_new]
+        for _ in range(_MAX_DEGREE_ROUNDS):
+            n_deg[active] = _truncation_degrees(d, eps[active], total[active], n_deg[active])
+            deg = n_deg[active]
+            coeffs = _coeffs_upto(d, int(deg.max()))
+            f1 = np.cumsum(coeffs)[deg]
             delta = (2 * u[active] - 1) * eps[active] ** 2 / (8 * d * f1)
-            px, py = sums_x.at(active, n_new), sums_y.at(active, n_new)
+            px, py = sums_x.at(active, deg), sums_y.at(active, deg)
             rest = (_sequential_sum((b[active, 1:] * px[:, 1:]).T)
                     + _sequential_sum((a_others[active] * py).T))
             b[active, 0] = (f1 * (delta - a0[active]) - rest) / px[:, 0]
             total[active] = _sequential_sum(np.abs(b[active]).T) + _sequential_sum(np.abs(a_others[active]).T)
-            done = n_new <= n_deg[active]
-            n_deg[active[~done]] = n_new[~done]
-            active = active[~done]
+            active = active[~_truncation_holds(d, eps[active], total[active], deg)]
             if len(active) == 0:
                 break
+        else:  # pragma: no cover - as in _build_landscape
+            raise ArithmeticError("the truncation degree did not settle")
         out_n[index] = n_deg
         for j, i in enumerate(index.tolist()):
             out_b[i] = b[j]
