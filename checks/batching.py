@@ -194,3 +194,17 @@ def grouped(batch: Batch, names: Sequence[str], fn: Callable[[Batch], Sequence[A
     of shape (len(sub_batch),) or a tuple of them) in the batch's order (``assemble``)."""
     return assemble(len(batch), ((index, fn(sub)) for index, sub in batch.groups(*names)), device=device,
                     dtype=dtype)
+
+
+def derive_from_batch(derive_batch: Callable[[dict[str, np.ndarray]], Mapping[str, Any]]
+                      ) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """A ``Domain.derive`` that is ``derive_batch`` on a one-row batch (values as plain Python, as a point
+    holds them). With a sampler whose rows do not depend on their batch (``checks.streams.Streams``), the
+    point-by-point and the batched draws are then one piece of code, equal by construction."""
+
+    def derive(point: Mapping[str, Any]) -> dict[str, Any]:
+        columns = {name: np.asarray([value]) if np.ndim(value) == 0 else [value] for name, value in point.items()}
+        return {name: _python(values[0]) for name, values in derive_batch(columns).items()}
+
+    derive.__doc__ = f"One row of {getattr(derive_batch, '__qualname__', 'derive_batch')}."
+    return derive
