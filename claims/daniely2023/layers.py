@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from checks.batching import grouped
+from checks.batching import assemble, grouped
 from checks.domain import Choice, Domain, Float, Int
 from checks.model import Claim, Erratum, Kind, Mutant
 from checks.specs import PointwiseSpec, ProbabilisticSpec
@@ -109,9 +109,9 @@ def _ref_rms_sigma_shadow(name: str, n: int, var_x, cov, var_y, ctx):
 def _fast_rms_sigma_shadow(batch, loadings: Callable, *, device, dtype) -> torch.Tensor:
     """sqrt(E (σ(X) − σ_n(Y))²) for each point (fast path); `loadings(sub_batch)` gives float64 tensors
     (s_x, a, b) with X = s_x Z1, Y = a Z1 + b Z2, built from the geometry without cancellation. One tensor
-    computation per (activation, degree) present, over all its points."""
+    computation per activation and degree band present, over all its points."""
 
-    def per_act(sub):
+    def per_band(sub):
         name = sub.point(0)["act"]
         act = fast_act.get(name)
         coeffs = F.shadow_rows(name, sub.tensor("n", device=device, dtype=torch.long), device=device, dtype=dtype)
@@ -119,8 +119,27 @@ def _fast_rms_sigma_shadow(batch, loadings: Callable, *, device, dtype) -> torch
         ms = F.mean_square_against_polynomial_rows(act.f, act.kinks, coeffs, sx, a, b, device=device, dtype=dtype)
         return torch.sqrt(torch.clamp(ms, min=0))
 
-    # grouped by (σ, n): each group's rule and recursion have exactly the degree its polynomial needs
-    return grouped(batch, ("act", "n"), per_act, device=device, dtype=dtype)
+    def per_act(sub):
+        # Degree bands n ∈ {0}, {1}, {2, 3}, {4..7}, …: within a band the polynomials are zero-padded to the
+        # band's largest degree (the padded rule is exact for them too) and at most doubled in width, while
+        # the number of tensor computations grows with log n, not n.
+        band = np.frexp(np.asarray(sub.array("n"), dtype=np.float64))[1]
+        parts = ((index, per_band(sub.take(index))) for index in _positions_by(band))
+        return assemble(len(sub), parts, device=device, dtype=dtype)
+
+    if loadings is _same_point:
+        # X = Y: one inner node, the cost linear in the width, so bands (fewer, larger tensor computations) win
+        return grouped(batch, ("act",), per_act, device=device, dtype=dtype)
+    # X ≠ Y: the inner rule has n + 1 nodes, the cost quadratic in the width; padding a band would cost more
+    # than the per-group overhead it saves
+    return grouped(batch, ("act", "n"), per_band, device=device, dtype=dtype)
+
+
+def _positions_by(keys: np.ndarray) -> list[np.ndarray]:
+    """Row positions grouped by equal ``keys`` (sorted by key)."""
+    _, inverse = np.unique(keys, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return [np.flatnonzero(inverse == g) for g in range(int(inverse.max()) + 1)] if len(inverse) else []
 
 
 def _f64(batch, name: str) -> torch.Tensor:
