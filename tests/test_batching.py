@@ -194,3 +194,53 @@ def test_non_finite_fast_values_past_the_reference_budget_are_not_presumed_viola
     r = check(claim, budget="default")
     assert r.verdict == Verdict.HOLDS, r.evidence.get("note")
     assert r.evidence["alarms_past_reference_budget"] > 0 and r.evidence["nonfinite_fast_values"] > 1000
+
+
+def test_concat_joins_points_and_sampled_columns():
+    drawn = Batch([{"d": 2, "act": "relu", "x": [1.0, 2.0]}, {"d": 3, "act": "tanh", "x": [1.0, 2.0, 3.0]}])
+    sampled = Batch.from_columns({"d": np.array([4, 2]), "act": np.array(["relu", "erf"], dtype=object),
+                                  "x": [np.zeros(4), np.ones(2)]}, 2)
+    joined = Batch.concat([drawn, sampled])
+    assert len(joined) == 4
+    assert joined.entries("d").tolist() == [2, 3, 4, 2]
+    assert list(joined.entries("act")) == ["relu", "tanh", "relu", "erf"]
+    assert all(isinstance(e, np.ndarray) and e.dtype == np.float64 for e in joined.entries("x"))
+    assert joined.point(1) == drawn.point(1) and joined.point(3) == sampled.point(1)
+    assert [i.tolist() for i, _ in joined.groups("d")] == [[0, 3], [1], [2]]
+    assert Batch.concat([Batch([]), sampled]) is sampled
+    with pytest.raises(ValueError, match="different names"):
+        Batch.concat([drawn, Batch.from_columns({"d": np.array([1])}, 1)])
+
+
+def test_one_fast_call_per_example_and_drawn_counterexamples_shrink_by_hypothesis():
+    """The engine evaluates each example's drawn and sampled points in one fast-path call, and a violation
+    hypothesis drew is still shrunk by hypothesis (its suspects are examined before the sampler's)."""
+    calls = []
+
+    def ref(p, c, ctx):
+        return ctx.mpf(p["x"]), ctx.mpf(0)
+
+    def fast(b, c, *, device, dtype):
+        calls.append(len(b))
+        x = b.tensor("x", device=device, dtype=dtype)
+        return x, torch.zeros_like(x)
+
+    spec = PointwiseSpec(Domain((Float("x", 0.0, 1.0),)), ">=", ref, fast)
+    holds = Claim(id="planted/ones", label="p", section="0", statement="x >= 0", kind=Kind.INEQUALITY, spec=spec,
+                  establishes="test", mutants=_MUT)
+    r = check(holds, budget="smoke")
+    assert r.verdict == Verdict.HOLDS
+    examples = r.evidence["hypothesis_examples"]
+    per_example = [n for n in calls if n > r.evidence["sampled_per_example"]]
+    assert len(per_example) >= examples  # drawn + sampled in one call, every example
+    # x >= 0.25 fails on [0, 0.25): hypothesis draws such points and shrinks them to the simplest one, 0.0
+    bad_spec = PointwiseSpec(Domain((Float("x", 0.0, 1.0),)), ">=",
+                             lambda p, c, ctx: (ctx.mpf(p["x"]), ctx.mpf("0.25")),
+                             lambda b, c, *, device, dtype: (b.tensor("x", device=device, dtype=dtype),
+                                                             torch.full((len(b),), 0.25, dtype=dtype)))
+    bad = Claim(id="planted/quarter", label="p", section="0", statement="x >= 1/4", kind=Kind.INEQUALITY,
+                spec=bad_spec, establishes="test", mutants=_MUT)
+    v = check(bad, budget="smoke")
+    assert v.verdict == Verdict.VIOLATED
+    assert v.evidence["minimal_counterexample"]["point"]["x"] == 0.0
+    assert v.evidence["shrunk_by"] == "hypothesis"

@@ -211,15 +211,16 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
                 state.first_confirmed = dict(point)
         return confirm_cache[key]["violated"]
 
-    def consider(points: Batch, stop: bool = True, sampled: bool = False) -> float:
+    def consider(points: Batch, stop: bool = True, sampled_from: int | None = None) -> float:
         """Evaluate a batch, record margins, raise _Violation on a confirmed failure (when ``stop``); returns
-        the batch's smallest finite margin (for hypothesis to steer by)."""
+        the batch's smallest finite margin (for hypothesis to steer by). Points from position ``sampled_from``
+        on came from the sampler (None: none did); the others were drawn by hypothesis, and their suspects are
+        examined first, so that hypothesis can shrink a counterexample it drew."""
         margins = evaluate(points)
+        first_sampled = len(points) if sampled_from is None else sampled_from
         state.evaluated += len(points)
-        if sampled:
-            state.sampled_points += len(points)
-        else:
-            state.hypothesis_points += len(points)
+        state.sampled_points += len(points) - first_sampled
+        state.hypothesis_points += first_sampled
         finite = np.isfinite(margins)
         state.nonfinite += int((~finite).sum())
         if len(state.margins) < _MARGIN_SAMPLE:
@@ -231,13 +232,15 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
             if margins[i] < state.tightest:
                 state.tightest, state.tightest_point = float(margins[i]), points.point(i)
         # Non-finite fast values are candidates too: the reference decides them.
-        suspects = [i for i in np.argsort(np.where(finite, margins, -np.inf)) if not finite[i] or margins[i] < -tol]
+        order = np.argsort(np.where(finite, margins, -np.inf), kind="stable")
+        suspects = [int(i) for i in order if not finite[i] or margins[i] < -tol]
+        suspects = sorted(suspects, key=lambda i: i >= first_sampled)  # drawn points first, each part by margin
         for i in suspects[:3]:
-            point = points.point(int(i))
+            point = points.point(i)
             if confirmed_bad(point, presume=bool(finite[i])):
                 state.failures_seen += 1
                 state.last_failure = point
-                state.last_failure_sampled = sampled
+                state.last_failure_sampled = i >= first_sampled
                 m = float(margins[i]) if finite[i] else -math.inf
                 if state.worst_failure is None or m < state.worst_failure[0]:
                     state.worst_failure = (m, point)
@@ -248,10 +251,17 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
     def example(drawn: tuple[list[dict], int], stop: bool = True) -> None:
         """One hypothesis example: its drawn points, then the sampler's points seeded by it; one target."""
         points, fill_seed = drawn
-        smallest = consider(Batch(points), stop=stop)
-        if fill:
+        if not fill:
+            smallest = consider(Batch(points), stop=stop)
+        else:
             sampled = spec.domain.sample(np.random.default_rng([ctx.seed, fill_seed]), fill)
-            smallest = min(smallest, consider(sampled, stop=stop, sampled=True))
+            try:  # one evaluation of both parts: a fast path's cost per call is paid once per example
+                joined = Batch.concat([Batch(points), sampled])
+            except ValueError:  # the parts carry different entries (e.g. a derive that adds some by case)
+                smallest = min(consider(Batch(points), stop=stop),
+                               consider(sampled, stop=stop, sampled_from=0))
+            else:
+                smallest = consider(joined, stop=stop, sampled_from=len(points))
         if math.isfinite(smallest):  # hypothesis maximises the target: steer toward the tightest margin
             target(min(-smallest, 1e300), label="tightness")
 
