@@ -66,15 +66,14 @@ def _separated_points_batch(streams: Streams, rows: np.ndarray, n: int, d: int, 
     pts = np.zeros((size, n, d))
     for m in range(n):
         x = streams.normal((d,), rows=rows) * spread
-        moving = np.ones(size, dtype=bool)
+        idx = np.arange(size)  # the rows still being pushed (a row once clear of its predecessors stays put)
         for _ in range(100):
-            dist = np.linalg.norm(x[:, None, :] - pts[:, :m], axis=-1)  # (G, m)
-            close = dist < MIN_SEPARATION
-            moving &= close.any(1)
-            if not moving.any():
+            close = np.sqrt(((x[idx, None, :] - pts[idx, :m]) ** 2).sum(-1)) < MIN_SEPARATION  # (G', m)
+            crowded = close.any(1)
+            idx, close = idx[crowded], close[crowded]
+            if not len(idx):
                 break
-            idx = np.flatnonzero(moving)
-            y = pts[idx, close[idx].argmax(1)]  # the first close predecessor
+            y = pts[idx, close.argmax(1)]  # the first close predecessor
             u = x[idx] - y
             norm = np.linalg.norm(u, axis=-1, keepdims=True)
             u = u / np.where(norm > 1e-9, norm, 1.0)
@@ -83,7 +82,6 @@ def _separated_points_batch(streams: Streams, rows: np.ndarray, n: int, d: int, 
                 u[coincident] = streams.normal((d,), rows=rows[idx[coincident]])
             x[idx] = y + u / np.linalg.norm(u, axis=-1, keepdims=True) * (MIN_SEPARATION * 1.2)
         else:  # still crowded after 100 pushes: outside every point so far (0.5 beyond the farthest)
-            idx = np.flatnonzero(moving)
             u = streams.normal((d,), rows=rows[idx])
             reach = np.linalg.norm(pts[idx, :m], axis=-1).max(axis=1, keepdims=True)
             x[idx] = u / np.linalg.norm(u, axis=-1, keepdims=True) * (reach + 0.5)
