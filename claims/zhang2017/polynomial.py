@@ -951,25 +951,33 @@ def _truncation_holds(d: int, eps: np.ndarray, total: np.ndarray, degree: np.nda
 
 class _PartialSums:
     """Σ_{n≤N} c_n x^n for fixed rows x (g, m) and any per-row degree N: the running sums of the same terms
-    c_n x^n in the same (sequential) order as ``_poly_value``. Each query tabulates only the rows it asks for,
-    up to their largest N (a prefix sum does not depend on how far the table runs), so the later rounds of the
-    fixed-point iteration, which a few rows reach with a large N, cost only those rows."""
+    c_n x^n in the same (sequential) order as ``_poly_value``. A row's sums are tabulated up to the next power of
+    two above the degree first asked of it, and again (longer) only when a later round of the fixed-point
+    iteration asks it for a degree beyond that; a prefix sum does not depend on how far its table runs, so the
+    values do not depend on the tabulation."""
 
     def __init__(self, d: int, x: np.ndarray):
         self.d, self.x = d, x
+        self.sums = np.zeros((*x.shape, 0))
+        self.length = np.zeros(len(x), dtype=np.int64)  # how many terms of each row's table are tabulated
 
     def at(self, rows: np.ndarray, degree: np.ndarray) -> np.ndarray:
-        out = np.empty((len(rows), self.x.shape[1]))
-        # rows in buckets of similar degree (powers of two), so a few large N do not set every row's table length
-        bucket = np.ceil(np.log2(np.maximum(degree, 1) + 1)).astype(np.int64)
-        for level in np.unique(bucket):
-            sel = np.flatnonzero(bucket == level)
-            size = int(degree[sel].max()) + 1
-            n = np.arange(size, dtype=np.float64)
-            sums = np.cumsum(_coeffs_upto(self.d, size - 1)[:size] * self.x[rows[sel], :, None] ** n, axis=-1)
-            out[sel] = np.take_along_axis(sums, np.broadcast_to(degree[sel, None, None], (len(sel), out.shape[1], 1)),
-                                          axis=-1)[..., 0]
-        return out
+        stale = degree >= self.length[rows]
+        if stale.any():
+            # the table lengths: powers of two (≥ 64), so rows of similar degree are tabulated together
+            want = np.maximum(2 ** np.ceil(np.log2(degree[stale] + 1)).astype(np.int64), 64)
+            if want.max() > self.sums.shape[-1]:
+                grown = np.zeros((*self.x.shape, int(want.max())))
+                grown[..., :self.sums.shape[-1]] = self.sums
+                self.sums = grown
+            for size in np.unique(want).tolist():
+                sel = rows[stale][want == size]
+                n = np.arange(size, dtype=np.float64)
+                self.sums[sel, :, :size] = np.cumsum(_coeffs_upto(self.d, size - 1)[:size]
+                                                     * self.x[sel, :, None] ** n, axis=-1)
+                self.length[sel] = size
+        cols = np.arange(self.x.shape[1])[None, :]
+        return self.sums[rows[:, None], cols, degree[:, None]]
 
 
 def _sequential_sum(cols) -> np.ndarray | float:
