@@ -13,6 +13,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checks.streams import Streams
 from checks.testing import assert_derive_batch_matches
 from claims.zhang2017 import landscape as claims
 from claims.zhang2017.fast import _common as fast_common
@@ -86,20 +87,24 @@ def test_earnshaw_block_hessian_fast_matches_reference():
 
 
 def test_regular_simplex_is_isotropic():
-    rng = np.random.default_rng(0)
+    streams = Streams(np.arange(5))
     for d in (1, 2, 3):
-        v = claims._regular_simplex(d, rng)
-        assert v.shape == (d + 1, d)
-        np.testing.assert_allclose(v.T @ v, (d + 1) / d * np.eye(d), atol=1e-12)
-        np.testing.assert_allclose(v.sum(0), 0, atol=1e-12)
+        vs = claims._regular_simplex(streams, np.arange(5), d)
+        assert vs.shape == (5, d + 1, d)
+        for v in vs:
+            np.testing.assert_allclose(v.T @ v, (d + 1) / d * np.eye(d), atol=1e-12)
+            np.testing.assert_allclose(v.sum(0), 0, atol=1e-12)
 
 
 @settings(max_examples=30, deadline=None)
 @given(n=st.integers(2, 12), d=st.integers(1, 5), seed=st.integers(0, 2**31 - 1))
 def test_separated_points_meet_the_hypothesis(n, d, seed):
-    pts = claims._separated_points(np.random.default_rng(seed), n, d)
-    dist = np.linalg.norm(pts[:, None] - pts[None], axis=-1) + np.eye(n) * 1e9
-    assert dist.min() >= claims.MIN_SEPARATION - 1e-12
+    """Both the experiments' generator-driven version and the domains' batched one (rows seed..seed + 7, crowded
+    enough at d = 1 that pushes fail and draw again for some rows only)."""
+    batched = claims._separated_points_batch(Streams(seed + np.arange(8)), np.arange(8), n, d)
+    for pts in (claims._separated_points(np.random.default_rng(seed), n, d), *batched):
+        dist = np.linalg.norm(pts[:, None] - pts[None], axis=-1) + np.eye(n) * 1e9
+        assert dist.min() >= claims.MIN_SEPARATION - 1e-12
 
 
 def test_definition_3_2_records_the_converses():
@@ -154,7 +159,7 @@ def test_quadratic_potential_loss_is_unbounded_below():
 
 
 def test_derive_batch_matches_derive():
-    """The vectorised derives (separated points pushed over all rows at once) reproduce the scalar ones,
+    """The vectorised derives (separated points pushed over all rows at once) reproduce the one-row ones,
     including the rows where a push fails 100 times and draws a new direction (d = 1, k = 4)."""
     for domain in (claims._harmonic_domain, claims._subharmonic_domain, claims._earnshaw_domain,
                    claims._proof_domain, claims._trace_domain):

@@ -11,10 +11,12 @@ import numpy as np
 import sympy as sp
 import torch
 
+from checks.batching import derive_from_batch
 from checks.domain import Choice, Domain, Float, Int
 from checks.exact import UnitVector
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import Certificate, ExperimentSpec, PointwiseSpec, SymbolicOutcome, SymbolicSpec, Trial
+from checks.streams import Streams
 from claims.zhang2017.fast import _common as fast_common
 from claims.zhang2017.fast import landscape as fast
 from reference.zhang2017 import landscape as ref
@@ -31,7 +33,8 @@ MIN_SEPARATION = 0.3  # the catalogue's "min pairwise distance > 0.3" for config
 def _separated_points(rng: np.random.Generator, n: int, d: int, spread: float = 1.5) -> np.ndarray:
     """n points in R^d, pairwise at least MIN_SEPARATION apart: Gaussian draws, each pushed radially away
     from a too-close predecessor (a deterministic repair, not a filter); if 100 pushes do not separate it, it
-    is placed 0.5 beyond the farthest point so far."""
+    is placed 0.5 beyond the farthest point so far. For the experiments, whose runs draw their setups from one
+    numpy generator each; the domains' samplers use ``_separated_points_batch`` (the same law)."""
     pts: list[np.ndarray] = []
     for _ in range(n):
         x = rng.normal(size=d) * spread
@@ -50,39 +53,40 @@ def _separated_points(rng: np.random.Generator, n: int, d: int, spread: float = 
     return np.array(pts)
 
 
-def _separated_points_batch(gens: list[np.random.Generator], n: int, d: int, spread: float = 1.5) -> np.ndarray:
-    """``_separated_points`` for G rows at once, one generator per row (advanced exactly as the scalar version
-    advances it): the draws row by row, in the scalar order (a row's extra draws only where its push
-    degenerates or fails), the pushes vectorised over the rows. Returns the points (G, n, d)."""
-    rows = len(gens)
-    pts = np.zeros((rows, n, d))
+def _separated_points_batch(streams: Streams, rows: np.ndarray, n: int, d: int, spread: float = 1.5) -> np.ndarray:
+    """``_separated_points``' law for the rows ``rows`` of ``streams`` at once (one stream per row, so a row's
+    points do not depend on the other rows): per point one Gaussian draw per row, the pushes vectorised over the
+    rows; a row draws again only where its push degenerates (coincident points: a random direction) or 100
+    pushes fail (a random direction, 0.5 beyond its farthest point so far). Returns the points (len(rows), n, d).
+
+    Every draw is made for a whole set of rows at once, so the loops run over points and push rounds, never
+    over rows."""
+    rows = np.asarray(rows, dtype=np.int64)
+    size = len(rows)
+    pts = np.zeros((size, n, d))
     for m in range(n):
-        x = np.stack([g.normal(size=d) for g in gens]) * spread
-        moving = np.ones(rows, dtype=bool)
+        x = streams.normal((d,), rows=rows) * spread
+        idx = np.arange(size)  # the rows still being pushed (a row once clear of its predecessors stays put)
         for _ in range(100):
-            dist = np.linalg.norm(x[:, None, :] - pts[:, :m], axis=-1)  # (G, m)
-            close = dist < MIN_SEPARATION
-            moving &= close.any(1)
-            if not moving.any():
+            close = np.sqrt(((x[idx, None, :] - pts[idx, :m]) ** 2).sum(-1)) < MIN_SEPARATION  # (G', m)
+            crowded = close.any(1)
+            idx, close = idx[crowded], close[crowded]
+            if not len(idx):
                 break
-            idx = np.flatnonzero(moving)
-            y = pts[idx, close[idx].argmax(1)]  # the first close predecessor
+            y = pts[idx, close.argmax(1)]  # the first close predecessor
             u = x[idx] - y
             norm = np.linalg.norm(u, axis=-1, keepdims=True)
             u = u / np.where(norm > 1e-9, norm, 1.0)
-            for j in np.flatnonzero(norm[:, 0] <= 1e-9):  # coincident: the scalar version draws a direction
-                u[j] = gens[idx[j]].normal(size=d)
+            coincident = np.flatnonzero(norm[:, 0] <= 1e-9)
+            if len(coincident):  # no direction to push along: a random one
+                u[coincident] = streams.normal((d,), rows=rows[idx[coincident]])
             x[idx] = y + u / np.linalg.norm(u, axis=-1, keepdims=True) * (MIN_SEPARATION * 1.2)
         else:  # still crowded after 100 pushes: outside every point so far (0.5 beyond the farthest)
-            for j in np.flatnonzero(moving):
-                u = gens[j].normal(size=d)
-                x[j] = u / np.linalg.norm(u) * (np.linalg.norm(pts[j, :m], axis=-1).max() + 0.5)
+            u = streams.normal((d,), rows=rows[idx])
+            reach = np.linalg.norm(pts[idx, :m], axis=-1).max(axis=1, keepdims=True)
+            x[idx] = u / np.linalg.norm(u, axis=-1, keepdims=True) * (reach + 0.5)
         pts[:, m] = x
     return pts
-
-
-def _generator(seed: int) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(int(seed)))
 
 
 def _rows_by(*keys: np.ndarray) -> list[np.ndarray]:
@@ -99,76 +103,47 @@ def _scatter(out: dict[str, list], rows: np.ndarray, values: dict[str, np.ndarra
             column[row] = arr[j]
 
 
-def _regular_simplex(d: int, rng: np.random.Generator) -> np.ndarray:
-    """The d + 1 vertices of a randomly rotated regular simplex in R^d with unit circumradius, centred at 0
-    (Σ_j v_j v_j^T = (d + 1)/d · I, so a radial potential summed over the vertices has an isotropic Hessian at
-    the centre)."""
+def _regular_simplex(streams: Streams, rows: np.ndarray, d: int) -> np.ndarray:
+    """The d + 1 vertices of a randomly rotated regular simplex in R^d with unit circumradius, centred at 0, for
+    each of ``rows`` (shape (len(rows), d + 1, d)): the rotation is the Q factor of a Gaussian d × d draw.
+    Σ_j v_j v_j^T = (d + 1)/d · I, so a radial potential summed over the vertices has an isotropic Hessian at
+    the centre."""
     e = np.eye(d + 1) - 1.0 / (d + 1)
     q, _ = np.linalg.qr(e[:, :d])  # orthonormal basis of the hyperplane Σ x = 0
     v = e @ q
     v = v / np.linalg.norm(v, axis=1, keepdims=True)
-    rot, _ = np.linalg.qr(rng.normal(size=(d, d)))
-    return v @ rot
-
-
-def _earnshaw_configuration(point: Mapping[str, Any]) -> dict[str, Any]:
-    """θ, w, a, b, i for Theorem 3.3 at a drawn (d, k, layout, seed).
-
-    random: 2k separated points (so θ_i ≠ w_j, θ_j for every i), a_i, b_j = ±U(0.1, 2) with both signs.
-    cage (k = d + 1 ≤ 4): θ_0 at the centre of a regular simplex of charges w_j (a_0 = b_j = 1), the other θ_j
-    six units away — the configuration where a non-harmonic, subharmonic Φ has a strict minimum in θ_0."""
-    d, layout = point["d"], point["layout"]
-    rng = np.random.default_rng(point["seed"])
-    k = point["k"]
-    if layout == "cage" and d <= 3:
-        k = d + 1
-        centre = rng.normal(size=d)
-        w = centre + _regular_simplex(d, rng)
-        far = rng.normal(size=(k - 1, d))
-        far = centre + 6.0 * far / np.linalg.norm(far, axis=1, keepdims=True)
-        theta = np.vstack([centre[None, :], far])
-        a = np.concatenate([[1.0], rng.choice([-1.0, 1.0], size=k - 1) * rng.uniform(0.1, 1.0, size=k - 1)])
-        b = np.ones(k)
-    else:
-        pts = _separated_points(rng, 2 * k, d)
-        theta, w = pts[:k], pts[k:]
-        a = rng.choice([-1.0, 1.0], size=k) * rng.uniform(0.1, 2.0, size=k)
-        b = rng.choice([-1.0, 1.0], size=k) * rng.uniform(0.1, 2.0, size=k)
-    return {"k_used": k, "theta": theta.tolist(), "w": w.tolist(), "a": a.tolist(), "b": b.tolist(), "i": 0}
+    rot, _ = np.linalg.qr(streams.normal((d, d), rows=rows))
+    return v[None, :, :] @ rot
 
 
 def _earnshaw_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """``_earnshaw_configuration`` for N rows: per row only its generator's draws; the separated points (random
-    layout) and the rotated simplices (cage layout) vectorised over the rows of one (d, k)."""
+    """θ, w, a, b, i for Theorem 3.3 at drawn (d, k, layout, seed), for N rows (one ``Streams`` row per seed,
+    all rows of one (d, k, layout) drawn at once).
+
+    random: 2k separated points (so θ_i ≠ w_j, θ_j for every i), a_i, b_j = ±U(0.1, 2) with both signs.
+    cage (d ≤ 3, k = d + 1): θ_0 at the centre of a regular simplex of charges w_j (a_0 = b_j = 1), the other θ_j
+    six units away — the configuration where a non-harmonic, subharmonic Φ has a strict minimum in θ_0."""
     d, k, seed = (np.asarray(cols[name], dtype=np.int64) for name in ("d", "k", "seed"))
     cage = (np.asarray(cols["layout"], dtype=object) == "cage") & (d <= 3)
     size = len(seed)
+    streams = Streams(seed)
     out: dict[str, list] = {name: [None] * size for name in ("theta", "w", "a", "b")}
     k_used = np.where(cage, d + 1, k)
     for rows in _rows_by(d, k_used, cage.astype(np.int64)):
         dd, kk = int(d[rows[0]]), int(k_used[rows[0]])
-        gens = [_generator(seed[r]) for r in rows]
         if cage[rows[0]]:
-            centre = np.stack([g.normal(size=dd) for g in gens])
-            rot = np.stack([g.normal(size=(dd, dd)) for g in gens])
-            far = np.stack([g.normal(size=(kk - 1, dd)) for g in gens])
-            signs = np.stack([g.choice([-1.0, 1.0], size=kk - 1) for g in gens])
-            scales = np.stack([g.uniform(0.1, 1.0, size=kk - 1) for g in gens])
-            e = np.eye(dd + 1) - 1.0 / (dd + 1)
-            q, _ = np.linalg.qr(e[:, :dd])
-            v = e @ q
-            v = v / np.linalg.norm(v, axis=1, keepdims=True)
-            rot, _ = np.linalg.qr(rot)
-            w = centre[:, None, :] + np.stack([v @ r for r in rot])
+            centre = streams.normal((dd,), rows=rows)
+            w = centre[:, None, :] + _regular_simplex(streams, rows, dd)
+            far = streams.normal((kk - 1, dd), rows=rows)
             far = centre[:, None, :] + 6.0 * far / np.linalg.norm(far, axis=-1, keepdims=True)
             theta = np.concatenate([centre[:, None, :], far], 1)
-            a = np.concatenate([np.ones((len(rows), 1)), signs * scales], 1)
-            b = np.ones((len(rows), kk))
-            _scatter(out, rows, {"theta": theta, "w": w, "a": a, "b": b})
+            signs = streams.signs((kk - 1,), rows=rows)
+            a = np.concatenate([np.ones((len(rows), 1)), signs * streams.uniform(0.1, 1.0, (kk - 1,), rows=rows)], 1)
+            _scatter(out, rows, {"theta": theta, "w": w, "a": a, "b": np.ones((len(rows), kk))})
             continue
-        pts = _separated_points_batch(gens, 2 * kk, dd)
-        a = np.stack([g.choice([-1.0, 1.0], size=kk) * g.uniform(0.1, 2.0, size=kk) for g in gens])
-        b = np.stack([g.choice([-1.0, 1.0], size=kk) * g.uniform(0.1, 2.0, size=kk) for g in gens])
+        pts = _separated_points_batch(streams, rows, 2 * kk, dd)
+        a = streams.signs((kk,), rows=rows) * streams.uniform(0.1, 2.0, (kk,), rows=rows)
+        b = streams.signs((kk,), rows=rows) * streams.uniform(0.1, 2.0, (kk,), rows=rows)
         _scatter(out, rows, {"theta": pts[:, :kk], "w": pts[:, kk:], "a": a, "b": b})
     return {"k_used": k_used, **out, "i": np.zeros(size, dtype=np.int64)}
 
@@ -176,7 +151,7 @@ def _earnshaw_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
 _earnshaw_domain = Domain(
     (Int("d", 1, 5, examples=(1, 2, 3)), Int("k", 1, 4, examples=(1, 2, 4)),
      Choice("layout", ("random", "cage"), examples=("cage",)), Int("seed", 0, 2**31 - 1)),
-    derive=_earnshaw_configuration, derive_batch=_earnshaw_batch,
+    derive=derive_from_batch(_earnshaw_batch), derive_batch=_earnshaw_batch,
     # M = R^d: any float configuration is an exact point (the statements hold at every configuration with θ_i ≠
     # w_j, θ_j, which the separation keeps far beyond rounding); the charges are free reals
     free=("theta", "w", "a", "b"),
@@ -228,23 +203,17 @@ def _prove_definition_3_1(constants) -> SymbolicOutcome:
         f"for d ≤ {CARTESIAN_MAX_D}. The example 1/‖θ−w‖ in R³ is the d = 3 case.", CARTESIAN_MAX_D, None, values)
 
 
-def _harmonic_point(point: Mapping[str, Any]) -> dict[str, Any]:
-    rng = np.random.default_rng(point["seed"])
-    theta = rng.normal(size=point["d"]) * 2
-    u = rng.normal(size=point["d"])
-    w = theta + point["r"] * u / np.linalg.norm(u)  # ‖θ − w‖ = r exactly as drawn
-    return {"theta": theta.tolist(), "w": w.tolist()}
-
-
 def _harmonic_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """``_harmonic_point`` for N rows (draws row by row, arithmetic per dimension)."""
+    """θ ~ N(0, 4 I_d) and w = θ + r·u/‖u‖ with u ~ N(0, I_d) (so ‖θ − w‖ = r exactly as drawn), for N rows (one
+    ``Streams`` row per seed, all rows of one d drawn at once)."""
     d, seed = np.asarray(cols["d"], dtype=np.int64), np.asarray(cols["seed"], dtype=np.int64)
     r = np.asarray(cols["r"], dtype=np.float64)
+    streams = Streams(seed)
     out: dict[str, list] = {"theta": [None] * len(d), "w": [None] * len(d)}
     for rows in _rows_by(d):
-        z = np.stack([_generator(seed[j]).normal(size=2 * int(d[rows[0]])) for j in rows])
-        theta, u = np.split(z, 2, axis=1)
-        theta = theta * 2
+        dd = int(d[rows[0]])
+        theta = streams.normal((dd,), rows=rows) * 2
+        u = streams.normal((dd,), rows=rows)
         w = theta + r[rows, None] * u / np.linalg.norm(u, axis=-1, keepdims=True)
         _scatter(out, rows, {"theta": theta, "w": w})
     return out
@@ -252,7 +221,7 @@ def _harmonic_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
 
 _harmonic_domain = Domain(
     (Int("d", 1, 6, examples=(1, 2, 3)), Float("r", 0.05, 20.0, log_scale=True, examples=(0.05, 1.0, 20.0)),
-     Int("seed", 0, 2**31 - 1)), derive=_harmonic_point, derive_batch=_harmonic_batch,
+     Int("seed", 0, 2**31 - 1)), derive=derive_from_batch(_harmonic_batch), derive_batch=_harmonic_batch,
     free=("theta", "w"))  # any θ ≠ w of R^d (‖θ − w‖ = r only describes the draw; Δ_θ Φ = 0 at every θ ≠ w)
 
 
@@ -654,21 +623,17 @@ def _prove_definition_3_5(constants) -> SymbolicOutcome:
         "subharmonic near θ = w (d ≥ 2 for e^{−r}).", 0, None, values)
 
 
-def _subharmonic_point(point: Mapping[str, Any]) -> dict[str, Any]:
-    rng = np.random.default_rng(point["seed"])
-    theta = rng.normal(size=point["d"]) * 2
-    u = rng.normal(size=point["d"])
-    return {"theta": theta.tolist(), "direction": (u / np.linalg.norm(u)).tolist()}
-
-
 def _subharmonic_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """``_subharmonic_point`` for N rows (draws row by row, arithmetic per dimension)."""
+    """θ ~ N(0, 4 I_d) and a uniform unit direction, for N rows (one ``Streams`` row per seed, all rows of one d
+    drawn at once)."""
     d, seed = np.asarray(cols["d"], dtype=np.int64), np.asarray(cols["seed"], dtype=np.int64)
+    streams = Streams(seed)
     out: dict[str, list] = {"theta": [None] * len(d), "direction": [None] * len(d)}
     for rows in _rows_by(d):
-        z = np.stack([_generator(seed[j]).normal(size=2 * int(d[rows[0]])) for j in rows])
-        theta, u = np.split(z, 2, axis=1)
-        _scatter(out, rows, {"theta": theta * 2, "direction": u / np.linalg.norm(u, axis=-1, keepdims=True)})
+        dd = int(d[rows[0]])
+        theta = streams.normal((dd,), rows=rows) * 2
+        u = streams.normal((dd,), rows=rows)
+        _scatter(out, rows, {"theta": theta, "direction": u / np.linalg.norm(u, axis=-1, keepdims=True)})
     return out
 
 
@@ -735,7 +700,7 @@ def _subharmonic_fast(batch, constants, *, device, dtype):
 _subharmonic_domain = Domain(
     (Int("d", 1, 5, examples=(1, 2, 3)), Choice("potential", _SUBHARMONIC_POTENTIALS),
      Float("u", 0.0, 1.0, examples=(0.0, 0.25, 0.75, 1.0)), Float("v", 0.0, 1.0, examples=(0.0, 1.0)),
-     Int("seed", 0, 2**31 - 1)), derive=_subharmonic_point, derive_batch=_subharmonic_batch,
+     Int("seed", 0, 2**31 - 1)), derive=derive_from_batch(_subharmonic_batch), derive_batch=_subharmonic_batch,
     # w = θ + r·direction must lie at distance exactly r (the regions are stated in r): the direction is a unit
     # vector, exact at working precision for the reference; θ is a free point of R^d
     exact=(UnitVector("direction"),), free=("theta",))
@@ -1098,39 +1063,29 @@ theorem_3_6 = Claim(
 _TRANSLATION_POTENTIALS = ("coulomb", "riesz", "gaussian", "exponential-radial", "harmonic")
 
 
-def _proof_configuration(point: Mapping[str, Any]) -> dict[str, Any]:
-    """θ (k, d), w (k, d) separated, a unit direction u, and a second configuration θ' of θ_2..θ_k."""
-    rng = np.random.default_rng(point["seed"])
-    d, k = point["d"], point["k"]
-    pts = _separated_points(rng, 3 * k, d)
-    u = rng.normal(size=d)
-    theta, w, other = pts[:k], pts[k:2 * k], pts[2 * k:]
-    return {"theta": theta.tolist(), "w": w.tolist(), "u": (u / np.linalg.norm(u)).tolist(),
-            "theta_other": other.tolist()}
-
-
 def _proof_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """``_proof_configuration`` for N rows: the draws row by row, the separated points vectorised over the rows of
-    one (d, k)."""
+    """θ (k, d), w (k, d) and a second configuration θ' of θ_2..θ_k — 3k separated points — and a uniform unit
+    direction u, for N rows (one ``Streams`` row per seed, all rows of one (d, k) drawn at once)."""
     d, k, seed = (np.asarray(cols[name], dtype=np.int64) for name in ("d", "k", "seed"))
+    streams = Streams(seed)
     out: dict[str, list] = {name: [None] * len(d) for name in ("theta", "w", "u", "theta_other")}
     for rows in _rows_by(d, k):
         dd, kk = int(d[rows[0]]), int(k[rows[0]])
-        gens = [_generator(seed[j]) for j in rows]
-        pts = _separated_points_batch(gens, 3 * kk, dd)
-        u = np.stack([g.normal(size=dd) for g in gens])
+        pts = _separated_points_batch(streams, rows, 3 * kk, dd)
+        u = streams.normal((dd,), rows=rows)
         _scatter(out, rows, {"theta": pts[:, :kk], "w": pts[:, kk:2 * kk], "theta_other": pts[:, 2 * kk:],
                              "u": u / np.linalg.norm(u, axis=-1, keepdims=True)})
     return out
 
 
 def _trace_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """``_proof_batch``'s configurations with the Riesz potential."""
     return {**_proof_batch(cols), "potential": np.full(len(cols["d"]), "riesz", dtype=object)}
 
 
 _proof_domain = Domain(
     (Int("d", 1, 4, examples=(1, 2, 3)), Int("k", 1, 4, examples=(1, 2, 4)),
-     Choice("potential", _TRANSLATION_POTENTIALS), Int("seed", 0, 2**31 - 1)), derive=_proof_configuration,
+     Choice("potential", _TRANSLATION_POTENTIALS), Int("seed", 0, 2**31 - 1)), derive=derive_from_batch(_proof_batch),
     derive_batch=_proof_batch,
     # M = R^d: free points; u is unit only for scale (the identities are quadratic forms in any direction u)
     free=("theta", "w", "u", "theta_other"))
@@ -1250,13 +1205,9 @@ theorem_3_6_correlated = Claim(
 )
 
 
-def _trace_point(point: Mapping[str, Any]) -> dict[str, Any]:
-    return {**_proof_configuration(point), "potential": "riesz"}
-
-
 _trace_domain = Domain(
     (Int("d", 1, 4, examples=(1, 2, 3, 4)), Int("k", 1, 4, examples=(1, 3)),
-     Float("v", 0.0, 1.0, examples=(0.0, 1.0)), Int("seed", 0, 2**31 - 1)), derive=_trace_point,
+     Float("v", 0.0, 1.0, examples=(0.0, 1.0)), Int("seed", 0, 2**31 - 1)), derive=derive_from_batch(_trace_batch),
     derive_batch=_trace_batch,
     free=("theta", "w", "u", "theta_other"))  # as _proof_domain
 

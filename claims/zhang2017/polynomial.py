@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
 import torch
 
-from checks.batching import Batch
+from checks.batching import Batch, derive_from_batch
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
 from checks.exact import UnitVector, Where, exact_point, float_round_trip, round_trip
@@ -25,6 +26,7 @@ from checks.specs import (
     SymbolicSpec,
     Trial,
 )
+from checks.streams import Streams
 from claims.zhang2017.fast import polynomial as fastpoly
 from claims.zhang2017.fast._common import (
     pack_padded_columns,
@@ -35,7 +37,7 @@ from claims.zhang2017.fast._common import (
 )
 from reference.zhang2017 import polynomial as ref
 
-from ._common import PAPER, as_column, seeded_rows, shape_groups
+from ._common import PAPER, as_column, shape_groups
 
 X = ref.X
 D = ref.D
@@ -521,55 +523,33 @@ CLAIMS = (*CLAIMS, definition_4_1, definition_4_1_usual, moment_step, moment_ste
 # Theorem 4.2, first part: configurations with 2d < ‖θ_i − w_j‖² < C d are e^{−O(d)}-strict for (9)
 # =====================================================================================================
 
-def _unit(gen: np.random.Generator, d: int) -> np.ndarray:
-    v = gen.standard_normal(d)
-    return v / max(np.linalg.norm(v), 1e-12)
-
-
-def _derive_strict_configuration(point: dict) -> dict:
-    """Constructive configuration with every ‖θ_i − w_j‖² strictly inside (2d, C d): one family sits in a ball
-    of radius s around 0, the other on the sphere of radius R, with R ± s inside (√(2d), √(C d))."""
-    d, k, big_c = point["d"], point["k"], point["C"]
-    gen = np.random.default_rng(point["seed"])
-    lo, hi = math.sqrt(2 * d), math.sqrt(big_c * d)
-    half = (hi - lo) / 2
-    s = 0.3 * half
-    radius = (hi + lo) / 2 + (2 * point["u"] - 1) * 0.65 * half
-    cluster = [s * gen.uniform() ** (1 / d) * _unit(gen, d) for _ in range(k)]
-    shell = [radius * _unit(gen, d) for _ in range(k)]
-    theta, w = (cluster, shell) if point["layout"] == "theta-cluster" else (shell, cluster)
-    return {"theta": [list(map(float, v)) for v in theta], "w": [list(map(float, v)) for v in w]}
+def _units(streams: Streams, shape: tuple[int, ...], rows: np.ndarray) -> np.ndarray:
+    """Uniform points of S^{d−1} (d = shape[-1]) for the rows ``rows`` of ``streams``, shape (len(rows), *shape):
+    normalised Gaussian draws (the norm floored at 1e-12, which a Gaussian draw reaches with probability ~0)."""
+    v = streams.normal(shape, rows=rows)
+    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
 
 
 def _derive_strict_batch(columns) -> dict:
-    """``_derive_strict_configuration`` for a batch of rows: the radial uniforms and normal directions drawn row
-    by row (in the same order), scaled and normalised per (d, k) group."""
+    """Constructive configurations with every ‖θ_i − w_j‖² strictly inside (2d, C d), for a batch of rows (one
+    ``Streams`` row per seed, all rows of one (d, k) drawn at once): one family sits in a ball of radius s
+    around 0 (radius s·U^{1/d}, a uniform direction), the other on the sphere of radius R (uniform directions),
+    with R ± s inside (√(2d), √(C d))."""
     n = len(columns["seed"])
     ds, ks = np.asarray(columns["d"]).tolist(), np.asarray(columns["k"]).tolist()
-
-    def draw(gen, i):
-        d, k = ds[i], ks[i]
-        cluster = []
-        for _ in range(k):
-            r = gen.uniform()
-            cluster.append((r, gen.standard_normal(d)))
-        shell = [gen.standard_normal(d) for _ in range(k)]
-        return ([r for r, _ in cluster], np.stack([v for _, v in cluster]), np.stack(shell))
-    draws = seeded_rows(columns, draw)
+    streams = Streams(np.asarray(columns["seed"], dtype=np.int64))
     big_c = np.asarray(columns["C"], dtype=np.float64)
     u = np.asarray(columns["u"], dtype=np.float64)
     layout = np.asarray(columns["layout"], dtype=object)
     theta, w = [None] * n, [None] * n
-    for (d, _), index in shape_groups(list(zip(ds, ks, strict=True))):
-        radial = np.asarray([draws[i][0] for i in index])  # (g, k)
-        near = np.stack([draws[i][1] for i in index])  # (g, k, d)
-        far = np.stack([draws[i][2] for i in index])
+    for (d, k), index in shape_groups(list(zip(ds, ks, strict=True))):
+        radial = streams.uniform(0.0, 1.0, (k,), rows=index)  # (g, k)
+        near = _units(streams, (k, d), index)  # (g, k, d)
+        far = _units(streams, (k, d), index)
         lo, hi = math.sqrt(2 * d), np.sqrt(big_c[index] * d)
         half = (hi - lo) / 2
         s = (0.3 * half)[:, None, None]
         radius = ((hi + lo) / 2 + (2 * u[index] - 1) * 0.65 * half)[:, None, None]
-        near = near / np.maximum(np.linalg.norm(near, axis=2, keepdims=True), 1e-12)
-        far = far / np.maximum(np.linalg.norm(far, axis=2, keepdims=True), 1e-12)
         cluster = s * radial[:, :, None] ** (1 / d) * near
         shell = radius * far
         for j, i in enumerate(index.tolist()):
@@ -581,7 +561,7 @@ _strict_domain = Domain(
     (Int("d", 2, 6, examples=(2, 6)), Int("k", 1, 3, examples=(1, 3)), Choice("C", (3, 5, 10)),
      Choice("layout", ("theta-cluster", "w-cluster")), Float("u", 0.0, 1.0, examples=(0.0, 1.0)),
      Int("seed", 0, 2**31 - 1)),
-    derive=_derive_strict_configuration, derive_batch=_derive_strict_batch,
+    derive=derive_from_batch(_derive_strict_batch), derive_batch=_derive_strict_batch,
     # M = R^d: free points (the hypothesis 2d < ‖θ_i − w_j‖² < C d holds with a margin ≥ 0.35 of the gap's half
     # width by construction, far beyond rounding)
     free=("theta", "w"),
@@ -824,32 +804,67 @@ def _derive_landscape_cached(key: tuple) -> tuple:
     return tuple(_build_landscape({"d": d, "k": k, "eps": eps, "u": u, "seed": seed, "a_factor": a_factor}).items())
 
 
+class _LandscapeDraws(NamedTuple):
+    """The random part of a theorem-4.4 configuration for g rows of one (d, k)."""
+
+    theta0: np.ndarray  # (g, d), unit
+    w: np.ndarray  # (g, k, d), unit
+    theta_others: np.ndarray  # (g, k − 1, d), unit
+    b: np.ndarray  # (g, k), U[−1, 1) (b_1 is solved for afterwards)
+    a_others: np.ndarray  # (g, k − 1), U[−1, 1)
+    sign: np.ndarray  # (g,), the sign of a_0: ±1 with probability 1/2
+    xs: np.ndarray  # (g, k), θ_0^T w_j
+    ys: np.ndarray  # (g, k − 1), θ_0^T θ_j
+
+
+def _landscape_draws(streams: Streams, rows: np.ndarray, d: int, k: int, eps: np.ndarray) -> _LandscapeDraws:
+    """Draw the rows ``rows`` of ``streams`` (one ε per row): θ_0, the w_j and the other θ_j uniform on S^{d−1},
+    all redrawn for a row until |θ_0^T w_j|, |θ_0^T θ_j| ≤ 1 − ε (so (i) and (ii) fail; each rejection round
+    redraws only the pending rows); then b, the other a_j and the sign of a_0. One row's draws depend only on
+    its own stream, so ``_build_landscape`` (one row) and ``_landscape_batch`` (a group) draw the same."""
+    rows = np.asarray(rows, dtype=np.int64)
+    g = len(rows)
+    theta0, w, others = np.zeros((g, d)), np.zeros((g, k, d)), np.zeros((g, k - 1, d))
+    xs, ys = np.zeros((g, k)), np.zeros((g, k - 1))
+    pending = np.arange(g)
+    for _ in range(1000):
+        sub = rows[pending]
+        theta0[pending] = _units(streams, (d,), sub)
+        w[pending] = _units(streams, (k, d), sub)
+        others[pending] = _units(streams, (k - 1, d), sub)
+        xs[pending] = (theta0[pending, None, :] * w[pending]).sum(-1)
+        ys[pending] = (theta0[pending, None, :] * others[pending]).sum(-1)
+        bound = (1 - eps[pending])[:, None]
+        ok = (np.abs(xs[pending]) <= bound).all(1) & (np.abs(ys[pending]) <= bound).all(1)
+        pending = pending[~ok]
+        if not len(pending):
+            break
+    else:  # pragma: no cover - probability ~0 for ε ≥ 0.1, d ≥ 3
+        raise ArithmeticError("could not draw a configuration violating (i) and (ii)")
+    b = streams.uniform(-1.0, 1.0, (k,), rows=rows)
+    a_others = streams.uniform(-1.0, 1.0, (k - 1,), rows=rows)
+    sign = np.where(streams.uniform(rows=rows) < 0.5, 1.0, -1.0)
+    return _LandscapeDraws(theta0, w, others, b, a_others, sign, xs, ys)
+
+
 def _build_landscape(point: dict) -> dict:
     """A configuration violating (i)–(iii) for node 0, built constructively.
 
     θ_0, the w_j and the other θ_j are uniform on S^{d−1}, redrawn (seeded) until |θ_0^T w_j|, |θ_0^T θ_j| ≤ 1 − ε;
-    b_j, a_j (j ≠ 0) uniform in [−1, 1]; |a_0| = a_factor·ε·(1 + u) so (iii) fails; then b_1 is solved for so that
+    b_j, a_j (j ≠ 0) uniform in [−1, 1] (``_landscape_draws`` on ``Streams([seed])``, the draws of
+    ``_landscape_batch``); |a_0| = a_factor·ε·(1 + u) so (iii) fails; then b_1 is solved for so that
     ∂L/∂a_0 = 2f(1)δ with |δ| ≤ ε²/(8 d f(1)), i.e. |∂L/∂a_0| ≤ ε²/(4d) as membership in M_{ε²/(4d)} requires.
     N is the smallest even degree with 2 k_N c_N S (1 − ε)^N ≤ ε/2 for S = Σ|b_j| + Σ_{j≠0}|a_j| (the truncation
     condition of the proof, with the exact residual −k_N c_N x^N), found by fixed-point iteration in S: N never
     decreases, and the iteration stops only once the condition holds at the returned N for the returned S (an
     early version stopped when the *drawn* S needed no larger N, leaving N = 2 with a large solved-for b_1)."""
     d, k, eps = point["d"], point["k"], point["eps"]
-    gen = np.random.default_rng(point["seed"])
-    for _ in range(1000):
-        theta0 = _unit(gen, d)
-        ws = [_unit(gen, d) for _ in range(k)]
-        others = [_unit(gen, d) for _ in range(k - 1)]
-        if all(abs(float(theta0 @ u)) <= 1 - eps for u in ws + others):
-            break
-    else:  # pragma: no cover - probability ~0 for ε ≥ 0.1, d ≥ 3
-        raise ArithmeticError("could not draw a configuration violating (i) and (ii)")
-    b = list(gen.uniform(-1, 1, k))
-    a_others = list(gen.uniform(-1, 1, k - 1))
-    sign = 1.0 if gen.uniform() < 0.5 else -1.0
-    a0 = sign * point["a_factor"] * eps * (1 + point["u"])
-    xs = [float(theta0 @ u) for u in ws]
-    ys = [float(theta0 @ u) for u in others]
+    drawn = _landscape_draws(Streams([int(point["seed"])]), np.zeros(1, dtype=np.int64), d, k, np.asarray([eps]))
+    theta0, ws, others = drawn.theta0[0], list(drawn.w[0]), list(drawn.theta_others[0])
+    b = [float(v) for v in drawn.b[0]]
+    a_others = [float(v) for v in drawn.a_others[0]]
+    a0 = float(drawn.sign[0]) * point["a_factor"] * eps * (1 + point["u"])
+    xs, ys = [float(v) for v in drawn.xs[0]], [float(v) for v in drawn.ys[0]]
     total = sum(abs(v) for v in b) + sum(abs(v) for v in a_others)
     n_deg = 2
     for _ in range(_MAX_DEGREE_ROUNDS):
@@ -936,18 +951,31 @@ def _truncation_holds(d: int, eps: np.ndarray, total: np.ndarray, degree: np.nda
 
 class _PartialSums:
     """Σ_{n≤N} c_n x^n for fixed rows x (g, m) and any per-row degree N: the running sums of the same terms
-    c_n x^n in the same (sequential) order as ``_poly_value``, tabulated once up to a cap that grows on demand
-    (x does not change between the fixed-point iterations, only N does)."""
+    c_n x^n in the same (sequential) order as ``_poly_value``. A row's sums are tabulated up to the next power of
+    two above the degree first asked of it, and again (longer) only when a later round of the fixed-point
+    iteration asks it for a degree beyond that; a prefix sum does not depend on how far its table runs, so the
+    values do not depend on the tabulation."""
 
     def __init__(self, d: int, x: np.ndarray):
-        self.d, self.x, self.sums = d, x, np.zeros((*x.shape, 0))
+        self.d, self.x = d, x
+        self.sums = np.zeros((*x.shape, 0))
+        self.length = np.zeros(len(x), dtype=np.int64)  # how many terms of each row's table are tabulated
 
     def at(self, rows: np.ndarray, degree: np.ndarray) -> np.ndarray:
-        need = int(degree.max()) + 1
-        if need > self.sums.shape[-1]:
-            size = max(need, 2 * self.sums.shape[-1], 64)
-            n = np.arange(size, dtype=np.float64)
-            self.sums = np.cumsum(_coeffs_upto(self.d, size - 1)[:size] * self.x[..., None] ** n, axis=-1)
+        stale = degree >= self.length[rows]
+        if stale.any():
+            # the table lengths: powers of two (≥ 64), so rows of similar degree are tabulated together
+            want = np.maximum(2 ** np.ceil(np.log2(degree[stale] + 1)).astype(np.int64), 64)
+            if want.max() > self.sums.shape[-1]:
+                grown = np.zeros((*self.x.shape, int(want.max())))
+                grown[..., :self.sums.shape[-1]] = self.sums
+                self.sums = grown
+            for size in np.unique(want).tolist():
+                sel = rows[stale][want == size]
+                n = np.arange(size, dtype=np.float64)
+                self.sums[sel, :, :size] = np.cumsum(_coeffs_upto(self.d, size - 1)[:size]
+                                                     * self.x[sel, :, None] ** n, axis=-1)
+                self.length[sel] = size
         cols = np.arange(self.x.shape[1])[None, :]
         return self.sums[rows[:, None], cols, degree[:, None]]
 
@@ -961,38 +989,23 @@ def _sequential_sum(cols) -> np.ndarray | float:
 
 
 def _landscape_batch(columns, a_factor: float = 1.0) -> dict:
-    """``_build_landscape`` for a batch of rows: the rejection draws row by row (they decide how many draws a row
-    takes), then the fixed-point iteration for N and b_1 on whole (d, k) groups."""
+    """``_build_landscape`` for a batch of rows: per (d, k) group the draws of all its rows at once
+    (``_landscape_draws``, one ``Streams`` row per seed, as ``_build_landscape`` draws them), then the
+    fixed-point iteration for N and b_1 on the whole group."""
     n = len(columns["seed"])
     ds, ks = np.asarray(columns["d"]).tolist(), np.asarray(columns["k"]).tolist()
     eps_all = np.asarray(columns["eps"], dtype=np.float64)
     u_all = np.asarray(columns["u"], dtype=np.float64)
-
-    def draw(gen, i):
-        d, k, eps = ds[i], ks[i], float(eps_all[i])
-        for _ in range(1000):
-            theta0 = _unit(gen, d)
-            ws = [_unit(gen, d) for _ in range(k)]
-            others = [_unit(gen, d) for _ in range(k - 1)]
-            if all(abs(float(theta0 @ u)) <= 1 - eps for u in ws + others):
-                break
-        else:  # pragma: no cover - probability ~0 for ε ≥ 0.1, d ≥ 3
-            raise ArithmeticError("could not draw a configuration violating (i) and (ii)")
-        b = gen.uniform(-1, 1, k)
-        a_others = gen.uniform(-1, 1, k - 1)
-        sign = 1.0 if gen.uniform() < 0.5 else -1.0
-        return (theta0, ws, others, b, a_others, sign, [float(theta0 @ u) for u in ws],
-                [float(theta0 @ u) for u in others])
-    draws = seeded_rows(columns, draw)
+    streams = Streams(np.asarray(columns["seed"], dtype=np.int64))
     out_n = np.zeros(n, dtype=np.int64)
-    out_b: list = [None] * n
+    out: dict[str, list] = {name: [None] * n for name in ("theta0", "w", "theta_others", "b", "a_others")}
+    sign_all = np.zeros(n)
     for (d, k), index in shape_groups(list(zip(ds, ks, strict=True))):
         eps, u = eps_all[index], u_all[index]
-        xs = np.asarray([draws[i][6] for i in index]).reshape(len(index), k)
-        ys = np.asarray([draws[i][7] for i in index]).reshape(len(index), k - 1)
-        b = np.asarray([draws[i][3] for i in index]).reshape(len(index), k)
-        a_others = np.asarray([draws[i][4] for i in index]).reshape(len(index), k - 1)
-        a0 = np.asarray([draws[i][5] for i in index]) * a_factor * eps * (1 + u)
+        drawn = _landscape_draws(streams, index, d, k, eps)
+        xs, ys, b, a_others = drawn.xs, drawn.ys, drawn.b.copy(), drawn.a_others
+        sign_all[index] = drawn.sign
+        a0 = drawn.sign * a_factor * eps * (1 + u)
         total = _sequential_sum(np.abs(b).T) + _sequential_sum(np.abs(a_others).T)
         n_deg = np.full(len(index), 2, dtype=np.int64)
         active = np.arange(len(index))
@@ -1015,11 +1028,12 @@ def _landscape_batch(columns, a_factor: float = 1.0) -> dict:
             raise ArithmeticError("the truncation degree did not settle")
         out_n[index] = n_deg
         for j, i in enumerate(index.tolist()):
-            out_b[i] = b[j]
-    return {"N": out_n, "theta0": as_column([r[0] for r in draws]), "w": as_column([np.stack(r[1]) for r in draws]),
-            "theta_others": as_column([np.stack(r[2]) if r[2] else [] for r in draws]), "b": as_column(out_b),
-            "a_others": as_column([r[4] for r in draws]),
-            "a0": np.asarray([r[5] for r in draws]) * a_factor * eps_all * (1 + u_all)}
+            out["theta0"][i], out["w"][i], out["b"][i] = drawn.theta0[j], drawn.w[j], b[j]
+            # no other nodes (k = 1): an empty list, as _build_landscape has it (not a (0, d) array)
+            out["theta_others"][i] = drawn.theta_others[j] if k > 1 else []
+            out["a_others"][i] = a_others[j]
+    return {"N": out_n, **{name: as_column(col) for name, col in out.items()},
+            "a0": sign_all * a_factor * eps_all * (1 + u_all)}
 
 
 #: θ_0, the w_j and the other θ_j are points of S^{d−1}: unit vectors exact at working precision for the reference
