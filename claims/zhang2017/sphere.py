@@ -400,8 +400,9 @@ def _config_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
     sphere potentials), charges a (k), b (m) uniform on [−2, 2), and an index i uniform on {0, …, k − 1}; per
     group of equal (k, m, d)."""
     ks, ms, ds = (_int_column(columns, c) for c in ("k", "m", "d"))
-    sphere = np.asarray([_split_name(p)[0] in ("exponential", "hermite", "relu", "sign") for p in
-                         np.asarray(columns["potential"], dtype=object).reshape(-1).tolist()], dtype=bool)
+    names, which = np.unique(np.asarray(columns["potential"], dtype=object).reshape(-1).astype(str),
+                             return_inverse=True)
+    sphere = np.asarray([_sphere_potential({"potential": name}) for name in names.tolist()], dtype=bool)[which]
     streams = _streams(columns)
     n = len(ks)
     theta, w, a, b = [], [], [], []
