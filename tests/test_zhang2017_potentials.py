@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from checks.engine.context import mp_context
+from checks.testing import assert_derive_batch_matches, derive_batch_domains
 from claims.zhang2017 import potentials as claims_mod
 from claims.zhang2017.fast import potentials as fz
 from reference.zhang2017 import potentials as rz
@@ -139,7 +140,10 @@ def test_synthetic_coefficients_nonnegative_and_consistent() -> None:
 
 @settings(max_examples=30, deadline=None)
 @given(st.integers(2, 6), st.floats(-1, 1), st.integers(0, 2**31 - 1))
-@example(2, 0.3, 144)
+# seed 852: of the seeds 0..999, the one whose two Gaussian draws (g → θ, u) are most nearly parallel
+# (|cos| = 0.999995; found by search over checks.streams draws, as 144 was for the former Mersenne-Twister draws):
+# the case that needs Gram–Schmidt twice
+@example(2, 0.3, 852)
 def test_unit_pair_inner_product(d: int, rho: float, seed: int) -> None:
     theta, w = claims_mod.unit_pair(d, rho, seed)
     assert abs(math.fsum(a * a for a in theta) - 1) <= 8 * EPS
@@ -164,16 +168,29 @@ def test_dimensional_potentials_do_not_need_invariance() -> None:
 
 
 def test_lemma_a1_reference_sees_an_exact_pair():
-    """Issue 8's false alarm: at (exponential, d = 2, ρ = 0, seed 0) the float u, v have u^T v ≈ 1e−17 ≠ 0, and a
-    reference fed those floats found lhs − rhs = −2.0e−17 (relative) at 30 and 60 digits. With the exact pair
-    (u^T v = ρ to working precision) both precisions agree with the identity to their own tolerance."""
+    """Issue 8's false alarm: at (exponential, d = 2, ρ = 0) a seed whose float u, v have u^T v ≈ 1e−17 ≠ 0 made a
+    reference fed those floats find lhs − rhs = −2.0e−17 (relative) at 30 and 60 digits. With the exact pair
+    (u^T v = ρ to working precision) both precisions agree with the identity to their own tolerance. (Seed 2: the
+    first seed whose raw pair has a non-zero exact inner product, 8.4e−17, with the checks.streams draws; the
+    issue's seed 0 gives an exactly orthogonal raw pair now.)"""
     from checks.engine.pointwise import reference_margin
     from checks.tolerance import CONFIRM_DPS
 
     claim = claims_mod.lemma_a1
-    point = claim.spec.domain.validate({"activation": "exponential", "d": 2, "rho": 0.0, "seed": 0})
+    point = claim.spec.domain.validate({"activation": "exponential", "d": 2, "rho": 0.0, "seed": 2})
     # the raw floats' (the old reference inputs') exact inner product is not ρ = 0
     assert sum(Fraction(a) * Fraction(b) for a, b in zip(point["u~raw"], point["v~raw"], strict=True)) != 0
     for dps in CONFIRM_DPS:
         out = reference_margin(claim.spec, point, claim.constants, dps)
         assert not out["violated"] and abs(out["margin"]) <= out["tolerance"], out
+
+
+def test_potentials_derive_batch_matches_derive():
+    """Every sampler of this part: ``derive_batch`` equals ``derive`` row by row (the samplers draw from
+    checks.streams; ``derive`` is the batch sampler on one row)."""
+    domains = derive_batch_domains(claims_mod.CLAIMS)
+    assert {domain.derive_batch.__name__ for _, domain in domains} >= {
+        "_sphere_derive_batch", "derive_batch", "_t25_derive_batch", "_signed_derive_batch", "_a1_derive_batch",
+        "_d23_derive_batch", "_t24_derive_batch"}
+    for _, domain in domains:
+        assert_derive_batch_matches(domain, 200)

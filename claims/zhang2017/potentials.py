@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import random
-from collections.abc import Mapping
 from fractions import Fraction
 from operator import attrgetter
 from typing import Any
@@ -26,11 +24,12 @@ import numpy as np
 import torch
 
 from checks import groups
-from checks.batching import grouped
+from checks.batching import derive_from_batch, grouped
 from checks.domain import Choice, Domain, Float, Int
 from checks.exact import InnerProductPair, UnitVector, Where
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import InvarianceSpec, PointwiseSpec, SymbolicOutcome, SymbolicSpec
+from checks.streams import Streams
 from claims.zhang2017.fast import _common as fcommon
 from claims.zhang2017.fast import potentials as fz
 from reference.zhang2017 import _common as rcommon
@@ -47,69 +46,45 @@ _QUAD_REASON = (f"quadrature-based reference values are computed once at {rz.QUA
 # =========================================================================================================
 
 
-def unit_pair(d: int, rho: float, seed: int) -> tuple[list[float], list[float]]:
-    """θ, w ∈ S^{d−1} with θ^T w = ρ (up to rounding), built from a seed: θ uniform, w = ρθ + √(1−ρ²)u with u a
-    unit vector orthogonal to θ. These are the *raw* values of the domains' ``InnerProductPair``: the reference
-    receives the pair made exact at working precision (θ^T w = ρ to 10^−dps), the fast path its float rounding."""
-    rng = random.Random(seed)
-    g = [rng.gauss(0, 1) for _ in range(d)]
-    nrm = math.sqrt(sum(t * t for t in g)) or 1.0
-    theta = [t / nrm for t in g]
-    u = [rng.gauss(0, 1) for _ in range(d)]
-    for _ in range(2):  # Gram–Schmidt twice ("twice is enough"): u ⟂ θ to rounding even when u ∥ θ nearly
-        proj = math.fsum(a * b for a, b in zip(u, theta, strict=True))
-        u = [a - proj * b for a, b in zip(u, theta, strict=True)]
-    nu = math.sqrt(sum(t * t for t in u)) or 1.0
-    c = math.sqrt(max(0.0, 1 - rho * rho))
-    w = [rho * a + c * b / nu for a, b in zip(theta, u, strict=True)]
-    return theta, w
+# --- samplers (Domain.derive_batch): every row draws from its own counter-based stream (``checks.streams``),
+# keyed by its ``seed`` parameter, so a row's configuration does not depend on its batch and ``derive`` is the
+# batch sampler on one row (``derive_from_batch``); rows are drawn per group of equal shape, never one by one.
 
 
-def _sphere_derive(p: dict) -> dict:
-    theta, w = unit_pair(p["d"], p["rho"], p["seed"])
-    return {"theta": theta, "w": w}
-
-
-# --- vectorised derives (Domain.derive_batch): the seeded draws row by row (they are Python's Mersenne Twister,
-# as in ``derive``), the arithmetic on whole arrays; rows of different lengths come back as lists of arrays
-
-
-def _seeded_rows(seeds, draw) -> list:
-    """``draw(rng)`` for ``random.Random(seed)`` at each seed (one generator, reseeded: the same streams)."""
-    rng = random.Random()
-    out = []
-    for seed in np.asarray(seeds).tolist():
-        rng.seed(seed)
-        out.append(draw(rng))
-    return out
-
-
-def _by_value(values) -> list[tuple[int, np.ndarray]]:
+def _by_value(values) -> list[tuple[Any, np.ndarray]]:
+    """(value, row indices) for each distinct value (e.g. the dimension d), in sorted order."""
     values = np.asarray(values)
     return [(v, np.flatnonzero(values == v)) for v in np.unique(values).tolist()]
 
 
 def _ragged(size: int, parts: list[tuple[np.ndarray, np.ndarray]]) -> list:
-    """Rows scattered back into batch order: ``parts`` are (indices, stacked rows) pairs."""
+    """Rows scattered back into batch order: ``parts`` are (indices, stacked rows) pairs; a list of ``size``
+    arrays (the rows' shapes may differ between parts)."""
     out: list = [None] * size
     for idx, rows in parts:
-        for i, row in zip(idx.tolist(), rows, strict=True):
+        for i, row in zip(idx.tolist(), list(rows), strict=True):
             out[i] = row
     return out
 
 
 def unit_pairs_batch(d, rho, seed) -> tuple[list, list]:
-    """``unit_pair`` for columns (d, ρ, seed): per group of equal d, the 2d Gaussian draws of each seed, then θ, w
-    by the same formulas on (rows, d) arrays."""
+    """θ, w ∈ S^{d−1} with θ^T w = ρ (up to rounding) for columns (d, ρ, seed): θ uniform (a normalised Gaussian
+    vector), w = ρθ + √(1−ρ²)u with u a unit vector orthogonal to θ (a second Gaussian vector, Gram–Schmidt
+    against θ). These are the *raw* values of the domains' ``InnerProductPair``: the reference receives the pair
+    made exact at working precision (θ^T w = ρ to 10^−dps), the fast path its float rounding.
+
+    Each row draws its 2d normals from its own ``Streams`` row (seeded by its ``seed``), so a row's pair depends
+    on (d, ρ, seed) only; the rows of one d are drawn and built as (rows, d) arrays. Returns two lists of N
+    float64 arrays (rows of different d)."""
+    rho = np.asarray(rho, dtype=np.float64).reshape(-1)
+    streams = Streams(np.asarray(seed, dtype=np.int64).reshape(-1))
     thetas, ws = [], []
-    rho = np.asarray(rho, dtype=np.float64)
     for dim, idx in _by_value(d):
-        draws = np.array(_seeded_rows(np.asarray(seed)[idx], lambda r, k=dim: [r.gauss(0, 1) for _ in range(2 * k)]),
-                         dtype=np.float64).reshape(len(idx), 2 * dim)
+        draws = streams.normal((2 * dim,), rows=idx)
         g, u = draws[:, :dim], draws[:, dim:]
         nrm = np.sqrt((g * g).sum(-1, keepdims=True))
         theta = g / np.where(nrm == 0, 1.0, nrm)
-        for _ in range(2):
+        for _ in range(2):  # Gram–Schmidt twice ("twice is enough"): u ⟂ θ to rounding even when u ∥ θ nearly
             u = u - (u * theta).sum(-1, keepdims=True) * theta
         nu = np.sqrt((u * u).sum(-1, keepdims=True))
         r = rho[idx][:, None]
@@ -117,13 +92,21 @@ def unit_pairs_batch(d, rho, seed) -> tuple[list, list]:
         w = r * theta + c * u / np.where(nu == 0, 1.0, nu)
         thetas.append((idx, theta))
         ws.append((idx, w))
-    size = len(rho)
-    return _ragged(size, thetas), _ragged(size, ws)
+    return _ragged(len(rho), thetas), _ragged(len(rho), ws)
+
+
+def unit_pair(d: int, rho: float, seed: int) -> tuple[list[float], list[float]]:
+    """One row of ``unit_pairs_batch`` (the same draws and arithmetic): θ, w ∈ S^{d−1} with θ^T w = ρ."""
+    theta, w = unit_pairs_batch([d], [rho], [seed])
+    return theta[0].tolist(), w[0].tolist()
 
 
 def _sphere_derive_batch(cols: dict) -> dict:
     theta, w = unit_pairs_batch(cols["d"], cols["rho"], cols["seed"])
     return {"theta": theta, "w": w}
+
+
+_sphere_derive = derive_from_batch(_sphere_derive_batch)
 
 
 #: θ, w ∈ S^{d−1} with θ^T w = ρ exactly (the drawn ρ is a float, hence an exact inner product): the reference
@@ -508,25 +491,51 @@ hermite_normalisations = tuple(_hermite_normalisation(f) for f in rz.HERMITE_FAM
 _GRID = tuple(k / 2 for k in range(-3, 4))  # Bessel coordinates: the reference tabulates G(t), t ∈ {0, ½, …, 3}
 
 
-def _gaussian_derive(p: dict) -> dict:
-    rng = random.Random(p["seed"])
-    theta = [rng.uniform(-4, 4) for _ in range(p["d"])]
-    w = list(theta) if p.get("coincide") else [rng.uniform(-4, 4) for _ in range(p["d"])]
-    return {"theta": theta, "w": w}
+def _euclid_pairs_batch(targets, d, coincide, seed) -> tuple[list, list]:
+    """θ, w ∈ R^d for columns (target, d, coincide, seed): for the Gaussian target every coordinate uniform on
+    [−4, 4], for the Bessel target uniform on the grid ``_GRID``; w = θ where ``coincide``, else drawn like θ
+    (independently). Each row draws 2d values from its own stream (the second d unused where w = θ), per group
+    of equal (target, d). Two lists of N float64 arrays."""
+    streams = Streams(np.asarray(seed, dtype=np.int64).reshape(-1))
+    targets = np.asarray(targets, dtype=object).reshape(-1).astype(str)
+    coincide = np.asarray(coincide, dtype=bool).reshape(-1)
+    d = np.asarray(d, dtype=np.int64).reshape(-1)
+    thetas, ws = [], []
+    for target in np.unique(targets).tolist():
+        on_target = targets == target
+        for dim, idx in _by_value(d):
+            idx = idx[on_target[idx]]
+            if not len(idx):
+                continue
+            if target == "gaussian":
+                draws = streams.uniform(-4.0, 4.0, (2 * dim,), rows=idx)
+            else:
+                draws = np.asarray(_GRID)[streams.integers(0, len(_GRID), (2 * dim,), rows=idx)]
+            theta = draws[:, :dim]
+            w = np.where(coincide[idx][:, None], theta, draws[:, dim:])
+            thetas.append((idx, theta))
+            ws.append((idx, w))
+    return _ragged(len(d), thetas), _ragged(len(d), ws)
 
 
-def _bessel_derive(p: dict) -> dict:
-    rng = random.Random(p["seed"])
-    theta = [rng.choice(_GRID) for _ in range(p["d"])]
-    w = list(theta) if p.get("coincide") else [rng.choice(_GRID) for _ in range(p["d"])]
-    return {"theta": theta, "w": w}
+def _euclid_derive_batch(row: str):
+    def derive_batch(cols: dict) -> dict:
+        theta, w = _euclid_pairs_batch([row] * len(cols["seed"]), cols["d"], cols["coincide"], cols["seed"])
+        return {"theta": theta, "w": w}
+
+    derive_batch.__qualname__ = f"_euclid_derive_batch[{row}]"
+    return derive_batch
+
+
+_EUCLID_DERIVE_BATCH = {row: _euclid_derive_batch(row) for row in ("gaussian", "bessel")}
+_EUCLID_DERIVE = {row: derive_from_batch(batch) for row, batch in _EUCLID_DERIVE_BATCH.items()}
 
 
 def _euclid_domain(row: str) -> Domain:
     dmax = 3 if row == "gaussian" else 2
     return Domain((Int("d", 1, dmax, examples=tuple(range(1, dmax + 1))), Int("seed", 0, 2**31 - 1),
                    Choice("coincide", (False, True), examples=(True,))),
-                  derive=_gaussian_derive if row == "gaussian" else _bessel_derive,
+                  derive=_EUCLID_DERIVE[row], derive_batch=_EUCLID_DERIVE_BATCH[row],
                   free=("theta", "w"))  # M = R^d: any float point is an exact point of the domain
 
 
@@ -652,46 +661,44 @@ _T25_TARGETS = ("random-polynomial", "exp-shifted", "exp-2rho")
 _T25_TRUNCATION = 30  # e^{2ρ}: tail Σ_{i>30} 2^i/i! ≤ 3e-25 relative to e²
 
 
-def _t25_coefficients(p: Mapping[str, Any]) -> list:
-    """Exact (Fraction) Taylor coefficients for the random target; None for the named entire targets."""
-    rng = random.Random(p["seed"])
-    length = rng.randint(1, 15)
-    raw = [rng.random() for _ in range(length)]
-    total = sum(raw) or 1.0
-    coeffs = [Fraction(round(r / total * rng.uniform(0.5, 10) * 2**20), 2**20) for r in raw]
-    if p["seed"] % 3 == 0:
-        coeffs[0] = Fraction(0)  # the c_0 = 0 family (ρ^m, ρe^ρ-like)
-    return coeffs
+_MAX_TERMS = 15  # random coefficient lists have 1..15 terms
 
 
-def _t25_derive(p: dict) -> dict:
-    return {"coefficients": [str(c) for c in _t25_coefficients(p)]}
+def _random_lengths(streams: Streams, draws: tuple[tuple[float, float], ...]) -> tuple[np.ndarray, list]:
+    """A length L uniform on {1, …, 15} per row, then for each (low, high) in ``draws`` 15 uniforms on
+    [low, high) per row of which the first L are used (drawing all 15 keeps the rows one array; the unused
+    ones change no law): (L, [masked (N, 15) arrays, zero beyond L])."""
+    lengths = streams.integers(1, _MAX_TERMS + 1)
+    used = np.arange(_MAX_TERMS)[None, :] < lengths[:, None]
+    return lengths, [np.where(used, streams.uniform(low, high, (_MAX_TERMS,)), 0.0) for low, high in draws]
 
 
-def _fraction_strings(numerators: np.ndarray, denominator: int) -> np.ndarray:
-    """str(Fraction(k, denominator)) for an integer array k (reduced; "p" when the denominator reduces to 1)."""
-    k = np.asarray(numerators, dtype=np.int64)
+def _fraction_rows(numerators: np.ndarray, denominator: int, lengths: np.ndarray) -> list[list[str]]:
+    """Row r's first lengths[r] fractions k/denominator (``numerators`` (N, 15) integers) as the strings
+    str(Fraction(k, denominator)): reduced, "p" when the denominator reduces to 1. Only the used entries are
+    formatted (the gcd in numpy, the text by one comprehension: cheaper than numpy's string operations)."""
+    used = np.arange(numerators.shape[1])[None, :] < lengths[:, None]
+    k = numerators[used].astype(np.int64)
     g = np.gcd(k, denominator)
-    num, den = (k // g).astype(str), (denominator // g)
-    return np.where(den == 1, num, np.strings.add(np.strings.add(num, "/"), den.astype(str)))
+    flat = [f"{p}/{q}" if q != 1 else str(p) for p, q in zip((k // g).tolist(), (denominator // g).tolist(),
+                                                               strict=True)]
+    entries = iter(flat)
+    return [list(itertools.islice(entries, length)) for length in lengths.tolist()]
 
 
 def _t25_derive_batch(cols: dict) -> dict:
-    def draw(rng):  # the draws of _t25_coefficients, in its order
-        length = rng.randint(1, 15)
-        raw = [rng.random() for _ in range(length)]
-        return raw, sum(raw) or 1.0, [rng.uniform(0.5, 10) for _ in range(length)]
+    """Exact (dyadic, as "p/q" strings) Taylor coefficients of the random target for columns (seed): L ∈
+    {1..15} terms, c_i = round(r_i/Σr · s_i · 2^20)/2^20 with r_i uniform on [0, 1), s_i uniform on [0.5, 10);
+    c_0 = 0 at seeds ≡ 0 (mod 3) (the c_0 = 0 family: ρ^m, ρe^ρ-like). Every row from its own stream."""
+    seeds = np.asarray(cols["seed"], dtype=np.int64).reshape(-1)
+    lengths, (raw, scale) = _random_lengths(Streams(seeds), ((0.0, 1.0), (0.5, 10.0)))
+    total = np.cumsum(raw, axis=1)[:, -1]  # left to right, as a row's own sum (independent of the batch)
+    k = np.rint(raw / np.where(total == 0, 1.0, total)[:, None] * scale * 2**20).astype(np.int64)
+    k[seeds % 3 == 0, 0] = 0
+    return {"coefficients": _fraction_rows(k, 2**20, lengths)}
 
-    seeds = np.asarray(cols["seed"], dtype=np.int64)
-    rows = _seeded_rows(seeds, draw)
-    lengths = np.array([len(r[0]) for r in rows])
-    raw = np.concatenate([r[0] for r in rows])
-    total = np.repeat([r[1] for r in rows], lengths)
-    scale = np.concatenate([r[2] for r in rows])
-    k = np.rint(raw / total * scale * 2**20).astype(np.int64)
-    k[np.concatenate([[0], np.cumsum(lengths)[:-1]])[seeds % 3 == 0]] = 0  # c_0 = 0 family
-    text = _fraction_strings(k, 2**20)
-    return {"coefficients": [part.tolist() for part in np.split(text, np.cumsum(lengths)[:-1])]}
+
+_t25_derive = derive_from_batch(_t25_derive_batch)
 
 
 def _t25_ref_coeffs(p, ctx) -> list:
@@ -822,17 +829,14 @@ theorem_2_5_families = tuple(_t25_claim(
     for fam in ("physicists", "probabilists"))
 
 
-def _signed_derive(p: dict) -> dict:
-    rng = random.Random(p["seed"])
-    length = rng.randint(1, 15)
-    return {"amplitudes": [str(Fraction(round(rng.uniform(-2, 2) * 2**16), 2**16)) for _ in range(length)]}
-
-
 def _signed_derive_batch(cols: dict) -> dict:
-    rows = _seeded_rows(cols["seed"], lambda rng: [rng.uniform(-2, 2) for _ in range(rng.randint(1, 15))])
-    lengths = np.array([len(r) for r in rows])
-    text = _fraction_strings(np.rint(np.concatenate(rows) * 2**16).astype(np.int64), 2**16)
-    return {"amplitudes": [part.tolist() for part in np.split(text, np.cumsum(lengths)[:-1])]}
+    """Signed dyadic amplitudes ("p/q" strings) for columns (seed): L ∈ {1..15} of them, each round(x·2^16)/2^16
+    with x uniform on [−2, 2); every row from its own stream."""
+    lengths, (amps,) = _random_lengths(Streams(np.asarray(cols["seed"], dtype=np.int64).reshape(-1)), ((-2.0, 2.0),))
+    return {"amplitudes": _fraction_rows(np.rint(amps * 2**16).astype(np.int64), 2**16, lengths)}
+
+
+_signed_derive = derive_from_batch(_signed_derive_batch)
 
 
 def _proof_reference(p, constants, ctx):
@@ -1005,14 +1009,12 @@ def _a1_repair(p: dict) -> dict:
     return {**p, "d": 2} if p["activation"] == "exponential" else p
 
 
-def _a1_derive(p: dict) -> dict:
-    theta, w = unit_pair(p["d"], p["rho"], p["seed"])
-    return {"u": theta, "v": w}
-
-
 def _a1_derive_batch(cols: dict) -> dict:
     theta, w = unit_pairs_batch(cols["d"], cols["rho"], cols["seed"])
     return {"u": theta, "v": w}
+
+
+_a1_derive = derive_from_batch(_a1_derive_batch)
 
 
 def _a1_act_ref(name: str, t, ctx):
@@ -1277,43 +1279,32 @@ _D23_POTENTIALS = ("sign", "relu", "hermite", "exponential", "gaussian", "bessel
 _SPHERE_ROWS = ("sign", "relu", "hermite", "exponential")
 
 
-def _d23_derive(p: dict) -> dict:
-    rng = random.Random(p["seed"])
-    pts = []
-    for _ in range(p["n"]):
-        if p["potential"] in _SPHERE_ROWS:
-            g = [rng.gauss(0, 1) for _ in range(p["d"])]
-            nrm = math.sqrt(sum(t * t for t in g)) or 1.0
-            pts.append([t / nrm for t in g])
-        else:
-            pts.append([rng.uniform(-2, 2) for _ in range(p["d"])])
-    if p["duplicate"]:
-        pts[-1] = list(pts[0])
-    return {"points": pts}
-
-
 def _d23_derive_batch(cols: dict) -> dict:
-    potential = np.asarray(cols["potential"], dtype=object)
+    """n points in d dimensions per row: uniform on S^{d−1} (normalised Gaussian vectors) for the sphere
+    potentials, uniform on [−2, 2]^d for the others; with ``duplicate`` the last point is a copy of the first.
+    Every row from its own stream, the rows of one (sphere?, n, d) drawn as one (rows, n, d) array."""
+    potential = np.asarray(cols["potential"], dtype=object).reshape(-1)
     sphere = np.isin(potential.astype(str), _SPHERE_ROWS)
-    n, d = np.asarray(cols["n"], dtype=np.int64), np.asarray(cols["d"], dtype=np.int64)
-    duplicate = np.asarray(cols["duplicate"], dtype=bool)
+    n, d = np.asarray(cols["n"], dtype=np.int64).reshape(-1), np.asarray(cols["d"], dtype=np.int64).reshape(-1)
+    duplicate = np.asarray(cols["duplicate"], dtype=bool).reshape(-1)
+    streams = Streams(np.asarray(cols["seed"], dtype=np.int64).reshape(-1))
     key = np.stack([sphere.astype(np.int64), n, d], -1)
     parts = []
     for row_key in np.unique(key, axis=0):
         on_sphere, k, dim = (int(v) for v in row_key)
         idx = np.flatnonzero((key == row_key).all(-1))
         if on_sphere:
-            g = np.array(_seeded_rows(np.asarray(cols["seed"])[idx],
-                                      lambda r, m=k * dim: [r.gauss(0, 1) for _ in range(m)])).reshape(-1, k, dim)
+            g = streams.normal((k, dim), rows=idx)
             nrm = np.sqrt((g * g).sum(-1, keepdims=True))
             pts = g / np.where(nrm == 0, 1.0, nrm)
-        else:  # rng.uniform(−2, 2) = −2 + 4·random()
-            u = np.array(_seeded_rows(np.asarray(cols["seed"])[idx],
-                                      lambda r, m=k * dim: [r.random() for _ in range(m)])).reshape(-1, k, dim)
-            pts = -2 + 4 * u
+        else:
+            pts = streams.uniform(-2.0, 2.0, (k, dim), rows=idx)
         pts[duplicate[idx], -1] = pts[duplicate[idx], 0]
         parts.append((idx, pts))
     return {"points": _ragged(len(n), parts)}
+
+
+_d23_derive = derive_from_batch(_d23_derive_batch)
 
 
 def _d23_reference(p, constants, ctx):
@@ -1480,8 +1471,13 @@ def _t24_repair(p: dict) -> dict:
     return p
 
 
-def _t24_derive(p: dict) -> dict:
-    return _gaussian_derive(p) if p["target"] == "gaussian" else _bessel_derive(p)
+def _t24_derive_batch(cols: dict) -> dict:
+    """Theorem 2.4's points: ``_euclid_pairs_batch`` with each row's target (after ``_t24_repair``)."""
+    theta, w = _euclid_pairs_batch(cols["target"], cols["d"], cols["coincide"], cols["seed"])
+    return {"theta": theta, "w": w}
+
+
+_t24_derive = derive_from_batch(_t24_derive_batch)
 
 
 def _t24_fast_amplitude(target: str, convention: str) -> float:
@@ -1546,7 +1542,8 @@ def _t24_claim(suffix: str, convention: str, dims: str, *, reading: str, errata=
         spec=PointwiseSpec(Domain((Choice("target", ("gaussian", "bessel"), examples=("gaussian", "bessel")),
                                    Int("d", 1, 3, examples=(1, 2, 3)), Int("seed", 0, 2**31 - 1),
                                    Choice("coincide", (False, True), examples=(True,))),
-                                  repair=_t24_repair, derive=_t24_derive, free=("theta", "w")),
+                                  repair=_t24_repair, derive=_t24_derive, derive_batch=_t24_derive_batch,
+                                  free=("theta", "w")),
                            "==", _t24_reference, _t24_fast,
                            terms=64, terms_reason=_EUCLID_TERMS, reference_rtol=rz.QUADRATURE_RTOL,
                            reference_rtol_reason=_QUAD_REASON),

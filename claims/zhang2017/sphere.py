@@ -19,22 +19,57 @@ import numpy as np
 import sympy as sp
 import torch
 
+from checks.batching import derive_from_batch
 from checks.domain import Choice, Domain, Float, Int
 from checks.exact import InnerProductPair, UnitVector, Where
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import Certificate, ExperimentSpec, PointwiseSpec, SymbolicOutcome, SymbolicSpec, Trial
+from checks.streams import Streams
 from claims.zhang2017.fast import _common as fcommon
 from claims.zhang2017.fast import sphere as fsphere
 from reference.zhang2017 import _common as rcommon
 from reference.zhang2017 import sphere as rsphere
 
-from ._common import PAPER, as_column, seeded_rows, shape_groups
+from ._common import PAPER
 
 SEED_MAX = 2**31 - 1
 
 
-def _rows(x) -> list[list[float]]:
-    return [[float(v) for v in row] for row in x]
+# --- samplers (Domain.derive_batch): every row draws from its own counter-based stream (``checks.streams``),
+# keyed by its ``seed`` parameter, so a row's configuration does not depend on its batch and ``derive`` is the
+# batch sampler on one row (``derive_from_batch``); rows are drawn per group of equal shape, never one by one.
+
+
+def _streams(columns: Mapping[str, Any]) -> Streams:
+    return Streams(np.asarray(columns["seed"], dtype=np.int64).reshape(-1))
+
+
+def _int_column(columns: Mapping[str, Any], name: str) -> np.ndarray:
+    return np.asarray(columns[name], dtype=np.int64).reshape(-1)
+
+
+def _shape_groups(*keys: np.ndarray) -> list[tuple[tuple[int, ...], np.ndarray]]:
+    """(key, row indices) for every distinct tuple of the integer columns ``keys`` (e.g. (k, m, d))."""
+    stacked = np.stack(keys, -1)
+    values, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return [(tuple(int(v) for v in value), np.flatnonzero(inverse == g)) for g, value in enumerate(values)]
+
+
+def _scatter(size: int, parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray | list:
+    """Per-group rows back in batch order (``parts``: (indices, stacked rows)): one array (N, ...) when every
+    group has the same row shape, else the list of N row arrays."""
+    shapes = {rows.shape[1:] for _, rows in parts}
+    if len(shapes) == 1:
+        out = np.empty((size, *shapes.pop()))
+        for idx, rows in parts:
+            out[idx] = rows
+        return out
+    ragged: list = [None] * size
+    for idx, rows in parts:
+        for i, row in zip(idx.tolist(), list(rows), strict=True):
+            ragged[i] = row
+    return ragged
 
 
 # =====================================================================================================
@@ -96,27 +131,20 @@ def _bessel_laplacian_reference(p, constants, ctx):
     return total, lam * pot(theta, w)
 
 
-def _off_kink_pair(point: Mapping[str, Any]) -> dict[str, Any]:
-    """θ, w in R^d with every coordinate difference |θ_c − w_c| in [0.05, 3] (off the kinks of ‖·‖_1)."""
-    rng = np.random.default_rng(point["seed"])
-    d = point["d"]
-    w = rng.uniform(-2, 2, d)
-    gap = rng.uniform(0.05, 3.0, d) * rng.choice((-1.0, 1.0), d)
-    return {"theta": (w + gap).tolist(), "w": w.tolist()}
-
-
 def _off_kink_pair_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
-    """``_off_kink_pair`` for a batch of rows (the seeded draws row by row, the arithmetic per dimension)."""
-    ds = np.asarray(columns["d"]).tolist()
-    draws = seeded_rows(columns, lambda rng, i: (rng.uniform(-2, 2, ds[i]), rng.uniform(0.05, 3.0, ds[i]),
-                                                 rng.choice((-1.0, 1.0), ds[i])))
-    theta, w = [None] * len(ds), [None] * len(ds)
-    for _, index in shape_groups(ds):
-        w_rows, gap, sign = (np.stack([draws[i][c] for i in index]) for c in range(3))
-        th_rows = w_rows + gap * sign
-        for j, i in enumerate(index.tolist()):
-            theta[i], w[i] = th_rows[j], w_rows[j]
-    return {"theta": as_column(theta), "w": as_column(w)}
+    """θ, w in R^d with every coordinate difference |θ_c − w_c| in [0.05, 3] (off the kinks of ‖·‖_1): w uniform
+    on [−2, 2]^d, θ − w with magnitudes uniform on [0.05, 3) and independent signs; per group of equal d."""
+    ds, streams = _int_column(columns, "d"), _streams(columns)
+    theta, w = [], []
+    for (d,), idx in _shape_groups(ds):
+        w_rows = streams.uniform(-2.0, 2.0, (d,), rows=idx)
+        gap = streams.uniform(0.05, 3.0, (d,), rows=idx) * streams.signs((d,), rows=idx)
+        theta.append((idx, w_rows + gap))
+        w.append((idx, w_rows))
+    return {"theta": _scatter(len(ds), theta), "w": _scatter(len(ds), w)}
+
+
+_off_kink_pair = derive_from_batch(_off_kink_pair_batch)
 
 
 _LAPLACIAN_TERMS = ("autograd Hessian trace of a product of d exponentials (d ≤ 4 second derivatives, each a "
@@ -215,36 +243,26 @@ def _prove_zonal(constants) -> SymbolicOutcome:
         values={"laplacian": str(lap), **{f"Δf/f [{k}]": v for k, v in ratios.items()}})
 
 
-def _zonal_point(point: Mapping[str, Any]) -> dict[str, Any]:
-    rng = np.random.default_rng(point["seed"])
-    d, t = point["d"], point["t"]
-    w = rng.standard_normal(d)
-    w /= np.linalg.norm(w)
-    v = rng.standard_normal(d)
-    v -= (v @ w) * w
-    v /= np.linalg.norm(v)
-    theta = t * w + math.sqrt(1 - t * t) * v
-    return {"theta": theta.tolist(), "w": w.tolist()}
-
-
 def _zonal_point_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
-    """``_zonal_point`` (and ``_force_point``: the same draws) for a batch of rows: w, v drawn row by row, the
-    normalisation and the rotation into θ^T w = t per dimension."""
-    ds = np.asarray(columns["d"]).tolist()
-    ts = np.asarray(columns["t"], dtype=np.float64)
-    draws = seeded_rows(columns, lambda rng, i: (rng.standard_normal(ds[i]), rng.standard_normal(ds[i])))
-    theta, w = [None] * len(ds), [None] * len(ds)
-    for _, index in shape_groups(ds):
-        w_rows = np.stack([draws[i][0] for i in index])
-        v = np.stack([draws[i][1] for i in index])
+    """θ, w ∈ S^{d−1} with θ^T w = t (to rounding): w uniform (a normalised Gaussian vector), v a second Gaussian
+    vector made orthogonal to w and normalised, θ = t·w + √(1 − t²)·v; per group of equal d. The points of
+    Definition 3.7 [sphere-zonal] and of Corollary 3.12's constant force (the same law)."""
+    ds, streams = _int_column(columns, "d"), _streams(columns)
+    ts = np.asarray(columns["t"], dtype=np.float64).reshape(-1)
+    theta, w = [], []
+    for (d,), idx in _shape_groups(ds):
+        w_rows = streams.normal((d,), rows=idx)
+        v = streams.normal((d,), rows=idx)
         w_rows = w_rows / np.linalg.norm(w_rows, axis=1, keepdims=True)
         v = v - (v * w_rows).sum(1, keepdims=True) * w_rows
         v = v / np.linalg.norm(v, axis=1, keepdims=True)
-        t = ts[index][:, None]
-        th_rows = t * w_rows + np.sqrt(1 - t * t) * v
-        for j, i in enumerate(index.tolist()):
-            theta[i], w[i] = th_rows[j], w_rows[j]
-    return {"theta": as_column(theta), "w": as_column(w)}
+        t = ts[idx][:, None]
+        theta.append((idx, t * w_rows + np.sqrt(1 - t * t) * v))
+        w.append((idx, w_rows))
+    return {"theta": _scatter(len(ds), theta), "w": _scatter(len(ds), w)}
+
+
+_zonal_point = derive_from_batch(_zonal_point_batch)
 
 
 def _zonal_fast(batch, constants, *, device, dtype):
@@ -377,42 +395,33 @@ definition_37_sphere = Claim(
 _EQ10_POTENTIALS = ("gaussian", "bessel", "exponential", "hermite3", "relu")
 
 
-def _config(point: Mapping[str, Any]) -> dict[str, Any]:
-    """A random configuration θ (k, d), w (m, d), a (k), b (m): unit vectors for the sphere potentials."""
-    rng = np.random.default_rng(point["seed"])
-    k, m, d = point["k"], point["m"], point["d"]
-    theta = rng.standard_normal((k, d))
-    w = rng.standard_normal((m, d))
-    if _split_name(point["potential"])[0] in ("exponential", "hermite", "relu", "sign"):
-        theta /= np.linalg.norm(theta, axis=1, keepdims=True)
-        w /= np.linalg.norm(w, axis=1, keepdims=True)
-    return {"theta": _rows(theta), "w": _rows(w), "a": rng.uniform(-2, 2, k).tolist(),
-            "b": rng.uniform(-2, 2, m).tolist(), "i": int(rng.integers(0, k))}
-
-
 def _config_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
-    """``_config`` for a batch of rows: the draws row by row, the normalisation per (k, m, d, sphere?) group."""
-    n = len(columns["seed"])
-    ks, ms, ds = (np.asarray(columns[c]).tolist() for c in ("k", "m", "d"))
-    sphere = [_split_name(p)[0] in ("exponential", "hermite", "relu", "sign") for p in
-              np.asarray(columns["potential"], dtype=object).tolist()]
+    """Random configurations θ (k, d), w (m, d) with Gaussian entries (rows normalised to unit vectors for the
+    sphere potentials), charges a (k), b (m) uniform on [−2, 2), and an index i uniform on {0, …, k − 1}; per
+    group of equal (k, m, d)."""
+    ks, ms, ds = (_int_column(columns, c) for c in ("k", "m", "d"))
+    names, which = np.unique(np.asarray(columns["potential"], dtype=object).reshape(-1).astype(str),
+                             return_inverse=True)
+    sphere = np.asarray([_sphere_potential({"potential": name}) for name in names.tolist()], dtype=bool)[which]
+    streams = _streams(columns)
+    n = len(ks)
+    theta, w, a, b = [], [], [], []
+    i = np.zeros(n, dtype=np.int64)
+    for (k, m, d), idx in _shape_groups(ks, ms, ds):
+        th_rows = streams.normal((k, d), rows=idx)
+        w_rows = streams.normal((m, d), rows=idx)
+        unit = sphere[idx]
+        th_rows[unit] /= np.linalg.norm(th_rows[unit], axis=2, keepdims=True)
+        w_rows[unit] /= np.linalg.norm(w_rows[unit], axis=2, keepdims=True)
+        theta.append((idx, th_rows))
+        w.append((idx, w_rows))
+        a.append((idx, streams.uniform(-2.0, 2.0, (k,), rows=idx)))
+        b.append((idx, streams.uniform(-2.0, 2.0, (m,), rows=idx)))
+        i[idx] = streams.integers(0, k, rows=idx)
+    return {"theta": _scatter(n, theta), "w": _scatter(n, w), "a": _scatter(n, a), "b": _scatter(n, b), "i": i}
 
-    def draw(rng, i):
-        k, m, d = ks[i], ms[i], ds[i]
-        return (rng.standard_normal((k, d)), rng.standard_normal((m, d)), rng.uniform(-2, 2, k), rng.uniform(-2, 2, m),
-                int(rng.integers(0, k)))
-    draws = seeded_rows(columns, draw)
-    theta, w = [None] * n, [None] * n
-    for (_, _, _, unit), index in shape_groups(list(zip(ks, ms, ds, sphere, strict=True))):
-        th_rows = np.stack([draws[i][0] for i in index])
-        w_rows = np.stack([draws[i][1] for i in index])
-        if unit:
-            th_rows = th_rows / np.linalg.norm(th_rows, axis=2, keepdims=True)
-            w_rows = w_rows / np.linalg.norm(w_rows, axis=2, keepdims=True)
-        for j, i in enumerate(index.tolist()):
-            theta[i], w[i] = th_rows[j], w_rows[j]
-    return {"theta": as_column(theta), "w": as_column(w), "a": as_column([r[2] for r in draws]),
-            "b": as_column([r[3] for r in draws]), "i": np.asarray([r[4] for r in draws], dtype=np.int64)}
+
+_config = derive_from_batch(_config_batch)
 
 
 _CONFIG_PARAMS = (Int("d", 1, 4, examples=(1, 4)), Int("k", 1, 4, examples=(1, 2, 4)), Int("m", 1, 4),
@@ -554,42 +563,31 @@ _LEMMA_STATEMENT = ("Let Φ be λ-harmonic and Φ(θ, θ) = c > 0 is a positive 
                     "−2λa_i²Φ(θ_i,θ_i) = −2cλa_i².")
 
 
-def _grid_config(point: Mapping[str, Any]) -> dict[str, Any]:
-    """θ (k, d), w (m, d) with every coordinate difference between distinct points ≥ 0.08 (points take
-    distinct grid positions 0.1 apart on each axis, jittered by < 0.01), a_j, b_j ∈ ±[0.5, 2]; i = 0."""
-    rng = np.random.default_rng(point["seed"])
-    k, m, d = point["k"], point["m"], point["d"]
-    grid = np.arange(-20, 21) * 0.1
-    coords = np.stack([rng.choice(grid, k + m, replace=False) for _ in range(d)], 1)
-    coords = coords + rng.uniform(-0.01, 0.01, coords.shape)
-    signs = rng.choice((-1.0, 1.0), k + m)
-    weights = signs * rng.uniform(0.5, 2.0, k + m)
-    return {"theta": _rows(coords[:k]), "w": _rows(coords[k:]), "a": weights[:k].tolist(), "b": weights[k:].tolist(),
-            "i": 0}
+_GRID_POSITIONS = np.arange(-20, 21) * 0.1
 
 
 def _grid_config_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
-    """``_grid_config`` for a batch of rows: the grid choices and jitters drawn row by row, added per group."""
-    n = len(columns["seed"])
-    ks, ms, ds = (np.asarray(columns[c]).tolist() for c in ("k", "m", "d"))
-    grid = np.arange(-20, 21) * 0.1
-
-    def draw(rng, i):
-        k, m, d = ks[i], ms[i], ds[i]
-        coords = np.stack([rng.choice(grid, k + m, replace=False) for _ in range(d)], 1)
-        jitter = rng.uniform(-0.01, 0.01, coords.shape)
-        signs = rng.choice((-1.0, 1.0), k + m)
-        return coords, jitter, signs, rng.uniform(0.5, 2.0, k + m)
-    draws = seeded_rows(columns, draw)
-    theta, w, a, b = [None] * n, [None] * n, [None] * n, [None] * n
-    for (k, _, _), index in shape_groups(list(zip(ks, ms, ds, strict=True))):
-        coords, jitter, signs, scale = (np.stack([draws[i][c] for i in index]) for c in range(4))
-        coords = coords + jitter
-        weights = signs * scale
-        for j, i in enumerate(index.tolist()):
-            theta[i], w[i], a[i], b[i] = coords[j, :k], coords[j, k:], weights[j, :k], weights[j, k:]
-    return {"theta": as_column(theta), "w": as_column(w), "a": as_column(a), "b": as_column(b),
+    """θ (k, d), w (m, d) with every coordinate difference between distinct points ≥ 0.08 (on each axis the
+    k + m points take distinct positions of the grid −2, −1.9, …, 2 — an ordered sample without replacement,
+    the first k + m entries of a uniform permutation — jittered by < 0.01), a_j, b_j ∈ ±[0.5, 2] (independent
+    signs, magnitudes uniform); i = 0. Per group of equal (k, m, d)."""
+    ks, ms, ds = (_int_column(columns, c) for c in ("k", "m", "d"))
+    streams = _streams(columns)
+    n = len(ks)
+    theta, w, a, b = [], [], [], []
+    for (k, m, d), idx in _shape_groups(ks, ms, ds):
+        positions = np.stack([streams.permutations(len(_GRID_POSITIONS), rows=idx)[:, : k + m] for _ in range(d)], 2)
+        coords = _GRID_POSITIONS[positions] + streams.uniform(-0.01, 0.01, (k + m, d), rows=idx)
+        weights = streams.signs((k + m,), rows=idx) * streams.uniform(0.5, 2.0, (k + m,), rows=idx)
+        theta.append((idx, coords[:, :k]))
+        w.append((idx, coords[:, k:]))
+        a.append((idx, weights[:, :k]))
+        b.append((idx, weights[:, k:]))
+    return {"theta": _scatter(n, theta), "w": _scatter(n, w), "a": _scatter(n, a), "b": _scatter(n, b),
             "i": np.zeros(n, dtype=np.int64)}
+
+
+_grid_config = derive_from_batch(_grid_config_batch)
 
 
 def _lemma_fast(batch, constants, *, device, dtype):
@@ -863,27 +861,21 @@ def _prove_curvature(constants) -> SymbolicOutcome:
     return _curvature_symbolic(int(constants["factor"]), int(constants["l_shift"]))
 
 
-def _two_support_point(point: Mapping[str, Any]) -> dict[str, Any]:
+def _two_support_point_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
     """Primitive numbers of a critical point of (11) on S^{d−1} with exactly two non-zero coordinates (0, 1):
     the angle φ (θ = (cos φ, sin φ, 0, …)), a, and b_m for m ≥ 2; each path builds θ, b_0, b_1 = μ/θ^{l−2}
-    (μ = −a) and v = (θ_1, −θ_0, 0, …) in its own arithmetic (so the point is critical to working precision)."""
-    rng = np.random.default_rng(point["seed"])
-    phi = float(rng.uniform(0.3, 1.27) * rng.choice((1, -1)) + rng.choice((0.0, math.pi)))
-    a = float(rng.choice((-1, 1)) * rng.uniform(0.5, 2.0))
-    return {"phi": phi, "a": a, "b_rest": rng.uniform(-2, 2, point["d"] - 2).tolist()}
+    (μ = −a) and v = (θ_1, −θ_0, 0, …) in its own arithmetic (so the point is critical to working precision).
+    φ = ±u (+ π with probability 1/2), u uniform on [0.3, 1.27) (away from the axes); a = ±[0.5, 2); b_m
+    uniform on [−2, 2). The scalars for all rows at once, b_rest per group of equal d."""
+    ds, streams = _int_column(columns, "d"), _streams(columns)
+    u, s1 = streams.uniform(0.3, 1.27), streams.signs()
+    s2 = np.where(streams.integers(0, 2) == 1, math.pi, 0.0)
+    s3, v = streams.signs(), streams.uniform(0.5, 2.0)
+    rest = [(idx, streams.uniform(-2.0, 2.0, (d - 2,), rows=idx)) for (d,), idx in _shape_groups(ds)]
+    return {"phi": u * s1 + s2, "a": s3 * v, "b_rest": _scatter(len(ds), rest)}
 
 
-def _two_support_point_batch(columns: Mapping[str, Any]) -> dict[str, Any]:
-    """``_two_support_point`` for a batch of rows (draws row by row, φ and a assembled as columns)."""
-    ds = np.asarray(columns["d"]).tolist()
-
-    def draw(rng, i):
-        u, s1, s2 = rng.uniform(0.3, 1.27), rng.choice((1, -1)), rng.choice((0.0, math.pi))
-        s3, v = rng.choice((-1, 1)), rng.uniform(0.5, 2.0)
-        return u, s1, s2, s3, v, rng.uniform(-2, 2, ds[i] - 2)
-    draws = seeded_rows(columns, draw)
-    u, s1, s2, s3, v = (np.asarray([r[c] for r in draws], dtype=np.float64) for c in range(5))
-    return {"phi": u * s1 + s2, "a": s3 * v, "b_rest": as_column([r[5] for r in draws])}
+_two_support_point = derive_from_batch(_two_support_point_batch)
 
 
 def _two_support_build(cos, sin, phi, a, b_rest, l):
@@ -1325,14 +1317,8 @@ corollary_312_pm = _sign_claim(
 
 # --- Corollary 3.12, proof: the constant force of the sign potential ----------------------------------------
 
-def _force_point(point: Mapping[str, Any]) -> dict[str, Any]:
-    rng = np.random.default_rng(point["seed"])
-    d, t = point["d"], point["t"]
-    w = _unit_rows(rng, 1, d)[0]
-    v = rng.standard_normal(d)
-    v -= (v @ w) * w
-    v /= np.linalg.norm(v)
-    return {"theta": (t * w + math.sqrt(1 - t * t) * v).tolist(), "w": w.tolist()}
+# the constant force's points: θ, w ∈ S^{d−1} with θ^T w = t, drawn as Definition 3.7 [sphere-zonal]'s
+_force_point = derive_from_batch(_zonal_point_batch)
 
 
 def _force_fast(batch, constants, *, device, dtype):
