@@ -558,10 +558,27 @@ def _float_tangent(c: TangentVector, raw, cols, size):
     return {c.name: stacked if stacked is not None else out}
 
 
+class _Row(Mapping):
+    """Row ``i`` of a batch's columns as a read-only mapping that fetches an entry only when asked for (a
+    ``Where`` predicate reads one or two entries, e.g. the case; building every row's dict cost more)."""
+
+    __slots__ = ("_cols", "_i")
+
+    def __init__(self, cols: Mapping[str, Any], i: int):
+        self._cols, self._i = cols, i
+
+    def __getitem__(self, name: str) -> Any:
+        return self._cols[name][self._i]
+
+    def __iter__(self):
+        return iter(self._cols)
+
+    def __len__(self) -> int:
+        return len(self._cols)
+
+
 def _float_where(c: Where, raw, cols, size):
-    names = list(cols)
-    # the row as a mapping of the stored entries (no conversion of vectors to lists: `applies` reads a case)
-    mask = [bool(c.applies({n: cols[n][i] for n in names})) for i in range(size)]
+    mask = [bool(c.applies(_Row(cols, i))) for i in range(size)]
     inner = float_values(c.inner, raw, cols, size)
     out = {}
     for n in c.names:
