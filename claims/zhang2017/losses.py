@@ -151,12 +151,6 @@ def _configurations(streams: Streams, rows: np.ndarray, k: int, d: int, on_spher
     return {"theta": both[:, :k], "w": both[:, k:], "theta2": theta2, "a": a, "b": b, "u": u, "u_w": u_w}
 
 
-def configuration(seed: int, k: int, d: int, manifold: str) -> dict[str, Any]:
-    """The configuration of one seed (``_configurations`` on a one-row stream), as nested lists."""
-    drawn = _configurations(Streams([seed]), np.zeros(1, dtype=np.int64), k, d, manifold == "sphere")
-    return {name: values[0].tolist() for name, values in drawn.items()}
-
-
 def _key_groups(*keys: np.ndarray) -> list[tuple[tuple[int, ...], np.ndarray]]:
     """Row indices grouped by equal values of small non-negative integer columns (e.g. manifold, k, dim): one
     (key, indices) per distinct key, indices ascending; computed on whole columns (no per-row loop)."""
