@@ -148,6 +148,32 @@ def test_derive_batch_equals_derive(domain):
     assert not problems, problems[:3]
 
 
+def test_distinct_cells_is_an_ordered_draw_without_replacement():
+    """The grid cells of the Euclidean configurations: distinct in every row, and every position uniform over the
+    cells (the law of numpy's choice(replace=False)); 9 cells, 8 draws (the tightest case, d = 1, k = 4), 90,000
+    rows: a count per (position, cell) is 10,000 ± 95 (1 sd), so ± 600 is a 6-sd band."""
+    from checks.streams import Streams
+
+    rows = 90_000
+    cells = losses._distinct_cells(Streams(np.arange(rows)), np.arange(rows), 8, 9)
+    assert (np.sort(cells, axis=1)[:, 1:] != np.sort(cells, axis=1)[:, :-1]).all()
+    counts = np.stack([np.bincount(cells[:, i], minlength=9) for i in range(8)])
+    assert np.abs(counts - rows / 9).max() <= 600, counts
+
+
+def test_configuration_rows_do_not_depend_on_their_batch():
+    """A row's configuration is a function of its own (seed, k, d, case): the same in a batch of one and inside
+    a mixed batch (where its group of equal shapes and the rejection rounds of other rows differ)."""
+    domain = losses._domain(tuple(losses.CASES))
+    rng = np.random.default_rng(3)
+    columns = {p.name: p.sample(rng, 200) for p in domain.params}
+    batch = losses._derive_batch(columns)
+    for i in range(0, 200, 17):
+        alone = losses._derive_batch({name: col[i:i + 1] for name, col in columns.items()})
+        for name in ("theta", "w", "theta2", "a", "b", "u", "u_w"):
+            assert np.array_equal(np.asarray(batch[name][i]), np.asarray(alone[name][0])), (i, name)
+
+
 def test_configurations_are_separated():
     for seed in range(40):
         for d in (1, 2, 5):

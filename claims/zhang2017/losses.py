@@ -15,19 +15,20 @@ import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
 import sympy as sp
 import torch
 
-from checks.batching import BatchShapeError, grouped
+from checks.batching import BatchShapeError, derive_from_batch, grouped
 from checks.domain import Choice, Domain, Int
 from checks.exact import Recompute, UnitVector, Where
 from checks.fast import gaussian as fast_gaussian
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
 from checks.specs import Batch, InvarianceSpec, PointwiseSpec, ProbabilisticSpec, SymbolicOutcome, SymbolicSpec
+from checks.streams import Streams
 from claims.zhang2017.fast import _common as fcommon
 from claims.zhang2017.fast import losses as fast
 from reference.zhang2017 import _common as rcommon
@@ -82,125 +83,127 @@ def _dim(case: str, d: int) -> int:
     return max(d, 2) if _manifold(case) == "sphere" else d
 
 
-def _euclidean_points(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
-    """n points in R^d, pairwise distance ≥ 0.3: distinct cells of a unit grid, jittered inside [0.15, 0.85]."""
+def _distinct_cells(streams: Streams, rows: np.ndarray, n: int, cells: int) -> np.ndarray:
+    """For each row in ``rows``: n distinct integers of range(cells), an ordered draw without replacement (the
+    first n steps of a Fisher–Yates shuffle, all rows at once). Shape (len(rows), n)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    # step i swaps position i with a uniform position of i..cells−1: offsets by the same reduction as
+    # Streams.integers (top 53 bits modulo the range), all n steps from one draw of n numbers per row
+    offsets = ((streams.bits(n, rows) >> np.uint64(11)) % (cells - np.arange(n, dtype=np.uint64))).astype(np.int64)
+    deck = np.tile(np.arange(cells, dtype=np.int64), (len(rows), 1))
+    every = np.arange(len(rows))
+    for i in range(n):
+        j = i + offsets[:, i]
+        drawn = deck[every, j]
+        deck[every, j] = deck[:, i]
+        deck[:, i] = drawn
+    return deck[:, :n]
+
+
+def _euclidean_points_batch(streams: Streams, rows: np.ndarray, n: int, d: int) -> np.ndarray:
+    """For each row in ``rows``: n points in R^d, pairwise distance ≥ 0.3 — distinct cells of a unit grid (drawn
+    without replacement), jittered inside [0.15, 0.85]. Shape (len(rows), n, d)."""
     side = max(2, math.ceil(n ** (1.0 / d)) + 1)
-    cells = rng.choice(side ** d, size=n, replace=False)
-    coords = np.array(np.unravel_index(cells, (side,) * d)).T.astype(float)
-    return 0.8 * (coords + rng.uniform(0.15, 0.85, size=(n, d))) - 0.4 * side
-
-
-def _sphere_points(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
-    """n unit vectors in R^d with |x_i^T x_j| ≤ SPHERE_SEPARATION: Gaussian draws (a few tries), else a
-    constructive fallback on a random great circle (angles spread over [0, π) with random signs)."""
-    for _ in range(30):
-        x = rng.standard_normal((n, d))
-        x /= np.linalg.norm(x, axis=1, keepdims=True)
-        g = np.abs(x @ x.T - np.eye(n))
-        if n == 1 or g.max() <= SPHERE_SEPARATION:
-            return x
-    q, _ = np.linalg.qr(rng.standard_normal((d, 2)))
-    # spacing ≥ 0.9 π/n ≥ 0.35 (n ≤ 8) also across the wrap-around at π: |cos| ≤ 0.94 ≤ SPHERE_SEPARATION
-    angles = np.pi * (rng.permutation(n) + rng.uniform(0.45, 0.55, n)) / n
-    signs = rng.choice([-1.0, 1.0], n)
-    return signs[:, None] * (np.cos(angles)[:, None] * q[:, 0] + np.sin(angles)[:, None] * q[:, 1])
-
-
-def configuration(seed: int, k: int, d: int, manifold: str) -> dict[str, Any]:
-    """θ (k, d), w (k, d) jointly separated; a second configuration θ' (for constancy checks); charges a, b in
-    [−2, 2]; a direction u (k, d) and a direction u_w for the fixed particles (unused by moving-only fields)."""
-    rng = np.random.default_rng(seed)
-    make = _sphere_points if manifold == "sphere" else _euclidean_points
-    both = make(rng, 2 * k, d)
-    theta2 = make(rng, k, d)
-    return {"theta": both[:k].tolist(), "w": both[k:].tolist(), "theta2": theta2.tolist(),
-            "a": rng.uniform(-2, 2, k).tolist(), "b": rng.uniform(-2, 2, k).tolist(),
-            "u": rng.standard_normal((k, d)).tolist(), "u_w": rng.standard_normal((k, d)).tolist()}
-
-
-def _derive(point: Mapping[str, Any]) -> dict[str, Any]:
-    case = point["case"]
-    return {"dim": _dim(case, point["d"]),
-            **configuration(point["seed"], point["k"], _dim(case, point["d"]), _manifold(case))}
-
-
-def _column_of(rows: list[np.ndarray]) -> Any:
-    """Per-row arrays as one stacked column when they share a shape, else the list (ragged k, d)."""
-    if rows and all(r.shape == rows[0].shape for r in rows):
-        return np.stack(rows)
-    return rows
-
-
-def _euclidean_points_batch(gens: list[np.random.Generator], n: int, d: int) -> np.ndarray:
-    """``_euclidean_points`` for one generator per row (same draws, arithmetic on the stacked rows)."""
-    side = max(2, math.ceil(n ** (1.0 / d)) + 1)
-    cells = np.empty((len(gens), n), dtype=np.int64)
-    jitter = np.empty((len(gens), n, d))
-    for r, g in enumerate(gens):  # the draws only: each row has its own seeded stream
-        cells[r] = g.choice(side ** d, size=n, replace=False)
-        jitter[r] = g.uniform(0.15, 0.85, size=(n, d))
+    cells = _distinct_cells(streams, rows, n, side ** d)
     coords = np.stack(np.unravel_index(cells, (side,) * d), axis=-1).astype(float)
-    return 0.8 * (coords + jitter) - 0.4 * side
+    return 0.8 * (coords + streams.uniform(0.15, 0.85, (n, d), rows)) - 0.4 * side
 
 
-def _sphere_points_batch(gens: list[np.random.Generator], n: int, d: int) -> np.ndarray:
-    """``_sphere_points`` for one generator per row: each attempt draws for the rows still pending and checks
-    the separation of all of them at once; the fallback is evaluated on the stacked remaining rows."""
-    out = np.empty((len(gens), n, d))
-    pending = np.arange(len(gens))
+def _sphere_points_batch(streams: Streams, rows: np.ndarray, n: int, d: int) -> np.ndarray:
+    """For each row in ``rows``: n unit vectors in R^d (d ≥ 2) with |x_i^T x_j| ≤ SPHERE_SEPARATION — Gaussian
+    draws (up to 30 tries; a try draws again only for the rows still pending), else a constructive fallback on a
+    random great circle (angles spread over [0, π) with random signs). Shape (len(rows), n, d)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    out = np.empty((len(rows), n, d))
+    pending = np.arange(len(rows))
     eye = np.eye(n)
     for _ in range(30):
         if not len(pending):
             return out
-        x = np.stack([gens[r].standard_normal((n, d)) for r in pending])
-        x /= np.linalg.norm(x, axis=-1, keepdims=True)
+        x = streams.unit_vectors((n, d), rows[pending])
         ok = np.ones(len(pending), dtype=bool) if n == 1 else \
             np.abs(x @ np.swapaxes(x, -1, -2) - eye).max(axis=(-2, -1)) <= SPHERE_SEPARATION
         out[pending[ok]] = x[ok]
         pending = pending[~ok]
     if len(pending):
-        raw = np.stack([gens[r].standard_normal((d, 2)) for r in pending])
-        q, _ = np.linalg.qr(raw)
-        perm, jit, signs = (np.empty((len(pending), n)) for _ in range(3))
-        for i, r in enumerate(pending):
-            g = gens[r]
-            perm[i] = g.permutation(n)
-            jit[i] = g.uniform(0.45, 0.55, n)
-            signs[i] = g.choice([-1.0, 1.0], n)
-        angles = np.pi * (perm + jit) / n
+        left = rows[pending]
+        q, _ = np.linalg.qr(streams.normal((d, 2), left))
+        # spacing ≥ 0.9 π/n ≥ 0.35 (n ≤ 8) also across the wrap-around at π: |cos| ≤ 0.94 ≤ SPHERE_SEPARATION
+        angles = np.pi * (streams.permutations(n, left) + streams.uniform(0.45, 0.55, n, left)) / n
+        signs = streams.signs(n, left)
         out[pending] = signs[..., None] * (np.cos(angles)[..., None] * q[:, None, :, 0]
                                            + np.sin(angles)[..., None] * q[:, None, :, 1])
     return out
 
 
+def _configurations(streams: Streams, rows: np.ndarray, k: int, d: int, on_sphere: bool) -> dict[str, np.ndarray]:
+    """The configurations of ``rows`` (all of one manifold, k and dimension d), drawn in this order from each
+    row's stream: θ (k, d) and w (k, d) jointly separated; a second configuration θ' (for constancy checks);
+    charges a, b in [−2, 2]; a direction u (k, d) and a direction u_w for the fixed particles (unused by
+    moving-only fields). Arrays with a leading axis len(rows)."""
+    make = _sphere_points_batch if on_sphere else _euclidean_points_batch
+    both = make(streams, rows, 2 * k, d)
+    theta2 = make(streams, rows, k, d)
+    a = streams.uniform(-2, 2, k, rows)
+    b = streams.uniform(-2, 2, k, rows)
+    u = streams.normal((k, d), rows)
+    u_w = streams.normal((k, d), rows)
+    return {"theta": both[:, :k], "w": both[:, k:], "theta2": theta2, "a": a, "b": b, "u": u, "u_w": u_w}
+
+
+def _key_groups(*keys: np.ndarray) -> list[tuple[tuple[int, ...], np.ndarray]]:
+    """Row indices grouped by equal values of small non-negative integer columns (e.g. manifold, k, dim): one
+    (key, indices) per distinct key, indices ascending; computed on whole columns (no per-row loop)."""
+    if not len(keys[0]):
+        return []
+    stacked = np.stack([np.asarray(k, dtype=np.int64) for k in keys])
+    code = np.ravel_multi_index(tuple(stacked), tuple(int(m) + 1 for m in stacked.max(axis=1)))
+    values, first, inverse, counts = np.unique(code, return_index=True, return_inverse=True, return_counts=True)
+    order = np.argsort(inverse.reshape(-1), kind="stable")
+    return [(tuple(int(x) for x in stacked[:, f]), index)
+            for f, index in zip(first.tolist(), np.split(order, np.cumsum(counts)[:-1]), strict=True)]
+
+
+def _rows_column(size: int, parts: list[tuple[np.ndarray, np.ndarray]]) -> Any:
+    """Assemble a column of ``size`` rows from (row indices, values with leading axis len(indices)) parts: one
+    array when the parts cover every row with one entry shape, else a list of per-row entries (ragged k, d),
+    None in rows no part covers (a field the row's case does not have)."""
+    shapes = {values.shape[1:] for _, values in parts}
+    covered = sum(len(index) for index, _ in parts) == size
+    if covered and len(shapes) == 1:
+        out = np.empty((size, *shapes.pop()), dtype=parts[0][1].dtype)
+        for index, values in parts:
+            out[index] = values
+        return out
+    pieces: list[Any] = [None]  # position 0: the None of uncovered rows
+    where = np.zeros(size, dtype=np.int64)
+    for index, values in parts:
+        where[index] = np.arange(len(pieces), len(pieces) + len(index))
+        pieces.extend(values)  # rows as views (no per-row copies)
+    return [pieces[j] for j in where.tolist()] if size < 2 else list(itemgetter(*where.tolist())(pieces))
+
+
 def _derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """``_derive`` for a batch of rows: one seeded generator per row (draws in ``configuration``'s order),
-    arithmetic on the rows of equal (manifold, k, dim) at once."""
+    """The configurations of a batch of (seed, k, d, case) rows: one counter-based stream per row
+    (``checks.streams.Streams``, so a row's values do not depend on its batch), drawn for the rows of equal
+    (manifold, k, dim) at once; ``dim`` = d, raised to 2 on the sphere."""
     seeds, ks, ds = (np.asarray(columns[n]) for n in ("seed", "k", "d"))
-    cases = list(columns["case"])
     size = len(seeds)
-    sphere = np.array([_manifold(c) == "sphere" for c in cases], dtype=bool)
+    cases = np.asarray(columns["case"], dtype=object)
+    sphere = np.zeros(size, dtype=bool)
+    for case in set(cases.tolist()):  # a few distinct cases: compare whole columns, not rows
+        sphere[cases == case] = _manifold(case) == "sphere"
     dims = np.where(sphere, np.maximum(ds, 2), ds).astype(np.int64)
-    gens = [np.random.default_rng(int(s)) for s in seeds]
-    fields: dict[str, list] = {n: [None] * size for n in ("theta", "w", "theta2", "a", "b", "u", "u_w")}
-    keys = np.stack([sphere.astype(np.int64), ks, dims], 1) if size else np.zeros((0, 3), dtype=np.int64)
-    for key in np.unique(keys, axis=0):
-        idx = np.flatnonzero((keys == key).all(1))
-        on_sphere, k, d = bool(key[0]), int(key[1]), int(key[2])
-        make = _sphere_points_batch if on_sphere else _euclidean_points_batch
-        sub = [gens[i] for i in idx]
-        both = make(sub, 2 * k, d)
-        theta2 = make(sub, k, d)
-        a, b = np.empty((len(idx), k)), np.empty((len(idx), k))
-        u, u_w = np.empty((len(idx), k, d)), np.empty((len(idx), k, d))
-        for r, g in enumerate(sub):
-            a[r], b[r] = g.uniform(-2, 2, k), g.uniform(-2, 2, k)
-            u[r], u_w[r] = g.standard_normal((k, d)), g.standard_normal((k, d))
-        for name, values in (("theta", both[:, :k]), ("w", both[:, k:]), ("theta2", theta2), ("a", a), ("b", b),
-                             ("u", u), ("u_w", u_w)):
-            for r, i in enumerate(idx):
-                fields[name][i] = values[r]
-    return {"dim": dims, **{n: _column_of(v) for n, v in fields.items()}}
+    streams = Streams(seeds)
+    parts: dict[str, list] = {n: [] for n in ("theta", "w", "theta2", "a", "b", "u", "u_w")}
+    for (on_sphere, k, d), idx in _key_groups(sphere, ks, dims):
+        for name, values in _configurations(streams, idx, k, d, bool(on_sphere)).items():
+            parts[name].append((idx, values))
+    return {"dim": dims, **{n: _rows_column(size, p) for n, p in parts.items()}}
+
+
+#: One point's configuration: the batch sampler on one row (equal to its row in any batch by construction).
+_derive = derive_from_batch(_derive_batch)
 
 
 def _on_sphere(point: Mapping[str, Any]) -> bool:
@@ -1232,37 +1235,25 @@ def _gh_nodes(act: str) -> int:
     return GH_EXPONENTIAL_NODES if name == "exponential" else ref.gh_nodes(name, m)
 
 
-def _gh_derive(point: Mapping[str, Any]) -> dict[str, Any]:
-    dim = min(point["d"], 2) if point["act"] == "exponential" else point["d"]
-    rng = np.random.default_rng(point["seed"])
-    k = point["k"]
-    vec = rng.standard_normal((2 * k, dim))
-    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
-    return {"dim": dim, "theta": vec[:k].tolist(), "w": vec[k:].tolist(), "a": rng.uniform(-2, 2, k).tolist(),
-            "b": rng.uniform(-2, 2, k).tolist()}
-
-
 def _gh_derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """``_gh_derive`` for a batch: the draws row by row (one seeded stream each), the normalisation on the rows of
-    equal (k, dim) at once."""
+    """Unit θ_i, w_j (k rows each, dimension d, at most 2 for the exponential activation) and charges a, b in
+    [−2, 2] for a batch of (seed, k, d, act) rows: one counter-based stream per row (``Streams``), drawn for the
+    rows of equal (k, dim) at once."""
     seeds, ks, ds = (np.asarray(columns[n]) for n in ("seed", "k", "d"))
-    expo = np.array([a == "exponential" for a in columns["act"]], dtype=bool)
+    size = len(seeds)
+    expo = np.asarray(columns["act"], dtype=object) == "exponential"
     dims = np.where(expo, np.minimum(ds, 2), ds).astype(np.int64)
-    fields: dict[str, list] = {n: [None] * len(seeds) for n in ("theta", "w", "a", "b")}
-    keys = np.stack([ks, dims], 1) if len(seeds) else np.zeros((0, 2), dtype=np.int64)
-    for key in np.unique(keys, axis=0):
-        idx = np.flatnonzero((keys == key).all(1))
-        k, d = int(key[0]), int(key[1])
-        vec, a, b = np.empty((len(idx), 2 * k, d)), np.empty((len(idx), k)), np.empty((len(idx), k))
-        for r, i in enumerate(idx):
-            g = np.random.default_rng(int(seeds[i]))
-            vec[r] = g.standard_normal((2 * k, d))
-            a[r], b[r] = g.uniform(-2, 2, k), g.uniform(-2, 2, k)
-        vec /= np.linalg.norm(vec, axis=-1, keepdims=True)
+    streams = Streams(seeds)
+    parts: dict[str, list] = {n: [] for n in ("theta", "w", "a", "b")}
+    for (k, d), idx in _key_groups(ks, dims):
+        vec = streams.unit_vectors((2 * k, d), idx)
+        a, b = streams.uniform(-2, 2, k, idx), streams.uniform(-2, 2, k, idx)
         for name, values in (("theta", vec[:, :k]), ("w", vec[:, k:]), ("a", a), ("b", b)):
-            for r, i in enumerate(idx):
-                fields[name][i] = values[r]
-    return {"dim": dims, **{n: _column_of(v) for n, v in fields.items()}}
+            parts[name].append((idx, values))
+    return {"dim": dims, **{n: _rows_column(size, p) for n, p in parts.items()}}
+
+
+_gh_derive = derive_from_batch(_gh_derive_batch)
 
 
 GH_DOMAIN = Domain((Int("seed", 0, 2**31 - 1), Int("k", 1, 3, examples=(1, 2)), Int("d", 1, 3),
@@ -1499,70 +1490,38 @@ equation_2 = Claim(
 
 # --- Algorithm 1 -----------------------------------------------------------------------------------
 
-def _alg1_derive(point: Mapping[str, Any]) -> dict[str, Any]:
-    rng = np.random.default_rng(point["seed"])
-    d = max(point["d"], 2) if point["manifold"] == "sphere" else point["d"]
-    if point["manifold"] == "euclidean":
-        lam = rng.uniform(0.5, 2.0, d)
-        # "v": [] — no target direction on R^d (the sphere-only constraint on v has an entry to govern)
-        return {"dim": d, "lam": lam.tolist(), "center": rng.uniform(-1, 1, d).tolist(),
-                "x0": rng.uniform(-2, 2, d).tolist(), "u": rng.standard_normal(d).tolist(),
-                "alpha": float(point["step"] / lam.max()), "v": []}
-    v = rng.standard_normal(d)
-    v /= np.linalg.norm(v)  # raw values of the sphere-only UnitVector constraints on v and x0 (ALG1_DOMAIN)
-    e = rng.standard_normal(d)
-    e -= (e @ v) * v
-    e /= np.linalg.norm(e)
-    phi0 = rng.uniform(0.2, 3.0)  # initial angle to v (away from the antipode, where the gradient vanishes)
-    return {"dim": d, "v": v.tolist(), "x0": (math.cos(phi0) * v + math.sin(phi0) * e).tolist(), "phi0": phi0,
-            "alpha": float(point["step"])}
-
-
 def _alg1_derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """``_alg1_derive`` for a batch: the draws row by row (one seeded stream each), the arithmetic on the rows of
-    equal (manifold, d) at once. Entries a manifold does not have are None in its rows (as the generic sampler
-    fills entries that ``_alg1_derive`` returns only for some rows)."""
+    """Algorithm 1's problems for a batch of (seed, d, step, manifold) rows, one counter-based stream per row
+    (``Streams``), drawn for the rows of equal (manifold, d) at once. On R^d: a quadratic with curvatures
+    λ ∈ [0.5, 2]^d and centre c ∈ [−1, 1]^d, x0 ∈ [−2, 2]^d, a direction u, α = step / max λ and no target
+    direction (v = [], so the sphere-only constraint on v has an entry to govern). On S^{d−1} (d ≥ 2): a unit
+    target v and x0 at angle φ0 ∈ [0.2, 3] from v (away from the antipode, where the gradient vanishes), α = step.
+    Entries a manifold does not have are None in its rows (and absent when no row has them)."""
     seeds, ds, steps = np.asarray(columns["seed"]), np.asarray(columns["d"]), np.asarray(columns["step"], float)
     size = len(seeds)
-    sphere = np.array([m == "sphere" for m in columns["manifold"]], dtype=bool)
+    sphere = np.asarray(columns["manifold"], dtype=object) == "sphere"
     dims = np.where(sphere, np.maximum(ds, 2), ds).astype(np.int64)
-    names = ("lam", "center", "x0", "u", "alpha", "v", "phi0")
-    fields: dict[str, list] = {n: [None] * size for n in names}
-    keys = np.stack([sphere.astype(np.int64), dims], 1) if size else np.zeros((0, 2), dtype=np.int64)
-    for key in np.unique(keys, axis=0):
-        idx = np.flatnonzero((keys == key).all(1))
-        on_sphere, d = bool(key[0]), int(key[1])
-        gens = [np.random.default_rng(int(seeds[i])) for i in idx]
+    streams = Streams(seeds)
+    parts: dict[str, list] = {n: [] for n in ("lam", "center", "x0", "u", "alpha", "v", "phi0")}
+    for (on_sphere, d), idx in _key_groups(sphere, dims):
         if not on_sphere:
-            lam, center, x0, u = (np.empty((len(idx), d)) for _ in range(4))
-            for r, g in enumerate(gens):
-                lam[r], center[r] = g.uniform(0.5, 2.0, d), g.uniform(-1, 1, d)
-                x0[r], u[r] = g.uniform(-2, 2, d), g.standard_normal(d)
-            alpha = steps[idx] / lam.max(axis=1)
-            out = {"lam": lam, "center": center, "x0": x0, "u": u, "alpha": alpha,
-                   "v": [np.zeros(0) for _ in idx]}
+            lam = streams.uniform(0.5, 2.0, d, idx)
+            out = {"lam": lam, "center": streams.uniform(-1, 1, d, idx), "x0": streams.uniform(-2, 2, d, idx),
+                   "u": streams.normal(d, idx), "alpha": steps[idx] / lam.max(axis=1), "v": np.zeros((len(idx), 0))}
         else:
-            v, e, phi0 = np.empty((len(idx), d)), np.empty((len(idx), d)), np.empty(len(idx))
-            for r, g in enumerate(gens):
-                v[r] = g.standard_normal(d)
-                e[r] = g.standard_normal(d)
-                phi0[r] = g.uniform(0.2, 3.0)
-            v /= np.linalg.norm(v, axis=1, keepdims=True)
+            v = streams.unit_vectors(d, idx)  # raw values of the sphere-only UnitVector constraints on v and x0
+            e = streams.normal(d, idx)
             e -= np.sum(e * v, axis=1, keepdims=True) * v
             e /= np.linalg.norm(e, axis=1, keepdims=True)
+            phi0 = streams.uniform(0.2, 3.0, (), idx)
             out = {"v": v, "x0": np.cos(phi0)[:, None] * v + np.sin(phi0)[:, None] * e, "phi0": phi0,
                    "alpha": steps[idx]}
         for name, values in out.items():
-            for r, i in enumerate(idx):
-                fields[name][i] = values[r]
-    present = {n: v for n, v in fields.items() if any(x is not None for x in v)}
-    result: dict[str, Any] = {"dim": dims}
-    for name, values in present.items():
-        if any(x is None for x in values) or any(np.ndim(x) for x in values):
-            result[name] = values if any(x is None for x in values) else _column_of([np.asarray(x) for x in values])
-        else:
-            result[name] = np.asarray(values, dtype=np.float64)
-    return result
+            parts[name].append((idx, values))
+    return {"dim": dims, **{n: _rows_column(size, p) for n, p in parts.items() if p}}
+
+
+_alg1_derive = derive_from_batch(_alg1_derive_batch)
 
 
 def _alg1_on_sphere(point: Mapping[str, Any]) -> bool:
