@@ -5,15 +5,6 @@ from __future__ import annotations
 PAPER = "zhang2017"
 
 
-def seeded_rows(columns, draw):
-    """Vectorised samplers (``Domain.derive_batch``): ``draw(rng, i)`` for every row i with the row's own
-    ``np.random.default_rng(seed)`` — the one per-row loop a seeded ``derive`` needs (the draws), returning the
-    list of what ``draw`` returned; the arithmetic on the draws is then done on whole groups of rows."""
-    import numpy as np
-
-    return [draw(np.random.default_rng(int(seed)), i) for i, seed in enumerate(np.asarray(columns["seed"]).tolist())]
-
-
 def shape_groups(keys):
     """Row indices grouped by equal keys (e.g. the dimension d), in order of first appearance."""
     import numpy as np
