@@ -196,10 +196,11 @@ def _as_entry(value: Any) -> Any:
     """A vector entry of a point (nested lists of numbers) as a float64 array; anything else unchanged."""
     if isinstance(value, list | tuple):
         try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (ValueError, TypeError):
+            arr = np.asarray(value)
+        except (ValueError, TypeError):  # ragged
             return value
-        return arr
+        # numbers only: a list of strings (e.g. exact fractions '1/3', or '0') stays as it is
+        return arr.astype(np.float64) if arr.dtype.kind in "biuf" else value
     return value
 
 

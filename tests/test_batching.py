@@ -208,6 +208,10 @@ def test_concat_joins_points_and_sampled_columns():
     assert joined.point(1) == drawn.point(1) and joined.point(3) == sampled.point(1)
     assert [i.tolist() for i, _ in joined.groups("d")] == [[0, 3], [1], [2]]
     assert Batch.concat([Batch([]), sampled]) is sampled
+    exact = Batch.concat([Batch([{"c": ["0", "1"]}]), Batch.from_columns({"c": [["1/3", "2"]]}, 1)])
+    assert [exact.point(i)["c"] for i in range(2)] == [["0", "1"], ["1/3", "2"]]  # strings stay strings
+    ragged = Batch.concat([Batch([{"c": ["0", "1"]}]), Batch.from_columns({"c": [["1/3"]]}, 1)])
+    assert ragged.entries("c") == [["0", "1"], ["1/3"]]
     with pytest.raises(ValueError, match="different names"):
         Batch.concat([drawn, Batch.from_columns({"d": np.array([1])}, 1)])
 
