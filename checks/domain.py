@@ -188,10 +188,18 @@ class Domain:
     def sample(self, rng: np.random.Generator, n: int) -> Batch:
         """``n`` points drawn at random by numpy (the fast sampler behind the engine's large searches and
         ``claims bench``): every parameter uniformly (log-uniformly where declared), a share of them at
-        their edge values; derived entries by ``derive_batch`` when the domain has one, else point by
-        point; constrained entries as float64 projections of their raw values, the raw values kept (see
-        ``checks.exact.float_round_trip``). Deterministic given ``rng``'s state."""
-        columns: dict[str, Any] = {p.name: p.sample(rng, n) for p in self.params}
+        their edge values; then completed as ``complete_batch`` does. Deterministic given ``rng``'s state."""
+        return self._complete_columns({p.name: p.sample(rng, n) for p in self.params}, n)
+
+    def complete_batch(self, points: Sequence[Mapping[str, Any]]) -> Batch:
+        """``complete`` for many points at once (drawn parameter values, e.g. by ``raw_strategy``): derived
+        entries by ``derive_batch`` when the domain has one, else point by point; constrained entries as
+        float64 projections of their raw values, the raw values kept (``checks.exact.float_round_trip``)."""
+        n = len(points)
+        return self._complete_columns({p.name: _param_column(p, [pt[p.name] for pt in points]) for p in self.params},
+                                      n)
+
+    def _complete_columns(self, columns: dict[str, Any], n: int) -> Batch:
         if self.repair is not None:
             rows = [self.repair(row) for row in Batch.from_columns(columns, n).points]
             columns = {name: _column([row[name] for row in rows]) for name in columns}
@@ -231,7 +239,13 @@ class Domain:
         return out
 
     def strategy(self) -> st.SearchStrategy:
-        return st.fixed_dictionaries({p.name: p.strategy() for p in self.params}).map(self.complete)
+        """Complete points (``complete`` applied to each draw)."""
+        return self.raw_strategy().map(self.complete)
+
+    def raw_strategy(self) -> st.SearchStrategy:
+        """The declared parameters only, uncompleted: for callers that complete many draws at once
+        (``complete_batch``)."""
+        return st.fixed_dictionaries({p.name: p.strategy() for p in self.params})
 
     def validate(self, point: Mapping[str, Any]) -> dict[str, Any]:
         """Check a user-supplied point; raise DomainError naming the first offending parameter."""
@@ -274,6 +288,17 @@ class Domain:
         if self.constraint_text:
             text += f"; subject to {self.constraint_text}"
         return text
+
+
+def _param_column(param: Param, values: list[Any]) -> np.ndarray:
+    """Drawn values of one declared parameter as the column ``param.sample`` would give (Choice: an object
+    array, so choices that are tuples or strings stay whole)."""
+    if isinstance(param, Choice):
+        out = np.empty(len(values), dtype=object)
+        for i, value in enumerate(values):  # element by element: a tuple choice must not be broadcast
+            out[i] = value
+        return out
+    return np.asarray(values, dtype=np.int64 if isinstance(param, Int) else np.float64)
 
 
 def _column(values: list[Any]) -> Any:

@@ -250,18 +250,20 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
 
     def example(drawn: tuple[list[dict], int], stop: bool = True) -> None:
         """One hypothesis example: its drawn points, then the sampler's points seeded by it; one target."""
-        points, fill_seed = drawn
+        params, fill_seed = drawn
+        points = spec.domain.complete_batch(params)  # the drawn parameters completed at once (derive_batch)
         if not fill:
-            smallest = consider(Batch(points), stop=stop)
+            smallest = consider(points, stop=stop)
         else:
             sampled = spec.domain.sample(np.random.default_rng([ctx.seed, fill_seed]), fill)
             try:  # one evaluation of both parts: a fast path's cost per call is paid once per example
-                joined = Batch.concat([Batch(points), sampled])
+                joined: Batch | None = Batch.concat([points, sampled])
             except ValueError:  # the parts carry different entries (e.g. a derive that adds some by case)
-                smallest = min(consider(Batch(points), stop=stop),
-                               consider(sampled, stop=stop, sampled_from=0))
-            else:
+                joined = None
+            if joined is not None:
                 smallest = consider(joined, stop=stop, sampled_from=len(points))
+            else:
+                smallest = min(consider(points, stop=stop), consider(sampled, stop=stop, sampled_from=0))
         if math.isfinite(smallest):  # hypothesis maximises the target: steer toward the tightest margin
             target(min(-smallest, 1e300), label="tightness")
 
@@ -274,9 +276,9 @@ def check_pointwise(claim: Claim, spec: PointwiseSpec, ctx: CheckContext) -> tup
         except _Violation as v:
             explicit_violation = v.args[0]
     # 2. hypothesis search
-    strategy = st.tuples(st.lists(spec.domain.strategy(), min_size=1, max_size=batch), st.integers(0, 2**63 - 1))
+    strategy = st.tuples(st.lists(spec.domain.raw_strategy(), min_size=1, max_size=batch), st.integers(0, 2**63 - 1))
 
-    @settings(max_examples=examples, deadline=None, database=None, print_blob=False,
+    @settings(max_examples=examples, deadline=None, database=None, print_blob=False, report_multiple_bugs=False,
               suppress_health_check=list(HealthCheck),
               phases=[Phase.explicit, Phase.generate, Phase.target, Phase.shrink])
     @seed(ctx.seed)
