@@ -8,6 +8,7 @@ import math
 
 import mpmath
 import numpy as np
+import pytest
 import sympy as sp
 import torch
 from hypothesis import given, settings
@@ -164,3 +165,39 @@ def test_derive_batch_matches_derive():
     for domain in (claims._harmonic_domain, claims._subharmonic_domain, claims._earnshaw_domain,
                    claims._proof_domain, claims._trace_domain):
         assert_derive_batch_matches(domain, 120)
+
+
+def _separated_points_plainly(seed: int, n: int, d: int, spread: float = 1.5) -> np.ndarray:
+    """The law of ``_separated_points_batch`` for one row, transcribed without shortcuts: 100 pushes at most,
+    a random direction where a push degenerates, then 0.5 beyond the farthest point."""
+    streams = Streams([seed])
+    pts: list[np.ndarray] = []
+    for _ in range(n):
+        x = streams.normal((d,))[0] * spread
+        for _ in range(100):
+            close = [y for y in pts if np.sqrt(((x - y) ** 2).sum()) < claims.MIN_SEPARATION]
+            if not close:
+                break
+            y = close[0]
+            u = x - y
+            norm = np.linalg.norm(u)
+            u = u / norm if norm > 1e-9 else streams.normal((d,))[0]
+            x = y + u / np.linalg.norm(u) * (claims.MIN_SEPARATION * 1.2)
+        else:
+            u = streams.normal((d,))[0]
+            x = u / np.linalg.norm(u) * (max(np.linalg.norm(y) for y in pts) + 0.5)
+        pts.append(x)
+    return np.array(pts)
+
+
+@pytest.mark.parametrize("d", [1, 2])
+def test_separated_points_cycle_shortcut_changes_nothing(d, monkeypatch):
+    """The batched sampler stops pushing a row that is back at an earlier position (a push cycle, frequent
+    at d = 1): its points equal, bit for bit, those of the same code without the shortcut (no positions
+    remembered), and the plain one-row transcription of the law to rounding (norms summed in another order)."""
+    seeds = np.arange(60)
+    batched = claims._separated_points_batch(Streams(seeds), np.arange(60), 12, d)
+    monkeypatch.setattr(claims, "_CYCLE_MEMORY", 0)
+    np.testing.assert_array_equal(batched, claims._separated_points_batch(Streams(seeds), np.arange(60), 12, d))
+    for seed in seeds.tolist():
+        np.testing.assert_allclose(batched[seed], _separated_points_plainly(seed, 12, d), rtol=1e-13, atol=1e-15)

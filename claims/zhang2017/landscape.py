@@ -67,26 +67,48 @@ def _separated_points_batch(streams: Streams, rows: np.ndarray, n: int, d: int, 
     for m in range(n):
         x = streams.normal((d,), rows=rows) * spread
         idx = np.arange(size)  # the rows still being pushed (a row once clear of its predecessors stays put)
-        for _ in range(100):
+        failed = np.zeros(0, dtype=np.int64)  # rows known to stay crowded through all 100 pushes
+        # The last _CYCLE_MEMORY positions of each row, NaN where unknown or invalidated by a random draw. A push
+        # is a deterministic function of the position (while no direction is drawn), so a row back at a position
+        # it held before without a draw in between repeats that cycle until the 100th push: it fails, and
+        # skipping the rest of its pushes gives exactly the same points (1-D crowding cycles, exact in floats).
+        history = np.full((_CYCLE_MEMORY, size, d), np.nan)
+        for push in range(100):
             close = np.sqrt(((x[idx, None, :] - pts[idx, :m]) ** 2).sum(-1)) < MIN_SEPARATION  # (G', m)
             crowded = close.any(1)
             idx, close = idx[crowded], close[crowded]
             if not len(idx):
                 break
+            cycling = (history[:, idx] == x[idx][None]).all(-1).any(0)
+            if cycling.any():
+                failed = np.concatenate([failed, idx[cycling]])
+                idx, close = idx[~cycling], close[~cycling]
+                if not len(idx):
+                    break
+            if len(history):
+                history[push % len(history), idx] = x[idx]
             y = pts[idx, close.argmax(1)]  # the first close predecessor
             u = x[idx] - y
             norm = np.linalg.norm(u, axis=-1, keepdims=True)
             u = u / np.where(norm > 1e-9, norm, 1.0)
             coincident = np.flatnonzero(norm[:, 0] <= 1e-9)
-            if len(coincident):  # no direction to push along: a random one
+            if len(coincident):  # no direction to push along: a random one (the history before it no longer repeats)
                 u[coincident] = streams.normal((d,), rows=rows[idx[coincident]])
+                history[:, idx[coincident]] = np.nan
             x[idx] = y + u / np.linalg.norm(u, axis=-1, keepdims=True) * (MIN_SEPARATION * 1.2)
-        else:  # still crowded after 100 pushes: outside every point so far (0.5 beyond the farthest)
-            u = streams.normal((d,), rows=rows[idx])
-            reach = np.linalg.norm(pts[idx, :m], axis=-1).max(axis=1, keepdims=True)
-            x[idx] = u / np.linalg.norm(u, axis=-1, keepdims=True) * (reach + 0.5)
+        else:  # still crowded after 100 pushes
+            failed = np.concatenate([failed, idx])
+        if len(failed):  # outside every point so far (0.5 beyond the farthest), in row order as one draw
+            failed = np.sort(failed)
+            u = streams.normal((d,), rows=rows[failed])
+            reach = np.linalg.norm(pts[failed, :m], axis=-1).max(axis=1, keepdims=True)
+            x[failed] = u / np.linalg.norm(u, axis=-1, keepdims=True) * (reach + 0.5)
         pts[:, m] = x
     return pts
+
+
+#: Positions remembered per row to detect a push cycle in ``_separated_points_batch`` (cycles of period ≤ 8).
+_CYCLE_MEMORY = 8
 
 
 def _rows_by(*keys: np.ndarray) -> list[np.ndarray]:
