@@ -109,6 +109,10 @@ def _euclidean_points_batch(streams: Streams, rows: np.ndarray, n: int, d: int) 
     return 0.8 * (coords + streams.uniform(0.15, 0.85, (n, d), rows)) - 0.4 * side
 
 
+#: Tries of ``_sphere_points_batch`` per round (30 in all).
+_SPHERE_TRY_BLOCKS = (1, 2, 4, 8, 15)
+
+
 def _sphere_points_batch(streams: Streams, rows: np.ndarray, n: int, d: int) -> np.ndarray:
     """For each row in ``rows``: n unit vectors in R^d (d ≥ 2) with |x_i^T x_j| ≤ SPHERE_SEPARATION — Gaussian
     draws (up to 30 tries; a try draws again only for the rows still pending), else a constructive fallback on a
@@ -117,14 +121,19 @@ def _sphere_points_batch(streams: Streams, rows: np.ndarray, n: int, d: int) -> 
     out = np.empty((len(rows), n, d))
     pending = np.arange(len(rows))
     eye = np.eye(n)
-    for _ in range(30):
+    # The 30 tries drawn in doubling blocks 1, 2, 4, 8, 15 for the rows still pending (5 rounds instead of 30
+    # for the crowded cases that nearly always fall back, e.g. 8 points on S^1; at most twice the numbers a
+    # row needs otherwise). The first acceptable try is kept, as in a loop over tries: the same law; the block
+    # sizes are fixed, so a row's draws still do not depend on its batch.
+    for tries in _SPHERE_TRY_BLOCKS:
         if not len(pending):
             return out
-        x = streams.unit_vectors((n, d), rows[pending])
-        ok = np.ones(len(pending), dtype=bool) if n == 1 else \
+        x = streams.unit_vectors((tries, n, d), rows[pending])  # (P, tries, n, d)
+        ok = np.ones(x.shape[:2], dtype=bool) if n == 1 else \
             np.abs(x @ np.swapaxes(x, -1, -2) - eye).max(axis=(-2, -1)) <= SPHERE_SEPARATION
-        out[pending[ok]] = x[ok]
-        pending = pending[~ok]
+        found = ok.any(1)
+        out[pending[found]] = x[np.flatnonzero(found), ok.argmax(1)[found]]
+        pending = pending[~found]
     if len(pending):
         left = rows[pending]
         q, _ = np.linalg.qr(streams.normal((d, 2), left))
