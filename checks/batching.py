@@ -185,6 +185,8 @@ def _as_array(part: Sequence[Any]) -> np.ndarray | None:
     """A column part as one numpy array, or None when its entries are ragged or not numbers/strings."""
     if isinstance(part, np.ndarray):
         return part
+    if part and isinstance(part[0], np.ndarray):
+        return None  # a sampled ragged column (the sampler stacks its rows when they share a shape)
     try:
         arr = np.asarray(part)
     except (ValueError, TypeError):
@@ -215,11 +217,12 @@ def _join(parts: Sequence[Sequence[Any]]) -> Any:
             return np.concatenate([a.astype(object) for a in arrays])  # e.g. names next to object arrays
     out: list[Any] = []
     for part in parts:
-        if isinstance(part, np.ndarray):
-            out.extend(part)
+        if isinstance(part, np.ndarray) or (part and isinstance(part[0], np.ndarray)):
+            out.extend(part)  # arrays already (rows of an array, or a sampled ragged column)
         else:
             out.extend(_as_entry(v) for v in part)
     return out
+
 
 def _hashable(value: Any) -> Any:
     return tuple(_hashable(v) for v in value) if isinstance(value, list | tuple) else value
