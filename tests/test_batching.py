@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
 
 import claims
+from checks.backend import Backend
 from checks.batching import Batch, BatchShapeError, grouped
+from checks.budget import BUDGETS
 from checks.domain import Choice, Domain, Float, Int
+from checks.engine import CheckContext, run_check
 from checks.exact import InnerProductPair, Orthogonal, UnitVector, float_round_trip, raw_key, round_trip
 from checks.model import Claim, Kind, Mutant, Verdict
 from checks.specs import PointwiseSpec, SymbolicSpec
@@ -112,7 +117,9 @@ def test_bulk_search_counts_points_and_finds_a_narrow_violation():
     ok = check(_planted(1.0), budget="default")
     assert ok.verdict == Verdict.HOLDS
     assert ok.evidence["points_searched"] >= 25_600
-    assert ok.evidence["sampled_points"] == 40 * 640 and ok.evidence["hypothesis_points"] >= 40
+    default = BUDGETS["default"]
+    assert ok.evidence["sampled_points"] == default.examples * default.fill
+    assert ok.evidence["hypothesis_points"] >= default.examples
 
 
 def test_a_sampled_counterexample_is_simplified_and_reproducible():
@@ -191,7 +198,9 @@ def test_non_finite_fast_values_past_the_reference_budget_are_not_presumed_viola
     claim = Claim(id="planted/overflow", label="planted", section="0", statement="x <= x + 1", kind=Kind.INEQUALITY,
                   spec=PointwiseSpec(Domain((Float("x", 0.0, 1.0),)), "<=", ref, fast), establishes="test",
                   mutants=_MUT)
-    r = check(claim, budget="default")
+    # a reference-call budget of 4 x 2 points, far below the distinct non-finite points the search meets
+    small = dataclasses.replace(BUDGETS["default"], confirm=2)
+    r = run_check(claim, CheckContext(small, Backend("torch-cpu", "float64"), 0))
     assert r.verdict == Verdict.HOLDS, r.evidence.get("note")
     assert r.evidence["alarms_past_reference_budget"] > 0 and r.evidence["nonfinite_fast_values"] > 1000
 

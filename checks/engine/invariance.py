@@ -222,7 +222,7 @@ def check_invariance(claim: Claim, spec: InvarianceSpec, ctx: CheckContext) -> t
     dtype = ctx.backend.dtype if use_torch else torch.float64
     base_tol = fast_tolerance(dtype, spec.terms) if use_torch else reference_tolerance(CONFIRM_DPS[0],
                                                                                         spec.reference_rtol)
-    examples = ctx.budget.examples if use_torch else max(2, ctx.budget.reference_examples // 4)
+    examples = ctx.budget.invariance_search if use_torch else max(2, ctx.budget.reference_examples // 4)
     batch = max(2, int(spec.batch * ctx.budget.mc_scale)) if use_torch else 1
     state = _State()
     confirmations: dict[tuple, dict] = {}
