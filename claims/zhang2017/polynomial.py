@@ -1127,7 +1127,11 @@ theorem_4_4 = Claim(
     kind=Kind.INEQUALITY,
     spec=PointwiseSpec(_landscape_domain, "<", _landscape_reference, _landscape_fast, terms=64,
                        terms_reason="Horner evaluation of degree-N polynomials (N ≤ ~200) and their derivatives "
-                       "with positive coefficients, then a (d−1)×(d−1) eigensolve; margins relative to |λ_min|"),
+                       "with positive coefficients, then a (d−1)×(d−1) eigensolve; margins relative to |λ_min|",
+                       search_scale=0.5,
+                       search_scale_reason="each sampled point is a configuration built by a fixed-point iteration "
+                       "for (N, b_1) over tables of degree-N partial sums (about 70 µs per point): half the sampled "
+                       "fill (about 13,000 points at the default budget) keeps the run's wall time"),
     constants={"a_factor": 1.0},
     mutants=(Mutant("a-threshold-tenth", {"a_factor": 0.1}, "(iii) weakened to |a_i| < ε/10: nodes with "
                     "ε/10 ≤ |a_i| < ε claimed strict too"),),
