@@ -62,23 +62,6 @@ class Batch:
     def __len__(self) -> int:
         return self._size
 
-    @classmethod
-    def concat(cls, batches: Sequence[Batch]) -> Batch:
-        """The points of ``batches`` in order, as one batch (all with the same parameter names). Array columns
-        are joined by one ``np.concatenate``; a column that is ragged in any part becomes a list whose vector
-        entries are float64 arrays wherever they can be (the form sampled ragged columns have), so a fast path
-        packs the joined column as cheaply as a sampled one."""
-        parts = [b for b in batches if len(b)]
-        if len(parts) <= 1:
-            return parts[0] if parts else cls([])
-        names = parts[0].names
-        for b in parts[1:]:
-            if set(b.names) != set(names):
-                raise ValueError(f"cannot join batches with different names: {sorted(names)} vs {sorted(b.names)}")
-        return cls.from_columns({name: _join([b.entries(name) for b in parts]) for name in names},
-                                sum(len(b) for b in parts))
-
-
     @property
     def names(self) -> tuple[str, ...]:
         if self._points is not None:
@@ -180,48 +163,6 @@ class Batch:
             yield index, (self if len(index) == len(self) else self.take(index))
 
 
-
-def _as_array(part: Sequence[Any]) -> np.ndarray | None:
-    """A column part as one numpy array, or None when its entries are ragged or not numbers/strings."""
-    if isinstance(part, np.ndarray):
-        return part
-    if part and isinstance(part[0], np.ndarray):
-        return None  # a sampled ragged column (the sampler stacks its rows when they share a shape)
-    try:
-        arr = np.asarray(part)
-    except (ValueError, TypeError):
-        return None
-    return None if arr.dtype == object else arr
-
-
-def _as_entry(value: Any) -> Any:
-    """A vector entry of a point (nested lists of numbers) as a float64 array; anything else unchanged."""
-    if isinstance(value, list | tuple):
-        try:
-            arr = np.asarray(value)
-        except (ValueError, TypeError):  # ragged
-            return value
-        # numbers only: a list of strings (e.g. exact fractions '1/3', or '0') stays as it is
-        return arr.astype(np.float64) if arr.dtype.kind in "biuf" else value
-    return value
-
-
-def _join(parts: Sequence[Sequence[Any]]) -> Any:
-    """Join the parts of one column (see ``Batch.concat``)."""
-    arrays = [_as_array(p) for p in parts]
-    if all(a is not None for a in arrays):
-        kinds = {a.dtype.kind for a in arrays}
-        if len({a.shape[1:] for a in arrays}) == 1 and (kinds <= set("biuf") or kinds <= set("US")):
-            return np.concatenate(arrays)
-        if len({a.ndim for a in arrays}) == 1 and all(a.ndim == 1 for a in arrays):
-            return np.concatenate([a.astype(object) for a in arrays])  # e.g. names next to object arrays
-    out: list[Any] = []
-    for part in parts:
-        if isinstance(part, np.ndarray) or (part and isinstance(part[0], np.ndarray)):
-            out.extend(part)  # arrays already (rows of an array, or a sampled ragged column)
-        else:
-            out.extend(_as_entry(v) for v in part)
-    return out
 
 
 def _hashable(value: Any) -> Any:

@@ -185,11 +185,17 @@ class Domain:
             point = {**point, **self.derive(point)}
         return round_trip(point, self.exact)
 
-    def sample(self, rng: np.random.Generator, n: int) -> Batch:
+    def sample(self, rng: np.random.Generator, n: int, *, drawn: Sequence[Mapping[str, Any]] = ()) -> Batch:
         """``n`` points drawn at random by numpy (the fast sampler behind the engine's large searches and
         ``claims bench``): every parameter uniformly (log-uniformly where declared), a share of them at
-        their edge values; then completed as ``complete_batch`` does. Deterministic given ``rng``'s state."""
-        return self._complete_columns({p.name: p.sample(rng, n) for p in self.params}, n)
+        their edge values. ``drawn`` (parameter values drawn elsewhere, e.g. by hypothesis) come first in the
+        batch; all are completed together as ``complete_batch`` does (one ``derive_batch`` call: its cost is
+        mostly per group of equal shape). Deterministic given ``rng``'s state and ``drawn``."""
+        sampled = {p.name: p.sample(rng, n) for p in self.params}
+        if drawn:
+            sampled = {p.name: np.concatenate([_param_column(p, [pt[p.name] for pt in drawn]),
+                                               sampled[p.name]]) for p in self.params}
+        return self._complete_columns(sampled, len(drawn) + n)
 
     def complete_batch(self, points: Sequence[Mapping[str, Any]]) -> Batch:
         """``complete`` for many points at once (drawn parameter values, e.g. by ``raw_strategy``): derived

@@ -205,26 +205,6 @@ def test_non_finite_fast_values_past_the_reference_budget_are_not_presumed_viola
     assert r.evidence["alarms_past_reference_budget"] > 0 and r.evidence["nonfinite_fast_values"] > 1000
 
 
-def test_concat_joins_points_and_sampled_columns():
-    drawn = Batch([{"d": 2, "act": "relu", "x": [1.0, 2.0]}, {"d": 3, "act": "tanh", "x": [1.0, 2.0, 3.0]}])
-    sampled = Batch.from_columns({"d": np.array([4, 2]), "act": np.array(["relu", "erf"], dtype=object),
-                                  "x": [np.zeros(4), np.ones(2)]}, 2)
-    joined = Batch.concat([drawn, sampled])
-    assert len(joined) == 4
-    assert joined.entries("d").tolist() == [2, 3, 4, 2]
-    assert list(joined.entries("act")) == ["relu", "tanh", "relu", "erf"]
-    assert all(isinstance(e, np.ndarray) and e.dtype == np.float64 for e in joined.entries("x"))
-    assert joined.point(1) == drawn.point(1) and joined.point(3) == sampled.point(1)
-    assert [i.tolist() for i, _ in joined.groups("d")] == [[0, 3], [1], [2]]
-    assert Batch.concat([Batch([]), sampled]) is sampled
-    exact = Batch.concat([Batch([{"c": ["0", "1"]}]), Batch.from_columns({"c": [["1/3", "2"]]}, 1)])
-    assert [exact.point(i)["c"] for i in range(2)] == [["0", "1"], ["1/3", "2"]]  # strings stay strings
-    ragged = Batch.concat([Batch([{"c": ["0", "1"]}]), Batch.from_columns({"c": [["1/3"]]}, 1)])
-    assert ragged.entries("c") == [["0", "1"], ["1/3"]]
-    with pytest.raises(ValueError, match="different names"):
-        Batch.concat([drawn, Batch.from_columns({"d": np.array([1])}, 1)])
-
-
 def test_one_fast_call_per_example_and_drawn_counterexamples_shrink_by_hypothesis():
     """The engine evaluates each example's drawn and sampled points in one fast-path call, and a violation
     hypothesis drew is still shrunk by hypothesis (its suspects are examined before the sampler's)."""
