@@ -168,12 +168,15 @@ def normalised_norm(v: torch.Tensor) -> torch.Tensor:
 
 
 def project_sphere(x: torch.Tensor, radius: float) -> torch.Tensor:
-    r = normalised_norm(x)
-    if float(r) == 0.0:
+    m = x.abs().amax()
+    if float(m) == 0.0:
         out = torch.zeros_like(x)
         out[0] = radius * math.sqrt(x.shape[0])
         return out
-    return radius * (x / r)  # x / r first: radius·x may be subnormal (few significant bits) for tiny x
+    # the direction from x/max|x| (never from a division by the norm itself, which is subnormal — and has
+    # lost its leading digits — for the tiniest x); radius·x could be subnormal too
+    u = x / m
+    return radius * (u / torch.sqrt((u * u).mean()))
 
 
 def project_points(x: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
@@ -336,10 +339,13 @@ def normalised_norm_rows(v: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
 def project_sphere_rows(x: torch.Tensor, radius: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
     """``project_sphere`` for a batch x (B, D) (zero-padded to D), radii and dimensions (B,): x = 0 goes to
     radius·√d·e_1."""
-    r = normalised_norm_rows(x, dims)[:, None]
+    m = x.abs().amax(-1, keepdim=True)
+    zero = m == 0
+    u = x / torch.where(zero, 1.0, m)  # as in project_sphere: the direction never divides by a subnormal norm
+    s = torch.sqrt((u * u).sum(-1, keepdim=True) / dims[:, None])
     fallback = torch.zeros_like(x)
     fallback[:, 0] = radius * torch.sqrt(dims)
-    return torch.where(r == 0, fallback, radius[:, None] * (x / torch.where(r == 0, 1.0, r)))
+    return torch.where(zero, fallback, radius[:, None] * (u / torch.where(zero, 1.0, s)))
 
 
 def project_points_rows(x: torch.Tensor, points: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
