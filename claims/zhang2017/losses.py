@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, product
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -83,81 +83,144 @@ def _dim(case: str, d: int) -> int:
     return max(d, 2) if _manifold(case) == "sphere" else d
 
 
-def _distinct_cells(streams: Streams, rows: np.ndarray, n: int, cells: int) -> np.ndarray:
-    """For each row in ``rows``: n distinct integers of range(cells), an ordered draw without replacement (the
-    first n steps of a Fisher–Yates shuffle, all rows at once). Shape (len(rows), n)."""
-    rows = np.asarray(rows, dtype=np.int64)
-    # step i swaps position i with a uniform position of i..cells−1: offsets by the same reduction as
-    # Streams.integers (top 53 bits modulo the range), all n steps from one draw of n numbers per row
-    offsets = ((streams.bits(n, rows) >> np.uint64(11)) % (cells - np.arange(n, dtype=np.uint64))).astype(np.int64)
-    deck = np.tile(np.arange(cells, dtype=np.int64), (len(rows), 1))
-    every = np.arange(len(rows))
-    for i in range(n):
+def _ordered_draws(top: np.ndarray, n: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """For each row: n[r] distinct integers of range(cells[r]), an ordered draw without replacement (the first
+    n[r] steps of a Fisher–Yates shuffle, all rows at once), from ``top`` (rows, N) uniform 53-bit integers
+    (N ≥ every n[r]; a row's draw uses only its first n[r] of them). Shape (rows, N): entries ≥ n[r] of a row
+    are meaningless."""
+    n_max = top.shape[1]
+    steps = np.arange(n_max, dtype=np.int64)
+    live = steps[None, :] < n[:, None]
+    # step i swaps position i with a uniform position of i..cells−1: the same reduction as Streams.integers (top
+    # 53 bits modulo the range); steps past a row's n swap a position with itself
+    ranges = np.where(live, cells[:, None] - steps[None, :], 1).astype(np.uint64)
+    offsets = np.where(live, (top % ranges).astype(np.int64), 0)
+    # any width ≥ a row's cells gives it the same values (steps past its n swap within the first n_max)
+    width = max(int(cells.max()) if len(cells) else 1, n_max)
+    deck = np.tile(np.arange(width, dtype=np.int64), (len(top), 1))
+    every = np.arange(len(top))
+    for i in range(n_max):
         j = i + offsets[:, i]
         drawn = deck[every, j]
         deck[every, j] = deck[:, i]
         deck[:, i] = drawn
-    return deck[:, :n]
+    return deck[:, :n_max]
 
 
-def _euclidean_points_batch(streams: Streams, rows: np.ndarray, n: int, d: int) -> np.ndarray:
-    """For each row in ``rows``: n points in R^d, pairwise distance ≥ 0.3 — distinct cells of a unit grid (drawn
-    without replacement), jittered inside [0.15, 0.85]. Shape (len(rows), n, d)."""
-    side = max(2, math.ceil(n ** (1.0 / d)) + 1)
-    cells = _distinct_cells(streams, rows, n, side ** d)
-    coords = np.stack(np.unravel_index(cells, (side,) * d), axis=-1).astype(float)
-    return 0.8 * (coords + streams.uniform(0.15, 0.85, (n, d), rows)) - 0.4 * side
-
-
-#: Tries of ``_sphere_points_batch`` per round (30 in all).
-_SPHERE_TRY_BLOCKS = (1, 2, 4, 8, 15)
-
-
-def _sphere_points_batch(streams: Streams, rows: np.ndarray, n: int, d: int) -> np.ndarray:
-    """For each row in ``rows``: n unit vectors in R^d (d ≥ 2) with |x_i^T x_j| ≤ SPHERE_SEPARATION — Gaussian
-    draws (up to 30 tries; a try draws again only for the rows still pending), else a constructive fallback on a
-    random great circle (angles spread over [0, π) with random signs). Shape (len(rows), n, d)."""
+def _distinct_cells(streams: Streams, rows: np.ndarray, n: int, cells: int) -> np.ndarray:
+    """For each row in ``rows``: n distinct integers of range(cells), an ordered draw without replacement. Shape
+    (len(rows), n)."""
     rows = np.asarray(rows, dtype=np.int64)
-    out = np.empty((len(rows), n, d))
-    pending = np.arange(len(rows))
-    eye = np.eye(n)
-    # The 30 tries drawn in doubling blocks 1, 2, 4, 8, 15 for the rows still pending (5 rounds instead of 30
-    # for the crowded cases that nearly always fall back, e.g. 8 points on S^1; at most twice the numbers a
-    # row needs otherwise). The first acceptable try is kept, as in a loop over tries: the same law; the block
-    # sizes are fixed, so a row's draws still do not depend on its batch.
-    for tries in _SPHERE_TRY_BLOCKS:
-        if not len(pending):
-            return out
-        x = streams.unit_vectors((tries, n, d), rows[pending])  # (P, tries, n, d)
-        ok = np.ones(x.shape[:2], dtype=bool) if n == 1 else \
-            np.abs(x @ np.swapaxes(x, -1, -2) - eye).max(axis=(-2, -1)) <= SPHERE_SEPARATION
-        found = ok.any(1)
-        out[pending[found]] = x[np.flatnonzero(found), ok.argmax(1)[found]]
-        pending = pending[~found]
-    if len(pending):
-        left = rows[pending]
-        q, _ = np.linalg.qr(streams.normal((d, 2), left))
-        # spacing ≥ 0.9 π/n ≥ 0.35 (n ≤ 8) also across the wrap-around at π: |cos| ≤ 0.94 ≤ SPHERE_SEPARATION
-        angles = np.pi * (streams.permutations(n, left) + streams.uniform(0.45, 0.55, n, left)) / n
-        signs = streams.signs(n, left)
-        out[pending] = signs[..., None] * (np.cos(angles)[..., None] * q[:, None, :, 0]
-                                           + np.sin(angles)[..., None] * q[:, None, :, 1])
+    top = streams.bits(n, rows) >> np.uint64(11)
+    return _ordered_draws(top, np.full(len(rows), n), np.full(len(rows), cells))
+
+
+#: The padded shapes of the configuration sampler: every row draws its points, charges and directions at the
+#: largest k and dimension of the configuration domains and keeps its own [:k] / [:k, :dim]. They are module
+#: constants (not the batch's largest shape), so a row's values never depend on its batch.
+_K_PAD, _D_PAD = 4, 5
+#: Point slots of one row: θ and w jointly (2k points) in [0, 2·_K_PAD), θ' (k points) in [2·_K_PAD, 3·_K_PAD).
+_SLOT_STARTS = (0, 2 * _K_PAD)
+_SLOT_WIDTHS = (2 * _K_PAD, _K_PAD)
+_POINTS = 3 * _K_PAD
+#: Side of the grid of ``_euclidean_points`` for n points in R^d, as ``max(2, ⌈n^{1/d}⌉ + 1)`` in Python floats
+#: (a table, so the vectorised sampler rounds n^{1/d} exactly as the scalar formula does).
+_GRID_SIDE = np.array([[max(2, math.ceil(n ** (1.0 / d)) + 1) if n and d else 0 for d in range(_D_PAD + 1)]
+                       for n in range(2 * _K_PAD + 1)], dtype=np.int64)
+
+
+def _slot_sizes(ks: np.ndarray) -> np.ndarray:
+    """(rows, 2): the number of points of each slot of a row (2k for θ and w, k for θ')."""
+    return np.stack([2 * ks, ks], axis=1)
+
+
+def _euclidean_points(streams: Streams, rows: np.ndarray, ks: np.ndarray, ds: np.ndarray) -> np.ndarray:
+    """For each row in ``rows`` and each slot (n = 2k points for θ and w, n = k for θ'): n points in R^d, pairwise
+    distance ≥ 0.3 — distinct cells of a unit grid of side max(2, ⌈n^{1/d}⌉ + 1) (drawn without replacement),
+    jittered inside [0.15, 0.85]. Shape (len(rows), _POINTS, _D_PAD), coordinates ≥ d zero; all rows at once."""
+    top = streams.bits(_POINTS, rows) >> np.uint64(11)
+    jitter = streams.uniform(0.15, 0.85, (_POINTS, _D_PAD), rows)
+    out = np.zeros((len(rows), _POINTS, _D_PAD))
+    coord = np.arange(_D_PAD)
+    for slot, (start, width) in enumerate(zip(_SLOT_STARTS, _SLOT_WIDTHS, strict=True)):
+        n = _slot_sizes(ks)[:, slot]
+        side = _GRID_SIDE[n, ds]
+        cells = _ordered_draws(top[:, start:start + width], n, side ** ds)  # (rows, width)
+        # np.unravel_index(cells, (side,) * d) per row: coordinate j < d is digit d−1−j of the cell in base side
+        power = side[:, None] ** np.maximum(ds[:, None] - 1 - coord[None, :], 0)  # (rows, _D_PAD)
+        coords = (cells[:, :, None] // power[:, None, :]) % side[:, None, None]
+        pts = 0.8 * (coords + jitter[:, start:start + width]) - 0.4 * side[:, None, None]
+        out[:, start:start + width] = np.where(coord < ds[:, None, None], pts, 0.0)
     return out
 
 
-def _configurations(streams: Streams, rows: np.ndarray, k: int, d: int, on_sphere: bool) -> dict[str, np.ndarray]:
-    """The configurations of ``rows`` (all of one manifold, k and dimension d), drawn in this order from each
-    row's stream: θ (k, d) and w (k, d) jointly separated; a second configuration θ' (for constancy checks);
-    charges a, b in [−2, 2]; a direction u (k, d) and a direction u_w for the fixed particles (unused by
-    moving-only fields). Arrays with a leading axis len(rows)."""
-    make = _sphere_points_batch if on_sphere else _euclidean_points_batch
-    both = make(streams, rows, 2 * k, d)
-    theta2 = make(streams, rows, k, d)
-    a = streams.uniform(-2, 2, k, rows)
-    b = streams.uniform(-2, 2, k, rows)
-    u = streams.normal((k, d), rows)
-    u_w = streams.normal((k, d), rows)
-    return {"theta": both[:, :k], "w": both[:, k:], "theta2": theta2, "a": a, "b": b, "u": u, "u_w": u_w}
+#: Tries of ``_sphere_points`` per round (30 in all).
+_SPHERE_TRY_BLOCKS = (1, 2, 4, 8, 15)
+
+
+def _sphere_points(streams: Streams, rows: np.ndarray, ks: np.ndarray, ds: np.ndarray) -> np.ndarray:
+    """For each row in ``rows`` and each slot (n = 2k points for θ and w, n = k for θ'): n unit vectors in R^d
+    (d ≥ 2) with |x_i^T x_j| ≤ SPHERE_SEPARATION — Gaussian draws (up to 30 tries; a try draws again only for the
+    rows with a slot still pending), else a constructive fallback on a random great circle (angles spread over
+    [0, π) with random signs). Shape (len(rows), _POINTS, _D_PAD), coordinates ≥ d zero.
+
+    All rows at once at padded shapes: a try of a slot is a Gaussian (width, 2) for the rows on S^1 and
+    (width, _D_PAD) for the others, whose coordinates ≥ d are set to 0 before normalising (a uniform unit vector
+    of S^{d−1} in the first d), and the slot's Gram test sees only the row's own n points."""
+    out = np.zeros((len(rows), _POINTS, _D_PAD))
+    # per slot: (R, width, width), the pairs of the row's own points that the slot's test looks at
+    used = [np.arange(width)[None, :] < n[:, None] for width, n in zip(_SLOT_WIDTHS, _slot_sizes(ks).T, strict=True)]
+    pairs = [u[:, :, None] & u[:, None, :] for u in used]
+    eyes = [np.eye(width) for width in _SLOT_WIDTHS]
+    coord_ok = np.arange(_D_PAD)[None, :] < ds[:, None]  # (R, D)
+    # S^1 rows (the crowded ones, that draw all 30 tries for 6 or 8 points) draw tries of 2 coordinates, the
+    # others of _D_PAD: both shapes are functions of the row's own dimension
+    on_circle = ds == 2
+    pending = np.ones((len(rows), 2), dtype=bool)
+    # The 30 tries drawn in doubling blocks 1, 2, 4, 8, 15 for the rows still pending (5 rounds instead of 30 for
+    # the crowded cases that nearly always fall back, e.g. 8 points on S^1). The first acceptable try of a slot is
+    # kept, as in a loop over tries: the same law; the block sizes are fixed, so a row's draws still do not depend
+    # on its batch.
+    for tries in _SPHERE_TRY_BLOCKS:
+        if not pending.any():
+            return out
+        for (slot, (start, width)), (drawn, narrow) in product(enumerate(zip(_SLOT_STARTS, _SLOT_WIDTHS, strict=True)),
+                                                               ((2, True), (_D_PAD, False))):
+            active = np.flatnonzero(pending[:, slot] & (on_circle == narrow))
+            if not len(active):
+                continue
+            x = streams.normal((tries, width, drawn), rows[active]) * coord_ok[active, None, None, :drawn]
+            x /= np.linalg.norm(x, axis=-1, keepdims=True)
+            dev = np.abs(x @ np.swapaxes(x, -1, -2) - eyes[slot])  # (A, tries, width, width)
+            ok = np.where(pairs[slot][active, None], dev, 0.0).max(axis=(-2, -1)) <= SPHERE_SEPARATION
+            found = ok.any(1)
+            out[active[found], start:start + width, :drawn] = x[np.flatnonzero(found), ok.argmax(1)[found]]
+            pending[active[found], slot] = False
+    left = np.flatnonzero(pending.any(1))
+    if len(left):
+        rows_left, ks_left = rows[left], ks[left]
+        # per slot an orthonormal pair (q1, q2) of the first d coordinates (Gram–Schmidt of two Gaussians: the Q
+        # of their QR, a uniformly random 2-plane)
+        g = streams.normal((2, 2, _D_PAD), rows_left) * coord_ok[left, None, None, :]
+        q1 = g[:, :, 0] / np.linalg.norm(g[:, :, 0], axis=-1, keepdims=True)
+        v = g[:, :, 1] - np.sum(q1 * g[:, :, 1], axis=-1, keepdims=True) * q1
+        q2 = v / np.linalg.norm(v, axis=-1, keepdims=True)
+        top = streams.bits(_POINTS, rows_left)
+        jitter = streams.uniform(0.45, 0.55, _POINTS, rows_left)
+        signs = streams.signs(_POINTS, rows_left)
+        for slot, (start, width) in enumerate(zip(_SLOT_STARTS, _SLOT_WIDTHS, strict=True)):
+            n = _slot_sizes(ks_left)[:, slot]
+            # a uniform permutation of range(n): argsort of the row's first n numbers (the slots past n sort last)
+            keys = np.where(np.arange(width)[None, :] < n[:, None], top[:, start:start + width],
+                            np.iinfo(np.uint64).max)
+            perm = np.argsort(keys, axis=-1, kind="stable")
+            # spacing ≥ 0.9 π/n ≥ 0.35 (n ≤ 8) also across the wrap-around at π: |cos| ≤ 0.94 ≤ SPHERE_SEPARATION
+            angles = np.pi * (perm + jitter[:, start:start + width]) / n[:, None]
+            pts = signs[:, start:start + width, None] * (np.cos(angles)[..., None] * q1[:, None, slot]
+                                                         + np.sin(angles)[..., None] * q2[:, None, slot])
+            mine = pending[left, slot]
+            out[left[mine], start:start + width] = pts[mine]
+    return out
 
 
 def _key_groups(*keys: np.ndarray) -> list[tuple[tuple[int, ...], np.ndarray]]:
@@ -194,20 +257,37 @@ def _rows_column(size: int, parts: list[tuple[np.ndarray, np.ndarray]]) -> Any:
 
 def _derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
     """The configurations of a batch of (seed, k, d, case) rows: one counter-based stream per row
-    (``checks.streams.Streams``, so a row's values do not depend on its batch), drawn for the rows of equal
-    (manifold, k, dim) at once; ``dim`` = d, raised to 2 on the sphere."""
+    (``checks.streams.Streams``, so a row's values do not depend on its batch); ``dim`` = d, raised to 2 on the
+    sphere. Each row draws, in this order: the charges a, b in [−2, 2] and Gaussian directions u, u_w (for the
+    fixed particles; unused by moving-only fields), then θ (k, dim) and w (k, dim) jointly separated and a second
+    configuration θ' (for constancy checks). Everything is drawn at the padded shape (_K_PAD, _D_PAD) for all rows
+    at once (Euclidean rows and sphere rows apart) and each row keeps its [:k] / [:k, :dim]."""
     seeds, ks, ds = (np.asarray(columns[n]) for n in ("seed", "k", "d"))
     size = len(seeds)
     cases = np.asarray(columns["case"], dtype=object)
     sphere = np.zeros(size, dtype=bool)
     for case in set(cases.tolist()):  # a few distinct cases: compare whole columns, not rows
         sphere[cases == case] = _manifold(case) == "sphere"
+    ks = ks.astype(np.int64)
     dims = np.where(sphere, np.maximum(ds, 2), ds).astype(np.int64)
+    if size and (ks.min() < 1 or ks.max() > _K_PAD or dims.min() < 1 or dims.max() > _D_PAD):
+        raise ValueError(f"configuration shapes need 1 ≤ k ≤ {_K_PAD} and 1 ≤ dim ≤ {_D_PAD}")
     streams = Streams(seeds)
+    charges = streams.uniform(-2, 2, (2, _K_PAD))
+    directions = streams.normal((2, _K_PAD, _D_PAD))
+    points = np.empty((size, _POINTS, _D_PAD))
+    for on_sphere, make in ((False, _euclidean_points), (True, _sphere_points)):
+        idx = np.flatnonzero(sphere == on_sphere)
+        if len(idx):
+            points[idx] = make(streams, idx, ks[idx], dims[idx])
+    theta2 = _SLOT_STARTS[1]
     parts: dict[str, list] = {n: [] for n in ("theta", "w", "theta2", "a", "b", "u", "u_w")}
-    for (on_sphere, k, d), idx in _key_groups(sphere, ks, dims):
-        for name, values in _configurations(streams, idx, k, d, bool(on_sphere)).items():
-            parts[name].append((idx, values))
+    for (k, d), idx in _key_groups(ks, dims):  # slicing only: the rows of one (k, dim) share their shapes
+        values = {"theta": points[idx, :k, :d], "w": points[idx, k:2 * k, :d],
+                  "theta2": points[idx, theta2:theta2 + k, :d], "a": charges[idx, 0, :k], "b": charges[idx, 1, :k],
+                  "u": directions[idx, 0, :k, :d], "u_w": directions[idx, 1, :k, :d]}
+        for name, value in values.items():
+            parts[name].append((idx, value))
     return {"dim": dims, **{n: _rows_column(size, p) for n, p in parts.items()}}
 
 
