@@ -168,10 +168,10 @@ def _sphere_points(streams: Streams, rows: np.ndarray, ks: np.ndarray, ds: np.nd
     (width, _D_PAD) for the others, whose coordinates ≥ d are set to 0 before normalising (a uniform unit vector
     of S^{d−1} in the first d), and the slot's Gram test sees only the row's own n points."""
     out = np.zeros((len(rows), _POINTS, _D_PAD))
-    # per slot: (R, width, width), the pairs of the row's own points that the slot's test looks at
-    used = [np.arange(width)[None, :] < n[:, None] for width, n in zip(_SLOT_WIDTHS, _slot_sizes(ks).T, strict=True)]
-    pairs = [u[:, :, None] & u[:, None, :] for u in used]
-    eyes = [np.eye(width) for width in _SLOT_WIDTHS]
+    # per slot: (R, width, 1), the row's own points; the others are zeroed, so that their dot products are 0
+    used = [(np.arange(width)[None, :] < n[:, None])[..., None]
+            for width, n in zip(_SLOT_WIDTHS, _slot_sizes(ks).T, strict=True)]
+    diagonals = [np.arange(width) for width in _SLOT_WIDTHS]
     coord_ok = np.arange(_D_PAD)[None, :] < ds[:, None]  # (R, D)
     # S^1 rows (the crowded ones, that draw all 30 tries for 6 or 8 points) draw tries of 2 coordinates, the
     # others of _D_PAD: both shapes are functions of the row's own dimension
@@ -191,8 +191,12 @@ def _sphere_points(streams: Streams, rows: np.ndarray, ks: np.ndarray, ds: np.nd
                 continue
             x = streams.normal((tries, width, drawn), rows[active]) * coord_ok[active, None, None, :drawn]
             x /= np.linalg.norm(x, axis=-1, keepdims=True)
-            dev = np.abs(x @ np.swapaxes(x, -1, -2) - eyes[slot])  # (A, tries, width, width)
-            ok = np.where(pairs[slot][active, None], dev, 0.0).max(axis=(-2, -1)) <= SPHERE_SEPARATION
+            x *= used[slot][active, None]
+            # max |x_i^T x_j| over i ≠ j: the diagonal (|x_i^T x_i − 1| ~ 1e-16 in the printed test) passes anyway
+            gram = x @ np.swapaxes(x, -1, -2)  # (A, tries, width, width)
+            np.abs(gram, out=gram)
+            gram[..., diagonals[slot], diagonals[slot]] = 0.0
+            ok = gram.max(axis=(-2, -1)) <= SPHERE_SEPARATION
             found = ok.any(1)
             out[active[found], start:start + width, :drawn] = x[np.flatnonzero(found), ok.argmax(1)[found]]
             pending[active[found], slot] = False
