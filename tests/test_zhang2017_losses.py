@@ -187,6 +187,44 @@ def test_configurations_are_separated():
             assert np.abs(pts @ pts.T - np.eye(8)).max() <= losses.SPHERE_SEPARATION + 1e-12
 
 
+def test_second_configurations_are_separated_at_every_k():
+    """θ' (the second configuration, drawn in its own slot of the padded sampler) is separated like θ, w, with the
+    row's own shapes, for every k (sphere rows on S^1 too, where the crowded cases fall back)."""
+    for seed in range(20):
+        for k in range(1, 5):
+            for d in (1, 2, 3, 5):
+                p = _point(seed, k, d, "gaussian-euclidean")
+                pts = np.array(p["theta2"])
+                assert pts.shape == (k, d)
+                dist = np.linalg.norm(pts[:, None] - pts[None], axis=-1) + np.eye(k) * 10
+                assert dist.min() >= 0.3 * 0.8 - 1e-12
+                q = _point(seed, k, d, "relu-sphere")
+                pts = np.array(q["theta2"])
+                assert pts.shape == (k, max(d, 2)) and np.allclose(np.linalg.norm(pts, axis=1), 1)
+                assert np.abs(pts @ pts.T - np.eye(k)).max() <= losses.SPHERE_SEPARATION + 1e-12
+                assert np.array(q["u"]).shape == (k, max(d, 2)) and np.array(q["a"]).shape == (k,)
+
+
+def test_ordered_draws_with_per_row_sizes():
+    """The Fisher–Yates core of the Euclidean sampler with a different (n, cells) per row: each row's first n
+    entries are distinct cells of its own range."""
+    from checks.streams import Streams
+
+    rows = 2000
+    n = np.arange(rows) % 8 + 1
+    cells = n + np.arange(rows) % 5
+    top = Streams(np.arange(rows)).bits(8) >> np.uint64(11)
+    drawn = losses._ordered_draws(top, n, cells)
+    for r in range(0, rows, 7):
+        mine = drawn[r, :n[r]]
+        assert len(set(mine.tolist())) == n[r] and mine.min() >= 0 and mine.max() < cells[r]
+
+
+def test_configuration_domain_shapes_are_bounded_by_the_padding():
+    with pytest.raises(ValueError):
+        losses._domain(tuple(losses.CASES), k_max=losses._K_PAD + 1)
+
+
 def test_coulomb_two_charges_known_value():
     """Two like unit charges at distance 2 on a line repel with dθ/dt = (θ_1 − θ_2)/8 (Coulomb, Definition 2.1)."""
     particles = _t([[[0.0, 0.0, 0.0], [2.0, 0.0, 0.0]]])

@@ -313,6 +313,8 @@ CONFIG_FREE = ("a", "b", "u", "u_w")
 
 def _domain(cases: tuple[str, ...], k_max: int = 4, d_max: int = 5, d_min: int = 1,
             examples: tuple[Mapping[str, Any], ...] = ()) -> Domain:
+    if k_max > _K_PAD or d_max > _D_PAD:  # the sampler draws at these fixed padded shapes
+        raise ValueError(f"configuration domains need k ≤ {_K_PAD} and d ≤ {_D_PAD}")
     return Domain((Int("seed", 0, 2**31 - 1), Int("k", 1, k_max, examples=(1, 2)), Int("d", d_min, d_max),
                    Choice("case", cases)), derive=_derive, derive_batch=_derive_batch, examples=examples,
                   exact=CONFIG_EXACT, free=CONFIG_FREE)
