@@ -26,6 +26,7 @@ import numpy as np
 import sympy as sp
 import torch
 
+from checks.batching import derive_from_batch
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
 from checks.exact import TangentVector, UnitVector
@@ -40,6 +41,7 @@ from checks.specs import (
     SymbolicSpec,
     Trial,
 )
+from checks.streams import Streams
 from claims.zhang2017.fast import _common as zc
 from claims.zhang2017.fast import experiments as fx
 from reference.zhang2017 import experiments as rx
@@ -597,12 +599,6 @@ theorem_5_1_expansion = Claim(
 )
 
 
-def _derive_cond(point: Mapping[str, Any]) -> dict:
-    rng = np.random.default_rng(point["seed"])
-    k = point["k"]
-    return {"theta1": np.clip(rng.uniform(-1, 1, k), -0.999, 0.999).tolist(), "a": rng.standard_normal(k).tolist()}
-
-
 def _rows_by_shape(*keys: np.ndarray) -> list[np.ndarray]:
     """Row indices grouped by equal values of the integer columns ``keys`` (the shapes of a derived entry)."""
     _, inverse = np.unique(np.stack(keys, 1), axis=0, return_inverse=True)
@@ -610,18 +606,23 @@ def _rows_by_shape(*keys: np.ndarray) -> list[np.ndarray]:
     return [np.flatnonzero(inverse == g) for g in range(int(inverse.max()) + 1)] if len(inverse) else []
 
 
+#: The largest k of the conditional-expectation domain: every row draws (θ_i1, a_i) for this many nodes and keeps
+#: its own first k (a domain constant, so a row's values never depend on its batch).
+_COND_K = 6
+
+
 def _derive_cond_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """``_derive_cond`` for N rows: the draws row by row (one generator each), the clipping vectorised."""
-    k, seed = np.asarray(cols["k"], dtype=np.int64), np.asarray(cols["seed"], dtype=np.int64)
-    theta1, a = [None] * len(k), [None] * len(k)
-    for rows in _rows_by_shape(k):
-        kk = int(k[rows[0]])
-        draws = [np.random.Generator(np.random.PCG64(int(s))) for s in seed[rows]]
-        t = np.clip(np.stack([rng.uniform(-1, 1, kk) for rng in draws]), -0.999, 0.999)
-        weights = np.stack([rng.standard_normal(kk) for rng in draws])
-        for j, row in enumerate(rows):
-            theta1[row], a[row] = t[j], weights[j]
-    return {"theta1": theta1, "a": a}
+    """θ_i1 ~ U(−1, 1) clipped to ±0.999 and a_i ~ N(0, 1) for the k nodes of each row, from the row's own
+    counter-based stream (``checks.streams``), all rows at once."""
+    k = np.asarray(cols["k"], dtype=np.int64)
+    streams = Streams(np.asarray(cols["seed"], dtype=np.int64))
+    theta1 = np.clip(streams.uniform(-1.0, 1.0, _COND_K), -0.999, 0.999)
+    a = streams.normal(_COND_K)
+    return {"theta1": [row[:kk] for row, kk in zip(theta1, k.tolist(), strict=True)],
+            "a": [row[:kk] for row, kk in zip(a, k.tolist(), strict=True)]}
+
+
+_derive_cond = derive_from_batch(_derive_cond_batch)
 
 
 def _cond_reference(p, constants, ctx):
@@ -689,35 +690,18 @@ theorem_5_1_conditional = Claim(
 # App. D: equations (12)–(14)
 # =========================================================================================================
 
-def _derive_config(point: Mapping[str, Any]) -> dict:
-    """Random configuration from the drawn seed: unit θ_i, w_j ∈ S^{d−1}, a, b ~ N(0,1), data x ~ N(0, I),
-    a unit tangent vector u at θ_i (the direction of the directional derivatives)."""
-    rng = np.random.default_rng(point["seed"])
-    d, k, n = point["d"], point["k"], point["n"]
-    i = point["i"] % k
-
-    def unit(rows):
-        v = rng.standard_normal((rows, d))
-        return v / np.linalg.norm(v, axis=1, keepdims=True)
-    theta, w = unit(k), unit(k)
-    u = rng.standard_normal(d)
-    u -= (u @ theta[i]) * theta[i]
-    u /= max(np.linalg.norm(u), 1e-12)
-    return {"node": i, "theta": theta.tolist(), "w": w.tolist(), "a": rng.standard_normal(k).tolist(),
-            "b": rng.standard_normal(k).tolist(), "x": rng.standard_normal((n, d)).tolist(), "u": u.tolist()}
-
-
 def _derive_config_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """``_derive_config`` for N rows: each row's normal draws in one call of its own generator (the same stream:
-    consecutive ``standard_normal`` calls concatenate), the arithmetic vectorised over the rows of one shape."""
+    """Random configurations from the drawn seeds: unit θ_i, w_j ∈ S^{d−1}, a, b ~ N(0,1), data x ~ N(0, I), a
+    unit tangent vector u at θ_node (the direction of the directional derivatives). Each row draws from its own
+    counter-based stream (``checks.streams``); the rows of one shape (d, k, n) at once."""
     d, k, n, i, seed = (np.asarray(cols[name], dtype=np.int64) for name in ("d", "k", "n", "i", "seed"))
     node = i % k
     size = len(seed)
+    streams = Streams(seed)
     out: dict[str, list] = {name: [None] * size for name in ("theta", "w", "a", "b", "x", "u")}
     for rows in _rows_by_shape(d, k, n):
         dd, kk, nn = int(d[rows[0]]), int(k[rows[0]]), int(n[rows[0]])
-        total = 2 * kk * dd + dd + 2 * kk + nn * dd
-        z = np.stack([np.random.Generator(np.random.PCG64(int(s))).standard_normal(total) for s in seed[rows]])
+        z = streams.normal(2 * kk * dd + dd + 2 * kk + nn * dd, rows)
         cut = np.cumsum([kk * dd, kk * dd, dd, kk, kk])
         theta, w, u, a, b, x = np.split(z, cut, axis=1)
         theta = theta.reshape(-1, kk, dd)
@@ -733,6 +717,9 @@ def _derive_config_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
             for j, row in enumerate(rows):
                 column[row] = arr[j]
     return {"node": node, **out}
+
+
+_derive_config = derive_from_batch(_derive_config_batch)
 
 
 def _domain(potentials: tuple[str, ...], example_seed: int | None = None) -> Domain:
