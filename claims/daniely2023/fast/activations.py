@@ -116,10 +116,6 @@ def norm2(name: str) -> float:
     return float((w * fast_act.get(base).f(x) ** 2).sum())
 
 
-def has_analytic(name: str) -> bool:
-    return _split(name)[0] in ANALYTIC
-
-
 def coefficients(name: str, n_max: int, *, dtype=torch.float64, device=None) -> torch.Tensor:
     """a_0..a_{n_max} in closed form (normalised variants divided by ‖σ‖)."""
     base, normalised = _split(name)

@@ -131,74 +131,7 @@ def log_lambda(n: torch.Tensor, *, two_sign: float = 1.0, nine: float = 9.0) -> 
     return two_sign * (2 * n + 1) * math.log(2.0) + (math.log(nine) + log_df) / 4
 
 
-def row_mean_square(fa: torch.Tensor, ga: torch.Tensor, x: torch.Tensor, y: torch.Tensor,
-                    variance: float | None = None) -> torch.Tensor:
-    """E_w (F(w·x) − G(w·y))², w with i.i.d. N(0, variance) entries (Xavier: 1/d); F, G in the Hermite
-    basis; product Gauss–Hermite over the d coordinates of w (exact for polynomials of these degrees)."""
-    d = x.shape[0]
-    variance = 1.0 / d if variance is None else variance
-    m = max(fa.shape[0], ga.shape[0])
-    z, wz = gauss_hermite_rule(m, device=x.device, dtype=x.dtype)
-    grid = torch.cartesian_prod(*([z] * d)).reshape(-1, d) * math.sqrt(variance)  # (m^d, d)
-    weight = torch.cartesian_prod(*([wz] * d)).reshape(-1, d).prod(-1)
-    diff = polynomial(fa)(grid @ x) - polynomial(ga)(grid @ y)
-    return weight @ (diff * diff)
-
-
-def bivariate_mean_square(fa: torch.Tensor, ga: torch.Tensor, sx: float, a: float, b: float, *, device,
-                          dtype) -> torch.Tensor:
-    """E (F(X) − G(Y))², X = s_x Z1, Y = a Z1 + b Z2, for polynomials F, G (Hermite basis) by a 2-D product
-    Gauss–Hermite rule (exact)."""
-    m = max(fa.shape[0], ga.shape[0])
-    z, wz = gauss_hermite_rule(m, device=device, dtype=dtype)
-    z1, z2 = z[:, None], z[None, :]
-    diff = polynomial(fa)(sx * z1 + 0 * z2) - polynomial(ga)(a * z1 + b * z2)
-    return wz @ (diff * diff) @ wz
-
-
 # --- Lemma 2.10 -------------------------------------------------------------------------------------
-
-def normalised_norm(v: torch.Tensor) -> torch.Tensor:
-    """sqrt(mean v²) over the last axis, computed on v/max|v| so that tiny vectors do not underflow to norm 0
-    (nor huge ones overflow): Lemma 2.10 draws points as close to 0 as the domain allows (‖x‖ ~ 1e-206 squares
-    to 0 in float64, and the projection onto the sphere then took the wrong direction)."""
-    m = v.abs().amax(-1, keepdim=True)
-    safe = torch.where(m > 0, m, torch.ones_like(m))
-    return (safe * torch.sqrt(((v / safe) ** 2).mean(-1, keepdim=True))).squeeze(-1)
-
-
-def project_sphere(x: torch.Tensor, radius: float) -> torch.Tensor:
-    m = x.abs().amax()
-    if float(m) == 0.0:
-        out = torch.zeros_like(x)
-        out[0] = radius * math.sqrt(x.shape[0])
-        return out
-    # the direction from x/max|x| (never from a division by the norm itself, which is subnormal — and has
-    # lost its leading digits — for the tiniest x); radius·x could be subnormal too
-    u = x / m
-    return radius * (u / torch.sqrt((u * u).mean()))
-
-
-def project_points(x: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
-    dist = normalised_norm(points - x[None, :])
-    return points[int(torch.argmin(dist))]  # argmin returns the first minimiser
-
-
-def joint_projection(x1: torch.Tensor, x2: torch.Tensor, project) -> tuple:
-    """Lemma 2.10's two-case construction: (x̃1, x̃2, d(x1, A), d(x2, A))."""
-    p1, p2 = project(x1), project(x2)
-    d1, d2 = normalised_norm(x1 - p1), normalised_norm(x2 - p2)
-    swapped = bool(d1 > d2)
-    if swapped:
-        x1, x2, p1, p2, d1, d2 = x2, x1, p2, p1, d2, d1
-    if bool(d2 <= normalised_norm(x1 - x2)):
-        t1, t2 = p1, p2
-    else:
-        t1, t2 = p1, p1
-    if swapped:
-        t1, t2, d1, d2 = t2, t1, d2, d1
-    return t1, t2, d1, d2
-
 
 # --- batched kernels: per-point loadings and per-point polynomials, one tensor computation per activation ---
 
@@ -277,8 +210,9 @@ def mean_square_against_polynomial_rows(f, kinks, coeffs: torch.Tensor, sx: torc
 
 def bivariate_mean_square_rows(fa: torch.Tensor, ga: torch.Tensor, sx: torch.Tensor, a: torch.Tensor,
                                b: torch.Tensor, *, device, dtype) -> torch.Tensor:
-    """``bivariate_mean_square`` for per-point polynomials fa, ga (B, m) (zero-padded to one width) and
-    per-point loadings (B,): the 2-D product Gauss–Hermite rule with m nodes per axis (exact)."""
+    """E (F(X) − G(Y))² with X = s_x Z1, Y = a Z1 + b Z2 for per-point polynomials F, G in the Hermite basis
+    (coefficients fa, ga (B, m), zero-padded to one width) and per-point loadings (B,): the 2-D product
+    Gauss–Hermite rule with m nodes per axis (exact for these polynomials)."""
     sx, a, b = (torch.as_tensor(v, device=device, dtype=dtype).reshape(-1, 1, 1) for v in (sx, a, b))
     m = max(fa.shape[1], ga.shape[1])
     z, wz = gauss_hermite_rule(m, device=device, dtype=dtype)
@@ -289,8 +223,9 @@ def bivariate_mean_square_rows(fa: torch.Tensor, ga: torch.Tensor, sx: torch.Ten
 
 def row_mean_square_rows(fa: torch.Tensor, ga: torch.Tensor, x: torch.Tensor, y: torch.Tensor,
                          variance: float | None = None) -> torch.Tensor:
-    """``row_mean_square`` for per-point polynomials fa, ga (B, m) (one width) and vectors x, y (B, d) of one
-    dimension d: the product Gauss–Hermite grid over the coordinates of w is shared by the batch."""
+    """E_w (F(w·x) − G(w·y))², w with i.i.d. N(0, variance) entries (Xavier: 1/d), for per-point polynomials F,
+    G in the Hermite basis (fa, ga (B, m), one width) and vectors x, y (B, d) of one dimension d: the product
+    Gauss–Hermite grid over the coordinates of w (exact for these degrees) is shared by the batch."""
     d = x.shape[1]
     variance = 1.0 / d if variance is None else variance
     m = max(fa.shape[1], ga.shape[1])
@@ -328,8 +263,9 @@ def epsilon_table(name: str, n_max: int, *, device, dtype) -> torch.Tensor:
 
 
 def normalised_norm_rows(v: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
-    """``normalised_norm`` of zero-padded vectors (B, ..., D) whose true dimension is dims (B,): sqrt(Σ v²/d),
-    on v/max|v| as in ``normalised_norm`` (zeros add nothing to the sum or the maximum)."""
+    """‖v‖ = sqrt(mean v²) of zero-padded vectors (B, ..., D) whose true dimension is dims (B,): sqrt(Σ v²/d),
+    computed on v/max|v| so that tiny vectors do not underflow to norm 0 (nor huge ones overflow); the padding
+    adds nothing to the sum or the maximum."""
     m = v.abs().amax(-1, keepdim=True)
     safe = torch.where(m > 0, m, torch.ones_like(m))
     d = dims.reshape(dims.shape + (1,) * (v.dim() - 1))
@@ -337,11 +273,13 @@ def normalised_norm_rows(v: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
 
 
 def project_sphere_rows(x: torch.Tensor, radius: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
-    """``project_sphere`` for a batch x (B, D) (zero-padded to D), radii and dimensions (B,): x = 0 goes to
-    radius·√d·e_1."""
+    """The nearest point of the sphere of normalised radius ``radius`` to each x of a batch (B, D) (zero-padded
+    to D; dimensions (B,)): radius·x/‖x‖, and x = 0 goes to radius·√d·e_1."""
     m = x.abs().amax(-1, keepdim=True)
     zero = m == 0
-    u = x / torch.where(zero, 1.0, m)  # as in project_sphere: the direction never divides by a subnormal norm
+    # the direction from x/max|x|: never a division by the normalised norm itself, which is subnormal — and has
+    # lost its leading digits — for the tiniest x (radius·x could be subnormal too)
+    u = x / torch.where(zero, 1.0, m)
     s = torch.sqrt((u * u).sum(-1, keepdim=True) / dims[:, None])
     fallback = torch.zeros_like(x)
     fallback[:, 0] = radius * torch.sqrt(dims)
@@ -349,15 +287,15 @@ def project_sphere_rows(x: torch.Tensor, radius: torch.Tensor, dims: torch.Tenso
 
 
 def project_points_rows(x: torch.Tensor, points: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
-    """``project_points`` for a batch x (B, D), finite sets points (B, M, D) (padded alike): the first nearest
-    point."""
+    """The first nearest point of a finite set (points (B, M, D), padded alike) to each x of a batch (B, D)."""
     dist = normalised_norm_rows(points - x[:, None, :], dims)  # (B, M)
-    index = torch.argmin(dist, dim=-1)  # the first minimiser, as in project_points
+    index = torch.argmin(dist, dim=-1)  # argmin returns the first minimiser
     return torch.gather(points, 1, index[:, None, None].expand(-1, 1, points.shape[2]))[:, 0]
 
 
 def joint_projection_rows(x1: torch.Tensor, x2: torch.Tensor, project, norm) -> tuple:
-    """``joint_projection`` for a batch (B, D): the w.l.o.g. swap and Case I/II decided per row."""
+    """Lemma 2.10's two-case construction (x̃1, x̃2, d(x1, A), d(x2, A)) for a batch (B, D): the w.l.o.g. swap
+    and Case I/II decided per row."""
     p1, p2 = project(x1), project(x2)
     d1, d2 = norm(x1 - p1), norm(x2 - p2)
     swapped = d1 > d2

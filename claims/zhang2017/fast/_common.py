@@ -66,12 +66,6 @@ def _pairwise(pot: Potential, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return pot(x.unsqueeze(-2), y.unsqueeze(-3))
 
 
-def _upper(mat: torch.Tensor) -> torch.Tensor:
-    k = mat.shape[-1]
-    mask = torch.triu(torch.ones(k, k, dtype=torch.bool, device=mat.device), diagonal=1)
-    return (mat * mask).sum((-2, -1))
-
-
 def loss5(a, theta, b, w, pot: Potential) -> torch.Tensor:
     """(5): Σ_i a_i² Φ(θ_i,θ_i) + 2 Σ_{i<j} a_i a_j Φ(θ_i,θ_j) + 2 Σ_{i,j} a_i b_j Φ(θ_i,w_j) (pairs i < j).
 

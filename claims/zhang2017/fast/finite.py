@@ -346,16 +346,6 @@ def perturbation_direction(seed: int, d: int) -> tuple[np.ndarray, float]:
     return u / np.linalg.norm(u), float(rng.uniform(0, 2 * math.pi))
 
 
-def perturbed_double_well(x: torch.Tensor, u: torch.Tensor, phase: float, size: float
-                          ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """L̂ = L + size·sin(u^T x + φ) with L the double well: value, gradient, Hessian. With size = ε/3 the
-    perturbation is at most ε/3 in value, gradient norm and Hessian operator norm (‖u‖ = 1)."""
-    value, grad, hess = double_well(x)
-    s = u @ x + phase
-    return (value + size * torch.sin(s), grad + size * torch.cos(s) * u,
-            hess - size * torch.sin(s) * torch.outer(u, u))
-
-
 def algorithm4_double_well(d: int, eps: float, eta: float, T: int, seeds: list[int], grad_fraction: float,
                            hess_fraction: float, *, dtype=torch.float64, device="cpu") -> dict:
     """Algorithm 4 on L̂ = double well + (ε/3) sin(u^T x + φ), started at the saddle x_0 = 0, M = R^d, run

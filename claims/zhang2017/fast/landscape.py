@@ -107,19 +107,6 @@ def loss6_block(a: torch.Tensor, theta: torch.Tensor, b: torch.Tensor, w: torch.
     return f
 
 
-def term_hessian_norms(a, theta, b, w, pot: common.Potential, i: int) -> torch.Tensor:
-    """Σ over the terms of (6) that involve θ_i of the Frobenius norm of each term's θ_i-Hessian: the size of
-    what was combined in ∇²_{θ_i} L (the scale for relative margins, batched (B,))."""
-    k = theta.shape[1]
-    total = torch.zeros(theta.shape[0], dtype=theta.dtype, device=theta.device)
-    others = [(2 * a[:, i] * a[:, j], theta[:, j]) for j in range(k) if j != i]
-    others += [(2 * a[:, i] * b[:, j], w[:, j]) for j in range(k)]
-    for coeff, y in others:
-        hess = hessian_batched(lambda x, y=y, coeff=coeff: coeff * pot(x, y), theta[:, i])
-        total = total + hess.flatten(1).norm(dim=-1)
-    return total
-
-
 # --- closed-form gradient of (6) for radial potentials (fast gradient descent) ---------------------------
 
 def loss6_gradient(a: torch.Tensor, theta: torch.Tensor, b: torch.Tensor, w: torch.Tensor, name: str, d: int,
@@ -261,14 +248,6 @@ def gradient_descent_capture(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor, 
 
 def _reduce(a, theta, b, w, active, w_free):
     return a[active], theta[active], b[w_free], w[w_free]
-
-
-def _loss_value(a, theta, b, w, name, d, params, active, w_free) -> float:
-    a_, th, b_, w_ = _reduce(a, theta, b, w, active, w_free)
-    if th.shape[0] == 0:
-        return 0.0
-    pot = radial_potential(name, d, **params)
-    return float(common.loss6(a_, th, b_, w_, pot))
 
 
 def _free_hessian_spectrum(a, theta, b, w, name, d, params, active, w_free) -> tuple[float, float]:

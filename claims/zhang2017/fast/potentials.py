@@ -193,17 +193,6 @@ def hermite_family(family: str, m: Sequence[int] | torch.Tensor, x: torch.Tensor
     return out
 
 
-def product_gh_points(rho: torch.Tensor, nodes: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(X, Y, weight) of the n×n product GH rule for (X, Y) ~ N(ρ): shapes (batch, n²)."""
-    z, w = gauss_hermite(nodes, device=rho.device, dtype=rho.dtype)
-    z1, z2 = torch.meshgrid(z, z, indexing="ij")
-    ww = (w[:, None] * w[None, :]).reshape(1, -1)
-    c = _sqrt_one_minus_sq(rho)[:, None]
-    x = z1.reshape(1, -1).expand(len(rho), -1)
-    y = rho[:, None] * z1.reshape(1, -1) + c * z2.reshape(1, -1)
-    return x, y, ww.expand(len(rho), -1)
-
-
 def product_dual(fn_x, fn_y, rho: torch.Tensor, outer: int, inner: int) -> torch.Tensor:
     """E f(X) g(Y), (X, Y) = (Z_1, ρZ_1 + cZ_2) ~ N(ρ), by the product Gauss–Hermite rule with ``outer`` nodes for
     Z_1 and ``inner`` for Z_2: Σ_i w_i f(z_i) Σ_j w'_j g(ρz_i + cz'_j). ``fn_x(z)`` maps the (outer,) nodes to
@@ -298,14 +287,6 @@ def _series_eval(scales: torch.Tensor, x: torch.Tensor, family: str) -> torch.Te
         b.addcmul_(x, b1, value=two)
         b2, b1 = b1, b
     return b1
-
-
-def series_values(coefficients: torch.Tensor, x: torch.Tensor, family: str = "orthonormal",
-                  start: int = 0, *, take_sqrt: bool = True) -> torch.Tensor:
-    """h(x) = Σ_{i ≥ start} √(c_i) H_i(x) (or c_i H_i(x) with ``take_sqrt=False``) for coefficient rows
-    (batch, N+1) and x (batch, ...), or one shared row (N+1,) and any x, by one pass of the three-term
-    recursion (orthonormal: He_i/√(i!))."""
-    return _series_eval(_series_scales(coefficients, family, start, take_sqrt), x, family)
 
 
 def dual_series(coefficients: torch.Tensor, rho: torch.Tensor, family: str = "orthonormal",

@@ -27,15 +27,6 @@ def euclidean_laplacian(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tens
     return torch.diagonal(hess).sum()
 
 
-def sphere_laplacian(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    """Laplace–Beltrami of f on S^{d−1} at the unit vector x: the trace of the Riemannian Hessian
-    P(∇²f − (x^T∇f) I)P over the tangent space (f extended to R^d in any way)."""
-    hess = common.riemannian_hessian(lambda v: f(v.reshape(-1)), x.detach().reshape(1, -1), "sphere")
-    d = x.shape[-1]
-    # P(...)P has zero normal part, so its full trace is the tangent trace
-    return torch.diagonal(hess).sum() if d > 1 else hess.sum() * 0
-
-
 @torch.enable_grad()
 def sphere_laplacian_batch(f: Callable[[torch.Tensor], torch.Tensor], theta: torch.Tensor,
                            dims: torch.Tensor | None = None) -> torch.Tensor:
@@ -313,27 +304,6 @@ def tangent(g: torch.Tensor, x: torch.Tensor, manifold: str) -> torch.Tensor:
     if manifold == "sphere":
         return g - (g * x).sum(-1, keepdim=True) * x
     return g
-
-
-def algorithm1(a, theta, b, w, pot: SmoothPotential, *, alpha: float, steps: int, manifold: str,
-               train_a: bool = True, active: int | None = None, record_every: int = 0
-               ) -> tuple[torch.Tensor, torch.Tensor, list[float]]:
-    """Algorithm 1 on (5) in the variables (a, θ): x ← Π_M(x − α∇L(x)) with a in R^k and θ on M (each θ_i
-    projected). ``active`` = 1 runs the single-node loss (11) (only a_1, θ_1 move; a_2 = … = a_k = 0 stay).
-    Returns the end point and the loss every ``record_every`` steps."""
-    curve: list[float] = []
-    for t in range(steps):
-        ga, gt = loss5_gradients(a, theta, b, w, pot)
-        gt = tangent(gt, theta, manifold)
-        if active is not None:
-            ga = torch.cat([ga[:active], torch.zeros_like(ga[active:])])
-            gt = torch.cat([gt[:active], torch.zeros_like(gt[active:])])
-        if train_a:
-            a = a - alpha * ga
-        theta = common.project(theta - alpha * gt, manifold)
-        if record_every and t % record_every == 0:
-            curve.append(float(loss5_closed(a, theta, b, w, pot)))
-    return a, theta, curve
 
 
 # --- Theorem 3.10: the polynomial potential (θ^T w)^l with orthonormal w = e_j ----------------------------
