@@ -165,6 +165,16 @@ class Batch:
 
 
 
+def row_groups(*keys: np.ndarray) -> list[np.ndarray]:
+    """Row indices grouped by equal values of the numeric columns ``keys`` (e.g. the shapes a sampler draws at),
+    one ascending index array per distinct key, in key order — the columns-only counterpart of ``Batch.groups``."""
+    if not len(keys[0]):
+        return []
+    _, inverse = np.unique(np.stack([np.asarray(k) for k in keys], 1), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return [np.flatnonzero(inverse == g) for g in range(int(inverse.max()) + 1)]
+
+
 def _hashable(value: Any) -> Any:
     return tuple(_hashable(v) for v in value) if isinstance(value, list | tuple) else value
 

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from checks.batching import assemble, grouped
+from checks.batching import assemble, grouped, row_groups
 from checks.domain import Choice, Domain, Float, Int
 from checks.model import Claim, Erratum, Kind, Mutant
 from checks.specs import PointwiseSpec, ProbabilisticSpec
@@ -130,7 +130,7 @@ def _fast_rms_sigma_shadow(batch, loadings: Callable, *, device, dtype) -> torch
         # band's largest degree (the padded rule is exact for them too) and at most doubled in width, while
         # the number of tensor computations grows with log n, not n.
         band = np.frexp(np.asarray(sub.array("n"), dtype=np.float64))[1]
-        parts = ((index, per_band(sub.take(index))) for index in _positions_by(band))
+        parts = ((index, per_band(sub.take(index))) for index in row_groups(band))
         return assemble(len(sub), parts, device=device, dtype=dtype)
 
     if loadings is _same_point:
@@ -139,13 +139,6 @@ def _fast_rms_sigma_shadow(batch, loadings: Callable, *, device, dtype) -> torch
     # X ≠ Y: the inner rule has n + 1 nodes, the cost quadratic in the width; padding a band would cost more
     # than the per-group overhead it saves
     return grouped(batch, ("act", "n"), per_band, device=device, dtype=dtype)
-
-
-def _positions_by(keys: np.ndarray) -> list[np.ndarray]:
-    """Row positions grouped by equal ``keys`` (sorted by key)."""
-    _, inverse = np.unique(keys, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    return [np.flatnonzero(inverse == g) for g in range(int(inverse.max()) + 1)] if len(inverse) else []
 
 
 def _f64(batch, name: str) -> torch.Tensor:

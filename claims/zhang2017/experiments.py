@@ -26,7 +26,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from checks.batching import derive_from_batch
+from checks.batching import derive_from_batch, row_groups
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine.context import mp_context
 from checks.exact import TangentVector, UnitVector
@@ -599,13 +599,6 @@ theorem_5_1_expansion = Claim(
 )
 
 
-def _rows_by_shape(*keys: np.ndarray) -> list[np.ndarray]:
-    """Row indices grouped by equal values of the integer columns ``keys`` (the shapes of a derived entry)."""
-    _, inverse = np.unique(np.stack(keys, 1), axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    return [np.flatnonzero(inverse == g) for g in range(int(inverse.max()) + 1)] if len(inverse) else []
-
-
 #: The largest k of the conditional-expectation domain: every row draws (θ_i1, a_i) for this many nodes and keeps
 #: its own first k (a domain constant, so a row's values never depend on its batch).
 _COND_K = 6
@@ -699,7 +692,7 @@ def _derive_config_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
     size = len(seed)
     streams = Streams(seed)
     out: dict[str, list] = {name: [None] * size for name in ("theta", "w", "a", "b", "x", "u")}
-    for rows in _rows_by_shape(d, k, n):
+    for rows in row_groups(d, k, n):
         dd, kk, nn = int(d[rows[0]]), int(k[rows[0]]), int(n[rows[0]])
         z = streams.normal(2 * kk * dd + dd + 2 * kk + nn * dd, rows)
         cut = np.cumsum([kk * dd, kk * dd, dd, kk, kk])

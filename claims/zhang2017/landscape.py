@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from checks.batching import derive_from_batch
+from checks.batching import derive_from_batch, row_groups
 from checks.domain import Choice, Domain, Float, Int
 from checks.exact import UnitVector
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
@@ -111,13 +111,6 @@ def _separated_points_batch(streams: Streams, rows: np.ndarray, n: int, d: int, 
 _CYCLE_MEMORY = 8
 
 
-def _rows_by(*keys: np.ndarray) -> list[np.ndarray]:
-    """Row indices grouped by equal values of the integer columns ``keys``."""
-    _, inverse = np.unique(np.stack(keys, 1), axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    return [np.flatnonzero(inverse == g) for g in range(int(inverse.max()) + 1)] if len(inverse) else []
-
-
 def _scatter(out: dict[str, list], rows: np.ndarray, values: dict[str, np.ndarray]) -> None:
     for name, arr in values.items():
         column = out[name]
@@ -151,7 +144,7 @@ def _earnshaw_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
     streams = Streams(seed)
     out: dict[str, list] = {name: [None] * size for name in ("theta", "w", "a", "b")}
     k_used = np.where(cage, d + 1, k)
-    for rows in _rows_by(d, k_used, cage.astype(np.int64)):
+    for rows in row_groups(d, k_used, cage.astype(np.int64)):
         dd, kk = int(d[rows[0]]), int(k_used[rows[0]])
         if cage[rows[0]]:
             centre = streams.normal((dd,), rows=rows)
@@ -225,19 +218,24 @@ def _prove_definition_3_1(constants) -> SymbolicOutcome:
         f"for d ≤ {CARTESIAN_MAX_D}. The example 1/‖θ−w‖ in R³ is the d = 3 case.", CARTESIAN_MAX_D, None, values)
 
 
-def _harmonic_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """θ ~ N(0, 4 I_d) and w = θ + r·u/‖u‖ with u ~ N(0, I_d) (so ‖θ − w‖ = r exactly as drawn), for N rows (one
-    ``Streams`` row per seed, all rows of one d drawn at once)."""
+def _centres_and_directions(cols: Mapping[str, np.ndarray]):
+    """θ ~ N(0, 4 I_d) and a uniform unit direction u/‖u‖, u ~ N(0, I_d), for N rows: (rows, θ, direction) per
+    dimension d, one ``Streams`` row per seed, all rows of one d drawn at once."""
     d, seed = np.asarray(cols["d"], dtype=np.int64), np.asarray(cols["seed"], dtype=np.int64)
-    r = np.asarray(cols["r"], dtype=np.float64)
     streams = Streams(seed)
-    out: dict[str, list] = {"theta": [None] * len(d), "w": [None] * len(d)}
-    for rows in _rows_by(d):
+    for rows in row_groups(d):
         dd = int(d[rows[0]])
         theta = streams.normal((dd,), rows=rows) * 2
         u = streams.normal((dd,), rows=rows)
-        w = theta + r[rows, None] * u / np.linalg.norm(u, axis=-1, keepdims=True)
-        _scatter(out, rows, {"theta": theta, "w": w})
+        yield rows, theta, u / np.linalg.norm(u, axis=-1, keepdims=True)
+
+
+def _harmonic_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """θ and w = θ + r·(unit direction) (so ‖θ − w‖ = r as drawn), for N rows."""
+    r = np.asarray(cols["r"], dtype=np.float64)
+    out: dict[str, list] = {"theta": [None] * len(r), "w": [None] * len(r)}
+    for rows, theta, direction in _centres_and_directions(cols):
+        _scatter(out, rows, {"theta": theta, "w": theta + r[rows, None] * direction})
     return out
 
 
@@ -646,16 +644,11 @@ def _prove_definition_3_5(constants) -> SymbolicOutcome:
 
 
 def _subharmonic_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """θ ~ N(0, 4 I_d) and a uniform unit direction, for N rows (one ``Streams`` row per seed, all rows of one d
-    drawn at once)."""
-    d, seed = np.asarray(cols["d"], dtype=np.int64), np.asarray(cols["seed"], dtype=np.int64)
-    streams = Streams(seed)
-    out: dict[str, list] = {"theta": [None] * len(d), "direction": [None] * len(d)}
-    for rows in _rows_by(d):
-        dd = int(d[rows[0]])
-        theta = streams.normal((dd,), rows=rows) * 2
-        u = streams.normal((dd,), rows=rows)
-        _scatter(out, rows, {"theta": theta, "direction": u / np.linalg.norm(u, axis=-1, keepdims=True)})
+    """θ and a uniform unit direction, for N rows."""
+    size = len(cols["d"])
+    out: dict[str, list] = {"theta": [None] * size, "direction": [None] * size}
+    for rows, theta, direction in _centres_and_directions(cols):
+        _scatter(out, rows, {"theta": theta, "direction": direction})
     return out
 
 
@@ -1091,7 +1084,7 @@ def _proof_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
     d, k, seed = (np.asarray(cols[name], dtype=np.int64) for name in ("d", "k", "seed"))
     streams = Streams(seed)
     out: dict[str, list] = {name: [None] * len(d) for name in ("theta", "w", "u", "theta_other")}
-    for rows in _rows_by(d, k):
+    for rows in row_groups(d, k):
         dd, kk = int(d[rows[0]]), int(k[rows[0]])
         pts = _separated_points_batch(streams, rows, 3 * kk, dd)
         u = streams.normal((dd,), rows=rows)
