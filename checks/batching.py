@@ -5,7 +5,8 @@ draws them) or from columns (numpy arrays, as the vectorised sampler ``Domain.sa
 the fast path reads whole columns:
 
 * ``batch.tensor("rho", device=, dtype=)`` — a column as one tensor (vectors stack to shape (N, d));
-* ``batch.array("d")`` — a column as a numpy array; ``batch.entries("theta")`` — a ragged column as stored;
+* ``batch.array("d")`` — a column as a numpy array; ``batch.entries("theta")`` — a ragged column as stored
+  (a :class:`Ragged` column when the sampler drew it padded: ``.padded`` and ``.shapes``, no per-row objects);
 * ``batch.groups("d", "act")`` — when a column's shape or a formula's branch depends on a parameter (the
   dimension d, the activation), the sub-batches of equal values, each with the indices it came from;
 * ``grouped(batch, ("d",), fn, ...)`` — evaluate ``fn`` on each group and reassemble the outputs in batch
@@ -34,6 +35,91 @@ def _python(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def _entry_mask(shapes: np.ndarray, extents: tuple[int, ...]) -> np.ndarray:
+    """(N, *extents) booleans: True where an element lies inside its row's entry shape ``shapes[i]``."""
+    n = len(shapes)
+    mask = np.ones((n,) + (1,) * len(extents), dtype=bool)
+    for axis, extent in enumerate(extents):
+        shape = [n] + [1] * len(extents)
+        shape[axis + 1] = extent
+        mask = mask & (np.arange(extent) < shapes[:, axis:axis + 1]).reshape(shape)
+    return mask
+
+
+class Ragged(Sequence):
+    """A column of arrays of different shapes (configurations (k_i, d_i), vectors of length n_i, …) stored as one
+    zero-padded array: entry i is ``padded[i, :shapes[i, 0], :shapes[i, 1], …]``, and every element outside an
+    entry is 0 (the constructor enforces it).
+
+    Samplers that draw every row at one padded shape hand their draws over in this form, so that nothing is
+    made per row: a fast path reads ``padded`` directly (zero coordinates and zero-weight slots are exact for
+    inner products, norms and weighted sums), ``flat()`` gives the entries laid end to end, and the float
+    projections of ``checks.exact`` act on the whole array. As a sequence it behaves like the list of its
+    entries (read-only numpy views), so code written for lists keeps working."""
+
+    __slots__ = ("padded", "shapes")
+
+    def __init__(self, padded: np.ndarray, shapes: np.ndarray):
+        padded = np.asarray(padded)
+        shapes = np.asarray(shapes, dtype=np.int64)
+        if shapes.ndim != 2 or shapes.shape != (len(padded), padded.ndim - 1):
+            raise ValueError(f"Ragged: shapes must be (N, {padded.ndim - 1}) for a padded array of shape "
+                             f"{padded.shape}, got {shapes.shape}")
+        if len(shapes) and (shapes.min() < 0 or np.any(shapes > np.asarray(padded.shape[1:]))):
+            raise ValueError(f"Ragged: entry shapes must lie within the padded extents {padded.shape[1:]}")
+        self.shapes = shapes
+        self.padded = np.where(_entry_mask(shapes, padded.shape[1:]), padded, np.zeros((), dtype=padded.dtype))
+        self.padded.flags.writeable = False
+
+    @classmethod
+    def _of(cls, padded: np.ndarray, shapes: np.ndarray) -> Ragged:
+        """Wrap arrays already known to satisfy the invariants (a row selection of a Ragged)."""
+        out = cls.__new__(cls)
+        out.padded, out.shapes = padded, shapes
+        return out
+
+    @property
+    def extents(self) -> tuple[int, ...]:
+        return tuple(self.padded.shape[1:])
+
+    def mask(self) -> np.ndarray:
+        """Boolean array of ``padded``'s shape: True on the entries' elements."""
+        return _entry_mask(self.shapes, self.padded.shape[1:])
+
+    def flat(self) -> np.ndarray:
+        """The entries' elements, entry after entry, each in C order (what concatenating the rows gives)."""
+        return self.padded[self.mask()]
+
+    def with_padded(self, padded: np.ndarray) -> Ragged:
+        """The same entry shapes with new values (e.g. a row-wise map of ``padded`` that keeps zeros neutral)."""
+        return Ragged(padded, self.shapes)
+
+    def stacked(self) -> np.ndarray:
+        """The entries as one array (N, *shape); raises :class:`BatchShapeError` unless they share a shape."""
+        if not len(self.shapes):
+            return self.padded[(slice(None), *(slice(0, 0) for _ in self.extents))]
+        first = self.shapes[0]
+        if np.any(self.shapes != first):
+            raise BatchShapeError("a ragged column has entries of different shapes; group the batch by the "
+                                  "parameter that sets them (Batch.groups)")
+        return self.padded[(slice(None), *(slice(0, int(s)) for s in first))]
+
+    def __len__(self) -> int:
+        return len(self.shapes)
+
+    def __getitem__(self, index):
+        if isinstance(index, int | np.integer):
+            return self.padded[(int(index), *(slice(0, int(s)) for s in self.shapes[index]))]
+        return Ragged._of(self.padded[index], self.shapes[index])
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __repr__(self) -> str:
+        return f"Ragged({len(self)} entries padded to {self.extents})"
 
 
 class Batch:
@@ -109,6 +195,8 @@ class Batch:
                 raise BatchShapeError(f"column {name!r} has entries of different shapes; group the batch by "
                                       "the parameter that sets them (Batch.groups)") from exc
         col = self._columns[name]
+        if isinstance(col, Ragged):
+            col = self._columns[name] = col.stacked()
         if not isinstance(col, np.ndarray) or col.dtype == object:
             try:
                 col = np.stack([np.asarray(v) for v in col]) if len(col) else np.asarray(col)
@@ -137,7 +225,7 @@ class Batch:
             col = self._columns.get(name)
             if col is None:
                 col = [p[name] for p in self.points]
-            cols[name] = col[index] if isinstance(col, np.ndarray) else [col[i] for i in index]
+            cols[name] = col[index] if isinstance(col, np.ndarray | Ragged) else [col[i] for i in index]
         return Batch.from_columns(cols, len(index))
 
     def groups(self, *names: str) -> Iterator[tuple[np.ndarray, Batch]]:

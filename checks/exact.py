@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from .batching import Ragged
+
 #: Digits used to compute the float rounding of an exact representation: far more than float64's 17, so
 #: rounding the mpmath value to the nearest double is correct rounding of the exact point.
 ROUNDING_DPS = 40
@@ -469,9 +471,18 @@ def _shape_groups(rows: Sequence[np.ndarray]) -> dict[tuple, list[int]]:
     return groups
 
 
-def _per_row(col: Any, fn: Callable[[np.ndarray], np.ndarray]) -> Any:
+def _per_row(col: Any, fn: Callable[[np.ndarray], np.ndarray], *, padding_neutral: bool = False) -> Any:
     """Apply ``fn`` (written for one entry, or a stack of entries along a leading axis) to a column: at once
-    when the entries share a shape, else once per group of equal shapes (never once per row)."""
+    when the entries share a shape, else once per group of equal shapes (never once per row).
+
+    ``padding_neutral``: ``fn`` acts along the last axis and zero padding there changes nothing in the entry
+    (a norm, a sum), so a :class:`~checks.batching.Ragged` column is mapped in one pass over its padded array
+    (all-zero padding rows give 0/0, which the re-padding sets back to 0)."""
+    if isinstance(col, Ragged):
+        if padding_neutral:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return col.with_padded(fn(col.padded.astype(np.float64, copy=False)))
+        col = list(col)
     arr = _stackable(col)
     if arr is not None:
         return fn(arr)
@@ -489,7 +500,7 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def _float_unit(c: UnitVector, raw, cols, size):
-    return {c.name: _per_row(raw[c.name], lambda v: c.radius * _unit(v))}
+    return {c.name: _per_row(raw[c.name], lambda v: c.radius * _unit(v), padding_neutral=True)}
 
 
 def _float_inner_pair(c: InnerProductPair, raw, cols, size):
@@ -528,7 +539,7 @@ def _float_orthogonal(c: Orthogonal, raw, cols, size):
 
 
 def _float_probability(c: ProbabilityVector, raw, cols, size):
-    return {c.name: _per_row(raw[c.name], lambda v: v / np.sum(v, axis=-1, keepdims=True))}
+    return {c.name: _per_row(raw[c.name], lambda v: v / np.sum(v, axis=-1, keepdims=True), padding_neutral=True)}
 
 
 def _float_sign(c: SignVector, raw, cols, size):
@@ -583,6 +594,10 @@ def _float_where(c: Where, raw, cols, size):
     out = {}
     for n in c.names:
         values = inner[n]
+        if isinstance(values, Ragged) and isinstance(raw[n], Ragged) and values.extents == raw[n].extents:
+            where = np.asarray(mask, dtype=bool).reshape((size,) + (1,) * len(values.extents))
+            out[n] = values.with_padded(np.where(where, values.padded, raw[n].padded))
+            continue
         out[n] = [values[i] if m else raw[n][i] for i, m in enumerate(mask)]
         stacked = _stackable(out[n])
         if stacked is not None:

@@ -10,7 +10,7 @@ import torch
 
 import claims
 from checks.backend import Backend
-from checks.batching import Batch, BatchShapeError, grouped
+from checks.batching import Batch, BatchShapeError, Ragged, grouped
 from checks.budget import BUDGETS
 from checks.domain import Choice, Domain, Float, Int
 from checks.engine import CheckContext, run_check
@@ -237,3 +237,70 @@ def test_one_fast_call_per_example_and_drawn_counterexamples_shrink_by_hypothesi
     assert v.verdict == Verdict.VIOLATED
     assert v.evidence["minimal_counterexample"]["point"]["x"] == 0.0
     assert v.evidence["shrunk_by"] == "hypothesis"
+
+
+# --- Ragged columns -------------------------------------------------------------------------------------
+
+
+
+def _ragged_example(seed: int = 0, n: int = 9) -> tuple[Ragged, list[np.ndarray]]:
+    rng = np.random.default_rng(seed)
+    shapes = np.stack([rng.integers(0, 4, n), rng.integers(1, 5, n)], 1)
+    padded = rng.normal(size=(n, 3, 4))  # noise outside the entries: the constructor must zero it
+    rows = [padded[i, :s0, :s1].copy() for i, (s0, s1) in enumerate(shapes)]
+    return Ragged(padded, shapes), rows
+
+
+def test_ragged_behaves_as_the_list_of_its_entries():
+    """Entries, length, iteration, row selection and the flat concatenation agree with a plain list of arrays;
+    everything outside an entry is zero."""
+    col, rows = _ragged_example()
+    assert len(col) == len(rows)
+    for got, want in zip(col, rows, strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert np.all(col.padded[~col.mask()] == 0)
+    np.testing.assert_array_equal(col.flat(), np.concatenate([r.ravel() for r in rows]))
+    sub = col[np.array([4, 0, 4])]
+    assert isinstance(sub, Ragged)
+    for got, want in zip(sub, [rows[4], rows[0], rows[4]], strict=True):
+        np.testing.assert_array_equal(got, want)
+    with pytest.raises(ValueError):
+        col[0][...] = 1.0  # read-only views
+
+
+def test_ragged_in_a_batch():
+    """Batch.take keeps a Ragged column; point() and column() give plain lists; array() stacks equal shapes and
+    refuses different ones."""
+    col, rows = _ragged_example()
+    batch = Batch.from_columns({"x": col, "i": np.arange(len(rows))}, len(rows))
+    taken = batch.take([2, 5])
+    assert isinstance(taken.entries("x"), Ragged)
+    assert taken.point(1)["x"] == rows[5].tolist()
+    assert batch.column("x") == [r.tolist() for r in rows]
+    with pytest.raises(BatchShapeError):
+        batch.array("x")
+    same = Ragged(np.ones((3, 2, 2)), np.full((3, 2), 2))
+    assert Batch.from_columns({"x": same}, 3).array("x").shape == (3, 2, 2)
+
+
+def test_ragged_rejects_bad_shapes():
+    with pytest.raises(ValueError, match="shapes must be"):
+        Ragged(np.zeros((3, 2)), np.zeros((2, 1)))
+    with pytest.raises(ValueError, match="within the padded extents"):
+        Ragged(np.zeros((2, 2)), np.array([[1], [3]]))
+
+
+def test_float_projections_on_ragged_columns_match_the_rows():
+    """The float64 projection of a unit-vector constraint (behind a Where) acts on a Ragged column in one pass:
+    the same values as on the list of its entries, with the padding left at zero."""
+    from checks.exact import Where
+
+    col, rows = _ragged_example(seed=3)
+    keep = np.array([i % 2 == 0 for i in range(len(rows))])
+    constraint = Where(UnitVector("x"), lambda p: p["keep"], "even rows")
+    as_ragged = float_round_trip({"x": col, "keep": keep}, (constraint,), len(rows))["x"]
+    as_list = float_round_trip({"x": list(rows), "keep": keep}, (constraint,), len(rows))["x"]
+    assert isinstance(as_ragged, Ragged)
+    for got, want in zip(as_ragged, as_list, strict=True):
+        np.testing.assert_allclose(got, np.asarray(want, dtype=float).reshape(got.shape), rtol=0, atol=0)
+    assert np.all(as_ragged.padded[~as_ragged.mask()] == 0)

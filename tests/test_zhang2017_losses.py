@@ -288,3 +288,52 @@ def test_equation_7_proof_detail():
     assert outcome.values["multiplicity of each pair"] == "1"
     bad = losses._prove_eq7({"reading": "rebound", "prefactor": 2, "inverse_power": 2})
     assert bad.verdict.value == "VIOLATED" and bad.values["multiplicity of each pair"] == "k"
+
+
+# --- closed-form pair gradients and batch padding -----------------------------------------------------------
+
+_NAMED = (("sign", {}, True), ("relu", {}, True), ("hermite", {"m": 3}, True), ("hermite", {"m": 1}, True),
+          ("exponential", {}, True), ("exponential", {}, False), ("gaussian", {}, False), ("bessel", {}, False),
+          ("coulomb", {}, False), ("riesz", {"s": 1.5}, False), ("harmonic", {}, False))
+
+
+@settings(max_examples=25, deadline=None)
+@given(which=st.integers(0, len(_NAMED) - 1), d=st.integers(2, 5), seed=st.integers(0, 2**31 - 1))
+def test_closed_form_pair_gradients_match_autograd(which, d, seed):
+    """``phi_gradient`` (used by the Electron-Proton field) against autograd through ``phi``, on unit vectors for
+    the sphere potentials and free points in R^d otherwise. Tolerance 64 eps relative to |g| + |closed form| (a
+    handful of roundings; the ReLU autograd path cancels ±ρ/(π√(1−ρ²)) and is allowed 2^10 eps)."""
+    name, params, sphere = _NAMED[which]
+    gen = torch.Generator().manual_seed(seed)
+    th, w = (torch.randn(32, d, generator=gen, dtype=F64) for _ in range(2))
+    if sphere:
+        th, w = th / th.norm(dim=-1, keepdim=True), w / w.norm(dim=-1, keepdim=True)
+    th.requires_grad_(True)
+    (auto,) = torch.autograd.grad(fcommon.phi(name, th, w, **params).sum(), th)
+    closed = fcommon.phi_gradient(name, th.detach(), w, **params)
+    rel = ((auto - closed).abs() / (auto.abs() + closed.abs() + 1e-300)).max().item()
+    assert rel <= (2**10 if name == "relu" else 64) * EPS
+
+
+_PADDED_CLAIMS = ("equation-5", "equation-5[rebound-index]", "equation-6", "equation-6[rebound-index]",
+                  "equation-9", "equation-9[rebound-index]", "equation-9[assumption-1-in-6]", "theorem-2.2",
+                  "theorem-2.2[rebound-index]", "theorem-2.2[loss-5]", "theorem-2.2[proof-step-gradient]",
+                  "equation-8", "theorem-1.1", "equation-4")
+
+
+@pytest.mark.parametrize("suffix", _PADDED_CLAIMS)
+def test_batched_values_do_not_depend_on_the_batch(suffix):
+    """Rows of a smaller k are padded with zero-charge particles (and grouped with other cases' rows in other
+    layouts) inside a batch: each row's values must equal those of the row evaluated alone (a batch of one,
+    nothing padded), to rounding — 64 eps of the row's term scale (its third output, or the larger side)."""
+    import claims
+
+    claim = claims.get(f"zhang2017/{suffix}")
+    spec = claim.spec
+    batch = spec.domain.sample(np.random.default_rng(11), 48)
+    together = [o.numpy() for o in spec.fast(batch, claim.constants, device="cpu", dtype=F64)]
+    for i in range(len(batch)):
+        alone = [o.numpy()[0] for o in spec.fast(batch.take([i]), claim.constants, device="cpu", dtype=F64)]
+        scale = abs(alone[2]) if len(alone) > 2 else max(abs(alone[0]), abs(alone[1]))
+        for side in (0, 1):
+            assert abs(together[side][i] - alone[side]) <= 64 * EPS * max(scale, 1e-300), (i, side)

@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from checks.batching import BatchShapeError, derive_from_batch, grouped
+from checks.batching import BatchShapeError, Ragged, derive_from_batch, grouped
 from checks.domain import Choice, Domain, Int
 from checks.exact import Recompute, UnitVector, Where
 from checks.fast import gaussian as fast_gaussian
@@ -284,15 +284,16 @@ def _derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
         idx = np.flatnonzero(sphere == on_sphere)
         if len(idx):
             points[idx] = make(streams, idx, ks[idx], dims[idx])
+    # the columns as ``Ragged`` (one padded array each, entry i its [:k] / [:k, :dim]): no per-row objects; w is
+    # the row's points k..2k−1, gathered to the start of its padded slot
+    slots = np.arange(_K_PAD)
+    w_rows = np.minimum(ks[:, None] + slots[None, :], _POINTS - 1)
+    vector_shapes, charge_shapes = np.stack([ks, dims], 1), ks[:, None]
     theta2 = _SLOT_STARTS[1]
-    parts: dict[str, list] = {n: [] for n in ("theta", "w", "theta2", "a", "b", "u", "u_w")}
-    for (k, d), idx in _key_groups(ks, dims):  # slicing only: the rows of one (k, dim) share their shapes
-        values = {"theta": points[idx, :k, :d], "w": points[idx, k:2 * k, :d],
-                  "theta2": points[idx, theta2:theta2 + k, :d], "a": charges[idx, 0, :k], "b": charges[idx, 1, :k],
-                  "u": directions[idx, 0, :k, :d], "u_w": directions[idx, 1, :k, :d]}
-        for name, value in values.items():
-            parts[name].append((idx, value))
-    return {"dim": dims, **{n: _rows_column(size, p) for n, p in parts.items()}}
+    vectors = {"theta": points[:, :_K_PAD], "w": np.take_along_axis(points, w_rows[:, :, None], axis=1),
+               "theta2": points[:, theta2:theta2 + _K_PAD], "u": directions[:, 0], "u_w": directions[:, 1]}
+    return {"dim": dims, **{n: Ragged(v, vector_shapes) for n, v in vectors.items()},
+            "a": Ragged(charges[:, 0], charge_shapes), "b": Ragged(charges[:, 1], charge_shapes)}
 
 
 #: One point's configuration: the batch sampler on one row (equal to its row in any batch by construction).
@@ -344,6 +345,8 @@ def _flat(batch: Batch, name: str, depth: int) -> np.ndarray:
     Ragged columns drawn by ``Domain.sample`` hold one numpy array per row (``Batch.entries``): they are
     concatenated at C level; points (lists) go through ``Batch.column``."""
     stored = batch.entries(name)
+    if isinstance(stored, Ragged):
+        return stored.flat().astype(np.float64, copy=False)
     if isinstance(stored, list) and stored and isinstance(stored[0], np.ndarray):
         # the checks as C-level passes (set of types, set of dtypes): ~4x cheaper than a generator per row
         if set(map(type, stored)) == {np.ndarray} and set(map(attrgetter("dtype"), stored)) == {_F64}:
@@ -381,51 +384,93 @@ class _Fields(dict):
         return value
 
 
-def _by_case_k(batch: Batch, compute: Callable[[str, dict[str, torch.Tensor]], tuple], *, device, dtype,
-               choice: str = "case", keys: tuple[str, ...] = ("k",)):
-    """``compute(case, config)`` once per group of equal (case, k) — one tensor evaluation per group, never a
-    loop over points — reassembled in batch order. (``choice``, ``keys``: other grouping columns, e.g. the
-    activation and (k, dim) for the Gauss–Hermite entries, whose rule depends on dim.)
+#: Cases whose potential is singular where two particles meet. ``_by_case_k`` pads the rows of a group to its
+#: largest k with zero-charge particles at the origin, where two padding particles meet: rows of these cases are
+#: grouped by their own k instead.
+_SINGULAR_CASES = frozenset({"coulomb-euclidean"})
 
-    ``config`` holds θ, θ', w, u, u_w as (n, k, D) tensors and the charges a, b as (n, k), D the group's largest
-    dimension. Each column is converted once for the whole batch: one flat copy of its entries scattered into a
-    zero tensor (N, K, D) whose rows are sorted by (case, k), so that every group is a contiguous slice. Rows of a
-    smaller dimension carry zero coordinates, which is exact (inner products, distances and norms unchanged,
-    unit vectors stay unit, tangent projections keep the extra coordinates 0, every potential is a function of
-    those); only additions of exact zeros are added."""
+
+def _by_case_k(batch: Batch, compute: Callable[[str, dict[str, torch.Tensor]], tuple], *, device, dtype,
+               choice: str = "case", keys: tuple[str, ...] = ("k",), rows_innermost: bool = False,
+               pad_k: bool = True):
+    """``compute(case, config)`` once per group of rows — one tensor evaluation per group, never a loop over
+    points — reassembled in batch order. The groups are the cases (``choice``), and within a case of
+    ``_SINGULAR_CASES`` the values of ``keys`` (e.g. k); other ``keys`` than k (the activation's dim for the
+    Gauss–Hermite entries, whose rule depends on it) always split groups.
+
+    ``config`` holds θ, θ', w, u, u_w as (n, K, D) tensors and the charges a, b as (n, K), with K and D the group's
+    largest k and dimension; ``config["count"]`` (n,) is each row's own k and ``config["mask"]`` (n, K) is 1 on its
+    k particles and 0 on the padding. Rows of a smaller dimension carry zero coordinates, which is exact (inner
+    products, distances and norms unchanged, unit vectors stay unit, tangent projections keep the extra
+    coordinates 0, every potential is a function of those). Rows of a smaller k carry padding particles at the
+    origin with charges a = b = 0 and directions u = 0: every term of a loss, a field or a directional
+    derivative that involves one is multiplied by a zero charge or a zero direction, so it adds an exact zero
+    (the potentials outside ``_SINGULAR_CASES`` are finite, with finite gradients, at every pair of points met
+    there). A compute whose charges are not the columns a, b (e.g. Assumption 1's ∓1) takes them times
+    ``mask``, and a reading that counts particles (the rebound multiplicity k) takes ``count``.
+
+    Memory layout: the tensors are batch-innermost (stride 1 along the rows): the broadcast pair terms
+    (n, K, 1, D) − (n, 1, K, D) then run over contiguous rows (~5× faster than rows of K·D elements), and
+    ``claims.zhang2017.fast._common.coordinate_sum`` keeps that layout through the sums over coordinates.
+    Each column is converted once for the whole batch, its rows sorted by group so that every group is a
+    contiguous slice."""
     n = len(batch)
     if not n:
         return ()
     ks, dims = batch.array("k").astype(np.int64), batch.array("dim").astype(np.int64)
-    names: dict[str, int] = {}
-    code = np.fromiter((names.setdefault(c, len(names)) for c in batch.column(choice)), dtype=np.int64, count=n)
-    case_of = {i: c for c, i in names.items()}
-    columns = [code] + [batch.array(name).astype(np.int64) for name in keys]
+    labels, code = np.unique(np.asarray(batch.entries(choice), dtype=str), return_inverse=True)
+    code = code.reshape(n).astype(np.int64)
+    case_of = {i: str(c) for i, c in enumerate(labels)}
+    singular = np.isin(code, [i for i, c in case_of.items() if c in _SINGULAR_CASES])
+    columns = [code] + [np.where(singular | (not pad_k), ks, 0) if name == "k" else batch.array(name).astype(np.int64)
+                        for name in keys]
     order = np.lexsort(tuple(reversed(columns)))  # sorted position -> batch row
     slot = np.empty(n, dtype=np.int64)
     slot[order] = np.arange(n)  # batch row -> sorted position
     big_k, big_d = int(ks.max()), int(dims.max())
-    vec_index = _scatter_index(ks, dims, big_k, big_d, slot)
-    charge_index = _scatter_index(ks, np.ones_like(ks), big_k, 1, slot)
 
     def column(name: str) -> torch.Tensor:
         vector = name in _VECTOR_FIELDS
-        shape = (n, big_k, big_d) if vector else (n, big_k)
-        flat = np.zeros(n * big_k * (big_d if vector else 1))
-        flat[vec_index if vector else charge_index] = _flat(batch, name, 2 if vector else 1)
-        return torch.as_tensor(flat.reshape(shape), device=device).to(dtype)
+        stored = batch.entries(name)
+        if isinstance(stored, Ragged) and stored.padded.ndim == (3 if vector else 2):
+            # drawn padded (zeros outside each entry): the sorted rows, cut to the batch's largest shape
+            padded = stored.padded[order][:, :big_k, :big_d] if vector else stored.padded[order][:, :big_k]
+        else:
+            shape = (n, big_k, big_d) if vector else (n, big_k)
+            index = (_scatter_index(ks, dims, big_k, big_d, slot) if vector
+                     else _scatter_index(ks, np.ones_like(ks), big_k, 1, slot))
+            flat = np.zeros(n * big_k * (big_d if vector else 1))
+            flat[index] = _flat(batch, name, 2 if vector else 1)
+            padded = flat.reshape(shape)
+        if not rows_innermost:
+            return torch.as_tensor(np.ascontiguousarray(padded, dtype=np.float64), device=device).to(dtype)
+        # the rows' axis last in memory, first in the tensor's shape
+        rows_last = np.ascontiguousarray(np.moveaxis(padded, 0, -1), dtype=np.float64)
+        return torch.movedim(torch.as_tensor(rows_last, device=device).to(dtype), -1, 0)
 
     full = _Fields(column)
+    sorted_ks = torch.as_tensor(ks[order], device=device)
+    slots = torch.arange(big_k, device=device)
+    # the real-particle mask in the columns' layout (mixed layouts make torch's broadcasts several times slower)
+    mask_all = (slots.unsqueeze(-1) < sorted_ks).to(dtype) if rows_innermost else None
     bounds = np.flatnonzero(np.any(np.diff(np.stack(columns)[:, order], axis=1) != 0, axis=0)) + 1
     outs: list[torch.Tensor] | None = None
     for start, stop in zip(np.r_[0, bounds], np.r_[bounds, n], strict=True):
         start, stop = int(start), int(stop)
-        row = int(order[start])
-        case, k, d = case_of[int(code[row])], int(ks[row]), int(dims[order[start:stop]].max())
+        rows = order[start:stop]
+        case, k, d = case_of[int(code[rows[0]])], int(ks[rows].max()), int(dims[rows].max())
 
         def part(name: str, a=start, b=stop, k=k, d=d) -> torch.Tensor:
+            if name == "count":
+                return sorted_ks[a:b].to(dtype)
+            if name == "mask":
+                if mask_all is not None:
+                    return mask_all[:k, a:b].contiguous().T
+                return (slots[:k] < sorted_ks[a:b, None]).to(dtype)
             t = full[name]
-            return t[a:b, :k, :d] if t.dim() == 3 else t[a:b, :k]
+            t = t[a:b, :k, :d] if t.dim() == 3 else t[a:b, :k]
+            # dense in the group's own rows (a slice of the batch's rows is strided by the whole batch)
+            return t.movedim(0, -1).contiguous().movedim(-1, 0) if rows_innermost else t
         res = compute(case, _Fields(part))
         if outs is None:
             outs = [torch.empty(n, device=device, dtype=dtype) for _ in res]
@@ -442,7 +487,7 @@ def _reading_of(constants: Mapping[str, Any]) -> str:
 # --- Definition 2.1 / eq. (8): the Electron-Proton field ----------------------------------------------
 
 def _ep_fast(case: str, c: dict[str, torch.Tensor], constants, charges: tuple[torch.Tensor, torch.Tensor],
-             fixed_w: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+             fixed_w: bool = True, closed_form: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     """⟨dθ/dt, u⟩ of (8) for the moving particles θ (charges ``charges[0]``) with fixed particles w (charges
     ``charges[1]``) of a configuration ``c`` (see ``_by_case_k``), and its rounding scale Σ|contributions|·|u|."""
     theta, w = c["theta"], c["w"]
@@ -452,7 +497,7 @@ def _ep_fast(case: str, c: dict[str, torch.Tensor], constants, charges: tuple[to
     charges = torch.cat([qa, qb], 1)
     fixed = [False] * k + [fixed_w] * k
     vel, scale = fast.ep_velocity(_fpot(case), particles, charges, fixed, _manifold(case),
-                                  constants.get("force_sign", 1.0))
+                                  constants.get("force_sign", 1.0), closed_form)
     u = fast.tangent(torch.cat([c["u"], c["u_w"]], 1), particles, _manifold(case))
     return (vel * u).sum((-2, -1)), (scale * u.abs()).sum((-2, -1))
 
@@ -513,9 +558,10 @@ def _closed_force_ref(ctx, point) -> object:
 
 def _def21_fast(batch: Batch, constants, *, device, dtype):
     def compute(case, c):
-        lhs, scale = _ep_fast(case, c, constants, _charges_ab(c))
+        # autograd ∇Φ on this side: the claim is that the force law of the definition is ∇Φ
+        lhs, scale = _ep_fast(case, c, constants, _charges_ab(c), closed_form=False)
         return lhs, _closed_force_fast(case, c), scale
-    return _by_case_k(batch, compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype, pad_k=False)
 
 
 def _def21_ref(point, constants, ctx):
@@ -647,7 +693,7 @@ def _thm22_fast_factory(form: str, proof_step: bool = False):
             manifold = _manifold(case)
             theta, w = c["theta"], c["w"]
             a, b = _charges_ab(c)
-            loss = _loss_fast(form, a, b, w, _fpot(case), constants, None)
+            loss = _loss_fast(form, a, b, w, _fpot(case), constants, c["count"])
             grad = fast.gradient(loss, theta, manifold)
             u = fast.tangent(c["u"], theta, manifold)
             lhs = -constants["half"] * (grad * u).sum((-2, -1))  # gradient flow on (1/2)L
@@ -785,8 +831,7 @@ theorem_2_2_proof = Claim(
 
 def _charges_electron_proton(sign_electron: float, sign_proton: float):
     def charges(c: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-        ones = c["theta"].new_ones(c["theta"].shape[:-1])
-        return sign_electron * ones, sign_proton * ones
+        return sign_electron * c["mask"], sign_proton * c["mask"]
     return charges
 
 
@@ -794,7 +839,7 @@ def _thm11_fast(batch: Batch, constants, *, device, dtype):
     def compute(case, c):
         manifold = _manifold(case)
         theta, w = c["theta"], c["w"]
-        ones = theta.new_ones(theta.shape[:-1])  # a = b = 1
+        ones = c["mask"]  # a = b = 1 (0 on padding particles)
         pot = _fpot(case)
         # (3) with a = b = 1 as the Gram form of σ's: the diagonal Φ(θ_i, θ_i) is detached on the sphere,
         # where its Riemannian gradient vanishes exactly (see fast.loss5).
@@ -809,7 +854,7 @@ def _thm11_fast(batch: Batch, constants, *, device, dtype):
         ep, scale = _ep_fast(case, c, {"force_sign": constants["net_force_sign"]},
                              _charges_electron_proton(constants["electron_charge"], 1.0)(c))
         return lhs, constants["proportionality"] * ep, constants["proportionality"] * scale
-    return _by_case_k(batch, compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype, pad_k=False)
 
 
 def _thm11_ref(point, constants, ctx):
@@ -920,11 +965,11 @@ def _eq5_fast(batch: Batch, constants, *, device, dtype):
         a, th, b, w = c["a"], c["theta"], c["b"], c["w"]
         lhs = fast.loss4(a, th, b, w, pot) - fast.loss5(
             a, th, b, w, pot, _reading_of(constants), constants["pair_factor"], constants["cross_factor"],
-            constants["diag_factor"])
+            constants["diag_factor"], count=c["count"])
         rhs = constants["dropped_weight"] * fast.gram(b, w, b, w, pot)
         scale = fast.loss4(a.abs(), th, b.abs(), w, _abs_pot(pot))
         return lhs, rhs, scale
-    return _by_case_k(batch, compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype, rows_innermost=True)
 
 
 def _eq5_ref(point, constants, ctx):
@@ -996,10 +1041,11 @@ def _eq6_fast(batch: Batch, constants, *, device, dtype):
 
         def dropped(th):
             return fast.loss4(a, th, b, w, pot) - fast.loss6(
-                a, th, b, w, pot, _reading_of(constants), constants["pair_factor"], constants["cross_factor"])
+                a, th, b, w, pot, _reading_of(constants), constants["pair_factor"], constants["cross_factor"],
+                count=c["count"])
         scale = sum(fast.loss4(a.abs(), th, b.abs(), w, _abs_pot(pot)) for th in (c["theta"], c["theta2"]))
         return dropped(c["theta"]), constants["dropped_weight"] * dropped(c["theta2"]), scale
-    return _by_case_k(batch, compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype, rows_innermost=True)
 
 
 def _eq6_ref(point, constants, ctx):
@@ -1070,12 +1116,12 @@ def _eq9_fast_factory(compare_with: str):
     def fast_fn(batch: Batch, constants, *, device, dtype):
         def compute(case, c):
             pot = _Memo(_fpot(case))
-            mask, w = c["theta"].new_ones(c["theta"].shape[:-1]), c["w"]
+            mask, w = c["mask"], c["w"]  # Assumption 1's unit charges on the real particles
             a, b = -mask, mask
 
             def l9(th):
                 return fast.loss9(th, w, pot, _reading_of(constants), constants["pair_factor"],
-                                  constants["cross_sign"])
+                                  constants["cross_sign"], mask=mask, count=c["count"])
             if compare_with == "6":
                 lhs, rhs = l9(c["theta"]), fast.loss6(a, c["theta"], b, w, pot)
                 scale = fast.loss4(mask, c["theta"], mask, w, _abs_pot(pot))
@@ -1084,7 +1130,7 @@ def _eq9_fast_factory(compare_with: str):
                 rhs = fast.loss4(a, c["theta"], b, w, pot) - fast.loss4(a, c["theta2"], b, w, pot)
                 scale = sum(fast.loss4(mask, th, mask, w, _abs_pot(pot)) for th in (c["theta"], c["theta2"]))
             return lhs, rhs, scale
-        return _by_case_k(batch, compute, device=device, dtype=dtype)
+        return _by_case_k(batch, compute, device=device, dtype=dtype, rows_innermost=True)
     return fast_fn
 
 
@@ -1178,7 +1224,7 @@ def _eq7_fast(batch: Batch, constants, *, device, dtype):
         u = c["u"]
         rhs, scale = _printed7_fast(th, w, a, b, constants["prefactor"], constants["inverse_power"])
         return -(grad * u).sum((-2, -1)), (rhs * u).sum((-2, -1)), (scale * u.abs()).sum((-2, -1))
-    return _by_case_k(batch, compute, device=device, dtype=dtype)
+    return _by_case_k(batch, compute, device=device, dtype=dtype, pad_k=False)
 
 
 def _eq7_ref(point, constants, ctx):

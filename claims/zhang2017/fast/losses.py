@@ -111,10 +111,12 @@ def _ordered_pairs(moving: tuple[int, ...], n: int, device) -> tuple[torch.Tenso
 
 
 def ep_velocity(pot: Potential, particles: torch.Tensor, charges: torch.Tensor, fixed,
-                manifold: str, force_sign: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
+                manifold: str, force_sign: float = 1.0, closed_form: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     """Electron-Proton Dynamics (8): dθ_i/dt = −Σ_{j≠i} F_i(θ_j), F_i(θ_j) = a_i a_j ∇_{θ_i}Φ(θ_i, θ_j)
     (Riemannian ∇ on the sphere); fixed particles (bool mask (n,), a sequence or a tensor) do not move: their
-    velocity is 0 and their pair terms are not evaluated.
+    velocity is 0 and their pair terms are not evaluated. ∇_{θ_i}Φ is the potential's closed form
+    (``pot.gradient``, see ``_common.phi_gradient``) when it has one and ``closed_form``, else autograd through
+    ``pot`` (a claim about the force law itself keeps autograd, so that its two sides stay independent).
 
     Returns the velocity (B, n, d) and the per-particle sum of |contributions| (B, n, d) (rounding scale)."""
     n = particles.shape[-2]
@@ -124,10 +126,15 @@ def ep_velocity(pot: Potential, particles: torch.Tensor, charges: torch.Tensor, 
     if not moving or n < 2:
         return vel, scale
     ii, jj, mv = _ordered_pairs(moving, n, particles.device)
-    with torch.enable_grad():
-        # θ_j is held fixed in each pair term, so the gradient is ∇_{θ_i}Φ(θ_i, θ_j) pair by pair
-        xi = particles.detach().index_select(-2, ii).requires_grad_(True)
-        (gpair,) = torch.autograd.grad(pot(xi, particles.detach().index_select(-2, jj)).sum(), xi)
+    xi, xj = particles.detach().index_select(-2, ii), particles.detach().index_select(-2, jj)
+    closed = getattr(pot, "gradient", None) if closed_form else None
+    if closed is not None:
+        gpair = closed(xi, xj)
+    else:
+        with torch.enable_grad():
+            # θ_j is held fixed in each pair term, so the gradient is ∇_{θ_i}Φ(θ_i, θ_j) pair by pair
+            xi = xi.requires_grad_(True)
+            (gpair,) = torch.autograd.grad(pot(xi, xj).sum(), xi)
     q = charges
     contrib = -force_sign * (q.index_select(-1, ii) * q.index_select(-1, jj)).unsqueeze(-1) * gpair  # (B, P, d)
     contrib = tangent(contrib, particles.detach().index_select(-2, ii), manifold)
