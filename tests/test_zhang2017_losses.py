@@ -313,6 +313,14 @@ def test_closed_form_pair_gradients_match_autograd(which, d, seed):
     closed = fcommon.phi_gradient(name, th.detach(), w, **params)
     rel = ((auto - closed).abs() / (auto.abs() + closed.abs() + 1e-300)).max().item()
     assert rel <= (2**10 if name == "relu" else 64) * EPS
+    # the batch-last layout (coordinates on axis −2, rows last), as the Electron-Proton field evaluates them: the
+    # same formulas with the coordinate sum in another order, so a few ulp of the largest value (the ReLU closed
+    # form cancels near ρ = −1)
+    th_t, w_t = th.detach().T.contiguous(), w.T.contiguous()
+    plain = fcommon.phi(name, th.detach(), w, **params)
+    for last, first in ((fcommon.phi_gradient(name, th_t, w_t, coords=-2, **params).T, closed),
+                        (fcommon.phi(name, th_t, w_t, coords=-2, **params), plain)):
+        torch.testing.assert_close(last, first, rtol=8 * EPS, atol=64 * EPS * float(first.abs().max()))
 
 
 _PADDED_CLAIMS = ("equation-5", "equation-5[rebound-index]", "equation-6", "equation-6[rebound-index]",

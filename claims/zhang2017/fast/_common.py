@@ -32,30 +32,36 @@ def coordinate_sum(x: torch.Tensor) -> torch.Tensor:
     return x.sum(-1)
 
 
-def _rho(theta: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-    return coordinate_sum(theta * w).clamp(-1.0, 1.0)
+def _csum(x: torch.Tensor, coords: int) -> torch.Tensor:
+    """The sum over the coordinate axis ``coords`` (-1: vectors on the last axis, batch-innermost layouts kept)."""
+    return coordinate_sum(x) if coords == -1 else x.sum(coords)
 
 
-def phi(name: str, theta: torch.Tensor, w: torch.Tensor, **params) -> torch.Tensor:
+def _rho(theta: torch.Tensor, w: torch.Tensor, coords: int = -1) -> torch.Tensor:
+    return _csum(theta * w, coords).clamp(-1.0, 1.0)
+
+
+def phi(name: str, theta: torch.Tensor, w: torch.Tensor, coords: int = -1, **params) -> torch.Tensor:
     """Φ(θ, w) as printed. Names: sign, relu, hermite (m), exponential (sphere, functions of θ^T w);
-    gaussian, bessel (L1), harmonic (‖θ−w‖^{2−d}; −log r in d = 2), riesz (r^{−s}), coulomb (1/r) (R^d)."""
+    gaussian, bessel (L1), harmonic (‖θ−w‖^{2−d}; −log r in d = 2), riesz (r^{−s}), coulomb (1/r) (R^d).
+    ``coords``: the axis of the vectors' coordinates (-1; -2 for batch-last tensors (..., d, B))."""
     if name == "sign":
-        return 1 - (2 / math.pi) * torch.arccos(_rho(theta, w))
+        return 1 - (2 / math.pi) * torch.arccos(_rho(theta, w, coords))
     if name == "relu":
-        r = _rho(theta, w)
+        r = _rho(theta, w, coords)
         return torch.sqrt((1 - r * r).clamp_min(0)) / math.pi + r * (1 - torch.arccos(r) / math.pi)
     if name == "hermite":
-        return _rho(theta, w) ** params["m"]
+        return _rho(theta, w, coords) ** params["m"]
     if name == "exponential":
-        return torch.exp(coordinate_sum(theta * w) - 1)
+        return torch.exp(_csum(theta * w, coords) - 1)
     diff = theta - w
     if name == "gaussian":
-        return torch.exp(-coordinate_sum(diff * diff) / 2)
+        return torch.exp(-_csum(diff * diff, coords) / 2)
     if name == "bessel":
-        return torch.exp(-coordinate_sum(diff.abs()))
-    r = diff.norm(dim=-1)
+        return torch.exp(-_csum(diff.abs(), coords))
+    r = diff.norm(dim=coords)
     if name == "harmonic":
-        d = theta.shape[-1]
+        d = theta.shape[coords]
         return -torch.log(r) if d == 2 else r ** (2 - d)
     if name == "riesz":
         return r ** (-params["s"])
@@ -64,11 +70,12 @@ def phi(name: str, theta: torch.Tensor, w: torch.Tensor, **params) -> torch.Tens
     raise KeyError(f"unknown potential {name!r}")
 
 
-def phi_gradient(name: str, theta: torch.Tensor, w: torch.Tensor, **params) -> torch.Tensor:
+def phi_gradient(name: str, theta: torch.Tensor, w: torch.Tensor, coords: int = -1, **params) -> torch.Tensor:
     """∇_θ Φ(θ, w): the Euclidean gradient of ``phi`` in its first argument, in closed form (what autograd gives
-    through ``phi``, clamp of ρ included; tests compare the two). Shape: the broadcast of θ and w."""
+    through ``phi``, clamp of ρ included; tests compare the two). Shape: the broadcast of θ and w; ``coords`` as
+    for ``phi``."""
     if name in ("sign", "relu", "hermite", "exponential"):
-        dot = coordinate_sum(theta * w)
+        dot = _csum(theta * w, coords)
         if name == "exponential":
             slope = torch.exp(dot - 1)
         else:
@@ -82,38 +89,39 @@ def phi_gradient(name: str, theta: torch.Tensor, w: torch.Tensor, **params) -> t
                 m = params["m"]
                 slope = m * r ** (m - 1) if m else torch.zeros_like(r)
             slope = torch.where(inside, slope, torch.zeros_like(slope))
-        return slope.unsqueeze(-1) * w.expand_as(theta + w)
+        return slope.unsqueeze(coords) * w.expand_as(theta + w)
     diff = theta - w
     if name == "gaussian":
-        return -torch.exp(-coordinate_sum(diff * diff) / 2).unsqueeze(-1) * diff
+        return -torch.exp(-_csum(diff * diff, coords) / 2).unsqueeze(coords) * diff
     if name == "bessel":
-        return -torch.exp(-coordinate_sum(diff.abs())).unsqueeze(-1) * torch.sign(diff)
-    r2 = coordinate_sum(diff * diff)
+        return -torch.exp(-_csum(diff.abs(), coords)).unsqueeze(coords) * torch.sign(diff)
+    r2 = _csum(diff * diff, coords)
     if name == "harmonic":
-        d = theta.shape[-1]
-        return (-1 / r2 if d == 2 else (2 - d) * r2 ** (-d / 2)).unsqueeze(-1) * diff
+        d = theta.shape[coords]
+        return (-1 / r2 if d == 2 else (2 - d) * r2 ** (-d / 2)).unsqueeze(coords) * diff
     if name == "riesz":
         s = params["s"]
-        return (-s * r2 ** (-(s + 2) / 2)).unsqueeze(-1) * diff
+        return (-s * r2 ** (-(s + 2) / 2)).unsqueeze(coords) * diff
     if name == "coulomb":
-        return (-r2 ** -1.5).unsqueeze(-1) * diff
+        return (-r2 ** -1.5).unsqueeze(coords) * diff
     raise KeyError(f"unknown potential {name!r}")
 
 
 class NamedPotential:
     """``phi`` with its name and parameters bound: called as (theta, w) -> values; ``gradient(theta, w)`` is
-    ``phi_gradient`` (∇ in the first argument, closed form), for fields that need no autograd."""
+    ``phi_gradient`` (∇ in the first argument, closed form), for fields that need no autograd. Both take the
+    coordinate axis ``coords`` (-1, or -2 for batch-last tensors)."""
 
     __slots__ = ("name", "params")
 
     def __init__(self, name: str, **params):
         self.name, self.params = name, params
 
-    def __call__(self, theta: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-        return phi(self.name, theta, w, **self.params)
+    def __call__(self, theta: torch.Tensor, w: torch.Tensor, coords: int = -1) -> torch.Tensor:
+        return phi(self.name, theta, w, coords, **self.params)
 
-    def gradient(self, theta: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-        return phi_gradient(self.name, theta, w, **self.params)
+    def gradient(self, theta: torch.Tensor, w: torch.Tensor, coords: int = -1) -> torch.Tensor:
+        return phi_gradient(self.name, theta, w, coords, **self.params)
 
     def __repr__(self) -> str:
         return f"NamedPotential({self.name!r}, {self.params})"
