@@ -409,11 +409,13 @@ def _by_case_k(batch: Batch, compute: Callable[[str, dict[str, torch.Tensor]], t
     there). A compute whose charges are not the columns a, b (e.g. Assumption 1's ∓1) takes them times
     ``mask``, and a reading that counts particles (the rebound multiplicity k) takes ``count``.
 
-    Memory layout: the tensors are batch-innermost (stride 1 along the rows): the broadcast pair terms
-    (n, K, 1, D) − (n, 1, K, D) then run over contiguous rows (~5× faster than rows of K·D elements), and
-    ``claims.zhang2017.fast._common.coordinate_sum`` keeps that layout through the sums over coordinates.
-    Each column is converted once for the whole batch, its rows sorted by group so that every group is a
-    contiguous slice."""
+    ``pad_k=False``: every case is grouped by its own k (measured faster for some fields, whose pair count grows
+    as k²). ``rows_innermost``: the tensors are batch-innermost (stride 1 along the rows), where the broadcast
+    pair terms (n, K, 1, D) − (n, 1, K, D) run over contiguous rows (~5× faster than rows of K·D elements) and
+    ``claims.zhang2017.fast._common.coordinate_sum`` keeps that layout through the sums over coordinates; the
+    expansion claims (4)–(6), (9) use it, while autograd and the gathered pair lists of the fields run faster in
+    the default layout. Columns drawn padded (``Ragged``) are cut per group straight from their padded arrays;
+    others (points) are scattered once into zero tensors in group order."""
     n = len(batch)
     if not n:
         return ()
@@ -429,55 +431,50 @@ def _by_case_k(batch: Batch, compute: Callable[[str, dict[str, torch.Tensor]], t
     slot[order] = np.arange(n)  # batch row -> sorted position
     big_k, big_d = int(ks.max()), int(dims.max())
 
-    def column(name: str) -> torch.Tensor:
+    def scattered(name: str) -> torch.Tensor:
+        """A column whose entries are not drawn padded (points): its entries scattered into one zero tensor
+        (N, K, D) or (N, K) whose rows are in group order."""
         vector = name in _VECTOR_FIELDS
-        stored = batch.entries(name)
-        if isinstance(stored, Ragged) and stored.padded.ndim == (3 if vector else 2):
-            # drawn padded (zeros outside each entry): the sorted rows, cut to the batch's largest shape
-            padded = stored.padded[order][:, :big_k, :big_d] if vector else stored.padded[order][:, :big_k]
-        else:
-            shape = (n, big_k, big_d) if vector else (n, big_k)
-            index = (_scatter_index(ks, dims, big_k, big_d, slot) if vector
-                     else _scatter_index(ks, np.ones_like(ks), big_k, 1, slot))
-            flat = np.zeros(n * big_k * (big_d if vector else 1))
-            flat[index] = _flat(batch, name, 2 if vector else 1)
-            padded = flat.reshape(shape)
+        shape = (n, big_k, big_d) if vector else (n, big_k)
+        index = (_scatter_index(ks, dims, big_k, big_d, slot) if vector
+                 else _scatter_index(ks, np.ones_like(ks), big_k, 1, slot))
+        flat = np.zeros(n * big_k * (big_d if vector else 1))
+        flat[index] = _flat(batch, name, 2 if vector else 1)
+        return torch.as_tensor(flat.reshape(shape), device=device)
+
+    def tensor(block: np.ndarray) -> torch.Tensor:
+        """A group's (R, …) block as a tensor in the chosen layout (batch-innermost: rows last in memory)."""
         if not rows_innermost:
-            return torch.as_tensor(np.ascontiguousarray(padded, dtype=np.float64), device=device).to(dtype)
-        # the rows' axis last in memory, first in the tensor's shape
-        rows_last = np.ascontiguousarray(np.moveaxis(padded, 0, -1), dtype=np.float64)
+            return torch.as_tensor(np.ascontiguousarray(block, dtype=np.float64), device=device).to(dtype)
+        rows_last = np.ascontiguousarray(np.moveaxis(block, 0, -1), dtype=np.float64)
         return torch.movedim(torch.as_tensor(rows_last, device=device).to(dtype), -1, 0)
 
-    full = _Fields(column)
-    sorted_ks = torch.as_tensor(ks[order], device=device)
-    slots = torch.arange(big_k, device=device)
-    # the real-particle mask in the columns' layout (mixed layouts make torch's broadcasts several times slower)
-    mask_all = (slots.unsqueeze(-1) < sorted_ks).to(dtype) if rows_innermost else None
+    full = _Fields(scattered)
     bounds = np.flatnonzero(np.any(np.diff(np.stack(columns)[:, order], axis=1) != 0, axis=0)) + 1
     outs: list[torch.Tensor] | None = None
     for start, stop in zip(np.r_[0, bounds], np.r_[bounds, n], strict=True):
-        start, stop = int(start), int(stop)
-        rows = order[start:stop]
+        rows = order[int(start):int(stop)]
         case, k, d = case_of[int(code[rows[0]])], int(ks[rows].max()), int(dims[rows].max())
 
-        def part(name: str, a=start, b=stop, k=k, d=d) -> torch.Tensor:
+        def part(name: str, a=int(start), b=int(stop), rows=rows, k=k, d=d) -> torch.Tensor:
             if name == "count":
-                return sorted_ks[a:b].to(dtype)
+                return torch.as_tensor(ks[rows], device=device).to(dtype)
             if name == "mask":
-                if mask_all is not None:
-                    return mask_all[:k, a:b].contiguous().T
-                return (slots[:k] < sorted_ks[a:b, None]).to(dtype)
+                return tensor((np.arange(k)[None, :] < ks[rows][:, None]).astype(np.float64))
+            stored = batch.entries(name)
+            vector = name in _VECTOR_FIELDS
+            if isinstance(stored, Ragged) and stored.padded.ndim == (3 if vector else 2):
+                # drawn padded (zeros outside each entry): the group's rows, cut to its largest shape
+                return tensor(stored.padded[rows, :k, :d] if vector else stored.padded[rows, :k])
             t = full[name]
-            t = t[a:b, :k, :d] if t.dim() == 3 else t[a:b, :k]
-            # dense in the group's own rows (a slice of the batch's rows is strided by the whole batch)
-            return t.movedim(0, -1).contiguous().movedim(-1, 0) if rows_innermost else t
+            return tensor((t[a:b, :k, :d] if t.dim() == 3 else t[a:b, :k]).numpy())
         res = compute(case, _Fields(part))
         if outs is None:
             outs = [torch.empty(n, device=device, dtype=dtype) for _ in res]
+        where = torch.as_tensor(rows, device=device)
         for target, r in zip(outs, res, strict=True):
-            target[start:stop] = r.to(dtype)
-    where = torch.as_tensor(slot, device=device)
-    return tuple(o.index_select(0, where) for o in outs)
+            target.index_copy_(0, where, r.to(dtype).expand(len(rows)))
+    return tuple(outs)
 
 
 def _reading_of(constants: Mapping[str, Any]) -> str:
