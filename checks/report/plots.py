@@ -74,6 +74,15 @@ def _rate(ax, ev: dict) -> bool:
     return True
 
 
+def _histogram(ax, values: list[float], bins: int = 40) -> None:
+    """A filled 40-bin histogram drawn as one step artist (``ax.hist`` draws one rectangle per bin, and the
+    rectangles cost most of a plot's rendering time)."""
+    import numpy as np
+
+    counts, edges = np.histogram(values, bins=bins)
+    ax.stairs(counts, edges, fill=True, color="#2da44e")
+
+
 def _margins(ax, ev: dict) -> bool:
     margins = [m for m in _floats(ev.get("margins_sample", [])) if math.isfinite(m)]
     if len(margins) < 3:
@@ -83,7 +92,7 @@ def _margins(ax, ev: dict) -> bool:
 
     tight = ev.get("tightest_margin")
     if min(margins) > 0:  # all strictly inside: the decades of the margin itself, tolerance marked
-        ax.hist([math.log10(m) for m in margins], bins=40, color="#2da44e")
+        _histogram(ax, [math.log10(m) for m in margins])
         if tight is not None and float(tight) > 0:
             ax.axvline(math.log10(float(tight)), color="#cf222e", label=f"tightest {float(tight):.3g}")
         ax.axvline(math.log10(tol), color="#bf8700", ls="--", label=f"tolerance {tol:.2g}")
@@ -94,7 +103,7 @@ def _margins(ax, ev: dict) -> bool:
         def squash(m: float) -> float:
             return math.copysign(math.log10(1 + abs(m) / tol), m)
 
-        ax.hist([squash(m) for m in margins], bins=40, color="#2da44e")
+        _histogram(ax, [squash(m) for m in margins])
         if tight is not None:
             ax.axvline(squash(float(tight)), color="#cf222e", label=f"tightest {float(tight):.3g}")
         ax.axvspan(-math.log10(2), math.log10(2), color="#bf8700", alpha=0.3, label=f"within tolerance {tol:.2g}")
