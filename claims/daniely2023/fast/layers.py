@@ -160,23 +160,28 @@ def shadow_rows(name: str, n: torch.Tensor, *, device, dtype, width: int | None 
 
 
 def polynomial_rows(a: torch.Tensor):
-    """x ↦ Σ_k a[:, k] h_k(x) with per-point coefficients a of shape (B, m), x of shape (B, ...): the
-    recursion (1) accumulated on the fly with fused multiply-adds (3 passes over x per degree)."""
+    """x ↦ Σ_k a[:, k] h_k(x) with per-point coefficients a of shape (B, m), x of shape (B, ...): Clenshaw's
+    backward recurrence for the recursion (1), h_{k+1} = (x h_k − √k h_{k−1})/√(k+1) — two passes over x per
+    degree (a fused multiply-add and a scaled add), and no basis values kept."""
 
     def p(x: torch.Tensor) -> torch.Tensor:
         shape = (a.shape[0],) + (1,) * (x.dim() - 1)
         coeff = a.to(x.dtype).reshape(*shape[:1], a.shape[1], *shape[1:])  # (B, m, 1, ...)
-        acc = coeff[:, 0].expand_as(x).clone()
-        if a.shape[1] == 1:
-            return acc
-        prev, cur = torch.ones_like(x), x.clone()
-        acc.addcmul_(coeff[:, 1], cur)
-        for k in range(1, a.shape[1] - 1):
-            # h_{k+1} = x h_k/√(k+1) − √(k/(k+1)) h_{k−1}, written into prev's storage
-            nxt = prev.mul_(-math.sqrt(k / (k + 1))).addcmul_(x, cur, value=1 / math.sqrt(k + 1))
-            prev, cur = cur, nxt
-            acc.addcmul_(coeff[:, k + 1], cur)
-        return acc
+        n = a.shape[1] - 1
+        if n == 0:
+            return coeff[:, 0].expand_as(x).clone()
+        # b_k = a_k + x b_{k+1}/√(k+1) − √((k+1)/(k+2)) b_{k+2}, from b_n = a_n, b_{n+1} = 0 down to b_1
+        b1, b2 = coeff[:, n].expand_as(x).clone(), None
+        for k in range(n - 1, 0, -1):
+            bk = torch.addcmul(coeff[:, k], x, b1, value=1 / math.sqrt(k + 1))
+            if b2 is not None:
+                bk.add_(b2, alpha=-math.sqrt((k + 1) / (k + 2)))
+            b1, b2 = bk, b1
+        # p = a_0 h_0 + b_1 h_1 + β_1 h_0 b_2, with h_0 = 1, h_1 = x, β_1 = −√(1/2)
+        out = torch.addcmul(coeff[:, 0], x, b1)
+        if b2 is not None:
+            out.add_(b2, alpha=-math.sqrt(0.5))
+        return out
 
     return p
 
