@@ -122,6 +122,42 @@ class Ragged(Sequence):
         return f"Ragged({len(self)} entries padded to {self.extents})"
 
 
+def ragged_columns(size: int, parts: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]]) -> dict[str, Any]:
+    """Columns of ``size`` rows assembled from per-group draws: ``parts[name]`` lists (row indices, values with
+    leading axis len(indices)), each group's entries of one shape. A column whose groups cover every row once
+    becomes one numpy array when all its entries share a shape, else a :class:`Ragged` padded to the largest
+    extents; a column some rows lack is a list with None there."""
+    out: dict[str, Any] = {}
+    for name, groups in parts.items():
+        covered = np.zeros(size, dtype=np.int64)
+        for rows, _ in groups:
+            covered[rows] += 1
+        shapes = {np.shape(values)[1:] for _, values in groups}
+        if not np.all(covered == 1) or len({len(s) for s in shapes}) != 1:
+            column: list[Any] = [None] * size
+            for rows, values in groups:
+                for j, row in enumerate(np.asarray(rows).tolist()):
+                    column[row] = values[j]
+            out[name] = column
+            continue
+        dtype = np.result_type(*(np.asarray(values).dtype for _, values in groups))
+        if len(shapes) == 1:
+            full = np.empty((size, *shapes.pop()), dtype=dtype)
+            for rows, values in groups:
+                full[rows] = values
+            out[name] = full
+            continue
+        extents = tuple(int(max(s[axis] for s in shapes)) for axis in range(len(next(iter(shapes)))))
+        padded = np.zeros((size, *extents), dtype=dtype)
+        entry_shapes = np.zeros((size, len(extents)), dtype=np.int64)
+        for rows, values in groups:
+            values = np.asarray(values)
+            padded[(np.asarray(rows), *(slice(0, e) for e in values.shape[1:]))] = values
+            entry_shapes[rows] = values.shape[1:]
+        out[name] = Ragged._of(padded, entry_shapes)  # zero outside the entries by construction
+    return out
+
+
 class Batch:
     """N parameter points of a domain, with column access. Construct from ``points`` (a sequence of dicts) or
     with :meth:`from_columns`. Columns are read-only views: a fast path must not modify them."""

@@ -304,3 +304,36 @@ def test_float_projections_on_ragged_columns_match_the_rows():
     for got, want in zip(as_ragged, as_list, strict=True):
         np.testing.assert_allclose(got, np.asarray(want, dtype=float).reshape(got.shape), rtol=0, atol=0)
     assert np.all(as_ragged.padded[~as_ragged.mask()] == 0)
+
+
+def test_ragged_columns_assembles_group_draws():
+    """Per-group draws become one array (one shape), a Ragged (several shapes) or a list with None (rows not
+    covered); every entry is the row's own draw."""
+    from checks.batching import ragged_columns
+
+    rng = np.random.default_rng(5)
+    rows_a, rows_b = np.array([0, 3]), np.array([1, 2, 4])
+    va, vb = rng.normal(size=(2, 1, 3)), rng.normal(size=(3, 2, 2))
+    cols = ragged_columns(5, {"x": [(rows_a, va), (rows_b, vb)], "same": [(rows_a, va), (rows_b, va[:1].repeat(3, 0))],
+                              "part": [(rows_a, va)]})
+    assert isinstance(cols["x"], Ragged) and cols["x"].extents == (2, 3)
+    for j, row in enumerate(rows_a):
+        np.testing.assert_array_equal(cols["x"][row], va[j])
+    for j, row in enumerate(rows_b):
+        np.testing.assert_array_equal(cols["x"][row], vb[j])
+    assert isinstance(cols["same"], np.ndarray) and cols["same"].shape == (5, 1, 3)
+    assert cols["part"][1] is None and np.array_equal(cols["part"][3], va[1])
+
+
+def test_pad_entries_reads_ragged_columns():
+    """zhang2017's pad_entries gives the same padded array from a Ragged column as from the list of its entries,
+    for zero and non-zero fill and for extents smaller than the Ragged's own."""
+    from claims.zhang2017.fast._common import pad_entries
+
+    col, rows = _ragged_example(seed=7)
+    shapes = col.shapes
+    extents = tuple(int(m) for m in shapes.max(0))
+    for fill in (0.0, -1.5):
+        from_ragged = pad_entries(Batch.from_columns({"x": col}, len(rows)), "x", shapes, extents, fill)
+        from_list = pad_entries(Batch.from_columns({"x": list(rows)}, len(rows)), "x", shapes, extents, fill)
+        np.testing.assert_array_equal(from_ragged, from_list)

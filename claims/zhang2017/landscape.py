@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from checks.batching import derive_from_batch, row_groups
+from checks.batching import derive_from_batch, ragged_columns, row_groups
 from checks.domain import Choice, Domain, Float, Int
 from checks.exact import UnitVector
 from checks.model import Claim, Erratum, Kind, Mutant, Verdict
@@ -112,10 +112,9 @@ _CYCLE_MEMORY = 8
 
 
 def _scatter(out: dict[str, list], rows: np.ndarray, values: dict[str, np.ndarray]) -> None:
+    """Record one group's draws (assembled by ``checks.batching.ragged_columns``)."""
     for name, arr in values.items():
-        column = out[name]
-        for j, row in enumerate(rows):
-            column[row] = arr[j]
+        out[name].append((rows, arr))
 
 
 def _regular_simplex(streams: Streams, rows: np.ndarray, d: int) -> np.ndarray:
@@ -142,7 +141,7 @@ def _earnshaw_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
     cage = (np.asarray(cols["layout"], dtype=object) == "cage") & (d <= 3)
     size = len(seed)
     streams = Streams(seed)
-    out: dict[str, list] = {name: [None] * size for name in ("theta", "w", "a", "b")}
+    out: dict[str, list] = {name: [] for name in ("theta", "w", "a", "b")}
     k_used = np.where(cage, d + 1, k)
     for rows in row_groups(d, k_used, cage.astype(np.int64)):
         dd, kk = int(d[rows[0]]), int(k_used[rows[0]])
@@ -160,7 +159,7 @@ def _earnshaw_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
         a = streams.signs((kk,), rows=rows) * streams.uniform(0.1, 2.0, (kk,), rows=rows)
         b = streams.signs((kk,), rows=rows) * streams.uniform(0.1, 2.0, (kk,), rows=rows)
         _scatter(out, rows, {"theta": pts[:, :kk], "w": pts[:, kk:], "a": a, "b": b})
-    return {"k_used": k_used, **out, "i": np.zeros(size, dtype=np.int64)}
+    return {"k_used": k_used, **ragged_columns(size, out), "i": np.zeros(size, dtype=np.int64)}
 
 
 _earnshaw_domain = Domain(
@@ -233,10 +232,10 @@ def _centres_and_directions(cols: Mapping[str, np.ndarray]):
 def _harmonic_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
     """θ and w = θ + r·(unit direction) (so ‖θ − w‖ = r as drawn), for N rows."""
     r = np.asarray(cols["r"], dtype=np.float64)
-    out: dict[str, list] = {"theta": [None] * len(r), "w": [None] * len(r)}
+    out: dict[str, list] = {"theta": [], "w": []}
     for rows, theta, direction in _centres_and_directions(cols):
         _scatter(out, rows, {"theta": theta, "w": theta + r[rows, None] * direction})
-    return out
+    return ragged_columns(len(r), out)
 
 
 _harmonic_domain = Domain(
@@ -646,10 +645,10 @@ def _prove_definition_3_5(constants) -> SymbolicOutcome:
 def _subharmonic_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
     """θ and a uniform unit direction, for N rows."""
     size = len(cols["d"])
-    out: dict[str, list] = {"theta": [None] * size, "direction": [None] * size}
+    out: dict[str, list] = {"theta": [], "direction": []}
     for rows, theta, direction in _centres_and_directions(cols):
         _scatter(out, rows, {"theta": theta, "direction": direction})
-    return out
+    return ragged_columns(size, out)
 
 
 def _in_claimed_region(point: Mapping[str, Any], constants) -> tuple[float, dict]:
@@ -1083,14 +1082,14 @@ def _proof_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
     direction u, for N rows (one ``Streams`` row per seed, all rows of one (d, k) drawn at once)."""
     d, k, seed = (np.asarray(cols[name], dtype=np.int64) for name in ("d", "k", "seed"))
     streams = Streams(seed)
-    out: dict[str, list] = {name: [None] * len(d) for name in ("theta", "w", "u", "theta_other")}
+    out: dict[str, list] = {name: [] for name in ("theta", "w", "u", "theta_other")}
     for rows in row_groups(d, k):
         dd, kk = int(d[rows[0]]), int(k[rows[0]])
         pts = _separated_points_batch(streams, rows, 3 * kk, dd)
         u = streams.normal((dd,), rows=rows)
         _scatter(out, rows, {"theta": pts[:, :kk], "w": pts[:, kk:2 * kk], "theta_other": pts[:, 2 * kk:],
                              "u": u / np.linalg.norm(u, axis=-1, keepdims=True)})
-    return out
+    return ragged_columns(len(d), out)
 
 
 def _trace_batch(cols: Mapping[str, np.ndarray]) -> dict[str, Any]:

@@ -478,9 +478,20 @@ def pad_entries(batch, name: str, shapes, extents: tuple[int, ...], fill: float 
     """``pad_ragged`` from the column as stored (``Batch.entries``): a numeric numpy column is copied into the
     padded array in one slice assignment, a list of numpy rows is flattened by one C-level ``np.concatenate``;
     anything else (Python lists from points) falls back to ``pad_ragged``. Same result as ``pad_ragged``."""
+    from checks.batching import Ragged
+
     col = batch.entries(name)
     n = len(batch)
     shapes = np.asarray(shapes, dtype=np.int64).reshape(n, len(extents))
+    if isinstance(col, Ragged) and len(col.extents) == len(extents):
+        if not np.array_equal(col.shapes, shapes):
+            raise ValueError(f"column {name!r}: the entries' sizes do not match the declared shapes")
+        out = np.full((n, *extents), fill, dtype=np.float64)
+        if fill == 0 and all(e >= c for e, c in zip(extents, col.extents, strict=True)):
+            out[(slice(None), *(slice(0, c) for c in col.extents))] = col.padded  # zero outside the entries
+        else:
+            out[padded_mask(shapes, extents)] = col.flat()
+        return out
     if isinstance(col, np.ndarray) and col.dtype != object and col.ndim == 1 + len(extents):
         if n and not (shapes == np.asarray(col.shape[1:], dtype=np.int64)).all():
             raise ValueError(f"column {name!r}: the entries' sizes do not match the declared shapes")
