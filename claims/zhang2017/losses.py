@@ -15,14 +15,14 @@ import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from itertools import chain, product
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import sympy as sp
 import torch
 
-from checks.batching import BatchShapeError, Ragged, derive_from_batch, grouped
+from checks.batching import BatchShapeError, Ragged, derive_from_batch, grouped, ragged_columns
 from checks.domain import Choice, Domain, Int
 from checks.exact import Recompute, UnitVector, Where
 from checks.fast import gaussian as fast_gaussian
@@ -238,25 +238,6 @@ def _key_groups(*keys: np.ndarray) -> list[tuple[tuple[int, ...], np.ndarray]]:
     order = np.argsort(inverse.reshape(-1), kind="stable")
     return [(tuple(int(x) for x in stacked[:, f]), index)
             for f, index in zip(first.tolist(), np.split(order, np.cumsum(counts)[:-1]), strict=True)]
-
-
-def _rows_column(size: int, parts: list[tuple[np.ndarray, np.ndarray]]) -> Any:
-    """Assemble a column of ``size`` rows from (row indices, values with leading axis len(indices)) parts: one
-    array when the parts cover every row with one entry shape, else a list of per-row entries (ragged k, d),
-    None in rows no part covers (a field the row's case does not have)."""
-    shapes = {values.shape[1:] for _, values in parts}
-    covered = sum(len(index) for index, _ in parts) == size
-    if covered and len(shapes) == 1:
-        out = np.empty((size, *shapes.pop()), dtype=parts[0][1].dtype)
-        for index, values in parts:
-            out[index] = values
-        return out
-    pieces: list[Any] = [None]  # position 0: the None of uncovered rows
-    where = np.zeros(size, dtype=np.int64)
-    for index, values in parts:
-        where[index] = np.arange(len(pieces), len(pieces) + len(index))
-        pieces.extend(values)  # rows as views (no per-row copies)
-    return [pieces[j] for j in where.tolist()] if size < 2 else list(itemgetter(*where.tolist())(pieces))
 
 
 def _derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
@@ -1388,7 +1369,7 @@ def _gh_derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
         a, b = streams.uniform(-2, 2, k, idx), streams.uniform(-2, 2, k, idx)
         for name, values in (("theta", vec[:, :k]), ("w", vec[:, k:]), ("a", a), ("b", b)):
             parts[name].append((idx, values))
-    return {"dim": dims, **{n: _rows_column(size, p) for n, p in parts.items()}}
+    return {"dim": dims, **ragged_columns(size, parts)}
 
 
 _gh_derive = derive_from_batch(_gh_derive_batch)
@@ -1656,7 +1637,7 @@ def _alg1_derive_batch(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
                    "alpha": steps[idx]}
         for name, values in out.items():
             parts[name].append((idx, values))
-    return {"dim": dims, **{n: _rows_column(size, p) for n, p in parts.items() if p}}
+    return {"dim": dims, **ragged_columns(size, {n: p for n, p in parts.items() if p})}
 
 
 _alg1_derive = derive_from_batch(_alg1_derive_batch)
