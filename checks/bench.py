@@ -214,6 +214,8 @@ def _bench_invariance(claim, spec: InvarianceSpec, row: BenchRow, batch: int, re
     best = _timed(lambda: spec.function(inputs, claim.constants, device=device, dtype=dtype), repeat, sync)
     row.fast_points_per_s = batch / best
     out = spec.function(inputs, claim.constants, device=device, dtype=dtype).reshape(batch, -1).to(torch.float64)
+    floor = (spec.rounding_scale(inputs, claim.constants, device=device, dtype=dtype).reshape(batch)
+             .to(torch.float64).abs().cpu().numpy() if spec.rounding_scale is not None else np.zeros(batch))
     m = min(reference_points, batch)
     worst = 0.0
     start = time.perf_counter()
@@ -224,7 +226,7 @@ def _bench_invariance(claim, spec: InvarianceSpec, row: BenchRow, batch: int, re
             example = exact_point(example, spec.exact, (), ctx)
         ref = [float(v) for v in _flatten(spec.reference(example, claim.constants, ctx))]
         fast = out[i].cpu().numpy()
-        scale = max(max(abs(v) for v in ref), float(np.max(np.abs(fast))))
+        scale = max(max(abs(v) for v in ref), float(np.max(np.abs(fast))), float(floor[i]))
         worst = max(worst, max(_rel(f, r, scale) for f, r in zip(fast, ref, strict=True)))
     elapsed = time.perf_counter() - start
     row.reference_points = m

@@ -187,6 +187,10 @@ class InvarianceSpec:
     terms_reason: str = ""
     reference_rtol: float | None = None
     reference_rtol_reason: str = ""
+    # ``rounding_scale(inputs, constants, *, device, dtype)`` -> (batch,): the size of the terms ``function``
+    # adds up (e.g. E|integrand| for a quadrature whose value cancels); the fast discrepancy is relative to the
+    # larger of it and the values. None: relative to the values.
+    rounding_scale: Callable[..., Any] | None = None
     max_condition: float = 10.0  # linear group: elements are drawn with condition number at most this
     # constrained inputs (checks.exact): the reference receives their exact representation at its precision
     exact: tuple = ()

@@ -174,3 +174,32 @@ def test_orthogonal_elements_are_polished_exactly_in_the_reference():
     # and it is the same element: the polish moves it by about the float64 defect only
     assert float(ctx.mnorm(q - ctx.matrix(element.matrix[0].tolist()), 1)) < 64 * 4 * 2.0**-52
     assert math.isfinite(float(defect))
+
+
+def _cancelling(rounding_scale: bool):
+    """f(x) = (‖x‖² + 1000) − 1000: invariant, but its float value carries ~1000·eps of rounding that does not
+    move with the value; ``rounding_scale`` declares the size of the terms the sum cancels."""
+    def fast(inputs, c, *, device, dtype):
+        x = inputs["x"]
+        return ((x * x).sum(-1) + 1000.0) - 1000.0
+
+    def reference(inputs, c, ctx):
+        return ctx.fsum(v * v for v in inputs["x"])
+
+    def scale(inputs, c, *, device, dtype):
+        return (inputs["x"] * inputs["x"]).sum(-1) + 1000.0
+
+    spec = InvarianceSpec(_DIMS, "orthogonal", {"x": "vector"}, _gaussian_inputs("x"), fast, reference,
+                          group_dim=lambda p: p["d"], terms=4, terms_reason="a sum of d ≤ 5 squares and ±1000",
+                          rounding_scale=scale if rounding_scale else None)
+    return _claim(spec)
+
+
+def test_rounding_scale_makes_the_fast_tolerance_honest_for_cancelling_sums():
+    """Without a rounding scale the cancellation's rounding (relative to the small value) exceeds the fast
+    tolerance, and the points go to the reference, which confirms the invariance; with it the fast discrepancy
+    is within tolerance. The verdict is HOLDS either way."""
+    plain, declared = check(_cancelling(False)), check(_cancelling(True))
+    assert plain.verdict == declared.verdict == Verdict.HOLDS
+    assert plain.evidence["largest_discrepancy_over_tolerance"] > 1
+    assert declared.evidence["largest_discrepancy_over_tolerance"] <= 1

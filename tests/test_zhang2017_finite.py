@@ -75,6 +75,8 @@ def test_gap_of_constant_function_is_zero_and_second_term_limit():
 def test_random_walk_expectations(n):
     exact = rz.mean_abs_walk(n)
     assert math.isclose(float(fz.mean_abs_walk(n, dtype=F64, device="cpu")), float(exact), rel_tol=16 * n * 2.2e-16)
+    # the table behind the batched fast paths: the closed form in exact integers, correctly rounded
+    assert fz.mean_abs_walk_of(torch.tensor([n])).item() == float(exact)
     assert math.isclose(float(fz.expected_max_abs_walk(n, dtype=F64, device="cpu")), rz.expected_max_abs_walk(n),
                         rel_tol=16 * n * 2.2e-16)
     if n <= 10:  # brute force over all sign sequences

@@ -242,6 +242,9 @@ def check_invariance(claim: Claim, spec: InvarianceSpec, ctx: CheckContext) -> t
             b = before.reshape(batch, -1).to(torch.float64)
             a = after.reshape(batch, -1).to(torch.float64)
             scale = torch.maximum(a.abs().amax(1), b.abs().amax(1))
+            if spec.rounding_scale is not None:
+                floor = spec.rounding_scale(inputs, constants, device=device, dtype=dtype)
+                scale = torch.maximum(scale, floor.reshape(batch).to(torch.float64).abs())
             scale = torch.where(scale == 0, torch.ones_like(scale), scale)
             disc = ((a - b).abs().amax(1) / scale).cpu().numpy()
             tol = base_tol * element.condition().cpu().numpy()

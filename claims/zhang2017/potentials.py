@@ -1234,7 +1234,12 @@ def _fourier_fast(batch, constants, *, device, dtype):
     is_exp = torch.as_tensor(batch.array("side") == "exponential", device=device)
     lhs = torch.where(is_exp, exp_side, bessel_side)
     rhs = math.sqrt(2 / math.pi) * float(constants["target_scale"]) / (omega**2 + 1)
-    return lhs.to(dtype), rhs.to(dtype)
+    # rounding scale: the quadratures' (see fz.fourier_cosine_rounding), through the square for the convolution
+    exp_scale = fz.fourier_cosine_rounding("exponential", freq) * norm
+    k0_scale = fz.fourier_cosine_rounding("k0", freq) * norm
+    bessel_scale = 2 / math.pi**2 * conv_const * (2 * k0_hat.abs() * k0_scale + k0_hat**2)
+    scale = torch.maximum(torch.where(is_exp, exp_scale, bessel_scale), rhs.abs())
+    return lhs.to(dtype), rhs.to(dtype), scale.to(dtype)
 
 
 def _fourier_claim(convention: str | None) -> Claim:
@@ -1251,7 +1256,8 @@ def _fourier_claim(convention: str | None) -> Claim:
                                    Choice("omega", _OMEGAS, examples=_OMEGAS))), "==",
                            _fourier_reference, _fourier_fast, terms=64,
                            terms_reason="cosine transforms by Gauss–Legendre over ~25 000 nodes on [0, 80] "
-                                        "(oscillating terms; pairwise summation)",
+                                        "(oscillating terms; pairwise summation), relative to their rounding "
+                                        "scale Σ|g w|(1 + |ω x|) (the cosines' arguments reach ~2500 rad)",
                            reference_rtol=rz.QUADRATURE_RTOL, reference_rtol_reason=_QUAD_REASON),
         mutants=(Mutant("target-1.01", {"target_scale": 1.01}, "1.01·√(2/π)(ω² + 1)^{−1}"),),
         reading=("F f(ω) = (2π)^{−1/2}∫ f(t)e^{−iωt}dt (unitary, angular frequency), the convention in which "
@@ -1602,16 +1608,18 @@ def _sphere_inputs(point, constants, generator, batch, *, device, dtype):
             "w": groups.random_unit_vectors((batch,), d, generator, dtype=dtype, device=device)}
 
 
-def _rotation_function(name: str):
+def _rotation_function(name: str, absolute: bool = False):
+    """Φ(θ, w) from the activation by quadrature (``absolute``: E|σσ| by the same rule, the rounding scale of
+    Φ's sum, which cancels to (θ^Tw)^m for the Hermite rows)."""
     def function(inputs, constants, *, device, dtype):
         theta = inputs["theta"].to(torch.float64)
         w = inputs["w"].to(torch.float64)
         scale = float(constants["first_axis_scale"])
         if name in ("sign", "relu"):
-            out = fz.polar_potential(name, theta, w, scale)
+            out = fz.polar_potential(name, theta, w, scale, absolute=absolute)
         else:
             out = fz.tensor_potential(name, theta, w, scale, nodes=40 if name == "exponential" else
-                                      int(name.split("-")[1]) + 1)
+                                      int(name.split("-")[1]) + 1, absolute=absolute)
         return out.to(dtype)
 
     return function
@@ -1640,6 +1648,7 @@ def _rotation_claim(row: str, name: str, dims: tuple[int, ...], method: str) -> 
             domain=Domain((Int("d", min(dims), max(dims), examples=dims),)), group="orthogonal",
             acts_on={"theta": "vector", "w": "vector"}, inputs=_sphere_inputs, function=_rotation_function(name),
             reference=_rotation_reference(name), group_dim=lambda p: p["d"], batch=16, terms=64,
+            rounding_scale=_rotation_function(name, absolute=True),
             terms_reason="a Gauss rule over up to 40³ nodes (pairwise sums); the two evaluations use different "
                          "nodes relative to θ, w, so each carries its own rounding",
             reference_rtol=rz.QUADRATURE_RTOL, reference_rtol_reason=_QUAD_REASON),

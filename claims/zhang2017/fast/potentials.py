@@ -499,6 +499,18 @@ def _half_line_fourier(top: float, width: float, per_panel: int) -> tuple[np.nda
     return np.concatenate(xs), np.concatenate(ws)
 
 
+def fourier_cosine_rounding(kind: str, freq: torch.Tensor) -> torch.Tensor:
+    """The rounding scale of ``fourier_cosine``: 2 Σ_n |g(x_n) w_n| (1 + |freq · x_n|). A node's cosine is off by
+    about |freq·x_n| ulp (the rounding of its argument, up to 2π·5·80 ≈ 2500 rad) plus a few, and the sum adds
+    its terms' roundings, so the error is a few ulp of this scale, not of the (much smaller) transform."""
+    x, w = _half_line_fourier(80.0, 0.05, 16)
+    x = torch.tensor(x, device=freq.device, dtype=freq.dtype)
+    w = torch.tensor(w, device=freq.device, dtype=freq.dtype)
+    g = torch.exp(-x) if kind == "exponential" else torch.exp(_log_k0(x))
+    gw = (g * w).abs()
+    return 2 * (gw.sum() + freq.abs() * (gw * x).sum())
+
+
 def fourier_cosine(kind: str, freq: torch.Tensor) -> torch.Tensor:
     """2∫_0^∞ g(t) cos(freq·t) dt for g = e^{−t} ("exponential") or K_0 ("k0"), per batch element (once per
     distinct frequency, gathered)."""
@@ -528,23 +540,25 @@ def activation_1d(name: str, t: torch.Tensor) -> torch.Tensor:
 
 
 def tensor_potential(name: str, theta: torch.Tensor, w: torch.Tensor, first_axis_scale: float = 1.0,
-                     nodes: int = 40) -> torch.Tensor:
+                     nodes: int = 40, absolute: bool = False) -> torch.Tensor:
     """E_X g(θ^T S X) g(w^T S X), X ∼ N(0, I_d), S = diag(first_axis_scale, 1, …, 1), by the tensor GH rule on the
-    Cartesian grid (n^d points): nothing here uses the rotation invariance of N(0, I_d)."""
+    Cartesian grid (n^d points): nothing here uses the rotation invariance of N(0, I_d). ``absolute``: E|g g| by
+    the same rule (the rounding scale of the signed sum)."""
     d = theta.shape[-1]
     scale = torch.ones(d, dtype=theta.dtype, device=theta.device)
     scale[0] = first_axis_scale
 
     def integrand(x):
         xs = x * scale
-        return (activation_1d(name, (xs * theta[:, None, :]).sum(-1))
-                * activation_1d(name, (xs * w[:, None, :]).sum(-1)))
+        values = (activation_1d(name, (xs * theta[:, None, :]).sum(-1))
+                  * activation_1d(name, (xs * w[:, None, :]).sum(-1)))
+        return values.abs() if absolute else values
 
     return tensor_expectation(integrand, d, nodes, batch=theta.shape[0], device=theta.device, dtype=theta.dtype)
 
 
 def polar_potential(name: str, theta: torch.Tensor, w: torch.Tensor, first_axis_scale: float = 1.0,
-                    per_piece: int = 24) -> torch.Tensor:
+                    per_piece: int = 24, absolute: bool = False) -> torch.Tensor:
     """d = 2, g positively homogeneous of degree k (sgn: 0, ReLU: 1): with X = R(cos φ, sin φ),
     E g(a^TX) g(b^TX) = E[R^{2k}] · (1/2π) ∫_0^{2π} g(a^T e_φ) g(b^T e_φ) dφ, a = Sθ, b = Sw; the angular
     integral is split at the four kink angles of a^T e_φ = 0, b^T e_φ = 0 (computed from a, b themselves) and each
@@ -567,6 +581,7 @@ def polar_potential(name: str, theta: torch.Tensor, w: torch.Tensor, first_axis_
     ex, ey = torch.cos(phi), torch.sin(phi)
     ga = activation_1d(name, a[:, 0, None, None] * ex + a[:, 1, None, None] * ey)
     gb = activation_1d(name, b[:, 0, None, None] * ex + b[:, 1, None, None] * ey)
-    angular = (ga * gb * weights).sum((-2, -1)) / (2 * math.pi)
+    products = (ga * gb).abs() if absolute else ga * gb  # absolute: the rounding scale E|g g|
+    angular = (products * weights).sum((-2, -1)) / (2 * math.pi)
     radial = 1.0 if name == "sign" else 2.0  # E R^0, E R^2 for R² ∼ χ²_2
     return radial * angular
