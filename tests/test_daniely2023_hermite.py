@@ -13,11 +13,13 @@ from checks.specs import Batch
 from claims.daniely2023 import hermite
 
 
-@given(st.integers(0, 40), st.floats(-30, 30), st.floats(-10, 10))
+@given(st.integers(0, 40), st.floats(-30, 30), st.floats(-10, 10, allow_subnormal=False))
 @settings(max_examples=25, deadline=None)
 def test_lemma_2_2_fast_sides_agree_with_reference(n, x, y):
     """The fast path works with sides divided by max(|x|,|x+y|,1)^n; the margins must agree (rel 1e-9:
-    40-step recursions at float64, relative to the larger term)."""
+    40-step recursions at float64, relative to the larger term). Subnormal y are left out: both sides are then
+    subnormal (|h_n(x+y) − h_n(x)| ≈ |h_n'(x)||y|), where float64 keeps no relative precision; the engine
+    confirms such points in mpmath."""
     spec = hermite.lemma_2_2.spec
     point = {"n": n, "x": x, "y": y}
     lhs, rhs, scale = spec.fast(Batch([point]), hermite.lemma_2_2.constants, device="cpu", dtype=torch.float64)
