@@ -37,8 +37,10 @@ def _python(value: Any) -> Any:
     return value
 
 
-def _entry_mask(shapes: np.ndarray, extents: tuple[int, ...]) -> np.ndarray:
-    """(N, *extents) booleans: True where an element lies inside its row's entry shape ``shapes[i]``."""
+def entry_mask(shapes: np.ndarray, extents: tuple[int, ...]) -> np.ndarray:
+    """(N, *extents) booleans: True where an element lies inside its row's entry shape ``shapes[i]`` (each entry at
+    the start of every axis). Assigning entries laid end to end through it (``out[mask] = flat``) fills them in
+    place: boolean indexing walks the mask in C order, the order of the concatenated row-major entries."""
     n = len(shapes)
     mask = np.ones((n,) + (1,) * len(extents), dtype=bool)
     for axis, extent in enumerate(extents):
@@ -70,7 +72,7 @@ class Ragged(Sequence):
         if len(shapes) and (shapes.min() < 0 or np.any(shapes > np.asarray(padded.shape[1:]))):
             raise ValueError(f"Ragged: entry shapes must lie within the padded extents {padded.shape[1:]}")
         self.shapes = shapes
-        self.padded = np.where(_entry_mask(shapes, padded.shape[1:]), padded, np.zeros((), dtype=padded.dtype))
+        self.padded = np.where(entry_mask(shapes, padded.shape[1:]), padded, np.zeros((), dtype=padded.dtype))
         self.padded.flags.writeable = False
 
     @classmethod
@@ -86,7 +88,7 @@ class Ragged(Sequence):
 
     def mask(self) -> np.ndarray:
         """Boolean array of ``padded``'s shape: True on the entries' elements."""
-        return _entry_mask(self.shapes, self.padded.shape[1:])
+        return entry_mask(self.shapes, self.padded.shape[1:])
 
     def flat(self) -> np.ndarray:
         """The entries' elements, entry after entry, each in C order (what concatenating the rows gives)."""

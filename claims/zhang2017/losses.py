@@ -323,7 +323,7 @@ def _flat(batch: Batch, name: str, depth: int) -> np.ndarray:
     """The entries of a column, row after row, as one flat float64 array (rows of different shapes allowed).
     ``depth``: the nesting of one row (1 for a vector, 2 for a (k, d) configuration).
 
-    Ragged columns drawn by ``Domain.sample`` hold one numpy array per row (``Batch.entries``): they are
+    A ``Ragged`` column (the samplers' form) gives its entries in one masked read; a list of numpy rows is
     concatenated at C level; points (lists) go through ``Batch.column``."""
     stored = batch.entries(name)
     if isinstance(stored, Ragged):

@@ -16,6 +16,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from checks.batching import Ragged, entry_mask
+
 Potential = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 MANIFOLDS = ("euclidean", "sphere")
 
@@ -390,6 +392,8 @@ def _packed_rows(stored, ndim: int):
 
     import numpy as np
 
+    if isinstance(stored, Ragged):
+        return (stored.flat().astype(np.float64, copy=False), stored.shapes) if len(stored.extents) == ndim else None
     if isinstance(stored, np.ndarray) and stored.dtype != object:
         if stored.ndim != ndim + 1:
             return None
@@ -427,21 +431,6 @@ def _packed_rows(stored, ndim: int):
     return flat, np.array([r.shape for r in rows], dtype=np.int64)
 
 
-def padded_mask(sizes, padded: tuple[int, ...]):
-    """Boolean (N, *padded) mask of the entries of N blocks of shapes ``sizes`` (N, r), each block at the start of
-    every axis: assigning row-major blocks laid end to end through it (``out[mask] = flat``) fills them in place
-    (boolean assignment walks the mask in C order, the order of the concatenated blocks)."""
-    import numpy as np
-
-    n, r = len(sizes), len(padded)
-    mask = np.ones((n,) + (1,) * r, dtype=bool)
-    for axis, extent in enumerate(padded):
-        shape = [n] + [1] * r
-        shape[axis + 1] = extent
-        mask = mask & (np.arange(extent) < sizes[:, axis:axis + 1]).reshape(shape)
-    return mask
-
-
 def pack_padded_columns(batch, shapes: dict[str, tuple[int, ...]], by: tuple[str, ...], *, device, dtype,
                         fill: float = 0.0) -> tuple[torch.Tensor, ...]:
     """``stack_padded_columns`` (same result) packed at C level: the stored rows of each column
@@ -462,7 +451,7 @@ def pack_padded_columns(batch, shapes: dict[str, tuple[int, ...]], by: tuple[str
             out = flat.reshape(n, *shape).copy()  # writable (frombuffer views are read-only)
         else:
             out = np.full((n, *shape), fill, dtype=np.float64)
-            out[padded_mask(sizes, shape)] = flat
+            out[entry_mask(sizes, shape)] = flat
         outs.append(torch.as_tensor(out, device=device).to(dtype))
     return tuple(outs)
 
@@ -478,8 +467,6 @@ def pad_entries(batch, name: str, shapes, extents: tuple[int, ...], fill: float 
     """``pad_ragged`` from the column as stored (``Batch.entries``): a numeric numpy column is copied into the
     padded array in one slice assignment, a list of numpy rows is flattened by one C-level ``np.concatenate``;
     anything else (Python lists from points) falls back to ``pad_ragged``. Same result as ``pad_ragged``."""
-    from checks.batching import Ragged
-
     col = batch.entries(name)
     n = len(batch)
     shapes = np.asarray(shapes, dtype=np.int64).reshape(n, len(extents))
@@ -490,7 +477,7 @@ def pad_entries(batch, name: str, shapes, extents: tuple[int, ...], fill: float 
         if fill == 0 and all(e >= c for e, c in zip(extents, col.extents, strict=True)):
             out[(slice(None), *(slice(0, c) for c in col.extents))] = col.padded  # zero outside the entries
         else:
-            out[padded_mask(shapes, extents)] = col.flat()
+            out[entry_mask(shapes, extents)] = col.flat()
         return out
     if isinstance(col, np.ndarray) and col.dtype != object and col.ndim == 1 + len(extents):
         if n and not (shapes == np.asarray(col.shape[1:], dtype=np.int64)).all():
